@@ -1,0 +1,3 @@
+from certification import create_app
+
+app = create_app()

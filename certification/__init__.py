@@ -1,0 +1,108 @@
+"""The workflow manager of an ISO 10002 certification body."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from certification.config import load_config
+from certification.extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE = Path(__file__).parent
+ROOT = PACKAGE.parent
+
+# Each domain's views module defines `bp`; registered in this order.
+BLUEPRINTS = (
+    "accounts",
+    "admin",
+    "organisations",
+    "applications",
+    "quotes",
+    "programme",
+    "portal",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(load_config(app.instance_path))
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _import_models()
+    db.init_app(app)
+    # Batch mode lets later migrations alter SQLite tables (SQLite has no ALTER COLUMN).
+    migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PACKAGE / "translations"),
+    )
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f"certification.{name}.views")
+        app.register_blueprint(module.bp)
+
+    from certification.cli import register_cli
+    from certification.errors import register_errors
+    from certification.templating import register_templating
+
+    register_cli(app)
+    register_errors(app)
+    register_templating(app)
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so that metadata (and Alembic) sees all tables."""
+    for name in (
+        "accounts",
+        "activity",
+        "organisations",
+        "applications",
+        "quotes",
+        "programme",
+        "settings",
+    ):
+        importlib.import_module(f"certification.{name}.models")
+
+
+def select_locale() -> str:
+    languages = ("en", "tr")
+    if not has_request_context():  # CLI commands, the demo builder, PDFs made in jobs
+        return "en"
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or "en"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from certification.accounts.models import User
+
+    user = db.session.get(User, int(user_id))
+    # A deactivated account loses its session at the next request, not at its next login.
+    return user if user is not None and user.active else None
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite enforces foreign keys only when asked; PostgreSQL always does."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

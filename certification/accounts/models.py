@@ -1,0 +1,131 @@
+"""Users, their roles, and the auditor profile (qualifications, conflicts of interest)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from certification.extensions import db
+from certification.models_base import Timestamped
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PLANNER = "planner"
+    AUDITOR = "auditor"
+    COMMITTEE = "committee"
+    CLIENT = "client"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.PLANNER: _l("Planner"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.COMMITTEE: _l("Committee member"),
+    Role.CLIENT: _l("Client"),
+}
+
+
+class ConflictKind(StrEnum):
+    CONSULTANCY = "consultancy"
+    EMPLOYMENT = "employment"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ConflictKind.CONSULTANCY: _l("Consultancy"),
+                ConflictKind.EMPLOYMENT: _l("Employment"),
+                ConflictKind.OTHER: _l("Other relationship"),
+            }[self]
+        )
+
+
+class User(UserMixin, Timestamped, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # A client user belongs to exactly one organisation; staff belong to none.
+        CheckConstraint(
+            "(role = 'client') = (organisation_id IS NOT NULL)", name="client_has_organisation"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    organisation = relationship("Organisation", back_populates="users")
+    qualifications: Mapped[list[AuditorQualification]] = relationship(
+        back_populates="auditor", cascade="all, delete-orphan"
+    )
+    conflicts: Mapped[list[ConflictOfInterest]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.CLIENT
+
+
+class AuditorQualification(Timestamped, db.Model):
+    """An auditor (or committee member) is competent for a scheme in a sector (IAF/EA code)."""
+
+    __tablename__ = "auditor_qualifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(60))
+    sector_code: Mapped[str] = mapped_column(String(20))
+    valid_until: Mapped[date | None]
+
+    auditor: Mapped[User] = relationship(back_populates="qualifications")
+
+
+class ConflictOfInterest(Timestamped, db.Model):
+    """A past or present tie between a person and a client (17021-1 5.2: impartiality)."""
+
+    __tablename__ = "conflicts_of_interest"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]  # None: still ongoing
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    user: Mapped[User] = relationship(back_populates="conflicts")
+    organisation = relationship("Organisation")

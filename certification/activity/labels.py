@@ -1,0 +1,118 @@
+"""Human words for activity-log rows: what was done, to what, and the states on either side.
+
+The log stores plain codes ("approve", "Quote", "issued"); these turn them into the reader's
+language when a page is drawn, so a row written in Turkish reads in English the next day.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from certification import workflow
+from certification.workflow import Action
+
+# Subject type -> (label, endpoint of its page taking the id as the only argument, or None).
+SUBJECTS = {
+    "Organisation": (_l("Organisation"), "organisations.detail"),
+    "Application": (_l("Application"), "applications.detail"),
+    "Document": (_l("Document"), None),
+    "Quote": (_l("Quote"), "quotes.detail"),
+    "Cycle": (_l("Audit programme"), "programme.cycle"),
+    "Audit": (_l("Audit"), "programme.audit"),
+    "Finding": (_l("Finding"), None),
+    "Certificate": (_l("Certificate"), None),
+    "User": (_l("User"), None),
+    "ConflictOfInterest": (_l("Conflict of interest"), None),
+    "AuditorQualification": (_l("Qualification"), None),
+}
+
+STATES = {
+    "Application": workflow.ApplicationState,
+    "Quote": workflow.QuoteState,
+    "Audit": workflow.AuditState,
+    "Finding": workflow.FindingState,
+    "Certificate": workflow.CertificateState,
+}
+
+ACTIONS = {
+    "organisation_registered": _l("Organisation registered"),
+    "organisation_updated": _l("Organisation details changed"),
+    "document_uploaded": _l("Document uploaded"),
+    "quote_prepared": _l("Quote prepared"),
+    "programme_created": _l("Audit programme created"),
+    "assignment_override": _l("Team member picked despite a warning"),
+    "user_created": _l("User account created"),
+    "user_updated": _l("User account changed"),
+    "password_changed": _l("Password changed"),
+    "conflict_added": _l("Conflict of interest recorded"),
+    "conflict_removed": _l("Conflict of interest removed"),
+    "qualification_added": _l("Qualification added"),
+    "qualification_removed": _l("Qualification removed"),
+    Action.APPROVE.value: _l("Approved"),
+    Action.REJECT.value: _l("Rejected"),
+    Action.CONTRACT.value: _l("Contracted"),
+    Action.WITHDRAW.value: _l("Withdrawn"),
+    Action.ISSUE.value: _l("Issued"),
+    Action.ACCEPT.value: _l("Accepted"),
+    Action.EXPIRE.value: _l("Expired"),
+    Action.SCHEDULE.value: _l("Scheduled"),
+    Action.RESCHEDULE.value: _l("Rescheduled"),
+    Action.START.value: _l("Started"),
+    Action.SUBMIT.value: _l("Submitted"),
+    Action.RETURN.value: _l("Returned for information"),
+    Action.CLOSE.value: _l("Closed"),
+    Action.CANCEL.value: _l("Cancelled"),
+    Action.ANSWER.value: _l("Answered"),
+    Action.ACCEPT_PLAN.value: _l("Action plan accepted"),
+    Action.REJECT_ANSWER.value: _l("Answer rejected"),
+    Action.VERIFY.value: _l("Verified"),
+    Action.SUSPEND.value: _l("Suspended"),
+    Action.RESTORE.value: _l("Restored"),
+    Action.SUPERSEDE.value: _l("Superseded"),
+    Action.RENEW.value: _l("Renewed"),
+}
+
+# The same code means different things for different subjects.
+SUBJECT_ACTIONS = {
+    ("Application", "created"): _l("Application submitted"),
+    ("Quote", Action.ISSUE.value): _l("Quote sent to the client"),
+}
+
+
+def _readable(code: str) -> str:
+    return (code or "").replace("_", " ").strip().capitalize()
+
+
+def action_label(entry) -> str:
+    label = SUBJECT_ACTIONS.get((entry.subject_type, entry.action)) or ACTIONS.get(entry.action)
+    return str(label) if label is not None else _readable(entry.action)
+
+
+def subject_label(entry) -> str:
+    label, _endpoint = SUBJECTS.get(entry.subject_type, (None, None))
+    return str(label) if label is not None else _readable(entry.subject_type)
+
+
+def subject_endpoint(entry) -> str | None:
+    return SUBJECTS.get(entry.subject_type, (None, None))[1]
+
+
+def state_label(entry, value: str | None) -> str:
+    """The label of a state in the subject's own lifecycle ("issued" of a quote: sent)."""
+    if not value:
+        return ""
+    lifecycle = STATES.get(entry.subject_type)
+    try:
+        return lifecycle(value).label if lifecycle else _readable(value)
+    except ValueError:
+        return _readable(value)
+
+
+def register(app) -> None:
+    """Expose the labels to every template (the timeline include is used across domains)."""
+    app.jinja_env.globals.update(
+        activity_action=action_label,
+        activity_subject=subject_label,
+        activity_subject_endpoint=subject_endpoint,
+        activity_state=state_label,
+    )

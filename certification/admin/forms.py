@@ -1,0 +1,257 @@
+"""Forms of the administration: users, auditor profiles and the body's settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from certification.accounts.forms import LOCALE_CHOICES, email_address
+from certification.accounts.models import ConflictKind, Role
+from certification.admin import services
+from certification.admin import settings_services as rules
+
+NO_ORGANISATION = 0
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(message=_l("Enter an email address.")),
+            email_address,
+            Length(max=254),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, r.label) for r in Role])
+    organisation_id = SelectField(_l("Organisation (client users only)"), coerce=int)
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    active = BooleanField(_l("Active: may sign in"), default=True)
+    password = PasswordField(_l("Password"))
+
+    def for_organisations(self, organisations) -> UserForm:
+        self.role.choices = [SelectChoice(r.value, r.label) for r in Role]
+        self.organisation_id.choices = [SelectChoice(NO_ORGANISATION, _l("None (staff)"))] + [
+            SelectChoice(o.id, o.legal_name) for o in organisations
+        ]
+        return self
+
+    def validate_organisation_id(self, field) -> None:
+        """The `client_has_organisation` rule, told to the user before the database refuses."""
+        if self.role.data not in {r.value for r in Role}:
+            return
+        organisation = field.data or None  # only presence matters here
+        problem = services.organisation_problem(Role(self.role.data), organisation)
+        if problem is not None:
+            raise ValidationError(problem)
+
+    def details(self, organisation) -> services.UserDetails:
+        return services.UserDetails(
+            name=self.name.data,
+            email=self.email.data,
+            role=Role(self.role.data),
+            organisation=organisation,
+            locale=self.locale.data,
+            active=self.active.data,
+        )
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[DataRequired(message=_l("Enter an initial password."))],
+    )
+
+
+class EditUserForm(UserForm):
+    password = PasswordField(_l("New password (leave empty to keep the current one)"))
+
+
+class QualificationForm(FlaskForm):
+    scheme = SelectField(_l("Scheme"), validators=[DataRequired()])
+    sector_code = IntegerField(
+        _l("IAF sector code"),
+        validators=[
+            InputRequired(message=_l("Enter the IAF sector code.")),
+            NumberRange(min=1, max=39, message=_l("IAF sector codes run from 1 to 39.")),
+        ],
+    )
+    valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
+
+    def with_schemes(self) -> QualificationForm:
+        self.scheme.choices = [SelectChoice(v, title) for v, title in services.scheme_ids()]
+        return self
+
+
+class ConflictForm(FlaskForm):
+    organisation_id = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the organisation."))],
+    )
+    kind = SelectField(
+        _l("Relationship"), choices=[SelectChoice(k.value, k.label) for k in ConflictKind]
+    )
+    started_on = DateField(
+        _l("Started on"), validators=[InputRequired(message=_l("Enter the start date."))]
+    )
+    ended_on = DateField(_l("Ended on (empty: still ongoing)"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Length(max=500)])
+
+    def for_organisations(self, organisations) -> ConflictForm:
+        self.kind.choices = [SelectChoice(k.value, k.label) for k in ConflictKind]
+        self.organisation_id.choices = [SelectChoice(o.id, o.legal_name) for o in organisations]
+        return self
+
+    def validate_ended_on(self, field) -> None:
+        if field.data and self.started_on.data and field.data < self.started_on.data:
+            raise ValidationError(_l("The relationship cannot end before it started."))
+
+
+class RemoveConflictForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for removing"),
+        validators=[
+            DataRequired(message=_l("Give a reason for removing the conflict of interest.")),
+            Length(max=1000),
+        ],
+    )
+
+
+class CurrencyRowForm(Form):
+    """One currency's prices; a sub-form, so it carries no CSRF token of its own."""
+
+    code = HiddenField()
+    day_rate = DecimalField(
+        _l("Day rate"), validators=[InputRequired(message=_l("Enter the day rate."))]
+    )
+    application_fee = DecimalField(
+        _l("Application fee"), validators=[InputRequired(message=_l("Enter the fee."))]
+    )
+    certificate_fee = DecimalField(
+        _l("Certificate fee"), validators=[InputRequired(message=_l("Enter the fee."))]
+    )
+    remove = BooleanField(_l("Remove"))
+
+
+def _whole(label):
+    return IntegerField(label, validators=[InputRequired(message=_l("Enter a whole number."))])
+
+
+class SettingsForm(FlaskForm):
+    currencies = FieldList(FormField(CurrencyRowForm))
+    new_code = StringField(
+        _l("Currency code"),
+        validators=[Length(max=3, message=_l("A currency code has three letters, e.g. CHF."))],
+    )
+    new_day_rate = DecimalField(_l("Day rate"), validators=[Optional()])
+    new_application_fee = DecimalField(_l("Application fee"), validators=[Optional()])
+    new_certificate_fee = DecimalField(_l("Certificate fee"), validators=[Optional()])
+    quote_validity_days = _whole(_l("Days a quote stays valid"))
+    stage1_percent = DecimalField(
+        _l("Stage 1 share of the initial audit time, in percent"),
+        places=None,
+        validators=[InputRequired(message=_l("Enter a percentage."))],
+    )
+    action_plan_days = _whole(_l("Days the client has for an action plan"))
+    stage1_warn_days = _whole(_l("Warn when stage 1 is older than (days)"))
+    stage1_void_months = _whole(_l("Stage 1 must be repeated after (months)"))
+    suspension_months = _whole(_l("Longest suspension (months)"))
+    due_windows = StringField(_l("Due-soon windows (days)"))
+    certificate_number_format = StringField(
+        _l("Certificate number format"),
+        validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
+    )
+
+    # Setting key -> the field that shows its error; money errors go above the currency table.
+    FIELD_OF = {"stage1_share": "stage1_percent"}
+
+    def fill(self, values: dict) -> SettingsForm:
+        """Show the stored settings."""
+        rates, application, certificate = (values[k] for k in rules.MONEY_KEYS)
+        for code in sorted(rates):
+            self.currencies.append_entry(
+                {
+                    "code": code,
+                    "day_rate": Decimal(str(rates[code])),
+                    "application_fee": Decimal(str(application.get(code, "0"))),
+                    "certificate_fee": Decimal(str(certificate.get(code, "0"))),
+                }
+            )
+        for key in rules.INTEGER_RANGES:
+            getattr(self, key).data = values[key]
+        self.stage1_percent.data = rules.percent_from_share(values["stage1_share"])
+        self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
+        self.certificate_number_format.data = values["certificate_number_format"]
+        return self
+
+    def validate_new_code(self, field) -> None:
+        field.data = (field.data or "").strip().upper()
+        if field.data and self.new_day_rate.data is None:
+            raise ValidationError(_l("Enter the day rate of the new currency."))
+        if not field.data and self.new_day_rate.data is not None:
+            raise ValidationError(_l("Enter the code of the new currency, e.g. CHF."))
+        if field.data in {row.code.data for row in self.currencies}:
+            raise ValidationError(_l("This currency is already in the table."))
+
+    def validate_due_windows(self, field) -> None:
+        if rules.parse_due_windows(field.data) is None:
+            raise ValidationError(_l("Give whole numbers of days separated by commas."))
+
+    def proposed(self, current_share: str) -> dict[str, object]:
+        """The form's values in the form the settings store them."""
+        values: dict[str, object] = {k: {} for k in rules.MONEY_KEYS}
+        rows = [r.form for r in self.currencies if not r.form.remove.data]
+        rows = [
+            (r.code.data, r.day_rate.data, r.application_fee.data, r.certificate_fee.data)
+            for r in rows
+        ]
+        if self.new_code.data:
+            new_fees = (self.new_application_fee.data, self.new_certificate_fee.data)
+            rows.append((self.new_code.data, self.new_day_rate.data, *(f or 0 for f in new_fees)))
+        for code, *amounts in rows:
+            for key, amount in zip(rules.MONEY_KEYS, amounts, strict=True):
+                values[key][code] = amount
+        values.update({key: getattr(self, key).data for key in rules.INTEGER_RANGES})
+        percent = self.stage1_percent.data
+        unchanged = percent == rules.percent_from_share(current_share)
+        values["stage1_share"] = current_share if unchanged else rules.share_from_percent(percent)
+        values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
+        values["certificate_number_format"] = self.certificate_number_format.data.strip()
+        return values
+
+    def add_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            if key in rules.MONEY_KEYS:
+                self.form_errors.append(message)
+            else:
+                field = getattr(self, self.FIELD_OF.get(key, key))
+                field.errors = [*field.errors, message]

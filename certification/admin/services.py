@@ -1,0 +1,305 @@
+"""Administration verbs: users and roles, each user's own account, auditor profiles.
+
+Services check the rule, change the objects, log, flush; they never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from certification.accounts.models import (
+    AuditorQualification,
+    ConflictKind,
+    ConflictOfInterest,
+    Role,
+    User,
+)
+from certification.activity.services import record
+from certification.applications.schemes import SCHEMES
+from certification.extensions import db
+from certification.organisations.models import Organisation
+
+MIN_PASSWORD_LENGTH = 10
+LOCALES = ("en", "tr")
+PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE)
+SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
+
+
+class AdminError(Exception):
+    """A refused change, with the form field it concerns (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@dataclass
+class UserDetails:
+    """What an admin sets on a user, password aside."""
+
+    name: str
+    email: str
+    role: Role
+    organisation: Organisation | None
+    locale: str = "en"
+    active: bool = True
+
+
+# ---------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------
+
+
+def organisation_problem(role: Role, organisation) -> str | None:
+    """The rule behind the `client_has_organisation` check constraint, as a message."""
+    if role == Role.CLIENT and organisation is None:
+        return _("A client user must belong to an organisation.")
+    if role != Role.CLIENT and organisation is not None:
+        return _("Staff users do not belong to a client organisation; leave it empty.")
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return _("The password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    return None
+
+
+def create_user(actor, details: UserDetails, password: str) -> User:
+    """Add a user with an initial password."""
+    details = _checked(details, None)
+    if (problem := password_problem(password)) is not None:
+        raise AdminError(problem, "password")
+    user = User(
+        name=details.name,
+        email=details.email,
+        role=details.role.value,
+        organisation=details.organisation,
+        locale=details.locale,
+        active=details.active,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    role_line = f"role: {details.role.value}"
+    record(actor, user, "user_created", reason=f"{user.name} <{user.email}>, {role_line}")
+    return user
+
+
+def update_user(actor, user: User, details: UserDetails, new_password: str = "") -> list[str]:
+    """Change a user; returns what changed (also logged, never with a password)."""
+    details = _checked(details, user)
+    if new_password and (problem := password_problem(new_password)) is not None:
+        raise AdminError(problem, "password")
+    _keep_an_active_admin(user, details)
+    changes = _describe_user_changes(user, details)
+    user.name, user.email = details.name, details.email
+    user.role, user.organisation = details.role.value, details.organisation
+    user.locale, user.active = details.locale, details.active
+    if new_password:
+        user.set_password(new_password)
+        changes.append("password reset by an administrator")
+    db.session.flush()
+    if changes:
+        record(actor, user, "user_updated", reason="; ".join(changes))
+    return changes
+
+
+def _checked(details: UserDetails, user: User | None) -> UserDetails:
+    """Normalise and check what every user must satisfy; raises AdminError."""
+    details.name = (details.name or "").strip()
+    details.email = (details.email or "").strip().lower()
+    if not details.name:
+        raise AdminError(_("Enter the person's name."), "name")
+    if not details.email:
+        raise AdminError(_("Enter an email address."), "email")
+    if details.locale not in LOCALES:
+        raise AdminError(_("Choose English or Turkish."), "locale")
+    if (problem := organisation_problem(details.role, details.organisation)) is not None:
+        raise AdminError(problem, "organisation_id")
+    if email_taken(details.email, except_user=user):
+        raise AdminError(
+            _("Another user already has the email address %(email)s.", email=details.email),
+            "email",
+        )
+    return details
+
+
+def email_taken(email: str, except_user: User | None = None) -> bool:
+    """Email addresses are unique whatever their case."""
+    query = select(User.id).where(func.lower(User.email) == email.strip().lower())
+    if except_user is not None:
+        query = query.where(User.id != except_user.id)
+    return db.session.scalar(query) is not None
+
+
+def _keep_an_active_admin(user: User, details: UserDetails) -> None:
+    """Someone must always be able to administer the body: never remove the last active admin."""
+    stays_admin = details.role == Role.ADMIN and details.active
+    if not (user.role == Role.ADMIN and user.active) or stays_admin:
+        return
+    others = db.session.scalar(
+        select(func.count(User.id)).where(
+            User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        field = "role" if details.role != Role.ADMIN else "active"
+        raise AdminError(
+            _("%(name)s is the last active administrator: add another one first.", name=user.name),
+            field,
+        )
+
+
+def _describe_user_changes(user: User, details: UserDetails) -> list[str]:
+    def facts(name, email, role, organisation, locale, active) -> dict[str, str]:
+        organisation = organisation.legal_name if organisation is not None else "none"
+        return dict(
+            name=name,
+            email=email,
+            role=str(role),
+            organisation=organisation,
+            language=locale,
+            active="yes" if active else "no",
+        )
+
+    before = facts(user.name, user.email, user.role, user.organisation, user.locale, user.active)
+    after = facts(
+        details.name,
+        details.email,
+        details.role.value,
+        details.organisation,
+        details.locale,
+        details.active,
+    )
+    return [f"{key}: {before[key]} -> {after[key]}" for key in before if before[key] != after[key]]
+
+
+# ---------------------------------------------------------------------------
+# A user's own account
+# ---------------------------------------------------------------------------
+
+
+def update_own_account(user: User, locale: str, current: str = "", new: str = "") -> bool:
+    """A user picks the language of their pages and may change their own password.
+
+    Returns whether the password changed; the current password proves it is them.
+    """
+    if locale not in LOCALES:
+        raise AdminError(_("Choose English or Turkish."), "locale")
+    if new:
+        if not user.check_password(current or ""):
+            raise AdminError(_("The current password is not right."), "current_password")
+        if (problem := password_problem(new)) is not None:
+            raise AdminError(problem, "new_password")
+    user.locale = locale
+    if new:
+        user.set_password(new)
+    db.session.flush()
+    if new:
+        record(user, user, "password_changed")
+    return bool(new)
+
+
+# ---------------------------------------------------------------------------
+# Auditor and committee profiles (17021-1 7.1: competence; 5.2: impartiality)
+# ---------------------------------------------------------------------------
+
+
+def has_profile(user: User) -> bool:
+    return user.role in PROFILE_ROLES
+
+
+def add_qualification(
+    actor, person: User, scheme: str, sector_code: int, valid_until: date | None
+) -> AuditorQualification:
+    """Record that a person is competent for a scheme in one IAF sector."""
+    _require_profile(person)
+    if scheme not in dict(scheme_ids()):
+        raise AdminError(_("Choose one of the schemes."), "scheme")
+    if sector_code not in SECTOR_CODES:
+        raise AdminError(_("IAF sector codes run from 1 to 39."), "sector_code")
+    if any(q.scheme == scheme and q.sector_code == str(sector_code) for q in person.qualifications):
+        raise AdminError(_("This qualification is already on the profile."), "sector_code")
+    qualification = AuditorQualification(
+        auditor=person, scheme=scheme, sector_code=str(sector_code), valid_until=valid_until
+    )
+    db.session.add(qualification)
+    db.session.flush()
+    record(actor, qualification, "qualification_added", reason=_qualification_text(qualification))
+    return qualification
+
+
+def remove_qualification(actor, qualification: AuditorQualification) -> None:
+    record(actor, qualification, "qualification_removed", reason=_qualification_text(qualification))
+    db.session.delete(qualification)
+    db.session.flush()
+
+
+def add_conflict(
+    actor,
+    person: User,
+    organisation: Organisation,
+    kind: str,
+    started_on: date,
+    ended_on: date | None,
+    note: str = "",
+) -> ConflictOfInterest:
+    """Record a tie between a person and a client; it keeps them off that client's audits."""
+    _require_profile(person)
+    if kind not in {k.value for k in ConflictKind}:
+        raise AdminError(_("Choose the kind of relationship."), "kind")
+    if started_on is None:
+        raise AdminError(_("Enter the date the relationship started."), "started_on")
+    if ended_on is not None and ended_on < started_on:
+        raise AdminError(_("The relationship cannot end before it started."), "ended_on")
+    conflict = ConflictOfInterest(
+        user=person,
+        organisation=organisation,
+        organisation_id=organisation.id,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        note=(note or "").strip(),
+    )
+    db.session.add(conflict)
+    db.session.flush()
+    record(actor, conflict, "conflict_added", reason=_conflict_text(conflict))
+    return conflict
+
+
+def remove_conflict(actor, conflict: ConflictOfInterest, reason: str) -> None:
+    """Removing a conflict weakens the impartiality record, so it needs a logged reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdminError(_("Give a reason for removing the conflict of interest."), "reason")
+    record(actor, conflict, "conflict_removed", reason=f"{_conflict_text(conflict)}. {reason}")
+    db.session.delete(conflict)
+    db.session.flush()
+
+
+def scheme_ids() -> list[tuple[str, str]]:
+    """(scheme id, title) once per scheme: qualifications name a scheme, not an edition."""
+    seen: dict[str, str] = {}
+    for scheme_id, _edition, title in SCHEMES:
+        seen.setdefault(scheme_id, title)
+    return list(seen.items())
+
+
+def _require_profile(person: User) -> None:
+    if not has_profile(person):
+        raise AdminError(_("Only auditors and committee members have a profile."))
+
+
+def _qualification_text(q: AuditorQualification) -> str:
+    until = f", valid until {q.valid_until.isoformat()}" if q.valid_until else ""
+    return f"{q.auditor.name}: {q.scheme}, IAF sector {q.sector_code}{until}"
+
+
+def _conflict_text(c: ConflictOfInterest) -> str:
+    ended = c.ended_on.isoformat() if c.ended_on else "ongoing"
+    return f"{c.user.name}: {c.kind} with {c.organisation.legal_name}, {c.started_on} to {ended}"

@@ -1,0 +1,255 @@
+"""HTTP views of the administration: users, auditor profiles, the body's settings (admins only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from certification.access import roles_required
+from certification.accounts.models import (
+    AuditorQualification,
+    ConflictKind,
+    ConflictOfInterest,
+    Role,
+    User,
+)
+from certification.admin import services
+from certification.admin import settings_services as rules
+from certification.admin.forms import (
+    ConflictForm,
+    EditUserForm,
+    NewUserForm,
+    QualificationForm,
+    RemoveConflictForm,
+    SettingsForm,
+)
+from certification.extensions import db
+from certification.organisations.models import Organisation
+from certification.settings import services as settings
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+# ---------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN)
+def users():
+    role = request.args.get("role", "")
+    role = role if role in {r.value for r in Role} else ""
+    search = request.args.get("q", "").strip()
+    query = select(User).options(selectinload(User.organisation)).order_by(User.name, User.id)
+    if role:
+        query = query.where(User.role == role)
+    if search:
+        term = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
+        )
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/users.html", page=page, role=role, q=search, roles=list(Role))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm().for_organisations(_organisations())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user, form.details(_organisation(form)), form.password.data
+            )
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The user %(name)s was created.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user).for_organisations(_organisations())
+    if request.method == "GET":
+        form.organisation_id.data = user.organisation_id or 0
+    if form.validate_on_submit():
+        try:
+            changes = services.update_user(
+                current_user, user, form.details(_organisation(form)), form.password.data or ""
+            )
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            message = _("The changes were saved.") if changes else _("Nothing was changed.")
+            flash(message, "success" if changes else "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _organisations():
+    return db.session.scalars(select(Organisation).order_by(Organisation.legal_name)).all()
+
+
+def _organisation(form) -> Organisation | None:
+    return db.session.get(Organisation, form.organisation_id.data or 0)
+
+
+def _refused(form, error: services.AdminError) -> None:
+    """Put a refusal on the field it concerns; nothing of the attempt is kept."""
+    db.session.rollback()
+    field = getattr(form, error.field or "", None)
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors = [*field.errors, error.message]
+
+
+# ---------------------------------------------------------------------------
+# Auditor and committee profiles
+# ---------------------------------------------------------------------------
+
+
+@bp.route("/users/<int:user_id>/profile")
+@roles_required(Role.ADMIN)
+def profile(user_id: int):
+    person = _profile_person(user_id)
+    return _render_profile(person)
+
+
+@bp.route("/users/<int:user_id>/qualifications", methods=["POST"])
+@roles_required(Role.ADMIN)
+def add_qualification(user_id: int):
+    person = _profile_person(user_id)
+    form = QualificationForm().with_schemes()
+    if form.validate_on_submit():
+        try:
+            services.add_qualification(
+                current_user, person, form.scheme.data, form.sector_code.data, form.valid_until.data
+            )
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The qualification was added."), "success")
+            return redirect(url_for("admin.profile", user_id=person.id))
+    return _render_profile(person, qualification_form=form)
+
+
+@bp.route("/qualifications/<int:qualification_id>/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def remove_qualification(qualification_id: int):
+    qualification = db.get_or_404(AuditorQualification, qualification_id)
+    person_id = qualification.auditor_id
+    services.remove_qualification(current_user, qualification)
+    db.session.commit()
+    flash(_("The qualification was removed."), "success")
+    return redirect(url_for("admin.profile", user_id=person_id))
+
+
+@bp.route("/users/<int:user_id>/conflicts", methods=["POST"])
+@roles_required(Role.ADMIN)
+def add_conflict(user_id: int):
+    person = _profile_person(user_id)
+    form = ConflictForm().for_organisations(_organisations())
+    if form.validate_on_submit():
+        organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        try:
+            services.add_conflict(
+                current_user,
+                person,
+                organisation,
+                form.kind.data,
+                form.started_on.data,
+                form.ended_on.data,
+                form.note.data,
+            )
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The conflict of interest was recorded."), "success")
+            return redirect(url_for("admin.profile", user_id=person.id))
+    return _render_profile(person, conflict_form=form)
+
+
+@bp.route("/conflicts/<int:conflict_id>/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def remove_conflict(conflict_id: int):
+    conflict = db.get_or_404(ConflictOfInterest, conflict_id)
+    person_id = conflict.user_id
+    form = RemoveConflictForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for removing the conflict of interest."), "error")
+        return redirect(url_for("admin.profile", user_id=person_id))
+    services.remove_conflict(current_user, conflict, form.reason.data)
+    db.session.commit()
+    flash(_("The conflict of interest was removed."), "success")
+    return redirect(url_for("admin.profile", user_id=person_id))
+
+
+def _profile_person(user_id: int) -> User:
+    """Only auditors and committee members keep qualifications and conflicts (404 otherwise)."""
+    person = db.get_or_404(User, user_id)
+    if not services.has_profile(person):
+        abort(404)
+    return person
+
+
+def _render_profile(person: User, qualification_form=None, conflict_form=None):
+    qualifications = sorted(person.qualifications, key=lambda q: (q.scheme, q.sector_code.zfill(3)))
+    conflicts = sorted(person.conflicts, key=lambda c: c.started_on or date.min, reverse=True)
+    return render_template(
+        "admin/profile.html",
+        person=person,
+        qualifications=qualifications,
+        conflicts=conflicts,
+        scheme_titles=dict(services.scheme_ids()),
+        qualification_form=qualification_form or QualificationForm(formdata=None).with_schemes(),
+        conflict_form=conflict_form
+        or ConflictForm(formdata=None).for_organisations(_organisations()),
+        conflict_kinds={k.value: k.label for k in ConflictKind},
+        today=date.today(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# The body's settings
+# ---------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"], endpoint="settings")
+@roles_required(Role.ADMIN)
+def edit_settings():
+    current = {key: settings.get(key) for key in settings.DEFAULTS}
+    form = SettingsForm()
+    if request.method == "GET":
+        form.fill(current)
+    if form.validate_on_submit():
+        try:
+            changed = rules.update_settings(current_user, form.proposed(current["stage1_share"]))
+        except rules.SettingsError as error:
+            db.session.rollback()
+            form.add_errors(error.errors)
+        else:
+            db.session.commit()
+            message = _("The settings were saved.") if changed else _("Nothing was changed.")
+            flash(message, "success" if changed else "info")
+            return redirect(url_for("admin.settings"))
+    sample = _sample_number(current["certificate_number_format"])
+    return render_template("admin/settings.html", form=form, sample=sample)
+
+
+def _sample_number(pattern: str) -> str:
+    return rules.certificate_number_sample(pattern, date.today().year, 1)

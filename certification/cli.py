@@ -1,0 +1,128 @@
+"""Thin click commands that call services and rules; `register_cli(app)` adds them to `flask`."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from certification.audit_time import AuditTime, AuditTimeError, compute_audit_time, table_band
+
+
+def register_cli(app: Flask) -> None:
+    """Add the project's commands to `flask --app app ...`."""
+    app.cli.add_command(audit_time_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(quotes_group)
+
+
+@click.command("demo")
+@click.option("--yes", is_flag=True, help="Do not ask before replacing a non-empty database.")
+@with_appcontext
+def demo_command(yes: bool) -> None:
+    """Rebuild the database with the demo data set and print the demo logins."""
+    from certification import demo
+    from certification.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" and not yes:
+        click.confirm(f"This deletes every row in {url.render_as_string()}. Go on?", abort=True)
+    demo.rebuild_database()
+    logins = demo.build(date.today())
+    db.session.commit()
+    click.echo(f"Demo data built in {url.render_as_string()}.")
+    click.echo(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
+    for role, people in logins.items():
+        click.echo(f"\n{role}:")
+        for email, name in people:
+            click.echo(f"  {email:<40} {name}")
+
+
+@click.group("quotes")
+def quotes_group() -> None:
+    """Quote housekeeping."""
+
+
+@quotes_group.command("expire")
+@with_appcontext
+def expire_quotes_command() -> None:
+    """Mark issued quotes past their validity as expired (run daily, e.g. from cron)."""
+    from certification.extensions import db
+    from certification.quotes.services import expire_quotes
+
+    count = expire_quotes(date.today())
+    db.session.commit()
+    click.echo(f"{count} quote(s) expired.")
+
+
+class _Number(click.ParamType):
+    """An int or float whose bad value fails with a one-line error instead of a usage screen."""
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+        self.name = "integer" if kind is int else "number"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, self.kind):
+            return value
+        try:
+            number = self.kind(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number):
+            what = "a whole number" if self.kind is int else "a number"
+            raise click.ClickException(f"{param.opts[0]} must be {what}, got {value!r}")
+        return number
+
+
+@click.command("audit-time")
+@click.option("--employees", type=_Number(int), help="Effective personnel (required).")
+@click.option("--sites", type=_Number(int), default=1, show_default=True, help="Number of sites.")
+@click.option(
+    "--adjust",
+    type=_Number(float),
+    default=0.0,
+    show_default=True,
+    help="Adjustment in percent of the table value; a reduction of at most 30.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def audit_time_command(employees: int | None, sites: int, adjust: float, as_json: bool) -> None:
+    """Audit time for a cycle by IAF MD 5 table QMS 1, with the IAF MD 1 site sample."""
+    if employees is None:
+        raise click.ClickException("--employees is required (effective personnel, at least 1)")
+    try:
+        result = compute_audit_time(employees, sites=sites, adjust_percent=adjust)
+    except AuditTimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(result.to_dict()) if as_json else _table(result))
+
+
+def _table(result: AuditTime) -> str:
+    band = table_band(result.employees)
+    sample = result.sample_sites
+    site_word = "site" if result.sites == 1 else "sites"
+    rows = [
+        ("Table QMS 1", f"{_d(result.table_days)} days (band {band.low}-{band.high})"),
+        ("Adjustment", f"{result.adjustment_percent:+g}%"),
+        ("Initial audit", f"{_d(result.initial_days)} days"),
+        ("  stage 1", f"{_d(result.stage1_days)} days"),
+        ("  stage 2", f"{_d(result.stage2_days)} days"),
+        ("Surveillance", f"{_d(result.surveillance_days)} days each"),
+        ("Recertification", f"{_d(result.recertification_days)} days"),
+        (
+            "Sites to visit",
+            f"initial {sample.initial}, surveillance {sample.surveillance}, "
+            f"recertification {sample.recertification} (central office included)",
+        ),
+    ]
+    title = f"Audit time for {result.employees} effective personnel, {result.sites} {site_word}"
+    return "\n".join([title, *(f"  {label:<17} {value}" for label, value in rows)])
+
+
+def _d(days: float) -> str:
+    """Days as people write them: 7, 2.5."""
+    return f"{days:g}"

@@ -1,0 +1,60 @@
+"""Client organisations and their sites."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certification.extensions import db
+from certification.models_base import Timestamped
+
+
+class Organisation(Timestamped, db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint("effective_personnel > 0", name="personnel_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Legal name in the organisation's own script (Turkish, Cyrillic, Georgian, Arabic, ...).
+    legal_name: Mapped[str] = mapped_column(String(300), index=True)
+    english_name: Mapped[str] = mapped_column(String(300), default="", index=True)
+    trading_name: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    city: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    sector_code: Mapped[str] = mapped_column(String(20))  # IAF/EA code, e.g. "29"
+    effective_personnel: Mapped[int]
+    preferred_language: Mapped[str] = mapped_column(String(5), default="en")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), default="")
+
+    sites: Mapped[list[Site]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="Site.id"
+    )
+    users = relationship("User", back_populates="organisation")
+
+    @property
+    def display_name(self) -> str:
+        return self.legal_name
+
+    @property
+    def head_office(self) -> Site | None:
+        return next((s for s in self.sites if s.is_head_office), None)
+
+
+class Site(Timestamped, db.Model):
+    __tablename__ = "sites"
+    __table_args__ = (CheckConstraint("personnel >= 0", name="site_personnel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    personnel: Mapped[int] = mapped_column(default=0)
+    scope: Mapped[str] = mapped_column(Text, default="")
+    is_head_office: Mapped[bool] = mapped_column(default=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sites")

@@ -1,0 +1,140 @@
+"""The 3-year audit programme: a certification cycle and its audits with their teams."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certification.extensions import db
+from certification.models_base import Timestamped
+from certification.workflow import AuditState
+
+
+class AuditKind(StrEnum):
+    STAGE1 = "stage1"
+    STAGE2 = "stage2"
+    SURVEILLANCE1 = "surveillance1"
+    SURVEILLANCE2 = "surveillance2"
+    RECERTIFICATION = "recertification"
+    SPECIAL = "special"
+
+    @property
+    def label(self) -> str:
+        return str(AUDIT_KIND_LABELS[self])
+
+
+AUDIT_KIND_LABELS = {
+    AuditKind.STAGE1: _l("Stage 1"),
+    AuditKind.STAGE2: _l("Stage 2"),
+    AuditKind.SURVEILLANCE1: _l("Surveillance 1"),
+    AuditKind.SURVEILLANCE2: _l("Surveillance 2"),
+    AuditKind.RECERTIFICATION: _l("Recertification"),
+    AuditKind.SPECIAL: _l("Special audit"),
+}
+
+
+class TeamRole(StrEnum):
+    LEAD = "lead"
+    AUDITOR = "auditor"
+    EXPERT = "expert"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                TeamRole.LEAD: _l("Lead auditor"),
+                TeamRole.AUDITOR: _l("Auditor"),
+                TeamRole.EXPERT: _l("Technical expert"),
+            }[self]
+        )
+
+
+class Cycle(Timestamped, db.Model):
+    """One 3-year certification cycle; it starts on the certification decision date."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"))
+    number: Mapped[int] = mapped_column(default=1)
+    scheme: Mapped[str] = mapped_column(String(60))
+    edition: Mapped[str] = mapped_column(String(20))
+    decision_date: Mapped[date | None]  # set by the committee's certification decision
+
+    organisation = relationship("Organisation")
+    application = relationship("Application")
+    quote = relationship("Quote")
+    audits: Mapped[list[Audit]] = relationship(
+        back_populates="cycle", order_by="Audit.sequence", cascade="all, delete-orphan"
+    )
+
+
+class Audit(Timestamped, db.Model):
+    __tablename__ = "audits"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+        CheckConstraint(
+            "state IN ('planned', 'cancelled') "
+            "OR (start_date IS NOT NULL AND end_date IS NOT NULL)",
+            name="scheduled_has_dates",
+        ),
+    )
+    STATE = AuditState
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    sequence: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(20), default=AuditState.PLANNED, index=True)
+    planned_days: Mapped[float] = mapped_column(default=0)
+    window_start: Mapped[date | None]
+    due_by: Mapped[date | None] = mapped_column(index=True)
+    start_date: Mapped[date | None] = mapped_column(index=True)
+    end_date: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    cycle: Mapped[Cycle] = relationship(back_populates="audits")
+    organisation = relationship("Organisation")
+    team: Mapped[list[AuditTeamMember]] = relationship(
+        back_populates="audit", cascade="all, delete-orphan", order_by="AuditTeamMember.id"
+    )
+
+    @property
+    def kind_enum(self) -> AuditKind:
+        return AuditKind(self.kind)
+
+    @property
+    def state_enum(self) -> AuditState:
+        return AuditState(self.state)
+
+    @property
+    def lead(self):
+        return next((m.user for m in self.team if m.role == TeamRole.LEAD), None)
+
+
+class AuditTeamMember(Timestamped, db.Model):
+    __tablename__ = "audit_team_members"
+    __table_args__ = (
+        UniqueConstraint("audit_id", "user_id", name="one_seat_per_person"),
+        # Picking someone unqualified or conflicted needs a written reason (logged too).
+        CheckConstraint(
+            "NOT overridden OR length(override_reason) > 0", name="override_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=TeamRole.AUDITOR)
+    overridden: Mapped[bool] = mapped_column(default=False)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+
+    audit: Mapped[Audit] = relationship(back_populates="team")
+    user = relationship("User")

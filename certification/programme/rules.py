@@ -1,0 +1,115 @@
+"""Pure rules of the audit programme: who may audit a client, and when each audit is due.
+
+No Flask, no database, no clock: plain values in, plain values out. Qualifications and conflicts
+are any objects with the model's attribute names (the models themselves, or simple stand-ins).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from certification.workflow import (
+    add_months,
+    add_years,
+    due_status,
+    programme_dates,
+    surveillance_2_window,
+)
+
+# 17021-1 5.2.10: no one who consulted for (or worked at) the client audits it within two years.
+COOLING_OFF_YEARS = 2
+COOLING_OFF_KINDS = ("consultancy", "employment")
+
+# The programme of one cycle, in order (domain.md "The cycle").
+PROGRAMME = ("stage1", "stage2", "surveillance1", "surveillance2", "recertification")
+
+# Only these states still wait for the audit to happen; only they can be due or overdue.
+OPEN_STATES = ("planned", "scheduled")
+
+
+def is_qualified(user_qualifications, scheme: str, sector_code: str, on_date: date) -> bool:
+    """17021-1 7.1: competent for this scheme in this sector (IAF code), still valid on the day."""
+    return any(
+        q.scheme == scheme
+        and q.sector_code == sector_code
+        and (q.valid_until is None or q.valid_until >= on_date)
+        for q in user_qualifications
+    )
+
+
+def blocking_conflict(conflicts, organisation_id: int, today: date):
+    """The first recorded tie with this client that still bars the person, or None.
+
+    Consultancy or employment bars until two full years after it ended (17021-1 5.2.10); the
+    second anniversary of the end is the first free day. Any other tie bars while it lasts.
+    """
+    for conflict in conflicts:
+        if conflict.organisation_id != organisation_id:
+            continue
+        if conflict.ended_on is None:
+            return conflict
+        if conflict.kind in COOLING_OFF_KINDS:
+            if today < add_years(conflict.ended_on, COOLING_OFF_YEARS):
+                return conflict
+        elif today <= conflict.ended_on:
+            return conflict
+    return None
+
+
+def conflict_blocks(conflicts, organisation_id: int, today: date) -> bool:
+    """17021-1 5.2: a conflict of interest with the client keeps the person off its audits."""
+    return blocking_conflict(conflicts, organisation_id, today) is not None
+
+
+@dataclass(frozen=True)
+class Window:
+    """When an audit may happen: first allowed day (or None) and the day it is due by (or None)."""
+
+    start: date | None = None
+    due_by: date | None = None
+
+
+def programme_windows(
+    decision_date: date | None,
+    stage1_last_day: date | None = None,
+    surveillance1_last_day: date | None = None,
+    stage1_void_months: int = 6,
+) -> dict[str, Window]:
+    """Window of each audit of the programme, from what is known so far.
+
+    Stage 2 follows stage 1 (policy: a new stage 1 after `stage1_void_months`). The rest hang on
+    the certification decision (17021-1 9.1.3): until it exists they have no dates.
+    """
+    stage2 = Window()
+    if stage1_last_day is not None:
+        stage2 = Window(stage1_last_day, add_months(stage1_last_day, stage1_void_months))
+    if decision_date is None:
+        return {kind: stage2 if kind == "stage2" else Window() for kind in PROGRAMME}
+    dates = programme_dates(decision_date)
+    surveillance2 = Window(decision_date, dates["surveillance_2"])
+    if surveillance1_last_day is not None:
+        surveillance2 = Window(*surveillance_2_window(decision_date, surveillance1_last_day))
+    return {
+        "stage1": Window(),
+        "stage2": stage2,
+        "surveillance1": Window(decision_date, dates["surveillance_1"]),
+        "surveillance2": surveillance2,
+        "recertification": Window(None, dates["recertification"]),
+    }
+
+
+def audit_due_status(
+    state: str,
+    due_by: date | None,
+    end_date: date | None,
+    today: date,
+    windows: tuple[int, ...],
+) -> str | None:
+    """Badge for an audit: planned ones count down to their due date; a scheduled one is flagged
+    overdue only when its dates run past the due date. Done or cancelled audits have none."""
+    if state not in OPEN_STATES or due_by is None:
+        return None
+    if state == "scheduled":
+        return "overdue" if end_date is not None and end_date > due_by else None
+    return due_status(due_by, today, windows)

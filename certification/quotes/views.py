@@ -1,0 +1,222 @@
+"""HTTP views of the quotes domain: the planner prepares and sends, the client answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from certification.access import PLANNING, can_decide_quote, can_view_quote, roles_required
+from certification.accounts.models import Role
+from certification.applications.models import Application
+from certification.audit_time import table_days
+from certification.extensions import db
+from certification.programme.models import Cycle
+from certification.quotes import services
+from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
+from certification.quotes.models import Quote
+from certification.quotes.pdf import render_quote_pdf
+from certification.templating import format_day
+from certification.workflow import QuoteState, quote_is_expired
+
+bp = Blueprint("quotes", __name__, url_prefix="/quotes")
+
+PDF_LANGUAGES = ("en", "tr")
+
+
+@bp.app_template_global()
+def quote_expired(quote: Quote, today: date | None = None) -> bool:
+    """An issued quote past its validity reads as expired even before the nightly sweep."""
+    return (
+        quote.state == QuoteState.ISSUED
+        and quote.valid_until is not None
+        and quote_is_expired(quote.valid_until, today or date.today())
+    )
+
+
+@bp.route("/")
+@roles_required(*PLANNING)
+def index():
+    state = request.args.get("state", "")
+    query = select(Quote).options(selectinload(Quote.organisation))
+    if state in {s.value for s in QuoteState}:
+        query = query.where(Quote.state == state)
+    else:
+        state = ""
+    query = query.order_by(Quote.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("quotes/index.html", page=page, state=state, states=list(QuoteState))
+
+
+@bp.route("/new/<int:application_id>", methods=["GET", "POST"])
+@roles_required(*PLANNING)
+def new(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = QuoteForm().for_organisation(application.organisation)
+    if form.validate_on_submit():
+        try:
+            quote = services.prepare_quote(
+                current_user,
+                application,
+                form.adjust_percent.data,
+                form.justification.data,
+                form.currency.data,
+                form.notes.data,
+                today=date.today(),
+            )
+        except services.QuoteError as error:
+            db.session.rollback()
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Quote %(number)s was prepared as a draft.", number=quote.number), "success")
+            return redirect(url_for("quotes.detail", quote_id=quote.id))
+    return render_template(
+        "quotes/new.html",
+        form=form,
+        application=application,
+        table_days=table_days(application.organisation.effective_personnel),
+    )
+
+
+def add_error(form, field_name: str | None, message: str) -> None:
+    """A refusal lands on the field it concerns, else in a flash message."""
+    field = getattr(form, field_name or "", None)
+    if field is None:
+        flash(message, "error")
+    else:
+        field.errors = [*field.errors, message]
+
+
+def load_visible(quote_id: int) -> Quote:
+    quote = db.get_or_404(Quote, quote_id)
+    if not can_view_quote(current_user, quote):
+        abort(403)
+    return quote
+
+
+@bp.route("/<int:quote_id>")
+@login_required
+def detail(quote_id: int):
+    return render_detail(load_visible(quote_id))
+
+
+def render_detail(quote: Quote, decision_form=None, withdraw_form=None, status: int = 200):
+    cycle = db.session.scalar(select(Cycle).where(Cycle.quote_id == quote.id))
+    page = render_template(
+        "quotes/detail.html",
+        quote=quote,
+        prices=services.prices(quote),
+        cycle=cycle,
+        today=date.today(),
+        timeline=services.quote_timeline(quote) if current_user.is_staff else [],
+        can_decide=can_decide_quote(current_user, quote),
+        is_client=current_user.role == Role.CLIENT,
+        decision_form=decision_form or DecisionForm(formdata=None),
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+    )
+    return page, status
+
+
+@bp.route("/<int:quote_id>.pdf")
+@login_required
+def pdf(quote_id: int):
+    quote = load_visible(quote_id)
+    language = quote.organisation.preferred_language
+    with force_locale(language if language in PDF_LANGUAGES else "en"):
+        body = render_quote_pdf(
+            quote, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
+        )
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{quote.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:quote_id>/issue", methods=["POST"])
+@roles_required(*PLANNING)
+def issue(quote_id: int):
+    quote = load_visible(quote_id)
+    try:
+        services.issue_quote(current_user, quote, today=date.today())
+    except services.QuoteError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Quote %(number)s was sent to the client. It is valid until %(date)s.",
+                number=quote.number,
+                date=format_day(quote.valid_until),
+            ),
+            "success",
+        )
+    return redirect(url_for("quotes.detail", quote_id=quote_id))
+
+
+@bp.route("/<int:quote_id>/withdraw", methods=["POST"])
+@roles_required(*PLANNING)
+def withdraw(quote_id: int):
+    quote = load_visible(quote_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return render_detail(quote, withdraw_form=form, status=400)
+    services.withdraw_quote(current_user, quote, form.reason.data)
+    db.session.commit()
+    flash(_("Quote %(number)s was withdrawn.", number=quote.number), "success")
+    return redirect(url_for("quotes.detail", quote_id=quote_id))
+
+
+@bp.route("/<int:quote_id>/accept", methods=["POST"])
+@login_required
+def accept(quote_id: int):
+    return answer(
+        quote_id,
+        services.accept_quote,
+        _("The quote was accepted. The three-year audit programme is ready."),
+    )
+
+
+@bp.route("/<int:quote_id>/reject", methods=["POST"])
+@login_required
+def reject(quote_id: int):
+    return answer(quote_id, services.reject_quote, _("The quote was rejected."))
+
+
+def answer(quote_id: int, decide, done_message: str):
+    """The client's answer, given in the portal or recorded by staff; one shape for both."""
+    quote = load_visible(quote_id)
+    if not can_decide_quote(current_user, quote):
+        abort(403)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return render_detail(quote, decision_form=form, status=400)
+    try:
+        decide(current_user, quote, form.note.data, today=date.today())
+    except services.QuoteExpired as error:
+        db.session.commit()  # the quote is now marked expired; the answer is refused
+        flash(error.message, "error")
+    except services.QuoteError as error:
+        db.session.rollback()
+        add_error(form, error.field, error.message)
+        return render_detail(quote, decision_form=form, status=400)
+    else:
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect(url_for("quotes.detail", quote_id=quote_id))

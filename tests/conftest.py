@@ -1,0 +1,115 @@
+"""Fixtures: an app on SQLite (or PostgreSQL when DATABASE_URL is set), a clean database per test,
+an HTTP client and `login_as`."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import flask_babel
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
+
+from certification import create_app
+from certification.extensions import db as _db
+from tests import factories
+
+
+def _test_database_url(tmp_path_factory) -> str:
+    return os.environ.get("DATABASE_URL") or "sqlite://"
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts without the user and locale an earlier request cached in `g`.
+
+    The `db` fixture keeps one app context open for the whole test, and Flask reuses it for the
+    test client's requests, so `g` would otherwise carry one request's login into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        flask_babel.refresh()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    uploads = tmp_path_factory.mktemp("uploads")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _normalise(_test_database_url(tmp_path_factory)),
+            "SECRET_KEY": "tests",
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(uploads),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _normalise(url: str) -> str:
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+@pytest.fixture
+def db(app):
+    """A clean database for each test: every table emptied afterwards."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client, db):
+    """login_as(role_or_user) -> the signed-in user, through the session like Flask-Login does."""
+
+    def login(who, **kwargs):
+        user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
+        _db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own: a new PostgreSQL database under DATABASE_URL, else a SQLite file."""
+    server_url = os.environ.get("DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    server = make_url(_normalise(server_url))
+    name = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    # The query part (e.g. ?host=/run/socket) stays; only the database name changes.
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,118 @@
+"""Small builders with sensible defaults; each adds to the session and flushes."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
+from certification.applications.models import Application
+from certification.extensions import db
+from certification.organisations.models import Organisation, Site
+from certification.programme.models import Audit, Cycle
+from certification.quotes.models import Quote
+
+_seq = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def _add(obj):
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def organisation(**kw) -> Organisation:
+    n = next(_seq)
+    org = Organisation(
+        legal_name=kw.pop("legal_name", f"Örnek Hizmet A.Ş. {n}"),
+        english_name=kw.pop("english_name", f"Example Services {n}"),
+        country=kw.pop("country", "TR"),
+        city=kw.pop("city", "İstanbul"),
+        address=kw.pop("address", "Atatürk Cad. 1"),
+        sector_code=kw.pop("sector_code", "29"),
+        effective_personnel=kw.pop("effective_personnel", 40),
+        currency=kw.pop("currency", "EUR"),
+        **kw,
+    )
+    org.sites.append(
+        Site(name="Head office", address=org.address, city=org.city, country=org.country,
+             personnel=org.effective_personnel, scope="Retail services", is_head_office=True)
+    )
+    return _add(org)
+
+
+def user(role: str | Role = Role.PLANNER, **kw) -> User:
+    n = next(_seq)
+    role = Role(role)
+    if role == Role.CLIENT and "organisation" not in kw and "organisation_id" not in kw:
+        kw["organisation"] = organisation()
+    u = User(
+        email=kw.pop("email", f"{role.value}{n}@example.test"),
+        name=kw.pop("name", f"{role.value.title()} {n}"),
+        role=role.value,
+        **kw,
+    )
+    u.set_password(PASSWORD)
+    return _add(u)
+
+
+def qualification(auditor: User, scheme="iso10002", sector_code="29", **kw):
+    return _add(AuditorQualification(auditor=auditor, scheme=scheme, sector_code=sector_code, **kw))
+
+
+def conflict(person: User, org: Organisation, kind="consultancy", **kw):
+    return _add(ConflictOfInterest(user=person, organisation=org, kind=kind, **kw))
+
+
+def application(org: Organisation | None = None, **kw) -> Application:
+    org = org or organisation()
+    app = Application(
+        organisation=org,
+        scheme=kw.pop("scheme", "iso10002"),
+        edition=kw.pop("edition", "2018"),
+        scope=kw.pop("scope", "Handling of customer complaints for retail services"),
+        **kw,
+    )
+    app.sites = list(org.sites)
+    return _add(app)
+
+
+def quote(app: Application | None = None, **kw) -> Quote:
+    app = app or application()
+    q = Quote(
+        number=kw.pop("number", f"Q-T-{next(_seq):05d}"),
+        organisation=app.organisation,
+        application=app,
+        employees=kw.pop("employees", 40),
+        sites=kw.pop("sites", 1),
+        table_days=Decimal("4"),
+        initial_days=Decimal("4"),
+        stage1_days=Decimal("1.5"),
+        stage2_days=Decimal("2.5"),
+        surveillance_days=Decimal("1.5"),
+        recertification_days=Decimal("2.5"),
+        currency=kw.pop("currency", "EUR"),
+        day_rate=Decimal("950"),
+        total=kw.pop("total", Decimal("4350")),
+        **kw,
+    )
+    return _add(q)
+
+
+def cycle(q: Quote | None = None, **kw) -> Cycle:
+    q = q or quote()
+    return _add(
+        Cycle(organisation=q.organisation, application=q.application, quote=q,
+              scheme=q.application.scheme, edition=q.application.edition, **kw)
+    )
+
+
+def audit(c: Cycle | None = None, kind="stage1", **kw) -> Audit:
+    c = c or cycle()
+    return _add(Audit(cycle=c, organisation=c.organisation, kind=kind, **kw))
+
+
+def today() -> date:
+    return date(2026, 11, 24)

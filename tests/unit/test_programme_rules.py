@@ -1,0 +1,142 @@
+"""Pure programme rules: qualification, conflicts of interest, programme windows, due badges."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from types import SimpleNamespace as Row
+
+import pytest
+
+from certification.programme.rules import (
+    Window,
+    audit_due_status,
+    blocking_conflict,
+    conflict_blocks,
+    is_qualified,
+    programme_windows,
+)
+
+DAY = date(2026, 11, 24)
+
+
+def qual(scheme="iso10002", sector="29", valid_until=None):
+    return Row(scheme=scheme, sector_code=sector, valid_until=valid_until)
+
+
+def tie(kind="consultancy", org=1, ended_on=None):
+    return Row(kind=kind, organisation_id=org, ended_on=ended_on)
+
+
+@pytest.mark.parametrize(
+    ("qualifications", "expected"),
+    [
+        ([qual()], True),
+        ([qual(valid_until=DAY)], True),  # still valid on its last day
+        ([qual(valid_until=DAY - timedelta(days=1))], False),  # lapsed the day before
+        ([qual(valid_until=DAY + timedelta(days=365))], True),
+        ([qual(sector="32")], False),  # another sector
+        ([qual(scheme="csat-star")], False),  # another scheme
+        ([qual(sector="32"), qual()], True),  # any one matching qualification is enough
+        ([], False),
+    ],
+)
+def test_is_qualified(qualifications, expected):
+    assert is_qualified(qualifications, "iso10002", "29", DAY) is expected
+
+
+@pytest.mark.parametrize(
+    ("conflicts", "today", "expected"),
+    [
+        ([], DAY, False),
+        ([tie(ended_on=None)], DAY, True),  # ongoing consultancy
+        ([tie(kind="employment", ended_on=None)], DAY, True),
+        ([tie(org=2, ended_on=None)], DAY, False),  # a tie with another client
+        # 17021-1 5.2.10: two years after the end of consultancy or employment.
+        ([tie(ended_on=date(2024, 11, 24))], DAY, False),  # exactly two years: free
+        ([tie(ended_on=date(2024, 11, 25))], DAY, True),  # one day short of two years
+        ([tie(kind="employment", ended_on=date(2024, 11, 24))], DAY, False),
+        ([tie(kind="employment", ended_on=date(2024, 11, 25))], DAY, True),
+        ([tie(ended_on=date(2020, 1, 1))], DAY, False),
+        # 29 February: the second anniversary counts as 28 February.
+        ([tie(ended_on=date(2024, 2, 29))], date(2026, 2, 28), False),
+        ([tie(ended_on=date(2024, 2, 29))], date(2026, 2, 27), True),
+        # Any other tie bars while it lasts, not after.
+        ([tie(kind="other", ended_on=DAY)], DAY, True),
+        ([tie(kind="other", ended_on=DAY - timedelta(days=1))], DAY, False),
+        ([tie(kind="other", ended_on=None)], DAY, True),
+    ],
+)
+def test_conflict_blocks(conflicts, today, expected):
+    assert conflict_blocks(conflicts, 1, today) is expected
+
+
+def test_blocking_conflict_names_the_tie():
+    old, current = tie(ended_on=date(2010, 1, 1)), tie(kind="employment")
+    assert blocking_conflict([old, current], 1, DAY) is current
+
+
+def test_windows_before_the_decision_are_unknown():
+    windows = programme_windows(None)
+    assert set(windows) == {"stage1", "stage2", "surveillance1", "surveillance2", "recertification"}
+    assert all(w == Window() for w in windows.values())
+
+
+def test_stage2_window_follows_stage1_policy():
+    windows = programme_windows(None, stage1_last_day=date(2026, 12, 1), stage1_void_months=6)
+    assert windows["stage2"] == Window(date(2026, 12, 1), date(2027, 6, 1))
+    assert windows["surveillance1"] == Window()
+
+
+@pytest.mark.parametrize(
+    ("decision", "surveillance1", "s1_due", "s2", "recertification"),
+    [
+        # domain.md: granted 2026-03-15 expires 2029-03-14; recertified before expiry.
+        (
+            date(2026, 3, 15),
+            None,
+            date(2027, 3, 15),
+            (date(2026, 3, 15), date(2028, 3, 15)),
+            date(2029, 3, 13),
+        ),
+        # Surveillance 1 done: surveillance 2 in the next calendar year, by decision + 24 months.
+        (
+            date(2026, 3, 15),
+            date(2027, 2, 10),
+            date(2027, 3, 15),
+            (date(2028, 1, 1), date(2028, 3, 15)),
+            date(2029, 3, 13),
+        ),
+        # 29 February start: expiry 2031-02-27 (domain.md).
+        (
+            date(2028, 2, 29),
+            None,
+            date(2029, 2, 28),
+            (date(2028, 2, 29), date(2030, 2, 28)),
+            date(2031, 2, 26),
+        ),
+    ],
+)
+def test_windows_after_the_decision(decision, surveillance1, s1_due, s2, recertification):
+    windows = programme_windows(decision, surveillance1_last_day=surveillance1)
+    assert windows["surveillance1"] == Window(decision, s1_due)
+    assert windows["surveillance2"] == Window(*s2)
+    assert windows["recertification"] == Window(None, recertification)
+
+
+@pytest.mark.parametrize(
+    ("state", "due_by", "end_date", "expected"),
+    [
+        ("planned", None, None, None),
+        ("planned", DAY - timedelta(days=1), None, "overdue"),
+        ("planned", DAY, None, "due_7"),
+        ("planned", DAY + timedelta(days=30), None, "due_30"),
+        ("planned", DAY + timedelta(days=31), None, "due_90"),
+        ("planned", DAY + timedelta(days=91), None, None),
+        ("scheduled", DAY - timedelta(days=1), DAY - timedelta(days=1), None),  # held in time
+        ("scheduled", DAY + timedelta(days=10), DAY + timedelta(days=11), "overdue"),
+        ("closed", DAY - timedelta(days=100), DAY - timedelta(days=100), None),
+        ("cancelled", DAY - timedelta(days=1), None, None),
+    ],
+)
+def test_audit_due_status(state, due_by, end_date, expected):
+    assert audit_due_status(state, due_by, end_date, DAY, (90, 30, 7)) == expected

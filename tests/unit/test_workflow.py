@@ -1,0 +1,135 @@
+"""The one table of allowed transitions: legal moves, refused moves, terminal states, labels."""
+
+import pytest
+
+from certification.workflow import (
+    TRANSITIONS,
+    Action,
+    ApplicationState,
+    AuditState,
+    CertificateState,
+    FindingState,
+    QuoteState,
+    TransitionError,
+    allowed_actions,
+    next_state,
+)
+
+A, Q, U, F, C = ApplicationState, QuoteState, AuditState, FindingState, CertificateState
+INITIAL_STATES = {A.SUBMITTED, Q.DRAFT, U.PLANNED, F.OPEN, C.ACTIVE}
+LIFECYCLES = (A, Q, U, F, C)
+
+
+@pytest.mark.parametrize(
+    "state, action, expected",
+    [
+        (A.SUBMITTED, Action.APPROVE, A.APPROVED),
+        (A.APPROVED, Action.CONTRACT, A.CONTRACTED),
+        (Q.ISSUED, Action.ACCEPT, Q.ACCEPTED),
+        (Q.ISSUED, Action.EXPIRE, Q.EXPIRED),
+        (U.SCHEDULED, Action.RESCHEDULE, U.SCHEDULED),
+        (U.SUBMITTED, Action.RETURN, U.RETURNED),
+        (U.RETURNED, Action.SUBMIT, U.SUBMITTED),
+        (F.ANSWER_REJECTED, Action.ANSWER, F.ANSWERED),
+        (F.PLAN_ACCEPTED, Action.VERIFY, F.CLOSED),
+        (C.SUSPENDED, Action.RESTORE, C.ACTIVE),
+        (C.EXPIRED, Action.RESTORE, C.ACTIVE),  # 17021-1 9.6.3.2.5: within 6 months
+    ],
+)
+def test_legal_moves(state, action, expected):
+    result = next_state(state, action)
+    assert result is expected
+
+
+@pytest.mark.parametrize(
+    "state, action",
+    [
+        (C.WITHDRAWN, Action.RESTORE),  # withdrawal is final
+        (C.SUSPENDED, Action.SUSPEND),
+        (C.SUSPENDED, Action.SUPERSEDE),  # a suspended certificate is not renewed in place
+        (F.OPEN, Action.VERIFY),  # a finding needs an answer before it can be verified
+        (Q.ACCEPTED, Action.WITHDRAW),
+        (Q.DRAFT, Action.ACCEPT),  # the client accepts only a quote it was sent
+        (U.CLOSED, Action.SUBMIT),
+        (U.PLANNED, Action.START),  # dates and team first
+        (A.REJECTED, Action.APPROVE),
+    ],
+)
+def test_refused_moves_raise_transition_error(state, action):
+    with pytest.raises(TransitionError) as raised:
+        next_state(state, action)
+    assert str(raised.value) == f"cannot {action.value} when {state.value}"
+    assert (raised.value.state, raised.value.action) == (state, action)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [A.REJECTED, A.WITHDRAWN, A.CONTRACTED, Q.ACCEPTED, Q.REJECTED, Q.EXPIRED, Q.WITHDRAWN,
+     U.CLOSED, U.CANCELLED, F.CLOSED, C.WITHDRAWN, C.SUPERSEDED],
+)  # fmt: skip
+def test_terminal_states_allow_nothing(state):
+    assert allowed_actions(state) == []
+
+
+def test_allowed_actions_of_a_suspended_certificate():
+    assert set(allowed_actions(C.SUSPENDED)) == {Action.RESTORE, Action.WITHDRAW, Action.EXPIRE}
+
+
+def test_allowed_actions_do_not_leak_between_lifecycles_sharing_a_value():
+    # "submitted" is both an application and an audit state.
+    assert set(allowed_actions(U.SUBMITTED)) == {Action.RETURN, Action.CLOSE}
+    assert set(allowed_actions(A.SUBMITTED)) == {Action.APPROVE, Action.REJECT, Action.WITHDRAW}
+
+
+@pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=lambda e: e.__name__)
+def test_every_move_stays_in_its_lifecycle(lifecycle):
+    for (state, _action), target in TRANSITIONS.items():
+        if type(state) is lifecycle:
+            assert type(target) is lifecycle, (state, target)
+
+
+@pytest.mark.parametrize("lifecycle", LIFECYCLES, ids=lambda e: e.__name__)
+def test_every_state_but_the_first_is_reachable(lifecycle):
+    targets = {target for target in TRANSITIONS.values() if type(target) is lifecycle}
+    unreachable = {s for s in lifecycle if s not in INITIAL_STATES and s not in targets}
+    assert unreachable == set()
+
+
+@pytest.mark.parametrize(
+    "state, action",
+    [
+        (U.SUBMITTED, Action.APPROVE),  # would give ApplicationState.APPROVED
+        (U.SUBMITTED, Action.WITHDRAW),  # would give ApplicationState.WITHDRAWN
+        (A.SUBMITTED, Action.CLOSE),  # would give AuditState.CLOSED
+        (Q.EXPIRED, Action.RESTORE),  # would give CertificateState.ACTIVE
+    ],
+)
+def test_a_move_of_another_lifecycle_is_refused(state, action):
+    with pytest.raises(TransitionError):
+        next_state(state, action)
+
+
+@pytest.mark.parametrize(
+    "state, label",
+    [
+        (A.APPROVED, "Review passed"),
+        (Q.ISSUED, "Sent to client"),
+        (U.RETURNED, "Returned for information"),
+        (U.SUBMITTED, "Report submitted"),
+        (F.CLOSED, "Verified closed"),
+        (C.SUSPENDED, "Suspended"),
+    ],
+)
+def test_states_have_human_labels(state, label):
+    assert state.label == label
+
+
+@pytest.mark.parametrize(
+    "state, label",
+    [
+        (A.SUBMITTED, "Submitted"),  # shows "Report submitted" (the audit's label)
+        (U.CLOSED, "Closed"),  # shows "Verified closed" (the finding's label)
+    ],
+)
+def test_labels_of_states_sharing_a_value_stay_apart(state, label):
+    assert state.label == label

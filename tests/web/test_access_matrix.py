@@ -1,0 +1,220 @@
+"""Every role against every route, with the objects of an organisation B.
+
+A client of another organisation A guesses B's ids in every URL: it must never get a page of B's
+data, and none of its POSTs may change anything. Every route of the app is listed here, so a new
+route without a decision about who may use it fails this test.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certification.applications.services import submit_application
+from certification.programme.models import AuditTeamMember
+from tests import factories
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+SECRET = "Gizli Müşteri B Hizmetleri A.Ş."
+
+ROLES = ("anonymous", "admin", "planner", "committee", "auditor", "lead", "client_a", "client_b")
+STAFF = {"admin", "planner", "committee", "auditor", "lead"}
+LOGGED_IN = set(ROLES) - {"anonymous"}
+PLANNING = {"admin", "planner"}
+
+# endpoint -> the roles that get the page (200) for organisation B's objects. Everyone else gets
+# 403 or 404 (signed in) or is sent to the login page (anonymous).
+GET_ALLOWED: dict[str, set[str]] = {
+    "accounts.account": LOGGED_IN,
+    "admin.users": {"admin"},
+    "admin.new_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.profile": {"admin"},
+    "admin.settings": {"admin"},
+    "applications.index": PLANNING,
+    "applications.new": PLANNING,
+    "applications.detail": PLANNING,  # clients are sent to the portal's page of it
+    "applications.document": STAFF | {"client_b"},
+    "portal.index": {"client_a", "client_b"},
+    "portal.apply": {"client_a", "client_b"},
+    "portal.application": {"client_b"},
+    "quotes.index": PLANNING,
+    "quotes.new": PLANNING,
+    "quotes.detail": PLANNING | {"committee", "client_b"},
+    "quotes.pdf": PLANNING | {"committee", "client_b"},
+    "programme.index": PLANNING | {"committee"},
+    "programme.my_audits": {"auditor", "lead"},
+    "programme.cycle": PLANNING | {"committee", "lead", "client_b"},
+    "programme.audit": PLANNING | {"committee", "lead", "client_b"},
+    "programme.schedule": PLANNING,
+    "organisations.index": STAFF,
+    "organisations.new": PLANNING,
+    "organisations.detail": STAFF,  # its own client is sent to the portal
+    "organisations.edit": PLANNING,
+}
+
+# endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
+REDIRECTED = {"applications.detail": {"client_b"}, "organisations.detail": {"client_b"}}
+
+# Pages that answer every visitor by a redirect or a form of their own.
+NOT_OBJECT_PAGES = {"static", "accounts.login", "accounts.home"}
+
+# endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
+POST_ALLOWED: dict[str, set[str]] = {
+    "accounts.account": LOGGED_IN,
+    "accounts.language": set(ROLES),
+    "accounts.login": set(ROLES),
+    "accounts.logout": set(ROLES),
+    "admin.new_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.add_conflict": {"admin"},
+    "admin.add_qualification": {"admin"},
+    "admin.remove_conflict": {"admin"},
+    "admin.remove_qualification": {"admin"},
+    "admin.settings": {"admin"},
+    "applications.new": PLANNING,
+    "applications.review": PLANNING,
+    "portal.apply": {"client_a", "client_b"},
+    "portal.withdraw": {"client_b"},
+    "quotes.new": PLANNING,
+    "quotes.issue": PLANNING,
+    "quotes.accept": PLANNING | {"client_b"},
+    "quotes.reject": PLANNING | {"client_b"},
+    "quotes.withdraw": PLANNING,
+    "programme.schedule": PLANNING,
+    "programme.cancel": PLANNING,
+    "organisations.new": PLANNING,
+    "organisations.edit": PLANNING,
+}
+
+
+@pytest.fixture
+def world(db, app):
+    today = date.today()
+    org_a = factories.organisation(legal_name="Açık Müşteri A Ltd.")
+    org_b = factories.organisation(legal_name=SECRET)
+    people = {
+        "admin": factories.user("admin"),
+        "planner": factories.user("planner"),
+        "committee": factories.user("committee"),
+        "auditor": factories.user("auditor"),
+        "lead": factories.user("auditor"),
+        "client_a": factories.user("client", organisation=org_a),
+        "client_b": factories.user("client", organisation=org_b),
+    }
+    application = submit_application(
+        people["client_b"], org_b, "iso10002", "2018", "Complaints handling",
+        [s.id for s in org_b.sites], [("manual.pdf", PDF)], today=today,
+    )
+    quote = factories.quote(
+        application, state="issued", issued_on=today, valid_until=today + timedelta(days=30)
+    )
+    cycle = factories.cycle(quote)
+    audit = factories.audit(cycle, kind="stage1")
+    db.session.add(AuditTeamMember(audit=audit, user=people["lead"], role="lead"))
+    qualification = factories.qualification(people["lead"])
+    conflict = factories.conflict(people["lead"], org_b, started_on=today - timedelta(days=900))
+    db.session.commit()
+    ids = {
+        "organisation_id": org_b.id,
+        "application_id": application.id,
+        "doc_id": application.documents[0].id,
+        "quote_id": quote.id,
+        "cycle_id": cycle.id,
+        "audit_id": audit.id,
+        "user_id": people["lead"].id,
+        "qualification_id": qualification.id,
+        "conflict_id": conflict.id,
+        "site_id": org_b.sites[0].id,
+        "filename": "app.css",
+    }
+    return people, ids
+
+
+def routes(app, method: str):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if method in rule.methods),
+        key=lambda rule: rule.endpoint,
+    )
+
+
+def url(rule, ids) -> str:
+    missing = set(rule.arguments) - set(ids)
+    assert not missing, f"the matrix has no id for {missing} of {rule.endpoint}"
+    return rule.build({name: ids[name] for name in rule.arguments})[1]
+
+
+def sign_in(client, login_as, people, role) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+    if role != "anonymous":
+        login_as(people[role])
+
+
+def snapshot(db) -> dict[str, object]:
+    """Row counts of every table and the state of every stateful row."""
+    db.session.expire_all()
+    seen: dict[str, object] = {}
+    for table in db.metadata.sorted_tables:
+        count = db.session.execute(select(func.count()).select_from(table)).scalar_one()
+        seen[table.name] = count
+        if "state" in table.c:
+            states = db.session.execute(select(table.c.id, table.c.state).order_by(table.c.id))
+            seen[f"{table.name}.state"] = [tuple(row) for row in states]
+    return seen
+
+
+def test_every_route_has_a_decision(app):
+    get_routes = {r.endpoint for r in routes(app, "GET")} - NOT_OBJECT_PAGES
+    post_routes = {r.endpoint for r in routes(app, "POST")}
+    assert get_routes - set(GET_ALLOWED) == set()
+    assert post_routes - set(POST_ALLOWED) == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_gets_each_page(app, client, db, login_as, world, role):
+    people, ids = world
+    wrong = []
+    for rule in routes(app, "GET"):
+        if rule.endpoint in NOT_OBJECT_PAGES or rule.endpoint not in GET_ALLOWED:
+            continue
+        sign_in(client, login_as, people, role)
+        response = client.get(url(rule, ids))
+        body = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        response.close()
+        if role in REDIRECTED.get(rule.endpoint, ()):
+            ok = response.status_code == 302 and "/login" not in response.headers["Location"]
+        elif role in GET_ALLOWED[rule.endpoint]:
+            ok = response.status_code == 200
+        elif role == "anonymous":
+            ok = response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            ok = response.status_code in (403, 404)
+        if role == "client_a" and SECRET in body:
+            ok = False
+        if not ok:
+            wrong.append(f"{rule.endpoint} -> {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("role", ["anonymous", "auditor", "lead", "committee", "client_a"])
+def test_forbidden_posts_change_nothing(app, client, db, login_as, world, role):
+    people, ids = world
+    before = snapshot(db)
+    wrong = []
+    for rule in routes(app, "POST"):
+        if role in POST_ALLOWED.get(rule.endpoint, set()):
+            continue
+        sign_in(client, login_as, people, role)
+        response = client.post(url(rule, ids), data={"reason": "x", "note": "x", "notes": "x"})
+        response.close()
+        if role == "anonymous":
+            ok = response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            ok = response.status_code in (403, 404)
+        if not ok:
+            wrong.append(f"{rule.endpoint} -> {response.status_code}")
+    assert wrong == []
+    assert snapshot(db) == before

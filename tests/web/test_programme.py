@@ -1,0 +1,314 @@
+"""The audit programme over HTTP: planners schedule, auditors see their own, clients read."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from certification.activity.models import ActivityLog
+from certification.programme import services
+from certification.programme.models import Audit, AuditTeamMember
+from tests import factories
+
+TODAY = date.today()
+START = TODAY + timedelta(days=14)
+
+
+@pytest.fixture
+def programme(app, db):
+    """new programme(org=None) -> cycle, built by the service as quote acceptance does."""
+
+    def build(org=None):
+        quote = factories.quote(factories.application(org or factories.organisation()))
+        with app.test_request_context():
+            cycle = services.create_programme(quote, factories.user("planner"), TODAY)
+        db.session.commit()
+        return cycle
+
+    return build
+
+
+@contextmanager
+def counting_queries(db):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def auditor(sector="29", **kw):
+    person = factories.user("auditor", **kw)
+    if sector:
+        factories.qualification(person, sector_code=sector)
+    return person
+
+
+def put_on_team(audit, person, db, role="lead"):
+    audit.state, audit.start_date, audit.end_date = "scheduled", START, START
+    audit.team.append(AuditTeamMember(user_id=person.id, role=role))
+    db.session.commit()
+
+
+def schedule_form(lead, members=(), lead_override="", start=START, end=START):
+    data = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "lead_id": str(lead.id),
+        "lead_override": lead_override,
+    }
+    for i, (person, role, reason) in enumerate(members):
+        data |= {
+            f"members-{i}-user_id": str(person.id),
+            f"members-{i}-role": role,
+            f"members-{i}-override_reason": reason,
+        }
+    return data
+
+
+# -- planner ----------------------------------------------------------------------------------
+
+
+def test_planner_index_lists_open_audits_with_due_status(client, db, login_as, programme):
+    cycle = programme(factories.organisation(legal_name="Karadeniz Enerji A.Ş."))
+    cycle.decision_date = TODAY - timedelta(days=400)
+    with client.application.test_request_context():
+        services.refresh_programme_dates(cycle)
+    db.session.commit()
+    login_as("planner")
+
+    page = text(client.get("/programme/"))
+    assert "Karadeniz Enerji A.Ş." in page
+    assert "Surveillance 1" in page and "Overdue" in page
+
+    overdue = text(client.get("/programme/?show=overdue"))
+    assert overdue.count("Overdue") >= 1 and "Stage 1" not in overdue
+
+
+def test_index_is_paginated(client, db, login_as, programme):
+    for _ in range(5):  # 25 audits, 20 a page
+        programme()
+    login_as("planner")
+
+    first = text(client.get("/programme/"))
+    assert "Page 1 of 2" in first
+    assert client.get("/programme/?page=2").status_code == 200
+
+
+def test_index_query_count_does_not_grow_with_rows(client, db, login_as, programme):
+    login_as("planner")
+    put_on_team(programme().audits[0], auditor(), db)
+    with counting_queries(db) as few:
+        assert client.get("/programme/").status_code == 200
+    for _ in range(3):
+        put_on_team(programme().audits[0], auditor(), db)
+    with counting_queries(db) as many:
+        assert client.get("/programme/").status_code == 200
+
+    assert len(many) == len(few)
+
+
+def test_committee_sees_the_index_but_auditor_and_client_do_not(client, db, login_as):
+    login_as("committee")
+    assert client.get("/programme/").status_code == 200
+    login_as("auditor")
+    assert client.get("/programme/").status_code == 403
+    login_as("client")
+    assert client.get("/programme/").status_code == 403
+
+
+def test_cycle_page_shows_all_five_audits_and_decision_dependent_dates(
+    client, db, login_as, programme
+):
+    cycle = programme()
+    login_as("planner")
+
+    page = text(client.get(f"/programme/cycles/{cycle.id}"))
+    for label in ("Stage 1", "Stage 2", "Surveillance 1", "Surveillance 2", "Recertification"):
+        assert label in page
+    assert "Due 12 months after the certification decision" in page
+    assert "Not taken yet" in page
+    assert client.get("/programme/cycles/999999").status_code == 404
+
+
+def test_audit_detail_shows_team_and_actions(client, db, login_as, programme):
+    cycle = programme()
+    lead = auditor(name="Aylin Demir")
+    put_on_team(cycle.audits[0], lead, db)
+    login_as("planner")
+
+    page = text(client.get(f"/programme/audits/{cycle.audits[0].id}"))
+    assert "Aylin Demir" in page and "Lead auditor" in page
+    assert "Change dates or team" in page and "Cancel this audit" in page
+    assert client.get("/programme/audits/999999").status_code == 404
+
+
+def test_schedule_form_saves_dates_and_team(client, db, login_as, programme):
+    cycle = programme()
+    lead, member = auditor(name="Aylin Demir"), auditor(name="Mehmet Öz")
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+
+    form = text(client.get(f"/programme/audits/{audit_id}/schedule"))
+    assert "Aylin Demir" in form and "Reason to assign this person anyway" in form
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule",
+        data=schedule_form(lead, [(member, "auditor", "")]),
+        follow_redirects=True,
+    )
+    page = text(response)
+    assert response.status_code == 200 and "The audit was scheduled." in page
+    assert "Mehmet Öz" in page
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "scheduled" and audit.start_date == START
+    assert {m.user_id for m in audit.team} == {lead.id, member.id}
+
+
+def test_refusal_shows_on_the_form_and_nothing_is_saved(client, db, login_as, programme):
+    org = factories.organisation()
+    cycle = programme(org)
+    lead, consultant = auditor(), auditor(name="Elif Şahin")
+    factories.conflict(consultant, org, ended_on=TODAY - timedelta(days=100))
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule",
+        data=schedule_form(lead, [(consultant, "auditor", "")]),
+    )
+
+    assert response.status_code == 400
+    page = text(response)
+    assert "Nothing was saved" in page
+    assert "Elif Şahin has a conflict of interest" in page
+    db.session.expire_all()
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "planned" and audit.team == []
+
+
+def test_override_with_reason_is_accepted_over_http(client, db, login_as, programme):
+    cycle = programme()
+    lead = auditor(sector="32")
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule",
+        data=schedule_form(lead, lead_override="Only lead auditor speaking the client's language."),
+        follow_redirects=True,
+    )
+
+    assert "The audit was scheduled." in text(response)
+    assert "Assigned despite a refusal" in text(response)
+    audit = db.session.get(Audit, audit_id)
+    assert audit.team[0].overridden
+
+
+def test_past_dates_are_refused_on_the_form(client, db, login_as, programme):
+    cycle = programme()
+    login_as("planner")
+    yesterday = TODAY - timedelta(days=1)
+
+    response = client.post(
+        f"/programme/audits/{cycle.audits[0].id}/schedule",
+        data=schedule_form(auditor(), start=yesterday, end=yesterday),
+    )
+
+    assert response.status_code == 400
+    assert "The audit cannot start in the past." in text(response)
+
+
+def test_cancel(client, db, login_as, programme):
+    cycle = programme()
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+
+    refused = client.post(f"/programme/audits/{audit_id}/cancel", data={"reason": ""})
+    assert refused.status_code == 400 and "Give a reason" in text(refused)
+
+    page = text(
+        client.post(
+            f"/programme/audits/{audit_id}/cancel",
+            data={"reason": "Client postponed."},
+            follow_redirects=True,
+        )
+    )
+    assert "The audit was cancelled." in page and "Client postponed." in page
+    assert db.session.get(Audit, audit_id).state == "cancelled"
+    entry = db.session.scalar(select(ActivityLog).where(ActivityLog.action == "cancel"))
+    assert entry.subject_id == audit_id
+
+
+def test_only_planners_schedule_and_cancel(client, db, login_as, programme):
+    cycle = programme()
+    audit_id = cycle.audits[0].id
+    for role in ("auditor", "committee", "client"):
+        login_as(role)
+        assert client.get(f"/programme/audits/{audit_id}/schedule").status_code == 403
+        assert client.post(f"/programme/audits/{audit_id}/cancel").status_code == 403
+
+
+# -- auditor ----------------------------------------------------------------------------------
+
+
+def test_auditor_sees_only_own_audits(client, db, login_as, programme):
+    mine = programme(factories.organisation(legal_name="Ege Sigorta A.Ş."))
+    theirs = programme(factories.organisation(legal_name="Başkent Hastanesi A.Ş."))
+    me, other = auditor(), auditor()
+    put_on_team(mine.audits[0], me, db)
+    put_on_team(theirs.audits[0], other, db)
+    login_as(me)
+
+    page = text(client.get("/programme/mine"))
+    assert "Ege Sigorta A.Ş." in page and "Başkent Hastanesi A.Ş." not in page
+    assert client.get(f"/programme/audits/{mine.audits[0].id}").status_code == 200
+    assert client.get(f"/programme/audits/{theirs.audits[0].id}").status_code == 403
+    assert client.get(f"/programme/cycles/{theirs.id}").status_code == 403
+    cycle_page = text(client.get(f"/programme/cycles/{mine.id}"))
+    assert "Change dates or team" not in cycle_page
+
+
+def test_auditor_home_is_my_audits(client, db, login_as):
+    login_as("auditor")
+    page = text(client.get("/programme/mine"))
+    assert "You are not on the team of any audit yet." in page
+    assert 'href="/programme/mine"' in page  # reachable from the navigation
+
+
+# -- client -----------------------------------------------------------------------------------
+
+
+def test_client_reads_own_programme_only(client, db, login_as, programme):
+    own_org, other_org = factories.organisation(), factories.organisation()
+    own, other = programme(own_org), programme(other_org)
+    put_on_team(own.audits[0], auditor(name="Aylin Demir"), db)
+    login_as("client", organisation=own_org)
+
+    cycle_page = text(client.get(f"/programme/cycles/{own.id}"))
+    assert "Surveillance 1" in cycle_page and "Aylin Demir" in cycle_page
+    audit_page = text(client.get(f"/programme/audits/{own.audits[0].id}"))
+    assert "Aylin Demir" in audit_page
+    assert "Schedule this audit" not in audit_page and "Cancel this audit" not in audit_page
+    assert "History" not in audit_page
+
+    assert client.get(f"/programme/cycles/{other.id}").status_code == 403
+    assert client.get(f"/programme/audits/{other.audits[0].id}").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, db, programme):
+    cycle = programme()
+    response = client.get(f"/programme/cycles/{cycle.id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
