@@ -16,15 +16,19 @@ from certification.extensions import babel, csrf, db, login_manager, migrate
 PACKAGE = Path(__file__).parent
 ROOT = PACKAGE.parent
 
-# Each domain's views module defines `bp`; registered in this order.
+# Views modules (under certification/) that define `bp`; registered in this order.
 BLUEPRINTS = (
-    "accounts",
-    "admin",
-    "organisations",
-    "applications",
-    "quotes",
-    "programme",
-    "portal",
+    "accounts.views",
+    "admin.views",
+    "organisations.views",
+    "applications.views",
+    "quotes.views",
+    "programme.views",
+    "portal.views",
+    "findings.views",
+    "reports.views",
+    "audits.workbook_views",
+    "audits.views",
 )
 
 
@@ -52,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         default_translation_directories=str(PACKAGE / "translations"),
     )
     for name in BLUEPRINTS:
-        module = importlib.import_module(f"certification.{name}.views")
+        module = importlib.import_module(f"certification.{name}")
         app.register_blueprint(module.bp)
 
     from certification.cli import register_cli
@@ -74,6 +78,9 @@ def _import_models() -> None:
         "applications",
         "quotes",
         "programme",
+        "audits",
+        "findings",
+        "reports",
         "settings",
     ):
         importlib.import_module(f"certification.{name}.models")
@@ -101,8 +108,20 @@ def _load_user(user_id: str):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked; PostgreSQL always does."""
+    """SQLite enforces foreign keys only when asked; PostgreSQL always does.
+
+    The driver's own transaction handling is switched off too: it would commit a SAVEPOINT
+    (`begin_nested`) opened before any write. `_sqlite_begin` issues BEGIN instead, the recipe
+    of SQLAlchemy's pysqlite documentation ("Serializable isolation / Savepoints").
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

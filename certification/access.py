@@ -120,3 +120,71 @@ def can_withdraw_application(user, application) -> bool:
         and user.role == Role.CLIENT
         and user.organisation_id == application.organisation_id
     )
+
+
+def can_view_finding(user, finding) -> bool:
+    """Whoever sees the audit sees its findings: the client its own, an auditor on its team."""
+    return can_view_audit(user, finding.audit)
+
+
+def can_answer_finding(user, finding) -> bool:
+    """Only the client's own users answer a nonconformity with corrective actions."""
+    return (
+        user.is_authenticated
+        and user.role == Role.CLIENT
+        and user.organisation_id == finding.organisation_id
+        and finding.grade in ("minor", "major")
+    )
+
+
+def can_review_finding(user, finding) -> bool:
+    """The audit team writes up, reviews answers to and verifies the findings of its audit."""
+    return (
+        user.is_authenticated
+        and user.role == Role.AUDITOR
+        and any(m.user_id == user.id for m in finding.audit.team)
+    )
+
+
+def can_view_checklist(user, audit) -> bool:
+    """The on-site answers are staff working papers: the team, planners and the committee."""
+    return user.is_authenticated and user.role != Role.CLIENT and can_view_audit(user, audit)
+
+
+def can_edit_checklist(user, audit) -> bool:
+    """Only the audit's own team grades its checklist; the services check the audit's state."""
+    return (
+        user.is_authenticated
+        and user.role == Role.AUDITOR
+        and any(m.user_id == user.id for m in audit.team)
+    )
+
+
+def can_view_report(user, audit) -> bool:
+    """The team and staff as for the audit; the client its own report once submitted."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.CLIENT:
+        return user.organisation_id == audit.organisation_id and audit.state in (
+            "submitted",
+            "closed",
+        )
+    return can_view_audit(user, audit)
+
+
+def can_submit_report(user, audit) -> bool:
+    """17021-1 9.4.8: the lead auditor signs off the report and its recommendation."""
+    return (
+        user.is_authenticated
+        and user.role == Role.AUDITOR
+        and any(m.user_id == user.id and m.role == "lead" for m in audit.team)
+    )
+
+
+def can_record_figures(user, audit) -> bool:
+    """Any member of the audit team records the client's complaints figures."""
+    return (
+        user.is_authenticated
+        and user.role == Role.AUDITOR
+        and any(m.user_id == user.id for m in audit.team)
+    )

@@ -11,11 +11,13 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from certification.audit_time import AuditTime, AuditTimeError, compute_audit_time, table_band
+from certification.checklists.cli import checklists_group
 
 
 def register_cli(app: Flask) -> None:
     """Add the project's commands to `flask --app app ...`."""
     app.cli.add_command(audit_time_command)
+    app.cli.add_command(checklists_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(quotes_group)
 

@@ -32,6 +32,8 @@ def load_config(instance_path: str) -> dict:
         # 25 MiB per request; each upload is also checked against UPLOAD_MAX_BYTES.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
         "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)),
+        # An offline checklist workbook (one row per question) is far smaller than this.
+        "WORKBOOK_MAX_BYTES": int(os.environ.get("WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": {"en": "English", "tr": "Türkçe"},
         "PAGE_SIZE": 20,

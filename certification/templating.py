@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
+from markupsafe import Markup
 
 from certification import workflow
 from certification.accounts.models import Role
 from certification.applications.uploads import readable_size
+
+# slot -> functions(obj) returning HTML. Later domains add their part of a page of an earlier one
+# (the findings of an audit on the audit page, ...) without that page knowing about them.
+PANELS: dict[str, list[Callable[[Any], str]]] = {}
+SLOTS = ("audit", "organisation", "portal", "cycle")
+
+
+def register_panel(slot: str, render: Callable[[Any], str]) -> None:
+    if slot not in SLOTS:
+        raise ValueError(f"unknown panel slot {slot!r}")
+    if render not in PANELS.setdefault(slot, []):
+        PANELS[slot].append(render)
+
+
+def render_panels(slot: str, obj) -> Markup:
+    return Markup("").join(Markup(render(obj)) for render in PANELS.get(slot, []))
 
 
 def register_templating(app: Flask) -> None:
@@ -20,6 +39,7 @@ def register_templating(app: Flask) -> None:
         LANGUAGES=app.config["LANGUAGES"],
         BODY_NAME=app.config["BODY_NAME"],
         get_locale=get_locale,
+        panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
     app.jinja_env.filters["day"] = format_day

@@ -10,9 +10,10 @@ import io
 import secrets
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from flask import current_app
 from flask_babel import format_decimal
@@ -32,6 +33,17 @@ CONTENT_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 ODT_MIMETYPE = CONTENT_TYPES["odt"].encode()
+# Photos are accepted only where a caller asks for them (evidence taken on site with a phone).
+PHOTO_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "heic": "image/heic",
+}
+# ISO base media "ftyp" brands of HEIF/HEIC images, as phone cameras write them.
+HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+T = TypeVar("T")
 
 
 class UploadError(ValueError):
@@ -114,6 +126,12 @@ def content_matches(ext: str, data: bytes) -> bool:
     """Does the content really look like the kind its extension claims?"""
     if ext == "pdf":
         return data.startswith(b"%PDF-")
+    if ext in ("jpg", "jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if ext == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext == "heic":
+        return data[4:8] == b"ftyp" and data[8:12] in HEIC_BRANDS
     if ext not in ("docx", "xlsx", "odt") or not zipfile.is_zipfile(io.BytesIO(data)):
         return False
     try:
@@ -130,17 +148,28 @@ def content_matches(ext: str, data: bytes) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
 
 
-def check_upload(upload: Upload, limit: int) -> CheckedUpload:
-    """Refuse a bad file with a message that names it; pure."""
+def accepted_types(photos: bool = False) -> dict[str, str]:
+    return CONTENT_TYPES | PHOTO_TYPES if photos else CONTENT_TYPES
+
+
+def check_upload(upload: Upload, limit: int, photos: bool = False) -> CheckedUpload:
+    """Refuse a bad file with a message that names it; pure. `photos` also accepts images."""
     name = safe_display_name(upload.name)
     ext = extension(name)
-    if ext not in CONTENT_TYPES:
-        raise UploadError(
-            _(
+    types = accepted_types(photos)
+    if ext not in types:
+        if photos:
+            message = _(
+                "“%(name)s” is not an accepted type. Send JPG, PNG or HEIC photos, "
+                "or PDF, DOCX, XLSX or ODT files.",
+                name=name,
+            )
+        else:
+            message = _(
                 "“%(name)s” is not an accepted type. Send PDF, DOCX, XLSX or ODT files.",
                 name=name,
             )
-        )
+        raise UploadError(message)
     if not upload.data:
         raise UploadError(_("“%(name)s” is empty.", name=name))
     if len(upload.data) > limit:
@@ -155,38 +184,62 @@ def check_upload(upload: Upload, limit: int) -> CheckedUpload:
                 kind=ext.upper(),
             )
         )
-    return CheckedUpload(name, CONTENT_TYPES[ext], upload.data)
+    return CheckedUpload(name, types[ext], upload.data)
 
 
-def check_all(uploads, limit: int | None = None) -> list[CheckedUpload]:
+def check_all(uploads, limit: int | None = None, *, photos: bool = False) -> list[CheckedUpload]:
     """Check every file before any is written: one bad file refuses the whole submission."""
     limit = max_bytes() if limit is None else limit
-    return [check_upload(Upload(*upload), limit) for upload in uploads]
+    return [check_upload(Upload(*upload), limit, photos) for upload in uploads]
+
+
+def write_file(data: bytes, written: list[Path] | None = None) -> str:
+    """Store bytes under a new random name in UPLOAD_FOLDER; returns that name.
+
+    The path goes into `written` (if given) before the first byte, so that a caller can remove
+    even a half-written file.
+    """
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    path = folder / stored_name
+    with path.open("xb") as out:
+        if written is not None:
+            written.append(path)
+        out.write(data)
+    return stored_name
+
+
+def store_files(
+    checked: list[CheckedUpload], make_row: Callable[[CheckedUpload, str], T]
+) -> list[T]:
+    """Write each file and add the row make_row(upload, stored_name) builds for it; flush.
+
+    All or nothing: if anything fails, the files written so far are removed.
+    """
+    written: list[Path] = []
+    try:
+        rows = []
+        for upload in checked:
+            rows.append(make_row(upload, write_file(upload.data, written)))
+        db.session.add_all(rows)
+        db.session.flush()
+    except Exception:
+        remove_files(written)
+        raise
+    return rows
 
 
 def store_documents(
     actor, organisation, application, checked: list[CheckedUpload], kind="management_system"
 ) -> list[Document]:
     """Write the files under random names and add their rows; on a failure remove the files."""
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    try:
-        documents = []
-        for upload in checked:
-            stored_name = secrets.token_hex(16)
-            path = folder / stored_name
-            with path.open("xb") as out:
-                written.append(path)
-                out.write(upload.data)
-            documents.append(
-                _document_row(actor, organisation, application, upload, kind, stored_name)
-            )
-        db.session.add_all(documents)
-        db.session.flush()
-    except Exception:
-        remove_files(written)
-        raise
+    documents = store_files(
+        checked,
+        lambda upload, stored_name: _document_row(
+            actor, organisation, application, upload, kind, stored_name
+        ),
+    )
     for document in documents:
         record(actor, document, "document_uploaded", reason=document.original_name)
     return documents
@@ -210,8 +263,13 @@ def remove_files(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
+def stored_path(stored_name: str) -> Path:
+    """Where a stored file (document or attachment) lies in UPLOAD_FOLDER."""
+    return upload_folder() / stored_name
+
+
 def document_path(document: Document) -> Path:
-    return upload_folder() / document.stored_name
+    return stored_path(document.stored_name)
 
 
 def safe_content_type(document: Document) -> str:

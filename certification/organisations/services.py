@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import unicodedata
-from dataclasses import dataclass
-
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -17,7 +13,7 @@ from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.applications.models import application_sites
 from certification.extensions import db
-from certification.organisations.models import Organisation, Site
+from certification.organisations.models import Organisation, Site, fold
 from certification.settings import services as settings
 
 # IAF ID 1 / EA-1/22 economic sectors, the codes auditors are qualified for (17021-1 7.1.2).
@@ -408,76 +404,20 @@ def _whole_number(value) -> int | None:
 # -- finding organisations ------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Search form of a text: no case, no accents, Turkish dotted and dotless i alike.
-
-    Done in Python because SQLite's lower() folds ASCII only and PostgreSQL's depends on the
-    database locale; "İstanbul", "istanbul" and "ISTANBUL" must all find İstanbul.
-    """
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.casefold().replace("ı", "i")
-
-
-@dataclass
-class Page:
-    """One page of search results, shaped like Flask-SQLAlchemy's pagination for macros.pager."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-
-SEARCHED = (
-    Organisation.legal_name,
-    Organisation.english_name,
-    Organisation.trading_name,
-    Organisation.city,
-)
 LIST_ORDER = (Organisation.legal_name, Organisation.id)
 
 
 def find_organisations(text: str, page: int = 1, per_page: int = 20):
-    """Organisations whose legal, English or trading name or city contains `text`.
-
-    Names are folded in Python (see `fold`) over the four short columns only; a body's client
-    list is thousands of rows at most. Only the page shown is loaded in full, with its sites.
-    """
-    page = max(page, 1)
+    """Organisations whose legal, English or trading name or city contains `text`, ignoring
+    case, accents and the Turkish dotted/dotless i (see `fold`); one page, with its sites."""
+    query = select(Organisation).options(selectinload(Organisation.sites))
     needle = fold(text.strip())
-    full = select(Organisation).options(selectinload(Organisation.sites))
-    if not needle:
-        return db.paginate(
-            full.order_by(*LIST_ORDER), page=page, per_page=per_page, error_out=False
-        )
-    rows = db.session.execute(select(Organisation.id, *SEARCHED).order_by(*LIST_ORDER))
-    matching = [row.id for row in rows if any(needle in fold(value) for value in row[1:])]
-    shown = matching[(page - 1) * per_page : page * per_page]
-    position = {org_id: n for n, org_id in enumerate(shown)}
-    items = list(db.session.scalars(full.where(Organisation.id.in_(shown)))) if shown else []
-    items.sort(key=lambda org: position[org.id])
-    return Page(items=items, page=page, per_page=per_page, total=len(matching))
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Organisation.search_text.like(pattern, escape="\\"))
+    return db.paginate(
+        query.order_by(*LIST_ORDER), page=max(page, 1), per_page=per_page, error_out=False
+    )
 
 
 # -- what happened to it ---------------------------------------------------------------------

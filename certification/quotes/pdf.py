@@ -10,74 +10,50 @@ import io
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
-from certification.pdf_fonts import display_text, register_fonts
+from certification.pdf_kit import (
+    a4_document,
+    facts_table,
+    heading_style,
+    joined,
+    paragraph_styles,
+    paragraph_text,
+    ruled_table,
+    site_line,
+)
 from certification.quotes.services import prices
 from certification.templating import format_day, format_days, format_money
 
-LINE = colors.HexColor("#c9d2db")
-SHADE = colors.HexColor("#eef2f6")
-
 
 def _styles() -> dict[str, ParagraphStyle]:
-    fonts = register_fonts()
-    base = ParagraphStyle("body", fontName=fonts.regular, fontSize=9.5, leading=12.5)
+    styles = paragraph_styles()
+    base, bold = styles["body"], styles["bold"].fontName
     return {
-        "body": base,
+        **styles,
         "indent": ParagraphStyle("indent", parent=base, leftIndent=5 * mm),
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-        "bold": ParagraphStyle("bold", parent=base, fontName=fonts.bold),
-        "bold_right": ParagraphStyle(
-            "bold_right", parent=base, fontName=fonts.bold, alignment=TA_RIGHT
-        ),
-        "title": ParagraphStyle(
-            "title", parent=base, fontName=fonts.bold, fontSize=16, leading=20, spaceAfter=4
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=fonts.bold,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=8,
-            spaceAfter=4,
-        ),
+        "bold_right": ParagraphStyle("bold_right", parent=base, fontName=bold, alignment=TA_RIGHT),
+        "title": heading_style("title", styles, 16, 20, after=4),
+        "h2": heading_style("h2", styles, 11.5, 15, before=8, after=4),
     }
-
-
-def _text(value) -> str:
-    """User text made safe for a Paragraph, with Arabic shaped; line breaks kept."""
-    return escape(display_text(str(value or ""))).replace("\n", "<br/>")
 
 
 def render_quote_pdf(quote, body_name: str, body_address: str) -> bytes:
     """The quote document, A4, with DejaVu Sans embedded so every script renders."""
     styles = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=_("Quote %(number)s", number=quote.number),
-        author=body_name,
-    )
+    doc = a4_document(buffer, _("Quote %(number)s", number=quote.number), body_name)
     story = [
-        Paragraph(_text(body_name), styles["bold"]),
-        Paragraph(_text(body_address), styles["small"]),
+        Paragraph(paragraph_text(body_name), styles["bold"]),
+        Paragraph(paragraph_text(body_address), styles["small"]),
         Spacer(1, 6 * mm),
         Paragraph(escape(_("Quote %(number)s", number=quote.number)), styles["title"]),
-        _facts_table(_header_rows(quote), styles),
+        facts_table(_header_rows(quote), styles),
         *_client_section(quote, styles),
         *_audit_time_section(quote, styles),
         *_price_section(quote, styles),
@@ -96,65 +72,27 @@ def _header_rows(quote) -> list[tuple[str, str]]:
     ]
 
 
-def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
-    """Label / value pairs; values are user text and may be in any script."""
-    data = [
-        [Paragraph(escape(str(label)), styles["bold"]), Paragraph(_text(value), styles["body"])]
-        for label, value in rows
-    ]
-    table = Table(data, colWidths=[45 * mm, None], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
-
-
 def _client_section(quote, styles) -> list:
     organisation = quote.organisation
     application = quote.application
-    place = _joined(organisation.address, organisation.city, organisation.country)
+    place = joined(organisation.address, organisation.city, organisation.country)
     rows = [(_("Legal name"), organisation.legal_name)]
     if organisation.english_name and organisation.english_name != organisation.legal_name:
         rows.append((_("English name"), organisation.english_name))
     rows.append((_("Address"), place))
-    rows.append((_("Sites"), "\n".join(_site_line(site) for site in application.sites) or "—"))
+    rows.append((_("Sites"), "\n".join(site_line(site) for site in application.sites) or "—"))
     rows.append((_("Standard"), scheme_title(application.scheme, application.edition)))
     rows.append((_("Scope"), application.scope))
-    return [Paragraph(escape(_("Client")), styles["h2"]), _facts_table(rows, styles)]
-
-
-def _joined(*parts: str) -> str:
-    return ", ".join(p for p in parts if p)
-
-
-def _site_line(site) -> str:
-    place = _joined(site.address, site.city, site.country)
-    head = " (" + _("head office") + ")" if site.is_head_office else ""
-    return f"{site.name}{head}" + (f" — {place}" if place else "")
+    return [Paragraph(escape(_("Client")), styles["h2"]), facts_table(rows, styles)]
 
 
 def _grid(data: list[list], styles, widths, total_row: bool = False) -> Table:
-    """A ruled table; the first row is the header; numbers in the last column align right."""
+    """A ruled table; plain strings become body text; the total row, if any, is shaded."""
     cells = [
         [c if not isinstance(c, str) else Paragraph(escape(c), styles["body"]) for c in row]
         for row in data
     ]
-    table = Table(cells, colWidths=widths, hAlign="LEFT", repeatRows=1)
-    commands = [
-        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
-        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    if total_row:
-        commands.append(("BACKGROUND", (0, -1), (-1, -1), SHADE))
-    table.setStyle(TableStyle(commands))
-    return table
+    return ruled_table(cells, widths, (-1,) if total_row else ())
 
 
 def _num(value: str, styles, bold: bool = False) -> Paragraph:
@@ -200,7 +138,7 @@ def _audit_time_section(quote, styles) -> list:
             Paragraph(
                 escape(_("Justification of the adjustment:"))
                 + " "
-                + _text(quote.adjustment_justification),
+                + paragraph_text(quote.adjustment_justification),
                 styles["body"],
             )
         )
@@ -275,5 +213,5 @@ def _terms_section(quote, styles) -> list:
     story += [Paragraph(escape(term), styles["body"]) for term in terms]
     if quote.notes:
         story.append(Paragraph(escape(_("Notes")), styles["h2"]))
-        story.append(Paragraph(_text(quote.notes), styles["body"]))
+        story.append(Paragraph(paragraph_text(quote.notes), styles["body"]))
     return story

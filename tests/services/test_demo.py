@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -11,11 +12,14 @@ from certification import create_app
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.applications.models import Application
+from certification.audits.models import Answer
 from certification.demo import DEMO_PASSWORD
 from certification.extensions import db
+from certification.findings.models import CorrectiveAction, Finding
 from certification.organisations.models import Organisation
-from certification.programme.models import Audit
+from certification.programme.models import Audit, Cycle
 from certification.quotes.models import Quote
+from certification.reports.models import AuditFigures, AuditReport
 
 
 @pytest.fixture
@@ -64,12 +68,95 @@ def test_demo_builds_every_stage_and_prints_working_logins(demo_app):
             Application
         )
         assert {"draft", "issued", "accepted", "rejected", "expired"} <= states(Quote)
-        assert {"planned", "scheduled"} <= states(Audit)
+        assert {"planned", "scheduled", "in_progress", "submitted"} <= states(Audit)
         assert db.session.scalar(select(func.count()).select_from(ActivityLog)) > 50
 
     client = demo_app.test_client()
-    response = client.post(
-        "/login", data={"email": "planner@demo.test", "password": DEMO_PASSWORD}
-    )
+    response = client.post("/login", data={"email": "planner@demo.test", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert "/login" not in response.headers["Location"]
+
+
+def _audit(org_name: str, kind: str) -> Audit:
+    return db.session.scalar(
+        select(Audit)
+        .join(Organisation, Organisation.id == Audit.organisation_id)
+        .where(Organisation.english_name == org_name, Audit.kind == kind)
+    )
+
+
+def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+
+    with demo_app.app_context():
+        today = date.today()
+        # Stage 1 on site now, part of the checklist answered with the auditors' notes.
+        stage1 = _audit("Neva Power Supply JSC", "stage1")
+        assert stage1.state == "in_progress" and stage1.start_date < today
+        answered = db.session.scalars(select(Answer).where(Answer.audit_id == stage1.id)).all()
+        assert 10 <= len(answered) < 52
+        assert all(a.grade and len(a.evidence) > 20 for a in answered)
+        assert any(re.search("[\u0400-\u04ff]", a.evidence) for a in answered)
+
+        # Stage 2 on site done, every question answered, findings being followed up.
+        stage2 = _audit("Caucasus Microfinance JSC", "stage2")
+        assert stage2.state == "in_progress" and stage2.end_date < today
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Answer).where(Answer.audit_id == stage2.id)
+            )
+            == 52
+        )
+        findings = {
+            f.grade: f
+            for f in db.session.scalars(select(Finding).where(Finding.audit_id == stage2.id))
+        }
+        assert set(findings) == {"major", "minor", "observation", "ofi"}
+        assert findings["major"].state == "plan_accepted"
+        assert findings["major"].statement and findings["major"].requirement
+        major_action = findings["major"].actions[-1]
+        assert major_action.accepted is True and major_action.target_date > today
+        assert findings["minor"].state == "answered"
+        assert findings["minor"].actions[-1].accepted is None
+        assert (
+            db.session.scalar(
+                select(AuditFigures).where(AuditFigures.audit_id == stage2.id)
+            ).complaints_received
+            > 0
+        )
+        assert _audit("Caucasus Microfinance JSC", "stage1").state == "submitted"
+
+        # A star-scheme report in the committee's queue, not yet decided.
+        starred = _audit("Mekong Electronics JSC", "stage2")
+        assert starred.state == "submitted" and starred.cycle.scheme == "csat-star"
+        report = db.session.scalar(select(AuditReport).where(AuditReport.audit_id == starred.id))
+        assert report.recommendation == "recommended" and report.band
+        assert report.overall_percent is not None
+        decided = select(func.count()).select_from(Cycle).where(Cycle.decision_date.is_not(None))
+        assert db.session.scalar(decided) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(CorrectiveAction)
+                .where(CorrectiveAction.accepted.is_(True))
+            )
+            >= 3
+        )
+
+        # Every step of the story is in the activity log.
+        actions = set(db.session.scalars(select(ActivityLog.action).distinct()))
+        story = {"start", "answer_graded", "finding_raised", "finding_edited", "figures_recorded"}
+        assert story | {"answer", "accept_plan", "submit"} <= actions
+        ids = (stage1.id, stage2.id, starred.id)
+        lead = {
+            a.id: next(m.user.email for m in a.team if m.role == "lead")
+            for a in (stage1, stage2, starred)
+        }
+
+    client = demo_app.test_client()
+    for audit_id in ids:
+        client.post("/login", data={"email": lead[audit_id], "password": DEMO_PASSWORD})
+        for page in (f"/audits/{audit_id}/checklist", f"/audits/{audit_id}/report"):
+            assert client.get(page).status_code == 200, page
+        client.post("/logout")

@@ -12,7 +12,7 @@ import pytest
 
 from certification.applications.models import Application
 from certification.organisations.models import Organisation, Site
-from certification.pdf_fonts import display_text
+from certification.pdf_kit import display_text
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from certification.accounts.models import Role
 from certification.activity.models import ActivityLog
@@ -15,22 +14,9 @@ from certification.applications.models import Application
 from certification.applications.views import object_url
 from certification.organisations.models import Site
 from tests import factories
+from tests.sql_counting import counting_queries
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@contextmanager
-def counting_queries(db):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def reviewed(application, planner, state):

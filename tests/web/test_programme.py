@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from certification.activity.models import ActivityLog
 from certification.programme import services
 from certification.programme.models import Audit, AuditTeamMember
 from tests import factories
+from tests.sql_counting import counting_queries
 
 TODAY = date.today()
 START = TODAY + timedelta(days=14)
@@ -29,20 +29,6 @@ def programme(app, db):
         return cycle
 
     return build
-
-
-@contextmanager
-def counting_queries(db):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def text(response) -> str:

@@ -4,31 +4,16 @@ organisations, sites, applications, quotes, audits and log rows pile up."""
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from certification.accounts.models import Role, User
 from certification.activity.services import record
 from certification.organisations.models import Site
 from tests import factories
+from tests.sql_counting import counting_queries
 
 SEQUENCE = itertools.count(1)
-
-
-@contextmanager
-def counting_queries(db):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def populate(db, organisations: int, each: int) -> list:
@@ -88,4 +73,4 @@ def test_the_organisation_page_runs_the_same_statements_however_much_it_holds(cl
     busy = populate(db, 29, 4)[-1]
     many = statements_for(client, db, f"/organisations/{busy.id}")
     assert many == few, f"{few} statements for a small organisation, {many} for a busy one"
-    assert few <= 10
+    assert few <= 11  # +1: the findings panel (issue 3)

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pypdf
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from certification.programme.models import Cycle
 from certification.quotes.models import Quote
 from tests import factories
-
-
-@contextmanager
-def counting_queries(db):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.sql_counting import counting_queries
 
 
 def approved_application(org=None):

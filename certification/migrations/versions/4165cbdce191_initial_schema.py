@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 35fb4b338b42
+Revision ID: 4165cbdce191
 Revises: 
-Create Date: 2026-11-24 11:44:09.893847
+Create Date: 2026-11-24 12:02:24.538600
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '35fb4b338b42'
+revision = '4165cbdce191'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -33,6 +33,7 @@ def upgrade():
     sa.Column('contact_name', sa.String(length=200), nullable=False),
     sa.Column('contact_email', sa.String(length=254), nullable=False),
     sa.Column('contact_phone', sa.String(length=50), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('effective_personnel > 0', name=op.f('ck_organisations_personnel_positive')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations'))

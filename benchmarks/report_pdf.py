@@ -1,0 +1,154 @@
+"""Time to build the audit report PDF of a full ISO 10002:2018 checklist with 20 findings.
+
+Not a test: prints the median of N runs and its ratio to the 300 ms goal (issue 3).
+
+    uv run python benchmarks/report_pdf.py [runs]
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from certification import create_app  # noqa: E402
+from certification.audits.models import Answer, AuditChecklist  # noqa: E402
+from certification.checklists import loader  # noqa: E402
+from certification.extensions import db  # noqa: E402
+from certification.findings.models import CorrectiveAction, Finding  # noqa: E402
+from certification.programme.models import AuditTeamMember  # noqa: E402
+from certification.reports import services  # noqa: E402
+from certification.reports.models import AuditFigures, AuditReport  # noqa: E402
+from certification.reports.pdf import render_report_pdf  # noqa: E402
+from tests import factories  # noqa: E402
+
+GOAL_MS = 300
+FINDINGS = 20
+DAY = date(2026, 11, 24)
+GRADES = ("major", "minor", "minor", "observation", "ofi")
+
+
+def build_audit():
+    """An organisation with sites in several scripts, a stage 2 audit fully answered."""
+    org = factories.organisation(legal_name="Güneş Müşteri Hizmetleri A.Ş.")
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audit = factories.audit(
+        cycle, kind="stage2", state="in_progress", start_date=DAY, end_date=DAY + timedelta(days=1)
+    )
+    for name, role in (
+        ("Борис Петров", "lead"),
+        ("ნინო ბერიძე", "auditor"),
+        ("Nguyễn Thị Hương", "expert"),
+    ):
+        audit.team.append(
+            AuditTeamMember(user_id=factories.user("auditor", name=name).id, role=role)
+        )
+    checklist = loader.checklist_for("iso10002", "2018")
+    db.session.add(
+        AuditChecklist(
+            audit_id=audit.id,
+            scheme=checklist.scheme,
+            edition=checklist.edition,
+            version=checklist.version,
+            file_name=checklist.file,
+            fingerprint=loader.fingerprint(checklist),
+            source=checklist.source,
+        )
+    )
+    questions = checklist.questions()
+    for index, question in enumerate(questions):
+        grade = GRADES[index % len(GRADES)] if index < FINDINGS else "conforming"
+        db.session.add(
+            Answer(
+                audit_id=audit.id,
+                question_id=question.id,
+                clause=question.clause,
+                grade=grade,
+                evidence=f"Evidence seen for {question.id}.",
+            )
+        )
+    db.session.flush()
+    add_findings(audit, questions[:FINDINGS])
+    db.session.add(
+        AuditFigures(
+            audit_id=audit.id,
+            complaints_received=420,
+            complaints_closed=395,
+            median_days_to_close=Decimal("5.5"),
+            satisfaction_percent=Decimal("81.0"),
+        )
+    )
+    db.session.add(
+        AuditReport(
+            audit_id=audit.id,
+            summary="A mature process. " * 20,
+            computed_recommendation="not_recommended",
+            recommendation="not_recommended",
+        )
+    )
+    db.session.commit()
+    return audit
+
+
+def add_findings(audit, questions) -> None:
+    for number, question in enumerate(questions, start=1):
+        grade = GRADES[(number - 1) % len(GRADES)]
+        finding = Finding(
+            audit_id=audit.id,
+            organisation_id=audit.organisation_id,
+            number=number,
+            question_id=question.id,
+            clause=question.clause,
+            grade=grade,
+            state="answered" if grade in ("major", "minor") else "open",
+            statement=f"Finding {number}: the practice at {question.clause} falls short. " * 2,
+            evidence="Records sampled on site: 12 complaint files, 3 without closure. " * 2,
+            requirement=f"ISO 10002:2018 {question.clause}.",
+            raised_on=DAY,
+        )
+        if grade in ("major", "minor"):
+            finding.actions.append(
+                CorrectiveAction(
+                    correction="Closed the open files.",
+                    root_cause="No owner for closure.",
+                    action="Named an owner and a weekly review.",
+                    target_date=DAY + timedelta(30),
+                )
+            )
+        db.session.add(finding)
+    db.session.flush()
+
+
+def main(runs: int = 15) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        audit = build_audit()
+        data = services.report_data(audit)
+        render_report_pdf(data, "Body", "Address")  # warm-up: fonts, checklist parse
+        render_times, total_times = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            data = services.report_data(audit)
+            middle = time.perf_counter()
+            pdf = render_report_pdf(data, app.config["BODY_NAME"], app.config["BODY_ADDRESS"])
+            end = time.perf_counter()
+            render_times.append((end - middle) * 1000)
+            total_times.append((end - start) * 1000)
+    render, total = statistics.median(render_times), statistics.median(total_times)
+    print(
+        f"questions: {len(data.checklist.questions())}, findings: {len(data.findings)}, "
+        f"PDF: {len(pdf) / 1024:.0f} KiB, runs: {runs}"
+    )
+    print(f"render PDF:           median {render:7.1f} ms  ({render / GOAL_MS:.2f} x goal)")
+    print(f"load data + render:   median {total:7.1f} ms  ({total / GOAL_MS:.2f} x goal)")
+    print(f"goal: {GOAL_MS} ms -> {'met' if total <= GOAL_MS else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)

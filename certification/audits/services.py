@@ -1,0 +1,436 @@
+"""On-site work of an audit: starting it, the checklist it recorded, graded answers, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from certification.activity.services import record, transition
+from certification.applications import uploads
+from certification.audits.models import Answer, Attachment, AuditChecklist, Grade
+from certification.checklists import loader
+from certification.extensions import db
+from certification.models_base import utcnow
+from certification.programme.models import Audit, AuditTeamMember
+from certification.templating import format_day
+from certification.workflow import Action, AuditState, TransitionError, next_state
+
+# Answers change only while the team is on the audit, or after the committee sent it back.
+EDITABLE = (AuditState.IN_PROGRESS.value, AuditState.RETURNED.value)
+MAX_EVIDENCE = 20_000
+
+
+class AuditWorkError(ValueError):
+    """A refused change to the audit's work; the message is shown to the user as it is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+class StaleAnswer(AuditWorkError):
+    """Someone saved this question since the page was loaded: both values go back to the user."""
+
+    def __init__(self, stored: Answer | None):
+        self.theirs = answer_values(stored)
+        who = stored.updated_by.name if stored is not None and stored.updated_by else _("someone")
+        super().__init__(
+            _(
+                "%(name)s saved this question after you opened it. Your text was not saved: "
+                "compare both versions and choose.",
+                name=who,
+            )
+        )
+
+
+def answer_values(answer: Answer | None) -> dict:
+    """What a question holds, as sent back to the page (JSON-safe)."""
+    if answer is None:
+        return {
+            "grade": None,
+            "points": None,
+            "evidence": "",
+            "version": 0,
+            "updated_by": None,
+            "updated_at": None,
+        }
+    return {
+        "grade": answer.grade,
+        "points": answer.points,
+        "evidence": answer.evidence or "",
+        "version": answer.version,
+        "updated_by": answer.updated_by.name if answer.updated_by else None,
+        "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+    }
+
+
+def on_team(user, audit: Audit) -> bool:
+    return user is not None and any(m.user_id == user.id for m in audit.team)
+
+
+# -- starting the audit and its checklist --------------------------------------------------------
+
+
+def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
+    """The team starts a scheduled audit on or after its first day; the checklist file is kept."""
+    if not on_team(actor, audit):
+        raise AuditWorkError(_("Only the audit team can start this audit."))
+    try:
+        next_state(audit.state_enum, Action.START)
+    except TransitionError:
+        raise AuditWorkError(
+            _("This cannot be done now: the audit is %(state)s.", state=audit.state_enum.label)
+        ) from None
+    if audit.start_date is None or today < audit.start_date:
+        raise AuditWorkError(
+            _(
+                "The audit can be started from its first day, %(date)s.",
+                date=format_day(audit.start_date),
+            )
+        )
+    cycle = audit.cycle
+    try:
+        checklist = loader.checklist_for(cycle.scheme, cycle.edition)
+    except (loader.UnknownChecklistError, loader.ChecklistError):
+        raise AuditWorkError(
+            _(
+                "There is no checklist for %(scheme)s %(edition)s; ask an administrator.",
+                scheme=cycle.scheme,
+                edition=cycle.edition,
+            )
+        ) from None
+    recorded = recorded_checklist(audit) or AuditChecklist(audit_id=audit.id)
+    recorded.scheme, recorded.edition = checklist.scheme, checklist.edition
+    recorded.version, recorded.file_name = checklist.version, Path(checklist.file).name
+    recorded.fingerprint, recorded.source = loader.fingerprint(checklist), checklist.source
+    db.session.add(recorded)
+    transition(
+        actor,
+        audit,
+        Action.START,
+        reason=_(
+            "Checklist %(file)s version %(version)s.",
+            file=recorded.file_name,
+            version=recorded.version,
+        ),
+    )
+    return recorded
+
+
+def recorded_checklist(audit: Audit) -> AuditChecklist | None:
+    return db.session.scalar(select(AuditChecklist).where(AuditChecklist.audit_id == audit.id))
+
+
+# Checklists parsed from stored copies, by fingerprint: an old file is parsed once per process.
+_FROM_SOURCE: dict[str, loader.Checklist] = {}
+
+
+def checklist_of(audit: Audit, recorded: AuditChecklist | None = None) -> loader.Checklist | None:
+    """The checklist exactly as the audit used it; None until the audit is started."""
+    recorded = recorded or recorded_checklist(audit)
+    if recorded is None:
+        return None
+    try:
+        current = loader.checklist_for(recorded.scheme, recorded.edition)
+    except (loader.UnknownChecklistError, loader.ChecklistError):
+        current = None
+    if current is not None and loader.fingerprint(current) == recorded.fingerprint:
+        return current
+    if recorded.fingerprint not in _FROM_SOURCE:
+        _FROM_SOURCE[recorded.fingerprint] = loader.parse(recorded.source, recorded.file_name)
+    return _FROM_SOURCE[recorded.fingerprint]
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+def check_can_edit(actor, audit: Audit) -> None:
+    if not on_team(actor, audit):
+        raise AuditWorkError(_("Only the audit team can change this checklist."))
+    if audit.state not in EDITABLE:
+        raise AuditWorkError(
+            _(
+                "Answers can be changed only while the audit is in progress; it is %(state)s.",
+                state=audit.state_enum.label,
+            )
+        )
+
+
+def _question(checklist: loader.Checklist | None, question_id: str) -> loader.Question:
+    if checklist is None:
+        raise AuditWorkError(_("The audit has not been started yet."))
+    try:
+        return checklist.question(question_id)
+    except KeyError:
+        raise AuditWorkError(
+            _("The checklist of this audit has no question %(id)s.", id=question_id)
+        ) from None
+
+
+def _checked_values(checklist, question, grade, points, evidence) -> tuple:
+    """Grade, points and evidence as they will be stored, or a refusal naming the field."""
+    if grade in (None, ""):
+        grade = None
+    elif grade not in {g.value for g in Grade}:
+        raise AuditWorkError(_("Choose one of the grades offered."), field="grade")
+    if points is not None:
+        if not checklist.scored:
+            raise AuditWorkError(_("This checklist gives no maturity points."), field="points")
+        if grade == Grade.NOT_APPLICABLE:
+            raise AuditWorkError(
+                _("A question that is not applicable gets no points."), field="points"
+            )
+        if not 0 <= points <= question.max_points:
+            raise AuditWorkError(
+                _("Points run from 0 to %(max)s.", max=question.max_points), field="points"
+            )
+    evidence = (evidence or "").replace("\r\n", "\n")  # browsers post textareas with CRLF
+    if len(evidence) > MAX_EVIDENCE:
+        raise AuditWorkError(
+            _("The evidence is too long: at most %(count)s characters.", count=MAX_EVIDENCE),
+            field="evidence",
+        )
+    return grade, points, evidence
+
+
+def _same(answer: Answer, grade, points, evidence) -> bool:
+    return (answer.grade, answer.points, answer.evidence or "") == (grade, points, evidence)
+
+
+def find_answer(audit: Audit, question_id: str) -> Answer | None:
+    return db.session.scalar(
+        select(Answer)
+        .where(Answer.audit_id == audit.id, Answer.question_id == question_id)
+        .options(selectinload(Answer.updated_by))
+    )
+
+
+def save_answer(
+    actor,
+    audit: Audit,
+    question_id: str,
+    *,
+    grade,
+    points,
+    evidence,
+    expected_version: int,
+    today: date,
+) -> Answer:
+    """Store one graded question; refuses (StaleAnswer) when someone saved it in between."""
+    check_can_edit(actor, audit)
+    checklist = checklist_of(audit)
+    question = _question(checklist, question_id)
+    grade, points, evidence = _checked_values(checklist, question, grade, points, evidence)
+    answer = find_answer(audit, question_id)
+    if answer is not None and _same(answer, grade, points, evidence):
+        return answer  # a retried save that already went through, or nothing changed
+    if (answer.version if answer else 0) != expected_version:
+        raise StaleAnswer(answer)
+    before = answer.grade if answer else None
+    answer = _write(actor, audit, question, answer, expected_version, grade, points, evidence)
+    if before != grade:  # the log keeps grade changes, not every keystroke of the evidence
+        record(
+            actor,
+            answer,
+            "answer_graded",
+            organisation_id=audit.organisation_id,
+            from_state=before,
+            to_state=grade,
+            reason=question.id,
+        )
+    _sync_finding(actor, answer, today)
+    db.session.flush()
+    return answer
+
+
+def _write(actor, audit, question, answer, expected_version, grade, points, evidence) -> Answer:
+    """Insert, or update only if the stored version is still the one the page had."""
+    values = dict(
+        grade=grade, points=points, evidence=evidence, updated_by_id=actor.id, updated_at=utcnow()
+    )
+    if answer is None:
+        answer = Answer(
+            audit_id=audit.id, question_id=question.id, clause=question.clause, version=1, **values
+        )
+        try:
+            with db.session.begin_nested():  # two first saves at once: the unique key decides
+                db.session.add(answer)
+        except IntegrityError:
+            raise StaleAnswer(find_answer(audit, question.id)) from None
+    else:
+        # The WHERE on the version makes the check and the write one step, across app servers.
+        done = db.session.execute(
+            update(Answer)
+            .where(Answer.id == answer.id, Answer.version == expected_version)
+            .values(version=expected_version + 1, **values)
+            .execution_options(synchronize_session="evaluate")
+        )
+        if done.rowcount != 1:
+            db.session.refresh(answer)
+            raise StaleAnswer(answer)
+    set_committed_value(answer, "updated_by", actor)
+    return answer
+
+
+def _sync_finding(actor, answer: Answer, today: date) -> None:
+    """A nonconformity, observation or OFI grade keeps its finding in step (findings domain)."""
+    from certification.findings.services import FindingError, sync_finding
+
+    try:
+        sync_finding(actor, answer, today)
+    except FindingError as error:
+        raise AuditWorkError(error.message, field="grade") from None
+
+
+# -- the checklist page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+    per_clause: dict[str, tuple[int, int]]  # clause number -> (answered, total)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def progress(checklist: loader.Checklist, answers: dict[str, Answer]) -> Progress:
+    """Answered (graded) questions of the whole checklist and of each clause; pure."""
+    per_clause = {}
+    for clause in checklist.clauses():
+        done = sum(1 for q in clause.questions if _graded(answers.get(q.id)))
+        per_clause[clause.number] = (done, len(clause.questions))
+    answered = sum(done for done, _total in per_clause.values())
+    return Progress(answered, len(checklist.questions()), per_clause)
+
+
+def current_clause(checklist: loader.Checklist, answers: dict[str, Answer], number: str | None):
+    """The clause asked for; else the first with an unanswered question; else the first."""
+    if number:
+        try:
+            return checklist.clause(number)
+        except KeyError:
+            pass
+    for clause in checklist.clauses():
+        if not all(_graded(answers.get(q.id)) for q in clause.questions):
+            return clause
+    return checklist.clauses()[0]
+
+
+def _graded(answer: Answer | None) -> bool:
+    return answer is not None and answer.grade is not None
+
+
+def answers_of(audit: Audit) -> dict[str, Answer]:
+    query = (
+        select(Answer).where(Answer.audit_id == audit.id).options(selectinload(Answer.updated_by))
+    )
+    return {answer.question_id: answer for answer in db.session.scalars(query)}
+
+
+def attachments_of(audit: Audit) -> dict[int, list[Attachment]]:
+    """The answers' attachments by answer id, oldest first."""
+    query = (
+        select(Attachment)
+        .where(Attachment.audit_id == audit.id, Attachment.answer_id.is_not(None))
+        .order_by(Attachment.id)
+    )
+    found: dict[int, list[Attachment]] = {}
+    for attachment in db.session.scalars(query):
+        found.setdefault(attachment.answer_id, []).append(attachment)
+    return found
+
+
+def load_audit(audit_id: int) -> Audit | None:
+    """The audit with what the checklist pages need, in a fixed number of statements."""
+    return db.session.scalar(
+        select(Audit)
+        .where(Audit.id == audit_id)
+        .options(
+            selectinload(Audit.team).selectinload(AuditTeamMember.user),
+            selectinload(Audit.cycle),
+            selectinload(Audit.organisation),
+        )
+    )
+
+
+# -- attachments --------------------------------------------------------------------------------
+
+
+def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attachment]:
+    """Photos and documents as evidence of a question; all files are checked before any is kept."""
+    check_can_edit(actor, audit)
+    question = _question(checklist_of(audit), question_id)
+    try:
+        checked = uploads.check_all(files, photos=True)
+    except uploads.UploadError as error:
+        raise AuditWorkError(error.message, field="file") from None
+    if not checked:
+        raise AuditWorkError(_("Choose a photo or a file to attach."), field="file")
+    answer = find_answer(audit, question.id)
+    if answer is None:  # evidence can come before the grade
+        answer = Answer(
+            audit_id=audit.id,
+            question_id=question.id,
+            clause=question.clause,
+            version=1,
+            evidence="",
+            updated_by_id=actor.id,
+        )
+        db.session.add(answer)
+        db.session.flush()
+    attachments = uploads.store_files(
+        checked,
+        lambda upload, stored_name: Attachment(
+            audit_id=audit.id,
+            organisation_id=audit.organisation_id,
+            answer_id=answer.id,
+            original_name=upload.display_name,
+            stored_name=stored_name,
+            content_type=upload.content_type,
+            size=len(upload.data),
+            uploaded_by_id=actor.id,
+        ),
+    )
+    for attachment in attachments:
+        record(
+            actor,
+            attachment,
+            "attachment_added",
+            reason=f"{question.id}: {attachment.original_name}",
+        )
+    return attachments
+
+
+def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
+    """Remove one's own attachment; returns the file to delete once the change is committed."""
+    check_can_edit(actor, audit)
+    if attachment.uploaded_by_id != actor.id:
+        raise AuditWorkError(_("Only the person who attached a file can remove it."))
+    record(actor, attachment, "attachment_removed", reason=attachment.original_name)
+    path = attachment_path(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    return path
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return uploads.stored_path(attachment.stored_name)
+
+
+def served_type(attachment: Attachment) -> tuple[str, bool]:
+    """The type to serve, decided by the checked name; only JPEG and PNG are shown inline."""
+    types = uploads.accepted_types(photos=True)
+    content_type = types.get(
+        uploads.extension(attachment.original_name), "application/octet-stream"
+    )
+    return content_type, content_type in ("image/jpeg", "image/png")

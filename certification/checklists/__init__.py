@@ -1,0 +1,43 @@
+"""Checklists are data: one TOML file per scheme and edition in checklists/ (see its README)."""
+
+from certification.checklists.loader import (
+    CHECKLISTS_DIR,
+    Band,
+    Checklist,
+    ChecklistError,
+    Clause,
+    FileCheck,
+    MaturityLevel,
+    Question,
+    Section,
+    UnknownChecklistError,
+    check_files,
+    checklist_for,
+    clear_cache,
+    fingerprint,
+    load_all,
+    load_file,
+    parse,
+    text,
+)
+
+__all__ = [
+    "CHECKLISTS_DIR",
+    "Band",
+    "Checklist",
+    "ChecklistError",
+    "Clause",
+    "FileCheck",
+    "MaturityLevel",
+    "Question",
+    "Section",
+    "UnknownChecklistError",
+    "check_files",
+    "checklist_for",
+    "clear_cache",
+    "fingerprint",
+    "load_all",
+    "load_file",
+    "parse",
+    "text",
+]

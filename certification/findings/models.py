@@ -1,0 +1,89 @@
+"""Findings of an audit (nonconformities, observations, opportunities for improvement) and the
+client's corrective actions with the auditor's review."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certification.audits.models import Grade
+from certification.extensions import db
+from certification.models_base import Timestamped, utcnow
+from certification.workflow import FindingState
+
+
+class Finding(Timestamped, db.Model):
+    """A nonconformity (major/minor), an observation or an opportunity for improvement."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("audit_id", "number", name="finding_number_per_audit"),)
+    STATE = FindingState
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
+    number: Mapped[int]  # 1, 2, ... within the audit
+    question_id: Mapped[str] = mapped_column(String(40))
+    clause: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[str] = mapped_column(String(20))  # minor, major, observation, ofi
+    statement: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    # Nonconformities run through FindingState; observations and OFIs stay "open" for the record.
+    state: Mapped[str] = mapped_column(String(20), default=FindingState.OPEN, index=True)
+    raised_on: Mapped[date]
+    plan_due_on: Mapped[date | None]  # the client's corrective-action plan is due
+
+    audit = relationship("Audit")
+    organisation = relationship("Organisation")
+    answer = relationship("Answer")
+    actions: Mapped[list[CorrectiveAction]] = relationship(
+        back_populates="finding", order_by="CorrectiveAction.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def grade_enum(self) -> Grade:
+        return Grade(self.grade)
+
+    @property
+    def state_enum(self) -> FindingState:
+        return FindingState(self.state)
+
+
+class CorrectiveAction(Timestamped, db.Model):
+    """The client's answer to a nonconformity and the auditor's review of it."""
+
+    __tablename__ = "corrective_actions"
+    __table_args__ = (
+        CheckConstraint(
+            "accepted IS NULL OR accepted OR length(review_comment) > 0",
+            name="rejection_has_comment",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    correction: Mapped[str] = mapped_column(Text)
+    root_cause: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    target_date: Mapped[date]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted: Mapped[bool | None]  # None: waiting for the auditor
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    finding: Mapped[Finding] = relationship(back_populates="actions")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])

@@ -1,0 +1,116 @@
+"""Lists of findings: per audit, per organisation, the client's to-do list, the planners' list."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from certification.activity.models import ActivityLog
+from certification.audits.models import AuditChecklist
+from certification.checklists import loader
+from certification.extensions import db
+from certification.findings import rules
+from certification.findings.models import CorrectiveAction, Finding
+from certification.programme.models import Audit
+from certification.workflow import FindingState
+
+NONCONFORMITIES = list(rules.NONCONFORMITIES)
+WAITING_FOR_CLIENT = list(rules.WAITING_FOR_CLIENT)
+SHOW = ("open", "overdue", "answered")
+
+
+def _with_details(query):
+    return query.options(
+        selectinload(Finding.audit).selectinload(Audit.team),
+        selectinload(Finding.organisation),
+        selectinload(Finding.actions),
+    )
+
+
+def audit_findings(audit_id: int) -> list[Finding]:
+    query = select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.number)
+    return list(db.session.scalars(_with_details(query)))
+
+
+def organisation_findings(organisation_id: int) -> list[Finding]:
+    """Every finding of the client, newest audit first."""
+    query = (
+        select(Finding)
+        .where(Finding.organisation_id == organisation_id)
+        .order_by(Finding.audit_id.desc(), Finding.number)
+    )
+    return list(db.session.scalars(_with_details(query)))
+
+
+def waiting_for_client(findings: list[Finding]) -> list[Finding]:
+    """Nonconformities the client still has to answer (first answer, or after a rejection)."""
+    return [f for f in findings if f.grade in NONCONFORMITIES and f.state in WAITING_FOR_CLIENT]
+
+
+def overdue_clause(today: date):
+    """SQL form of rules.finding_due(...) < today, for filtering a list."""
+    late_target = exists().where(
+        CorrectiveAction.finding_id == Finding.id,
+        CorrectiveAction.accepted.is_(True),
+        CorrectiveAction.target_date < today,
+    )
+    late_stage2 = Finding.audit_id.in_(
+        select(Audit.id).where(
+            Audit.kind == rules.STAGE2,
+            Audit.end_date <= rules.last_stage2_end_past_deadline(today),
+        )
+    )
+    return or_(
+        and_(Finding.state.in_(WAITING_FOR_CLIENT), Finding.plan_due_on < today),
+        and_(Finding.state == FindingState.PLAN_ACCEPTED.value, late_target),
+        and_(Finding.grade == "major", Finding.state != FindingState.CLOSED.value, late_stage2),
+    )
+
+
+def open_findings_query(show: str, today: date):
+    """Nonconformities not yet verified, across clients; the soonest due first."""
+    query = select(Finding).where(
+        Finding.grade.in_(NONCONFORMITIES), Finding.state != FindingState.CLOSED.value
+    )
+    if show == "overdue":
+        query = query.where(overdue_clause(today))
+    elif show == "answered":
+        query = query.where(Finding.state == FindingState.ANSWERED.value)
+    return _with_details(query).order_by(
+        Finding.plan_due_on.is_(None), Finding.plan_due_on, Finding.id
+    )
+
+
+def finding_timeline(finding: Finding) -> list[ActivityLog]:
+    """Log lines about this finding, newest first."""
+    query = (
+        select(ActivityLog)
+        .where(ActivityLog.subject_type == "Finding", ActivityLog.subject_id == finding.id)
+        .options(selectinload(ActivityLog.actor))
+        .order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+@lru_cache(maxsize=16)
+def _parsed(fingerprint: str, source: str):
+    return loader.parse(source)
+
+
+def question_texts(finding: Finding, locale) -> tuple[str, str]:
+    """The clause title and the question as the audit's own checklist asked it ("" if unknown)."""
+    kept = db.session.scalar(
+        select(AuditChecklist).where(AuditChecklist.audit_id == finding.audit_id)
+    )
+    if kept is None:
+        return "", ""
+    try:
+        checklist = _parsed(kept.fingerprint, kept.source)
+        clause = checklist.clause(finding.clause)
+        question = checklist.question(finding.question_id)
+    except (loader.ChecklistError, KeyError):
+        return "", ""
+    return loader.text(clause.title, locale), loader.text(question.text, locale)

@@ -1,0 +1,166 @@
+"""The building blocks shared by every PDF the product makes (quotes, reports, certificates):
+fonts, paragraph styles, safe text, the A4 page, the facts table, the ruled table, site lines.
+
+DejaVu Sans is embedded so that names in any script (Turkish, Cyrillic, Georgian, Vietnamese,
+Arabic) render; Arabic is also reshaped and put in visual order, which PDF text needs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import NamedTuple
+from xml.sax.saxutils import escape
+
+import arabic_reshaper
+from bidi import get_display
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+FONT_DIR = Path(__file__).parent / "fonts"
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+LINE = colors.HexColor("#c9d2db")
+SHADE = colors.HexColor("#eef2f6")
+
+
+class Fonts(NamedTuple):
+    regular: str
+    bold: str
+
+
+def register_fonts() -> Fonts:
+    """Register DejaVu Sans (regular and bold) with reportlab once; return the font names."""
+    if REGULAR not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(REGULAR, str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        # So that <b> inside a Paragraph picks the bold face.
+        addMapping(REGULAR, 0, 0, REGULAR)
+        addMapping(REGULAR, 1, 0, BOLD)
+        addMapping(REGULAR, 0, 1, REGULAR)
+        addMapping(REGULAR, 1, 1, BOLD)
+    return Fonts(REGULAR, BOLD)
+
+
+def _has_right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
+def display_text(text: str | None) -> str:
+    """Text ready to draw: Arabic letters joined and right-to-left runs in visual order.
+
+    reportlab draws glyphs one by one, left to right, with no shaping; text without
+    right-to-left characters is returned unchanged.
+    """
+    text = text or ""
+    if not _has_right_to_left(text):
+        return text
+    lines = text.split("\n")
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in lines)
+
+
+def paragraph_text(value) -> str:
+    """User text made safe for a Paragraph, with Arabic shaped; line breaks kept."""
+    return escape(display_text(str(value or ""))).replace("\n", "<br/>")
+
+
+def paragraph_styles() -> dict[str, ParagraphStyle]:
+    """Body, small and bold text; each document adds its own headings with heading_style."""
+    fonts = register_fonts()
+    base = ParagraphStyle("body", fontName=fonts.regular, fontSize=9.5, leading=12.5)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
+        "bold": ParagraphStyle("bold", parent=base, fontName=fonts.bold),
+    }
+
+
+def heading_style(
+    name: str, styles, size: float, leading: float, before: float = 0, after: float = 0
+) -> ParagraphStyle:
+    """A bold heading style built on the body style of paragraph_styles()."""
+    return ParagraphStyle(
+        name,
+        parent=styles["body"],
+        fontName=register_fonts().bold,
+        fontSize=size,
+        leading=leading,
+        spaceBefore=before,
+        spaceAfter=after,
+    )
+
+
+def a4_document(buffer, title: str, author: str, **metadata) -> SimpleDocTemplate:
+    """An A4 page with the margins every document of the body uses."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author=author,
+        **metadata,
+    )
+
+
+def facts_table(rows: list[tuple[str, str]], styles) -> Table:
+    """Label / value pairs; values are user text and may be in any script."""
+    data = [
+        [
+            Paragraph(escape(str(label)), styles["bold"]),
+            Paragraph(paragraph_text(value), styles["body"]),
+        ]
+        for label, value in rows
+    ]
+    table = Table(data, colWidths=[45 * mm, None], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def ruled_table(
+    cells: list[list], widths, shaded_rows: tuple[int, ...] = (), padding: float | None = None
+) -> Table:
+    """A ruled table of flowables; the first row is the shaded header, repeated on each page."""
+    table = Table(cells, colWidths=widths, hAlign="LEFT", repeatRows=1)
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, LINE),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if padding is not None:
+        commands += [
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ]
+    commands += [("BACKGROUND", (0, row), (-1, row), SHADE) for row in shaded_rows]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def joined(*parts: str | None) -> str:
+    """Address parts that are filled in, separated by commas."""
+    return ", ".join(p for p in parts if p)
+
+
+def site_line(site) -> str:
+    """A site's name, marked if it is the head office, and its address."""
+    place = joined(site.address, site.city, site.country)
+    head = " (" + _("head office") + ")" if site.is_head_office else ""
+    return f"{site.name}{head}" + (f" — {place}" if place else "")

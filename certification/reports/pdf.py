@@ -1,0 +1,328 @@
+"""The audit report as a PDF: cover, summary, clause scores with a chart, findings, figures,
+recommendation and signatures.
+
+Pure: takes the report's data (services.report_data) and the body's name and address, returns
+bytes; rendered in the current Flask-Babel locale (the view chooses it).
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from certification.applications.schemes import scheme_title
+from certification.checklists.loader import text as checklist_text
+from certification.pdf_kit import (
+    a4_document,
+    display_text,
+    facts_table,
+    heading_style,
+    paragraph_styles,
+    paragraph_text,
+    register_fonts,
+    ruled_table,
+    site_line,
+)
+from certification.programme.models import TeamRole
+from certification.templating import format_day
+
+BAR = colors.HexColor("#3b6ea5")
+WIDTH = A4[0] - 36 * mm
+
+
+def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
+    """The audit report, A4, with DejaVu Sans embedded so that every script renders."""
+    styles = _styles()
+    audit = data.audit
+    buffer = io.BytesIO()
+    doc = a4_document(buffer, _("Audit report"), body_name, subject=audit.organisation.legal_name)
+    story = [
+        *_cover(data, body_name, body_address, styles),
+        *_summary(data, styles),
+        *_scores(data, styles),
+        *_findings(data, styles),
+        *_figures(data, styles),
+        *_recommendation(data, styles),
+        *_signatures(data, styles),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+# -- building blocks ---------------------------------------------------------------------------
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    styles = paragraph_styles()
+    return {
+        **styles,
+        "title": heading_style("title", styles, 18, 23, after=6),
+        "h2": heading_style("h2", styles, 12, 15, before=10, after=4),
+        "h3": heading_style("h3", styles, 10, 13, before=6, after=2),
+    }
+
+
+def _localised(texts) -> str:
+    return checklist_text(texts, get_locale())
+
+
+def _percent(value: float | None) -> str:
+    return _("n/a") if value is None else f"{value:.1f} %"
+
+
+def _grid(rows: list[list[str]], styles, widths, bold_rows: tuple[int, ...] = ()) -> Table:
+    """A ruled table of small text; the header and the bold rows are shaded."""
+    cells = [[Paragraph(paragraph_text(cell), styles["small"]) for cell in row] for row in rows]
+    return ruled_table(cells, widths, bold_rows, padding=1.5)
+
+
+def _heading(label: str, styles, level: str = "h2") -> Paragraph:
+    return Paragraph(escape(label), styles[level])
+
+
+# -- the sections ------------------------------------------------------------------------------
+
+
+def _cover(data, body_name: str, body_address: str, styles) -> list:
+    audit = data.audit
+    organisation = audit.organisation
+    cycle = audit.cycle
+    rows = [(_("Organisation"), organisation.legal_name)]
+    if organisation.english_name and organisation.english_name != organisation.legal_name:
+        rows.append((_("English name"), organisation.english_name))
+    rows += [
+        (_("Sites"), "\n".join(site_line(site) for site in _sites(audit)) or "—"),
+        (_("Standard"), scheme_title(cycle.scheme, cycle.edition)),
+        (_("Checklist version"), data.checklist.version if data.checklist else "—"),
+        (_("Audit type"), audit.kind_enum.label),
+        (_("Dates"), f"{format_day(audit.start_date)} – {format_day(audit.end_date)}"),
+        (_("Audit team"), "\n".join(_member_line(m) for m in audit.team) or "—"),
+    ]
+    return [
+        Paragraph(paragraph_text(body_name), styles["bold"]),
+        Paragraph(paragraph_text(body_address), styles["small"]),
+        Spacer(1, 8 * mm),
+        Paragraph(escape(_("Audit report")), styles["title"]),
+        facts_table(rows, styles),
+    ]
+
+
+def _sites(audit) -> list:
+    application = audit.cycle.application
+    return list(application.sites) if application is not None else list(audit.organisation.sites)
+
+
+def _member_line(member) -> str:
+    return f"{member.user.name} ({TeamRole(member.role).label})"
+
+
+def _summary(data, styles) -> list:
+    story = [_heading(_("Summary"), styles)]
+    rows = []
+    if data.scores is not None:
+        overall = data.scores.overall
+        rows.append((_("Questions answered"), f"{overall.answered} / {overall.total}"))
+        rows.append((_("Overall score"), _percent(data.scores.percent)))
+        if data.band_label:
+            rows.append((_("Rating"), _localised(data.band_label)))
+    rows.append((_("Findings"), _finding_counts(data.findings)))
+    story.append(facts_table(rows, styles))
+    if data.report is not None and data.report.summary:
+        story += [Spacer(1, 2 * mm), Paragraph(paragraph_text(data.report.summary), styles["body"])]
+    return story
+
+
+def _finding_counts(findings) -> str:
+    counts: dict = {}
+    for finding in findings:
+        counts[finding.grade_enum] = counts.get(finding.grade_enum, 0) + 1
+    if not counts:
+        return _("None")
+    return ", ".join(f"{grade.label}: {n}" for grade, n in counts.items())
+
+
+def _scores(data, styles) -> list:
+    if data.scores is None:
+        return []
+    rows = [[_("Clause"), _("Title"), _("Answered"), _("Score")]]
+    section_rows = []
+    for section in data.checklist.sections:
+        score = data.scores.sections[section.number]
+        section_rows.append(len(rows))
+        rows.append(_score_row(section.number, section.title, score))
+        for clause in section.clauses:
+            rows.append(_score_row(clause.number, clause.title, data.scores.clauses[clause.number]))
+    return [
+        PageBreak(),
+        _heading(_("Scores by clause"), styles),
+        Paragraph(escape(_scoring_rule(data.checklist)), styles["small"]),
+        Spacer(1, 2 * mm),
+        _grid(rows, styles, [18 * mm, 106 * mm, 25 * mm, 25 * mm], tuple(section_rows)),
+        KeepTogether([_heading(_("Scores by section"), styles), _section_chart(data)]),
+    ]
+
+
+def _score_row(number: str, title, score) -> list[str]:
+    return [number, _localised(title), f"{score.answered} / {score.total}", _percent(score.percent)]
+
+
+def _scoring_rule(checklist) -> str:
+    if checklist.scored:
+        rule = _("Maturity points over the maximum, weighted by each question's weight.")
+    else:
+        rule = _(
+            "Conforming, observations and opportunities for improvement count in full, a minor "
+            "nonconformity half, a major one nothing."
+        )
+    return rule + " " + _("Questions not applicable are left out; n/a: nothing applicable.")
+
+
+def _section_chart(data) -> Drawing:
+    """Horizontal bars, one per section, 0 to 100 %."""
+    fonts = register_fonts()
+    sections = list(data.checklist.sections)
+    height = 14 * len(sections) + 30
+    drawing = Drawing(WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 120, 20
+    chart.width, chart.height = WIDTH - 160, height - 30
+    percents = [data.scores.sections[s.number].percent for s in sections]
+    # Drawn top to bottom in checklist order (the chart draws its first category at the bottom).
+    chart.data = [[p or 0 for p in reversed(percents)]]
+    chart.categoryAxis.categoryNames = [
+        _chart_label(s, p) for s, p in zip(reversed(sections), reversed(percents), strict=True)
+    ]
+    chart.categoryAxis.labels.fontName = fonts.regular
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontName = fonts.regular
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+    drawing.add(chart)
+    return drawing
+
+
+def _chart_label(section, percent: float | None) -> str:
+    title = display_text(_localised(section.title))
+    short = title if len(title) <= 22 else title[:21] + "…"
+    return f"{section.number} {short} ({_percent(percent)})"
+
+
+def _findings(data, styles) -> list:
+    story = [_heading(_("Findings"), styles)]
+    if not data.findings:
+        return story + [Paragraph(escape(_("No findings were raised.")), styles["body"])]
+    for finding in data.findings:
+        story.append(KeepTogether(_finding_block(finding, styles)))
+    return story
+
+
+def _finding_block(finding, styles) -> list:
+    title = _(
+        "Finding %(number)s · clause %(clause)s · %(grade)s",
+        number=finding.number,
+        clause=finding.clause,
+        grade=finding.grade_enum.label,
+    )
+    rows = [
+        (_("Statement"), finding.statement or "—"),
+        (_("Objective evidence"), finding.evidence or "—"),
+        (_("Requirement"), finding.requirement or "—"),
+    ]
+    if finding.grade_enum.is_nonconformity:
+        rows.append((_("Corrective action"), _action_status(finding)))
+    return [_heading(title, styles, "h3"), facts_table(rows, styles)]
+
+
+def _action_status(finding) -> str:
+    """The finding's state and the latest answer of the client with the auditor's review."""
+    status = finding.state_enum.label
+    if not finding.actions:
+        return status + " · " + _("no answer from the client yet")
+    action = finding.actions[-1]
+    if action.accepted is None:
+        review = _("waiting for the auditor's review")
+    elif action.accepted:
+        review = _("accepted")
+    else:
+        review = _("rejected: %(comment)s", comment=action.review_comment)
+    lines = [
+        f"{status} · {review}",
+        _("Correction: %(text)s", text=action.correction),
+        _("Root cause: %(text)s", text=action.root_cause),
+        _("Action: %(text)s", text=action.action),
+        _("Target date: %(date)s", date=format_day(action.target_date)),
+    ]
+    return "\n".join(lines)
+
+
+def _figures(data, styles) -> list:
+    story = [_heading(_("The client's complaints figures (ISO 10002)"), styles)]
+    if not data.trend:
+        return story + [Paragraph(escape(_("No figures were recorded.")), styles["body"])]
+    rows = [
+        [
+            _("Audit"),
+            _("Period"),
+            _("Received"),
+            _("Closed"),
+            _("Share closed"),
+            _("Median days to close"),
+            _("Satisfaction"),
+        ]
+    ]
+    for point in data.trend:
+        f = point.figures
+        rows.append(
+            [
+                point.audit.kind_enum.label,
+                _period(f),
+                str(f.complaints_received),
+                str(f.complaints_closed),
+                _percent(point.closed_percent),
+                "—" if f.median_days_to_close is None else f"{float(f.median_days_to_close):g}",
+                _percent(None if f.satisfaction_percent is None else float(f.satisfaction_percent)),
+            ]
+        )
+    widths = [30 * mm, 42 * mm, 18 * mm, 18 * mm, 20 * mm, 23 * mm, 23 * mm]
+    return story + [_grid(rows, styles, widths)]
+
+
+def _period(figures) -> str:
+    if figures.period_start is None and figures.period_end is None:
+        return "—"
+    return f"{format_day(figures.period_start)} – {format_day(figures.period_end)}"
+
+
+def _recommendation(data, styles) -> list:
+    rows = [(_("Recommendation"), data.recommendation.label)]
+    if data.recommendation != data.computed:
+        rows.append((_("The findings suggested"), data.computed.label))
+        rows.append((_("Reason"), data.report.override_reason if data.report else ""))
+    return [_heading(_("Recommendation"), styles), facts_table(rows, styles)]
+
+
+def _signatures(data, styles) -> list:
+    audit = data.audit
+    report = data.report
+    lead = audit.lead
+    signed_on = format_day(report.submitted_at.date()) if report and report.submitted_at else ""
+    rows = [
+        [_("Lead auditor"), _("Date"), _("Signature")],
+        [lead.name if lead else "", signed_on, ""],
+    ]
+    table = _grid(rows, styles, [70 * mm, 40 * mm, 64 * mm])
+    table.setStyle(TableStyle([("BOTTOMPADDING", (0, 1), (-1, 1), 14 * mm)]))
+    return [KeepTogether([_heading(_("Signatures"), styles), table])]

@@ -1,0 +1,184 @@
+"""HTTP views of the reports domain: the report page, its PDF, the figures, submitting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from certification.access import can_record_figures, can_submit_report, can_view_report
+from certification.audits.models import Grade
+from certification.checklists.loader import text
+from certification.extensions import db
+from certification.programme.models import Audit, TeamRole
+from certification.reports import services
+from certification.reports.forms import FiguresForm, SubmitReportForm
+from certification.reports.pdf import render_report_pdf
+from certification.templating import register_panel
+
+bp = Blueprint("reports", __name__)
+
+PDF_LANGUAGES = ("en", "tr")
+CHECKLIST_ENDPOINT = "audits.checklist"
+NOT_STARTED = (
+    "planned",
+    "scheduled",
+    "cancelled",
+)  # nothing to report on yet  # the audits domain's checklist page
+
+
+def load_report_audit(audit_id: int) -> Audit:
+    audit = db.get_or_404(Audit, audit_id)
+    if not can_view_report(current_user, audit):
+        abort(403)
+    return audit
+
+
+@bp.route("/audits/<int:audit_id>/report")
+@login_required
+def report(audit_id: int):
+    return render_report(load_report_audit(audit_id))
+
+
+def render_report(audit: Audit, submit_form=None, figures_form=None, status: int = 200):
+    data = services.report_data(audit)
+    if submit_form is None:
+        submit_form = SubmitReportForm(
+            formdata=None,
+            recommendation=data.recommendation.value,
+            summary=data.report.summary if data.report else "",
+            override_reason=data.report.override_reason if data.report else "",
+        )
+    editable = audit.state in services.EDITABLE
+    page = render_template(
+        "reports/report.html",
+        data=data,
+        audit=audit,
+        finding_counts=finding_counts(data.findings),
+        first_question_url=question_url(audit, data.checklist, data.unanswered),
+        submit_form=submit_form,
+        figures_form=figures_form or FiguresForm(data=FiguresForm.initial(data.figures)),
+        can_submit=editable and can_submit_report(current_user, audit),
+        can_record=editable and can_record_figures(current_user, audit),
+    )
+    return page, status
+
+
+@bp.route("/audits/<int:audit_id>/report/submit", methods=["POST"])
+@login_required
+def submit(audit_id: int):
+    audit = load_report_audit(audit_id)
+    if not can_submit_report(current_user, audit):
+        abort(403)
+    form = SubmitReportForm()
+    if not form.validate_on_submit():
+        return render_report(audit, submit_form=form, status=400)
+    try:
+        services.submit_report(
+            current_user,
+            audit,
+            recommendation=form.recommendation.data,
+            override_reason=form.override_reason.data,
+            summary=form.summary.data,
+            today=date.today(),
+        )
+    except services.ReportError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        form.unanswered = error.unanswered
+        return render_report(audit, submit_form=form, status=400)
+    db.session.commit()
+    flash(_("The report was submitted to the certification committee."), "success")
+    return redirect(url_for("reports.report", audit_id=audit.id))
+
+
+@bp.route("/audits/<int:audit_id>/figures", methods=["POST"])
+@login_required
+def figures(audit_id: int):
+    audit = load_report_audit(audit_id)
+    if not can_record_figures(current_user, audit):
+        abort(403)
+    form = FiguresForm()
+    if not form.validate_on_submit():
+        return render_report(audit, figures_form=form, status=400)
+    try:
+        services.record_figures(current_user, audit, form.values())
+    except services.ReportError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        return render_report(audit, figures_form=form, status=400)
+    db.session.commit()
+    flash(_("The complaints figures were saved."), "success")
+    return redirect(url_for("reports.report", audit_id=audit.id, _anchor="figures"))
+
+
+@bp.route("/audits/<int:audit_id>/report.pdf")
+@login_required
+def pdf(audit_id: int):
+    audit = load_report_audit(audit_id)
+    data = services.report_data(audit)
+    language = audit.organisation.preferred_language
+    with force_locale(language if language in PDF_LANGUAGES else "en"):
+        body = render_report_pdf(
+            data, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
+        )
+    response = Response(body, mimetype="application/pdf")
+    filename = f"audit-report-{audit.id}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def label(texts) -> str:
+    """A checklist text (title, band) in the reader's language."""
+    return text(texts, get_locale())
+
+
+def team_role(role: str) -> str:
+    return TeamRole(role).label
+
+
+def finding_counts(findings) -> list[tuple[Grade, int]]:
+    counts = {grade: 0 for grade in Grade if grade.raises_finding}
+    for finding in findings:
+        counts[finding.grade_enum] += 1
+    return [(grade, n) for grade, n in counts.items() if n]
+
+
+def question_url(audit: Audit, checklist, question_ids: list[str]) -> str | None:
+    """Where the first unanswered question is, on the audit's checklist page."""
+    if not question_ids or CHECKLIST_ENDPOINT not in current_app.view_functions:
+        return None
+    first = checklist.question(question_ids[0])
+    return url_for(
+        CHECKLIST_ENDPOINT, audit_id=audit.id, clause=first.clause, _anchor=f"q-{first.id}"
+    )
+
+
+@bp.app_context_processor
+def report_helpers() -> dict:
+    return {"checklist_text": label, "team_role_label": team_role}
+
+
+def audit_panel(audit: Audit) -> str:
+    """On the audit page: the score, the recommendation and links to the report and its PDF."""
+    if audit.state in NOT_STARTED or not can_view_report(current_user, audit):
+        return ""
+    return render_template("reports/_panel.html", audit=audit, data=services.report_data(audit))
+
+
+register_panel("audit", audit_panel)

@@ -1,0 +1,274 @@
+"""Starting an audit, the checklist it keeps, and saving answers: who, when, what, and no silent
+overwrite when two auditors of one team answer the same question."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certification.activity.models import ActivityLog
+from certification.audits import services
+from certification.audits.models import Answer, AuditChecklist
+from certification.checklists import loader
+from certification.programme.models import AuditTeamMember
+from tests import factories
+
+TODAY = factories.today()
+QUESTION = "7.2-a"
+
+
+def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=TODAY):
+    """A stage 2 audit with a lead and a second auditor on its team."""
+    lead, member = factories.user("auditor"), factories.user("auditor")
+    quote = factories.quote(factories.application(scheme=scheme, edition=edition))
+    audit = factories.audit(
+        factories.cycle(quote), kind="stage2", state=state, start_date=start, end_date=start
+    )
+    db.session.add_all(
+        [
+            AuditTeamMember(audit=audit, user=lead, role="lead"),
+            AuditTeamMember(audit=audit, user=member, role="auditor"),
+        ]
+    )
+    db.session.flush()
+    return audit, lead, member
+
+
+def started(db, **kw):
+    audit, lead, member = team_audit(db, **kw)
+    services.start_audit(lead, audit, TODAY)
+    return audit, lead, member
+
+
+def save(
+    actor,
+    audit,
+    question=QUESTION,
+    *,
+    version=0,
+    grade="conforming",
+    points=None,
+    evidence="Complaints log seen",
+):
+    return services.save_answer(
+        actor,
+        audit,
+        question,
+        grade=grade,
+        points=points,
+        evidence=evidence,
+        expected_version=version,
+        today=TODAY,
+    )
+
+
+# -- starting ---------------------------------------------------------------------------------
+
+
+def test_the_lead_starts_the_audit_and_the_checklist_file_is_kept(db):
+    audit, lead, _member = team_audit(db)
+    recorded = services.start_audit(lead, audit, TODAY)
+    current = loader.checklist_for("iso10002", "2018")
+    assert audit.state == "in_progress"
+    assert (recorded.scheme, recorded.edition, recorded.version) == (
+        "iso10002",
+        "2018",
+        current.version,
+    )
+    assert recorded.file_name == "iso10002-2018.toml"
+    assert recorded.source == current.source
+    assert recorded.fingerprint == hashlib.sha256(current.source.encode()).hexdigest()
+    log = db.session.scalar(select(ActivityLog).where(ActivityLog.subject_type == "Audit"))
+    assert (log.action, log.from_state, log.to_state, log.actor_id) == (
+        "start",
+        "scheduled",
+        "in_progress",
+        lead.id,
+    )
+
+
+def test_a_team_member_may_start_the_audit_after_its_first_day(db):
+    audit, _lead, member = team_audit(db, start=TODAY - timedelta(days=2))
+    services.start_audit(member, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"start": TODAY + timedelta(days=1)}, "can be started from its first day"),
+        ({"state": "planned", "start": None}, "cannot be done now"),
+    ],
+)
+def test_an_audit_cannot_start_early_or_unscheduled(db, change, message):
+    audit, lead, _member = team_audit(db, **change)
+    with pytest.raises(services.AuditWorkError, match=message):
+        services.start_audit(lead, audit, TODAY)
+    assert audit.state == change.get("state", "scheduled")
+    assert db.session.scalar(select(AuditChecklist)) is None
+
+
+@pytest.mark.parametrize("role", ["auditor", "planner", "committee"])
+def test_only_the_team_starts_the_audit(db, role):
+    audit, _lead, _member = team_audit(db)
+    with pytest.raises(services.AuditWorkError, match="Only the audit team"):
+        services.start_audit(factories.user(role), audit, TODAY)
+    assert audit.state == "scheduled"
+
+
+def test_an_old_audit_still_shows_the_checklist_it_used(db):
+    audit, _lead, _member = started(db)
+    recorded = services.recorded_checklist(audit)
+    assert services.checklist_of(audit) is loader.checklist_for("iso10002", "2018")
+    # The file has changed since: the audit keeps what was asked then.
+    current_text = loader.text(loader.checklist_for("iso10002", "2018").question(QUESTION).text)
+    recorded.source = recorded.source.replace(current_text, "Were complaints received in 2019?")
+    recorded.fingerprint = hashlib.sha256(recorded.source.encode()).hexdigest()
+    old = services.checklist_of(audit)
+    assert loader.text(old.question(QUESTION).text, "en") == "Were complaints received in 2019?"
+
+
+# -- answers ----------------------------------------------------------------------------------
+
+
+def test_saving_an_answer_counts_versions_and_who_saved(db):
+    audit, lead, member = started(db)
+    first = save(lead, audit)
+    assert (first.version, first.grade, first.clause, first.updated_by_id) == (
+        1,
+        "conforming",
+        "7.2",
+        lead.id,
+    )
+    second = save(member, audit, version=1, grade="minor", evidence="Two complaints not logged")
+    assert second.id == first.id
+    assert (second.version, second.grade, second.updated_by.name) == (2, "minor", member.name)
+
+
+def test_a_stale_save_is_refused_with_both_values_and_changes_nothing(db):
+    audit, lead, member = started(db)
+    save(member, audit, evidence="Member's evidence")
+    with pytest.raises(services.StaleAnswer) as refused:
+        save(lead, audit, version=0, grade="major", evidence="Lead's evidence")
+    theirs = refused.value.theirs
+    assert (theirs["evidence"], theirs["grade"], theirs["version"]) == (
+        "Member's evidence",
+        "conforming",
+        1,
+    )
+    assert theirs["updated_by"] == member.name
+    assert member.name in refused.value.message
+    stored = db.session.scalar(select(Answer))
+    assert (stored.evidence, stored.version, stored.updated_by_id) == (
+        "Member's evidence",
+        1,
+        member.id,
+    )
+
+
+def test_a_retried_save_that_already_went_through_is_not_a_conflict(db):
+    audit, lead, _member = started(db)
+    save(lead, audit)
+    again = save(lead, audit, version=0)  # the answer to the first request was lost
+    assert again.version == 1
+
+
+def test_a_save_without_changes_keeps_the_version(db):
+    audit, lead, _member = started(db)
+    save(lead, audit)
+    assert save(lead, audit, version=1).version == 1
+
+
+def test_grade_changes_are_logged_but_not_every_evidence_edit(db):
+    audit, lead, _member = started(db)
+    save(lead, audit, evidence="Comp")
+    save(lead, audit, version=1, evidence="Complaints")
+    save(lead, audit, version=2, evidence="Complaints log", grade="observation")
+    rows = db.session.scalars(
+        select(ActivityLog).where(ActivityLog.action == "answer_graded").order_by(ActivityLog.id)
+    ).all()
+    assert [(r.from_state, r.to_state) for r in rows] == [
+        (None, "conforming"),
+        ("conforming", "observation"),
+    ]
+    assert rows[0].organisation_id == audit.organisation_id
+
+
+@pytest.mark.parametrize("role", ["auditor", "planner", "committee", "admin"])
+def test_only_the_team_answers(db, role):
+    audit, _lead, _member = started(db)
+    with pytest.raises(services.AuditWorkError, match="Only the audit team"):
+        save(factories.user(role), audit)
+    assert db.session.scalar(select(Answer)) is None
+
+
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [("scheduled", False), ("submitted", False), ("closed", False), ("returned", True)],
+)
+def test_answers_change_only_while_the_audit_is_in_progress_or_returned(db, state, allowed):
+    audit, lead, _member = started(db)
+    audit.state = state
+    if allowed:
+        assert save(lead, audit).version == 1
+    else:
+        with pytest.raises(services.AuditWorkError, match="only while the audit is in progress"):
+            save(lead, audit)
+
+
+def test_unknown_question_and_grade_are_refused(db):
+    audit, lead, _member = started(db)
+    with pytest.raises(services.AuditWorkError, match="no question 99.1-z"):
+        save(lead, audit, "99.1-z")
+    with pytest.raises(services.AuditWorkError, match="Choose one of the grades"):
+        save(lead, audit, grade="excellent")
+    assert db.session.scalar(select(Answer)) is None
+
+
+def test_points_only_in_a_scored_scheme(db):
+    audit, lead, _member = started(db)
+    with pytest.raises(services.AuditWorkError, match="gives no maturity points"):
+        save(lead, audit, points=3)
+
+
+@pytest.mark.parametrize("points", [0, 2, 4])
+def test_points_0_to_max_in_a_scored_scheme(db, points):
+    audit, lead, _member = started(db, scheme="csat-star")
+    assert save(lead, audit, points=points).points == points
+
+
+@pytest.mark.parametrize(
+    ("grade", "points", "message"),
+    [
+        ("conforming", 5, "Points run from 0 to 4"),
+        ("conforming", -1, "Points run from 0 to 4"),
+        ("not_applicable", 2, "not applicable gets no points"),
+    ],
+)
+def test_points_out_of_range_or_on_not_applicable_are_refused(db, grade, points, message):
+    audit, lead, _member = started(db, scheme="csat-star")
+    with pytest.raises(services.AuditWorkError, match=message):
+        save(lead, audit, grade=grade, points=points)
+
+
+def test_a_nonconformity_raises_a_finding(db):
+    from certification.findings.models import Finding
+
+    audit, lead, _member = started(db)
+    save(lead, audit, grade="major", evidence="No complaints log at all")
+    finding = db.session.scalar(select(Finding))
+    assert (finding.grade, finding.question_id, finding.clause) == ("major", QUESTION, "7.2")
+
+
+def test_progress_counts_graded_questions_per_clause(db):
+    audit, lead, _member = started(db)
+    save(lead, audit, "7.2-a")
+    save(lead, audit, "7.2-b", grade=None, evidence="Notes only, not graded yet")
+    checklist = services.checklist_of(audit)
+    progress = services.progress(checklist, services.answers_of(audit))
+    assert progress.answered == 1
+    assert progress.total == len(checklist.questions())
+    assert progress.per_clause["7.2"] == (1, len(checklist.clause("7.2").questions))

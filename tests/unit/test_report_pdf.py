@@ -1,0 +1,231 @@
+"""The audit report PDF: read the text back; names in their own scripts, clauses, findings."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pypdf
+import pytest
+
+from certification.accounts.models import User
+from certification.applications.models import Application
+from certification.checklists.loader import checklist_for
+from certification.findings.models import CorrectiveAction, Finding
+from certification.organisations.models import Organisation, Site
+from certification.pdf_kit import display_text
+from certification.programme.models import Audit, AuditTeamMember, Cycle
+from certification.reports import scoring
+from certification.reports.models import AuditFigures, AuditReport, Recommendation
+from certification.reports.pdf import render_report_pdf
+from certification.reports.services import ReportData, TrendPoint
+
+BODY = ("Anatolia Certification Body", "Büyükdere Cad. No. 120, Şişli, İstanbul")
+DAY = date(2026, 11, 24)
+
+NAMES = {
+    "turkish": "Güneş Müşteri Hizmetleri A.Ş.",
+    "cyrillic": "Борис Петров",
+    "georgian": "ნინო ბერიძე",
+    "vietnamese": "Nguyễn Thị Hương",
+    "arabic": "شركة النور",
+}
+
+
+@pytest.fixture(autouse=True)
+def request_context(app):
+    """Labels are translated in the request's locale; English here."""
+    with app.test_request_context():
+        yield
+
+
+def make_audit() -> Audit:
+    """A stage 2 audit built in memory: the PDF needs no database."""
+    organisation = Organisation(
+        legal_name=NAMES["turkish"],
+        english_name="Gunes Customer Services",
+        country="TR",
+        city="İzmir",
+        address="Kordon 5",
+        sector_code="29",
+        effective_personnel=40,
+    )
+    head = Site(name="Merkez", city="İzmir", country="TR", is_head_office=True)
+    branch = Site(name=NAMES["arabic"], city="Dubai", country="AE", is_head_office=False)
+    organisation.sites = [head, branch]
+    application = Application(
+        organisation=organisation,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        sites=[head, branch],
+    )
+    cycle = Cycle(
+        organisation=organisation, application=application, scheme="iso10002", edition="2018"
+    )
+    audit = Audit(
+        id=7,
+        organisation=organisation,
+        cycle=cycle,
+        kind="stage2",
+        state="submitted",
+        start_date=DAY,
+        end_date=DAY,
+    )
+    audit.team = [
+        AuditTeamMember(user=User(name=NAMES["cyrillic"]), role="lead"),
+        AuditTeamMember(user=User(name=NAMES["georgian"]), role="auditor"),
+        AuditTeamMember(user=User(name=NAMES["vietnamese"]), role="expert"),
+    ]
+    return audit
+
+
+def make_findings(audit: Audit) -> list[Finding]:
+    major = Finding(
+        number=1,
+        clause="7.2",
+        question_id="7.2-a",
+        grade="major",
+        state="answered",
+        statement="Phone complaints are not recorded.",
+        evidence="Call log of 3 March.",
+        requirement="ISO 10002 7.2: every complaint is recorded.",
+        raised_on=DAY,
+        audit=audit,
+    )
+    major.actions = [
+        CorrectiveAction(
+            correction="Recorded the calls.",
+            root_cause="No form for calls.",
+            action="Added a phone intake form.",
+            target_date=date(2026, 12, 20),
+        )
+    ]
+    minor = Finding(
+        number=2,
+        clause="8.3",
+        question_id="8.3-a",
+        grade="minor",
+        state="open",
+        statement="Satisfaction survey not analysed.",
+        evidence="",
+        requirement="",
+        raised_on=DAY,
+        audit=audit,
+    )
+    return [major, minor]
+
+
+def make_data(with_override: bool = True) -> ReportData:
+    audit = make_audit()
+    checklist = checklist_for("iso10002", "2018")
+    answers = {q.id: ("conforming", None) for q in checklist.questions()}
+    answers["7.2-a"] = ("major", None)
+    answers["4.8-a"] = ("not_applicable", None)
+    findings = make_findings(audit)
+    figures = AuditFigures(
+        complaints_received=120,
+        complaints_closed=110,
+        median_days_to_close=Decimal("6.5"),
+        satisfaction_percent=Decimal("82.5"),
+        period_start=date(2025, 11, 1),
+        period_end=date(2026, 10, 31),
+    )
+    report = AuditReport(
+        summary="The complaints process is well established.",
+        computed_recommendation="not_recommended",
+        recommendation="recommended" if with_override else "not_recommended",
+        override_reason="Verified on day two." if with_override else "",
+        submitted_at=datetime(2026, 11, 25, 9, tzinfo=UTC),
+    )
+    return ReportData(
+        audit=audit,
+        checklist=checklist,
+        scores=scoring.score(checklist, answers),
+        findings=findings,
+        figures=figures,
+        trend=[TrendPoint(audit, figures)],
+        report=report,
+        computed=Recommendation.NOT_RECOMMENDED,
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return unicodedata.normalize("NFKC", text)
+
+
+def squeeze(value: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", value).split())
+
+
+@pytest.fixture(scope="module")
+def text(app) -> str:
+    with app.test_request_context():
+        return pdf_text(render_report_pdf(make_data(), *BODY))
+
+
+@pytest.mark.parametrize("script", ["turkish", "cyrillic", "georgian", "vietnamese"])
+def test_names_in_their_own_scripts_are_extractable(text, script):
+    assert squeeze(NAMES[script]) in squeeze(text)
+
+
+def test_arabic_name_is_drawn_and_extractable(text):
+    """Drawn shaped in visual order; text extraction may give back either order."""
+    found = squeeze(text)
+    assert squeeze(NAMES["arabic"]) in found or squeeze(display_text(NAMES["arabic"])) in found
+
+
+def test_cover_and_summary(text):
+    for expected in (
+        "Audit report",
+        "ISO 10002:2018",
+        "Stage 2",
+        "Anatolia Certification Body",
+        "The complaints process is well established.",
+    ):
+        assert squeeze(expected) in squeeze(text)
+
+
+@pytest.mark.parametrize("clause", ["4.1", "4.15", "5.4", "6.4", "7.9", "8.7"])
+def test_clause_scores_are_listed(text, clause):
+    assert f"\n{clause}\n" in text
+
+
+def test_not_applicable_clause_shows_na(text):
+    assert "n/a" in text
+
+
+def test_findings_with_evidence_and_action_status(text):
+    for expected in (
+        "Phone complaints are not recorded.",
+        "Call log of 3 March.",
+        "Satisfaction survey not analysed.",
+        "Added a phone intake form.",
+        "waiting for the auditor's review",
+        "no answer from the client yet",
+    ):
+        assert squeeze(expected) in squeeze(text)
+
+
+def test_figures_recommendation_and_signature(text):
+    for expected in (
+        "82.5 %",
+        "Recommended for certification",
+        "Verified on day two.",
+        "Not recommended until the major nonconformities are verified closed",
+        "Signature",
+        "Lead auditor",
+    ):
+        assert squeeze(expected) in squeeze(text)
+
+
+def test_without_checklist_or_findings_still_renders(app):
+    data = make_data(with_override=False)
+    data.checklist, data.scores, data.findings, data.trend, data.report = None, None, [], [], None
+    text = pdf_text(render_report_pdf(data, *BODY))
+    assert "No findings were raised." in text
+    assert "Lead auditor" in text

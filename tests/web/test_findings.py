@@ -1,0 +1,240 @@
+"""Findings over HTTP: the client answers in the portal, the auditor reviews, lists show badges,
+and nobody reaches another organisation's findings by guessing a URL."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certification.audits.models import Answer
+from certification.findings import queries, services
+from certification.findings.models import Finding
+from certification.programme.models import AuditTeamMember
+from tests import factories
+from tests.sql_counting import counting_queries
+
+TODAY = date.today()
+PDF = b"%PDF-1.4 the new procedure"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def raise_finding(app, db):
+    """raise_finding(grade, kind="surveillance1", raised_on=TODAY) -> (finding, lead auditor)."""
+
+    def build(grade="minor", kind="surveillance1", raised_on=TODAY, audit=None, lead=None):
+        if audit is None:
+            audit = factories.audit(
+                kind=kind, state="in_progress", start_date=raised_on, end_date=raised_on
+            )
+            lead = factories.user("auditor")
+            audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+        question = f"7.{len(queries.audit_findings(audit.id)) + 1}-a"
+        answer = Answer(
+            audit_id=audit.id,
+            question_id=question,
+            clause=question.split("-")[0],
+            grade=grade,
+            evidence="No acknowledgement letters for March.",
+        )
+        db.session.add(answer)
+        db.session.flush()
+        with app.test_request_context():
+            finding = services.sync_finding(lead, answer, raised_on)
+        db.session.commit()
+        return finding, lead
+
+    return build
+
+
+def answer_form(**overrides):
+    data = {
+        "correction": "Wrote to the 12 complainants.",
+        "root_cause": "Nobody owned acknowledgements.",
+        "action": "Front desk acknowledges within 2 days; procedure updated.",
+        "target": (TODAY + timedelta(days=20)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_client_answers_sees_the_rejection_and_answers_again(
+    client, login_as, raise_finding, db
+):
+    finding, lead = raise_finding("major")
+    me = login_as(factories.user("client", organisation_id=finding.organisation_id))
+
+    home = text(client.get("/portal/"))
+    assert "Findings waiting for your answer" in home
+    assert f"/findings/{finding.id}/answer" in home
+
+    page = client.get(f"/findings/{finding.id}/answer")
+    assert page.status_code == 200 and "No acknowledgement letters for March." in text(page)
+    sent = client.post(
+        f"/findings/{finding.id}/answer",
+        data={**answer_form(), "files": [(io.BytesIO(PDF), "procedure.pdf")]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Your answer was sent to the auditor." in text(sent)
+    assert "procedure.pdf" in text(sent)
+    db.session.refresh(finding)
+    assert finding.state == "answered"
+    assert finding.actions[0].submitted_by_id == me.id
+
+    login_as(lead)
+    review = text(client.get(f"/findings/{finding.id}"))
+    assert "Accept the action plan" in review and "Wrote to the 12 complainants." in review
+    client.post(f"/findings/{finding.id}/reject", data={"comment": "Attach the updated procedure."})
+    db.session.refresh(finding)
+    assert finding.state == "answer_rejected"
+
+    login_as(me)
+    page = text(client.get(f"/findings/{finding.id}/answer"))
+    assert "Attach the updated procedure." in page and "Answer again" in page
+    client.post(f"/findings/{finding.id}/answer", data=answer_form(correction="Done again."))
+    db.session.refresh(finding)
+    assert finding.state == "answered" and len(finding.actions) == 2
+
+
+def test_the_auditor_accepts_and_verifies(client, login_as, raise_finding, db):
+    finding, lead = raise_finding("minor")
+    with client.application.test_request_context():
+        services.answer_finding(
+            factories.user("client", organisation_id=finding.organisation_id),
+            finding,
+            "c",
+            "r",
+            "a",
+            TODAY + timedelta(days=3),
+            [],
+            today=TODAY,
+        )
+    db.session.commit()
+    login_as(lead)
+    accepted = client.post(f"/findings/{finding.id}/accept", data={}, follow_redirects=True)
+    assert "The action plan was accepted." in text(accepted)
+    refused = client.post(f"/findings/{finding.id}/verify", data={"note": ""})
+    assert refused.status_code == 400 and "Say how the action was verified" in text(refused)
+    client.post(f"/findings/{finding.id}/verify", data={"note": "Seen at the next audit."})
+    db.session.refresh(finding)
+    assert finding.state == "closed"
+    assert "Seen at the next audit." in text(client.get(f"/findings/{finding.id}"))
+
+
+def test_bad_answers_are_refused_with_a_message_and_nothing_saved(
+    client, login_as, raise_finding, db
+):
+    finding, _lead = raise_finding("minor")
+    login_as(factories.user("client", organisation_id=finding.organisation_id))
+    past = client.post(
+        f"/findings/{finding.id}/answer",
+        data=answer_form(target=(TODAY - timedelta(days=1)).isoformat()),
+    )
+    assert past.status_code == 400 and "The target date cannot be in the past." in text(past)
+    empty = client.post(f"/findings/{finding.id}/answer", data=answer_form(root_cause=""))
+    assert empty.status_code == 400 and "Give the root cause" in text(empty)
+    bad_file = client.post(
+        f"/findings/{finding.id}/answer",
+        data={**answer_form(), "files": [(io.BytesIO(b"MZ"), "tool.exe")]},
+        content_type="multipart/form-data",
+    )
+    assert bad_file.status_code == 400 and "tool.exe" in text(bad_file)
+    db.session.refresh(finding)
+    assert finding.state == "open" and not finding.actions
+
+
+def test_observations_are_shown_read_only(client, login_as, raise_finding):
+    finding, _lead = raise_finding("ofi")
+    login_as(factories.user("client", organisation_id=finding.organisation_id))
+    page = text(client.get(f"/findings/{finding.id}/answer"))
+    assert "need no answer" in page and "Send to the auditor" not in page
+    refused = client.post(f"/findings/{finding.id}/answer", data=answer_form())
+    assert refused.status_code == 403
+
+
+def test_url_guessing_gets_404_or_403(client, login_as, raise_finding, db):
+    finding, lead = raise_finding("minor")
+    login_as(factories.user("client"))  # another organisation
+    assert client.get(f"/findings/{finding.id}/answer").status_code == 403
+    assert client.post(f"/findings/{finding.id}/answer", data=answer_form()).status_code == 403
+    assert client.get(f"/findings/{finding.id}").status_code == 403
+    assert client.get("/findings/999999/answer").status_code == 404
+    assert client.get("/findings/files/999999").status_code == 404
+    assert client.get("/findings/").status_code == 403
+
+    login_as(factories.user("auditor"))  # not on the team
+    assert client.get(f"/findings/{finding.id}").status_code == 403
+    assert client.post(f"/findings/{finding.id}/accept").status_code == 403
+    assert client.get(f"/findings/{finding.id}/edit").status_code == 403
+
+    login_as(factories.user("planner"))  # sees, but does not review or answer
+    assert client.get(f"/findings/{finding.id}").status_code == 200
+    assert client.post(f"/findings/{finding.id}/verify").status_code == 403
+    assert client.get(f"/findings/{finding.id}/answer").status_code == 403
+    db.session.refresh(finding)
+    assert finding.state == "open"
+
+
+def test_a_client_opening_the_staff_page_lands_on_its_answer_page(client, login_as, raise_finding):
+    finding, _lead = raise_finding("minor")
+    login_as(factories.user("client", organisation_id=finding.organisation_id))
+    response = client.get(f"/findings/{finding.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/findings/{finding.id}/answer")
+
+
+def test_the_team_edits_the_write_up(client, login_as, raise_finding, db):
+    finding, lead = raise_finding("major")
+    login_as(lead)
+    assert "No acknowledgement letters" in text(client.get(f"/findings/{finding.id}/edit"))
+    client.post(
+        f"/findings/{finding.id}/edit",
+        data={
+            "statement": "Complaints are not acknowledged.",
+            "evidence": "Log.",
+            "requirement": "7.4",
+        },
+    )
+    db.session.refresh(finding)
+    assert finding.statement == "Complaints are not acknowledged."
+
+
+def test_lists_show_overdue_badges(client, login_as, raise_finding, db):
+    late, lead = raise_finding("minor", raised_on=TODAY - timedelta(days=45))
+    fresh, _ = raise_finding("major", audit=late.audit, lead=lead)
+    login_as(factories.user("planner"))
+
+    everything = text(client.get("/findings/"))
+    assert "Overdue" in everything and "Due within 30 days" in everything
+    overdue = text(client.get("/findings/?show=overdue"))
+    assert f'/findings/{late.id}"' in overdue and f'/findings/{fresh.id}"' not in overdue
+
+    audit_page = text(client.get(f"/programme/audits/{late.audit_id}"))
+    assert "Finding 1" in audit_page and "Finding 2" in audit_page and "Overdue" in audit_page
+    org_page = text(client.get(f"/organisations/{late.organisation_id}"))
+    assert f'/findings/{late.id}"' in org_page and "Overdue" in org_page
+
+
+def statements_for(client, db, url: str) -> int:
+    with counting_queries(db) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("url", ["/findings/", "/findings/?show=overdue"])
+def test_the_staff_list_runs_a_fixed_number_of_queries(client, login_as, raise_finding, db, url):
+    finding, lead = raise_finding("minor", raised_on=TODAY - timedelta(days=40))
+    login_as(factories.user("planner"))
+    few = statements_for(client, db, url)
+    for _n in range(4):  # more findings, on other clients' audits too
+        raise_finding("major", raised_on=TODAY - timedelta(days=40))
+        raise_finding("minor", audit=finding.audit, lead=lead, raised_on=TODAY - timedelta(days=40))
+    assert statements_for(client, db, url) == few
+    assert len(db.session.scalars(select(Finding)).all()) == 9

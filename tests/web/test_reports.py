@@ -1,0 +1,187 @@
+"""The audit report over HTTP: the team reads and submits it, clients only their own."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from certification.activity.models import ActivityLog
+from certification.audits.models import Answer
+from certification.checklists.loader import checklist_for
+from certification.extensions import db
+from certification.findings.models import Finding
+from certification.programme.models import AuditTeamMember
+from certification.reports.models import AuditFigures, AuditReport
+from tests import factories
+
+TODAY = date.today()
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def audit_with_team(state="in_progress", org=None):
+    """An audit under way: a lead and a second auditor on the team."""
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audit = factories.audit(
+        cycle, kind="stage2", state=state, start_date=TODAY, end_date=TODAY + timedelta(days=1)
+    )
+    lead, member = factories.user("auditor"), factories.user("auditor")
+    audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+    audit.team.append(AuditTeamMember(user_id=member.id, role="auditor"))
+    db.session.commit()
+    return audit, lead, member
+
+
+def answer(audit, skip: int = 0, grade="conforming"):
+    for question in checklist_for("iso10002", "2018").questions()[skip:]:
+        db.session.add(
+            Answer(audit_id=audit.id, question_id=question.id, clause=question.clause, grade=grade)
+        )
+    db.session.commit()
+
+
+def submit(client, audit, **form):
+    data = {"recommendation": "recommended", "override_reason": "", "summary": "Good."}
+    data.update(form)
+    return client.post(f"/audits/{audit.id}/report/submit", data=data)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def test_report_page_shows_scores_findings_and_recommendation(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    db.session.add(
+        Finding(
+            audit_id=audit.id,
+            organisation_id=audit.organisation_id,
+            number=1,
+            question_id="7.2-a",
+            clause="7.2",
+            grade="minor",
+            state="open",
+            statement="Phone complaints not logged.",
+            raised_on=TODAY,
+        )
+    )
+    db.session.commit()
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert "Operation of the complaints-handling process" in page
+    assert "100.0 %" in page
+    assert "Phone complaints not logged." in page
+    assert "Recommended once the corrective-action plans are accepted" in page
+    assert "Submit the report" in page
+
+
+def test_submit_refused_with_unanswered_questions_changes_nothing(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit, skip=2)
+    login_as(lead)
+    response = submit(client, audit)
+    assert response.status_code == 400
+    assert "2 questions of the checklist are still unanswered." in text(response)
+    db.session.expire_all()
+    assert audit.state == "in_progress"
+    assert count(AuditReport) == 0
+    assert "Good.</textarea>" in text(response)  # what the lead typed is still there
+    first = checklist_for("iso10002", "2018").questions()[0]
+    assert f"/audits/{audit.id}/checklist?clause={first.clause}#q-{first.id}" in text(response)
+
+
+def test_override_without_reason_is_refused(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    login_as(lead)
+    response = submit(client, audit, recommendation="not_recommended")
+    assert response.status_code == 400
+    assert "Give the reason" in text(response)
+    db.session.expire_all()
+    assert audit.state == "in_progress" and count(AuditReport) == 0
+
+
+def test_lead_submits_and_the_audit_goes_to_the_committee(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    login_as(lead)
+    response = submit(client, audit, recommendation="not_recommended", override_reason="Doubts.")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert audit.state == "submitted"
+    report = db.session.scalar(select(AuditReport))
+    assert (report.computed_recommendation, report.recommendation) == (
+        "recommended",
+        "not_recommended",
+    )
+    entry = db.session.scalar(select(ActivityLog).where(ActivityLog.action == "submit"))
+    assert entry.actor_id == lead.id and entry.to_state == "submitted"
+    assert "Submit the report" not in text(client.get(f"/audits/{audit.id}/report"))
+
+
+def test_team_member_who_is_not_the_lead_cannot_submit(client, login_as):
+    audit, _lead, member = audit_with_team()
+    answer(audit)
+    login_as(member)
+    assert submit(client, audit).status_code == 403
+    db.session.expire_all()
+    assert audit.state == "in_progress"
+
+
+def test_member_records_figures_and_bad_ones_are_refused(client, login_as):
+    audit, _lead, member = audit_with_team()
+    login_as(member)
+    url = f"/audits/{audit.id}/figures"
+    bad = client.post(url, data={"received": "10", "closed": "11", "satisfaction": "80"})
+    assert bad.status_code == 400 and "More complaints closed" in text(bad)
+    assert count(AuditFigures) == 0
+    over = client.post(url, data={"received": "10", "closed": "5", "satisfaction": "101"})
+    assert over.status_code == 400 and count(AuditFigures) == 0
+    good = client.post(url, data={"received": "10", "closed": "8", "satisfaction": "87.5"})
+    assert good.status_code == 302
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert "87.5 %" in page and "80.0 %" in page  # satisfaction and share closed
+
+
+def test_client_sees_own_submitted_report_not_another_orgs(client, login_as):
+    audit, _lead, _member = audit_with_team(state="submitted")
+    other, _l, _m = audit_with_team(state="submitted")
+    login_as("client", organisation=audit.organisation)
+    assert client.get(f"/audits/{audit.id}/report").status_code == 200
+    assert client.get(f"/audits/{other.id}/report").status_code == 403
+    assert client.get(f"/audits/{other.id}/report.pdf").status_code == 403
+
+
+def test_client_does_not_see_the_report_before_submission(client, login_as):
+    audit, _lead, _member = audit_with_team()
+    login_as("client", organisation=audit.organisation)
+    assert client.get(f"/audits/{audit.id}/report").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["planner", "committee", "admin"])
+def test_staff_read_the_report_and_its_pdf(client, login_as, role):
+    audit, _lead, _member = audit_with_team()
+    answer(audit)
+    login_as(role)
+    assert client.get(f"/audits/{audit.id}/report").status_code == 200
+    response = client.get(f"/audits/{audit.id}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert submit(client, audit).status_code == 403
+
+
+def test_auditor_off_the_team_is_refused(client, login_as):
+    audit, _lead, _member = audit_with_team()
+    login_as("auditor")
+    assert client.get(f"/audits/{audit.id}/report").status_code == 403
+
+
+def test_audit_page_panel_links_to_report_and_pdf(client, login_as):
+    audit, lead, _member = audit_with_team()
+    login_as(lead)
+    page = text(client.get(f"/programme/audits/{audit.id}"))
+    assert f"/audits/{audit.id}/report" in page and f"/audits/{audit.id}/report.pdf" in page
