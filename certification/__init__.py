@@ -29,6 +29,10 @@ BLUEPRINTS = (
     "reports.views",
     "audits.workbook_views",
     "audits.views",
+    "verification.views",
+    "exports.views",
+    "decisions.views",
+    "certificates.views",
 )
 
 
@@ -42,6 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        # The client's own address (rate limits, logs) comes from the proxies' header.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _import_models()
     db.init_app(app)
@@ -81,6 +91,8 @@ def _import_models() -> None:
         "audits",
         "findings",
         "reports",
+        "decisions",
+        "certificates",
         "settings",
     ):
         importlib.import_module(f"certification.{name}.models")

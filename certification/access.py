@@ -188,3 +188,29 @@ def can_record_figures(user, audit) -> bool:
         and user.role == Role.AUDITOR
         and any(m.user_id == user.id for m in audit.team)
     )
+
+
+def can_decide(user, audit=None) -> bool:
+    """The certification committee (and admins) see the queue and decide; whether this person is
+    impartial on a given file is decisions.services.impartiality_reason (17021-1 9.5)."""
+    return user.is_authenticated and user.role in (Role.COMMITTEE, Role.ADMIN)
+
+
+def can_export_certificates(user) -> bool:
+    """The register and CertSearch workbooks: planning staff and the committee."""
+    return user.is_authenticated and user.role in (*PLANNING, Role.COMMITTEE)
+
+
+def can_view_certificate(user, certificate) -> bool:
+    """Staff see every certificate; a client only its own organisation's (never by URL guessing)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.CLIENT:
+        return user.organisation_id == certificate.organisation_id
+    return user.role in STAFF
+
+
+def can_manage_certificate(user, certificate=None) -> bool:
+    """Planners and admins carry out suspension, restoration and withdrawal; grants, renewals and
+    scope changes come from the committee's decisions."""
+    return user.is_authenticated and user.role in PLANNING

@@ -11,7 +11,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from certification.audit_time import AuditTime, AuditTimeError, compute_audit_time, table_band
+from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
+from certification.exports.cli import export_group
 
 
 def register_cli(app: Flask) -> None:
@@ -20,6 +22,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(checklists_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(quotes_group)
+    app.cli.add_command(certificates_group)
+    app.cli.add_command(export_group)
 
 
 @click.command("demo")

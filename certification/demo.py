@@ -210,6 +210,9 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
             logins.setdefault(Role.CLIENT.value, []).append((client.email, spec.legal_name))
         _advance(spec, org, client, staff, today)
     _conflicts(staff, orgs, today)
+    from certification.demo_certificates import certify
+
+    certify(staff, orgs, logins, today)
     db.session.flush()
     return logins
 

@@ -190,6 +190,7 @@ class SettingsForm(FlaskForm):
         _l("Certificate number format"),
         validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
     )
+    accredited = BooleanField(_l("New certificates are issued as accredited"))
 
     # Setting key -> the field that shows its error; money errors go above the currency table.
     FIELD_OF = {"stage1_share": "stage1_percent"}
@@ -211,6 +212,7 @@ class SettingsForm(FlaskForm):
         self.stage1_percent.data = rules.percent_from_share(values["stage1_share"])
         self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
         self.certificate_number_format.data = values["certificate_number_format"]
+        self.accredited.data = bool(values["accredited"])
         return self
 
     def validate_new_code(self, field) -> None:
@@ -246,6 +248,7 @@ class SettingsForm(FlaskForm):
         values["stage1_share"] = current_share if unchanged else rules.share_from_percent(percent)
         values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
+        values["accredited"] = bool(self.accredited.data)
         return values
 
     def add_errors(self, errors: dict[str, str]) -> None:

@@ -89,6 +89,8 @@ def settings_problems(proposed: dict[str, object]) -> dict[str, str]:
     for key, check in checks.items():
         if key in proposed and (problem := check(proposed[key])):
             errors[key] = problem
+    if "accredited" in proposed and not isinstance(proposed["accredited"], bool):
+        errors["accredited"] = _("Say whether the certificates are accredited: yes or no.")
     return errors
 
 

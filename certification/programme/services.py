@@ -17,7 +17,13 @@ from certification.programme import rules
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle, TeamRole
 from certification.settings import services as settings
 from certification.templating import format_day
-from certification.workflow import Action, AuditState, TransitionError, next_state
+from certification.workflow import (
+    Action,
+    AuditState,
+    TransitionError,
+    next_state,
+    recertification_deadline,
+)
 
 # The quote's frozen audit time for each audit of the programme (IAF MD 5).
 DAYS_FROM_QUOTE = {
@@ -86,6 +92,54 @@ def create_programme(quote, actor, today: date) -> Cycle:
             "Audit programme created from quote %(number)s on %(date)s.",
             number=quote.number,
             date=format_day(today),
+        ),
+    )
+    db.session.flush()
+    return cycle
+
+
+# A cycle after recertification: the client is certified, so no stage 1 or stage 2.
+NEXT_CYCLE = (AuditKind.SURVEILLANCE1, AuditKind.SURVEILLANCE2, AuditKind.RECERTIFICATION)
+
+
+def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: date) -> Cycle:
+    """The recertification decision starts the next cycle (domain.md "The cycle"): two
+    surveillances due 12 and 24 months after the decision and a recertification before the
+    renewed certificate expires, with the auditor-days of the cycle before."""
+    days = {audit.kind: audit.planned_days for audit in previous.audits}
+    cycle = Cycle(
+        organisation_id=previous.organisation_id,
+        application_id=previous.application_id,
+        quote_id=previous.quote_id,
+        number=previous.number + 1,
+        scheme=previous.scheme,
+        edition=previous.edition,
+        decision_date=decision_date,
+    )
+    for sequence, kind in enumerate(NEXT_CYCLE, start=3):
+        cycle.audits.append(
+            Audit(
+                organisation_id=previous.organisation_id,
+                kind=kind.value,
+                sequence=sequence,
+                state=AuditState.PLANNED.value,
+                planned_days=float(days.get(kind.value, 0)),
+            )
+        )
+    db.session.add(cycle)
+    db.session.flush()
+    refresh_programme_dates(cycle)
+    # The renewed certificate expires on the old expiry + 3 years, not decision + 3 years.
+    recertification = cycle.audits[-1]
+    recertification.due_by = recertification_deadline(expires_on)
+    record(
+        actor,
+        cycle,
+        "programme_created",
+        reason=_(
+            "Cycle %(number)s started by the recertification decision of %(date)s.",
+            number=cycle.number,
+            date=format_day(decision_date),
         ),
     )
     db.session.flush()

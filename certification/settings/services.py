@@ -21,6 +21,8 @@ DEFAULTS: dict[str, object] = {
     "suspension_months": 6,
     "due_windows": [90, 30, 7],
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
+    # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
+    "accredited": False,
 }
 
 

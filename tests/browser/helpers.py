@@ -15,3 +15,11 @@ def sign_in(page, email: str, password: str) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
+
+
+def save_link(page, link):
+    """Save what a link leads to, as "Download linked file" (Alt+click) does, and return the
+    Playwright download. A PDF served inline would otherwise open in Chromium's viewer."""
+    with page.expect_download() as download:
+        link.click(modifiers=["Alt"])
+    return download.value

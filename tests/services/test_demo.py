@@ -13,13 +13,16 @@ from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.applications.models import Application
 from certification.audits.models import Answer
+from certification.certificates.models import Certificate
+from certification.decisions.models import Decision
 from certification.demo import DEMO_PASSWORD
 from certification.extensions import db
 from certification.findings.models import CorrectiveAction, Finding
 from certification.organisations.models import Organisation
-from certification.programme.models import Audit, Cycle
+from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.reports.models import AuditFigures, AuditReport
+from certification.workflow import add_years
 
 
 @pytest.fixture
@@ -68,7 +71,9 @@ def test_demo_builds_every_stage_and_prints_working_logins(demo_app):
             Application
         )
         assert {"draft", "issued", "accepted", "rejected", "expired"} <= states(Quote)
-        assert {"planned", "scheduled", "in_progress", "submitted"} <= states(Audit)
+        assert {"planned", "scheduled", "in_progress", "submitted", "closed", "cancelled"} <= (
+            states(Audit)
+        )
         assert db.session.scalar(select(func.count()).select_from(ActivityLog)) > 50
 
     client = demo_app.test_client()
@@ -125,16 +130,15 @@ def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
             ).complaints_received
             > 0
         )
-        assert _audit("Caucasus Microfinance JSC", "stage1").state == "submitted"
+        # Its stage 1 report was accepted by the committee before stage 2 went ahead.
+        assert _audit("Caucasus Microfinance JSC", "stage1").state == "closed"
 
-        # A star-scheme report in the committee's queue, not yet decided.
+        # A star-scheme report the committee decided on: granted, the band on the report.
         starred = _audit("Mekong Electronics JSC", "stage2")
-        assert starred.state == "submitted" and starred.cycle.scheme == "csat-star"
+        assert starred.state == "closed" and starred.cycle.scheme == "csat-star"
         report = db.session.scalar(select(AuditReport).where(AuditReport.audit_id == starred.id))
         assert report.recommendation == "recommended" and report.band
         assert report.overall_percent is not None
-        decided = select(func.count()).select_from(Cycle).where(Cycle.decision_date.is_not(None))
-        assert db.session.scalar(decided) == 0
         assert (
             db.session.scalar(
                 select(func.count())
@@ -160,3 +164,86 @@ def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
         for page in (f"/audits/{audit_id}/checklist", f"/audits/{audit_id}/report"):
             assert client.get(page).status_code == 200, page
         client.post("/logout")
+
+
+def _certificates(org_name: str) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Organisation, Organisation.id == Certificate.organisation_id)
+            .where(Organisation.english_name == org_name)
+            .order_by(Certificate.id)
+        )
+    )
+
+
+def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+
+    with demo_app.app_context():
+        today = date.today()
+        certificates = db.session.scalars(select(Certificate)).all()
+        by_state: dict[str, list[Certificate]] = {}
+        for certificate in certificates:
+            by_state.setdefault(certificate.state, []).append(certificate)
+        assert set(by_state) == {"active", "suspended", "withdrawn", "expired", "superseded"}
+        for certificate in by_state["active"]:
+            assert certificate.issued_on <= today <= certificate.expires_on
+
+        # Every certificate comes from a decision of a committee member on no audit team.
+        decisions = db.session.scalars(select(Decision)).all()
+        for decision in decisions:
+            assert decision.decided_by.role == Role.COMMITTEE.value
+            team = {m.user_id for m in decision.audit.team} if decision.audit else set()
+            assert not team & {m.member_id for m in decision.members}
+        assert {d.outcome for d in decisions} >= {
+            "accept_report", "grant", "maintain", "extend_scope", "renew", "withdraw",
+        }
+
+        # Granted stage 2 of the star scheme: active, with its band and the surveillances dated.
+        (starred,) = _certificates("Mekong Electronics JSC")
+        assert starred.state == "active" and starred.scheme == "csat-star" and starred.band
+        surveillance = _audit("Mekong Electronics JSC", "surveillance1")
+        assert starred.cycle.decision_date == starred.issued_on
+        assert surveillance.due_by is not None and surveillance.due_by > today
+
+        assert any(c.confidential for c in by_state["active"])
+
+        (suspended,) = by_state["suspended"]
+        assert suspended.status_reason and "Surveillance 1" in suspended.status_reason
+        assert suspended.suspended_on < today < suspended.suspended_until
+        missed = _audit(suspended.organisation.english_name, "surveillance1")
+        assert missed.due_by < suspended.suspended_on
+        flagged = select(ActivityLog).where(
+            ActivityLog.action == "surveillance_overdue", ActivityLog.subject_id == missed.id
+        )
+        assert db.session.scalar(flagged) is not None
+
+        (withdrawn,) = by_state["withdrawn"]
+        assert withdrawn.status_reason and withdrawn.ended_on < today
+
+        (expired,) = by_state["expired"]
+        assert expired.expires_on < today
+        assert expired.cycle.decision_date <= add_years(today, -3)
+
+        # A change of scope: revision 1 replaced the original, same dates.
+        (revised,) = [c for c in by_state["active"] if c.revision == 1]
+        original = revised.supersedes
+        assert original.state == "superseded" and revised.scope != original.scope
+        assert (revised.original_issued_on, revised.expires_on) == (
+            original.original_issued_on,
+            original.expires_on,
+        )
+
+        # Recertified: the old certificate's expiry + 3 years, the original issue date kept.
+        old, renewed = _certificates("Siberian Passenger Company JSC")
+        assert renewed.certification_type == "recertification" and renewed.state == "active"
+        assert renewed.supersedes_id == old.id and old.state == "superseded"
+        assert renewed.expires_on == add_years(old.expires_on, 3)
+        assert renewed.original_issued_on == old.original_issued_on == old.issued_on
+        assert old.issued_on < renewed.issued_on < old.expires_on
+
+        # The committee still has work: at least one report waits for its decision.
+        waiting = select(func.count()).select_from(Audit).where(Audit.state == "submitted")
+        assert db.session.scalar(waiting) >= 1

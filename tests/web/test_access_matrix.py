@@ -20,6 +20,7 @@ from certification.audits.services import (
     save_answer,
     start_audit,
 )
+from certification.certificates.models import Certificate
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.programme.models import AuditTeamMember
@@ -77,6 +78,18 @@ GET_ALLOWED: dict[str, set[str]] = {
     "reports.pdf": PLANNING | {"committee", "lead"},
     "workbooks.download": PLANNING | {"lead"},
     "workbooks.upload": {"lead"},
+    # the decision and the certificate; verification is public
+    "decisions.queue": {"admin", "committee"},
+    "decisions.file": {"admin", "committee"},
+    "certificates.index": STAFF,
+    "certificates.detail": STAFF | {"client_b"},
+    "certificates.pdf": STAFF | {"client_b"},
+    "exports.register": PLANNING | {"committee"},
+    "exports.certsearch": PLANNING | {"committee"},
+    "verification.lookup": set(ROLES),
+    "verification.verify": set(ROLES),
+    "verification.api_certificate": set(ROLES),
+    "verification.register": set(ROLES),
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -127,6 +140,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "reports.figures": {"lead"},
     "reports.submit": {"lead"},
     "workbooks.upload": {"lead"},
+    "decisions.decide": {"admin", "committee"},
+    "decisions.certificate_decision": {"admin", "committee"},
+    "certificates.change": PLANNING,
 }
 
 
@@ -173,6 +189,13 @@ def world(db, app):
     evidence = db.session.scalars(
         select(Attachment).where(Attachment.corrective_action_id.is_not(None))
     ).one()
+    # A confidential certificate: the public pages show only its number and status.
+    certificate = Certificate(
+        number="CB-TEST-0001", token="t0k3n-for-the-matrix", organisation=org_b, cycle=cycle,
+        scheme="iso10002", edition="2018", scope="Complaints handling", confidential=True,
+        issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
+    )
+    db.session.add(certificate)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -187,6 +210,10 @@ def world(db, app):
         "site_id": org_b.sites[0].id,
         "question_id": question,
         "finding_id": finding.id,
+        "certificate_id": certificate.id,
+        "action": "suspend",
+        "token": certificate.token,
+        "number": certificate.number,
         "filename": "app.css",
     }
     attachments = {"audits": photo.id, "findings": evidence.id}

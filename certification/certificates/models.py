@@ -1,0 +1,88 @@
+"""Certificates, their certified sites and the safe allocation of certificate numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certification.extensions import db
+from certification.models_base import Timestamped
+from certification.workflow import CertificateState
+
+
+class Certificate(Timestamped, db.Model):
+    """A certificate revision. The decision that issued or changed it points here
+    (decisions.Decision.certificate_id), which keeps the two tables free of a foreign-key cycle."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
+        CheckConstraint("original_issued_on <= issued_on", name="original_not_after_issue"),
+        CheckConstraint("revision >= 0", name="revision_not_negative"),
+    )
+    STATE = CertificateState
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, for /verify/<token>
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    revision: Mapped[int] = mapped_column(default=0)
+    scheme: Mapped[str] = mapped_column(String(60))
+    edition: Mapped[str] = mapped_column(String(20))
+    certification_type: Mapped[str] = mapped_column(String(30), default="initial")
+    scope: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default=CertificateState.ACTIVE, index=True)
+    accredited: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    band: Mapped[str] = mapped_column(String(100), default="")  # rating band of scored schemes
+    issued_on: Mapped[date]
+    original_issued_on: Mapped[date]  # kept across lapse and restoration
+    expires_on: Mapped[date] = mapped_column(index=True)
+    suspended_on: Mapped[date | None]
+    suspended_until: Mapped[date | None]  # the limit: then withdraw or reduce the scope
+    ended_on: Mapped[date | None]  # withdrawn, expired or superseded on
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+
+    organisation = relationship("Organisation")
+    cycle = relationship("Cycle")
+    supersedes = relationship("Certificate", remote_side=[id])
+    sites: Mapped[list[CertificateSite]] = relationship(
+        back_populates="certificate", cascade="all, delete-orphan", order_by="CertificateSite.id"
+    )
+
+    @property
+    def state_enum(self) -> CertificateState:
+        return CertificateState(self.state)
+
+
+class CertificateSite(db.Model):
+    """A certified site as printed on the certificate (copied: later edits of the site do not
+    change an issued certificate)."""
+
+    __tablename__ = "certificate_sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    is_head_office: Mapped[bool] = mapped_column(default=False)
+
+    certificate: Mapped[Certificate] = relationship(back_populates="sites")
+
+
+class NumberSequence(db.Model):
+    """Counters for certificate numbers, one row per key (e.g. the year). Incremented with a
+    single UPDATE ... RETURNING, so two decisions landing at once never get the same number."""
+
+    __tablename__ = "number_sequences"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,101 @@
+"""Pure rules of the certificate lifecycle: its dates and what the nightly sweep must do.
+
+No Flask, no database, no clock: every function takes `today` or the dates it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from certification.workflow import (
+    CertificateState,
+    can_restore_after_expiry,
+    certificate_expiry,
+    recertification_deadline,
+    renewed_expiry,
+    suspension_limit,
+)
+
+# States in which a certificate still counts as issued and may lapse at its expiry.
+LIVE = (CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value)
+# Audits that still wait to happen (programme.rules.OPEN_STATES).
+OPEN_AUDIT_STATES = ("planned", "scheduled")
+SURVEILLANCE_KINDS = ("surveillance1", "surveillance2")
+# 17021-1 9.6.3.2.5: a lapsed certificate can be restored within 6 months of its expiry.
+RESTORATION_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class CertificateDates:
+    issued_on: date
+    original_issued_on: date
+    expires_on: date
+
+
+def initial_dates(decided_on: date) -> CertificateDates:
+    """17021-1 8.2.2: effective on the decision date (never before); a three-year cycle."""
+    return CertificateDates(decided_on, decided_on, certificate_expiry(decided_on))
+
+
+def renewal_dates(decided_on: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
+    """17021-1 9.6.3.2.4: the recertified certificate expires on the old expiry + 3 years."""
+    return CertificateDates(decided_on, original_issued_on, renewed_expiry(old_expiry))
+
+
+def renewal_in_time(decided_on: date, old_expiry: date) -> bool:
+    """17021-1 9.6.3.2.5: the recertification decision falls before the old expiry."""
+    return decided_on <= recertification_deadline(old_expiry)
+
+
+def restoration_dates(today: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
+    """A lapsed certificate restored in the window keeps its original date and old expiry + 3."""
+    return CertificateDates(today, original_issued_on, renewed_expiry(old_expiry))
+
+
+def restorable(state: str, expires_on: date, today: date, months: int = RESTORATION_MONTHS) -> bool:
+    """Suspended: always (the committee decides); expired: only within the restoration window."""
+    if state == CertificateState.SUSPENDED:
+        return True
+    if state == CertificateState.EXPIRED:
+        return can_restore_after_expiry(expires_on, today, months)
+    return False
+
+
+def longest_suspension(today: date, months: int = 6) -> date:
+    """Policy default 6 months (17021-1 9.6.5): the latest limit a suspension may be given."""
+    return suspension_limit(today, months)
+
+
+def has_expired(state: str, expires_on: date, today: date) -> bool:
+    """The expiry date is the last valid day; the day after, an issued certificate has lapsed."""
+    return state in LIVE and today > expires_on
+
+
+def lapsed_on(expires_on: date) -> date:
+    """The first day a certificate is no longer valid."""
+    return expires_on + timedelta(days=1)
+
+
+def suspension_overdue(state: str, suspended_until: date | None, today: date) -> bool:
+    """Past its limit a suspension calls for withdrawal or a scope reduction."""
+    return (
+        state == CertificateState.SUSPENDED
+        and suspended_until is not None
+        and today > suspended_until
+    )
+
+
+def surveillance_overdue(kind: str, audit_state: str, due_by: date | None, today: date) -> bool:
+    """17021-1 9.6.2: a surveillance not done by its due date is a reason to suspend."""
+    return (
+        kind in SURVEILLANCE_KINDS
+        and audit_state in OPEN_AUDIT_STATES
+        and due_by is not None
+        and today > due_by
+    )
+
+
+def is_valid_on(state: str, issued_on: date, expires_on: date, today: date) -> bool:
+    """Valid = active and inside its dates (the sweep may not have run yet today)."""
+    return state == CertificateState.ACTIVE and issued_on <= today <= expires_on

@@ -1,0 +1,251 @@
+"""HTTP views of certificates: the staff register, a certificate's page with its lifecycle
+actions, the PDF, and panels on the organisation page and the client portal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from certification.access import (
+    STAFF,
+    can_manage_certificate,
+    can_view_certificate,
+    can_view_organisation,
+    roles_required,
+)
+from certification.activity.models import ActivityLog
+from certification.certificates import services
+from certification.certificates.forms import ReasonForm, SuspendForm
+from certification.certificates.models import Certificate
+from certification.certificates.pdf import render_certificate_pdf
+from certification.extensions import db
+from certification.organisations.models import Organisation, fold
+from certification.programme.models import Audit
+from certification.quotes.models import Quote
+from certification.templating import register_panel
+from certification.workflow import AuditState, CertificateState, QuoteState
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+
+ACTIONS = {
+    "suspend": (services.suspend_certificate, SuspendForm, _l("The certificate was suspended.")),
+    "restore": (services.restore_certificate, ReasonForm, _l("The certificate was restored.")),
+    "withdraw": (services.withdraw_certificate, ReasonForm, _l("The certificate was withdrawn.")),
+    "confidentiality": (
+        services.toggle_confidentiality,
+        ReasonForm,
+        _l("The certificate's public visibility was changed."),
+    ),
+}
+REPORTED = (AuditState.SUBMITTED.value, AuditState.CLOSED.value)
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    q = request.args.get("q", "").strip()
+    state = request.args.get("state", "")
+    query = (
+        select(Certificate)
+        .join(Organisation, Organisation.id == Certificate.organisation_id)
+        .options(selectinload(Certificate.organisation))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    )
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            or_(Certificate.number.ilike(like), Organisation.search_text.like(f"%{fold(q)}%"))
+        )
+    if state in {s.value for s in CertificateState}:
+        query = query.where(Certificate.state == state)
+    else:
+        state = ""
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "certificates/index.html", page=page, q=q, state=state, states=list(CertificateState)
+    )
+
+
+def load_visible(certificate_id: int) -> Certificate:
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not can_view_certificate(current_user, certificate):
+        abort(403)
+    return certificate
+
+
+@bp.route("/<int:certificate_id>")
+@login_required
+def detail(certificate_id: int):
+    return render_detail(load_visible(certificate_id))
+
+
+def render_detail(certificate: Certificate, forms: dict | None = None, status: int = 200):
+    forms = {name: form(formdata=None) for name, (_v, form, _m) in ACTIONS.items()} | (forms or {})
+    page = render_template(
+        "certificates/detail.html",
+        certificate=certificate,
+        forms=forms,
+        can_manage=can_manage_certificate(current_user, certificate),
+        timeline=_history(certificate) if current_user.is_staff else [],
+        revisions=_revisions(certificate),
+    )
+    return page, status
+
+
+@bp.route(
+    "/<int:certificate_id>/<any(suspend, restore, withdraw, confidentiality):action>",
+    methods=["POST"],
+)
+@login_required
+def change(certificate_id: int, action: str):
+    certificate = load_visible(certificate_id)
+    if not can_manage_certificate(current_user, certificate):
+        abort(403)
+    verb, form_class, done = ACTIONS[action]
+    form = form_class()
+    if not form.validate_on_submit():
+        return render_detail(certificate, {action: form}, status=400)
+    extra = {"limit": form.limit.data} if action == "suspend" else {}
+    try:
+        verb(current_user, certificate, form.reason.data, date.today(), **extra)
+    except services.CertificateError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        return render_detail(db.session.get(Certificate, certificate_id), {action: form}, 400)
+    db.session.commit()
+    flash(str(done), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+@bp.route("/<int:certificate_id>.pdf")
+@login_required
+def pdf(certificate_id: int):
+    certificate = load_visible(certificate_id)
+    body = render_certificate_pdf(
+        certificate,
+        body_name=current_app.config["BODY_NAME"],
+        body_address=current_app.config["BODY_ADDRESS"],
+        verify_url=verification_url(certificate.token),
+    )
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def verification_url(token: str) -> str:
+    """The absolute address of the public verification page that the QR code leads to."""
+    try:
+        return url_for("verification.verify", token=token, _external=True)
+    except BuildError:
+        return f"{request.host_url.rstrip('/')}/verify/{token}"
+
+
+def _history(certificate: Certificate) -> list[ActivityLog]:
+    return db.session.scalars(
+        select(ActivityLog)
+        .where(ActivityLog.subject_type == "Certificate", ActivityLog.subject_id == certificate.id)
+        .options(selectinload(ActivityLog.actor))
+        .order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
+    ).all()
+
+
+def _revisions(certificate: Certificate) -> list[Certificate]:
+    """The certificates this one replaced and the one that replaced it, newest first."""
+    chain, older = [], certificate.supersedes
+    while older is not None:
+        chain.append(older)
+        older = older.supersedes
+    newer = db.session.scalar(
+        select(Certificate).where(Certificate.supersedes_id == certificate.id)
+    )
+    return ([newer] if newer else []) + chain
+
+
+# -- panels on other domains' pages -----------------------------------------------------------
+
+
+def organisation_certificates(organisation_id: int) -> list[Certificate]:
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.organisation_id == organisation_id)
+        .options(selectinload(Certificate.cycle))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ).all()
+
+
+def organisation_panel(organisation) -> str:
+    if not current_user.is_staff or not can_view_organisation(current_user, organisation):
+        return ""
+    return render_template(
+        "certificates/_organisation_panel.html",
+        certificates=organisation_certificates(organisation.id),
+    )
+
+
+def portal_panel(organisation) -> str:
+    """The client's certificates with their validity and audit dates, and every document."""
+    certificates = [
+        c
+        for c in organisation_certificates(organisation.id)
+        if c.state != CertificateState.SUPERSEDED
+    ]
+    audits = db.session.scalars(
+        select(Audit)
+        .where(Audit.organisation_id == organisation.id)
+        .order_by(Audit.cycle_id, Audit.sequence, Audit.id)
+    ).all()
+    quotes = db.session.scalars(
+        select(Quote)
+        .where(Quote.organisation_id == organisation.id, Quote.state != QuoteState.DRAFT.value)
+        .order_by(Quote.id.desc())
+    ).all()
+    return render_template(
+        "certificates/_portal_panel.html",
+        certificates=certificates,
+        next_surveillance={c.id: _next_surveillance(c, audits) for c in certificates},
+        planned={c.id: _planned(c, audits) for c in certificates},
+        reports=[a for a in audits if a.state in REPORTED],
+        quotes=quotes,
+    )
+
+
+def _next_surveillance(certificate: Certificate, audits) -> date | None:
+    dues = [
+        a.due_by
+        for a in audits
+        if a.cycle_id == certificate.cycle_id
+        and a.kind in ("surveillance1", "surveillance2")
+        and a.state in ("planned", "scheduled")
+        and a.due_by
+    ]
+    return min(dues, default=None)
+
+
+def _planned(certificate: Certificate, audits) -> list[Audit]:
+    return [
+        a
+        for a in audits
+        if a.cycle_id == certificate.cycle_id and a.state == AuditState.SCHEDULED.value
+    ]
+
+
+register_panel("organisation", organisation_panel)
+register_panel("portal", portal_panel)

@@ -1,0 +1,59 @@
+"""Forms of the decisions domain: the committee's decision on a file or on a certificate."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from certification.decisions.models import Outcome
+from certification.decisions.services import ON_REQUEST
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField(
+        _l("Decision"), choices=[], validators=[InputRequired(_l("Choose an outcome."))]
+    )
+    reasons = TextAreaField(
+        _l("Reasons for the decision"),
+        [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
+    )
+    scope = TextAreaField(_l("Scope (as certified after this decision)"), [Length(max=10000)])
+    co_member_id = SelectField(_l("Second committee member (optional)"), coerce=int, default=0)
+    co_member_agrees = RadioField(
+        _l("Their vote"),
+        choices=[SelectChoice("yes", _l("Agrees")), SelectChoice("no", _l("Disagrees"))],
+        default="yes",
+    )
+    co_member_reasons = TextAreaField(_l("Their reasons"), [Length(max=10000)])
+
+    def with_choices(self, outcomes, members) -> DecisionForm:
+        # Labels are lazy; choices built at class time would freeze the first request's language.
+        self.outcome.choices = [SelectChoice(o.value, o.label) for o in outcomes]
+        self.co_member_id.choices = [SelectChoice(0, _l("Nobody"))] + [
+            SelectChoice(m.id, m.name) for m in members
+        ]
+        return self
+
+    def other_members(self) -> list[tuple[int, bool, str]]:
+        if not self.co_member_id.data:
+            return []
+        agrees = self.co_member_agrees.data != "no"
+        return [(self.co_member_id.data, agrees, self.co_member_reasons.data or "")]
+
+
+class CertificateDecisionForm(FlaskForm):
+    """Suspension or withdrawal at the client's request, without an audit."""
+
+    outcome = RadioField(
+        _l("Decision"), choices=[], validators=[InputRequired(_l("Choose an outcome."))]
+    )
+    reasons = TextAreaField(
+        _l("Reasons (the client's request)"),
+        [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [SelectChoice(o.value, Outcome(o).label) for o in ON_REQUEST]

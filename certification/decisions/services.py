@@ -1,0 +1,363 @@
+"""The committee's work: the queue of submitted files, the file, and deciding on it.
+
+17021-1 9.5: the decision is taken by people who took no part in the audit; the auditor's
+recommendation (reports.AuditReport), the decision and each member's reasons are kept apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from certification.accounts.models import ConflictKind, Role, User
+from certification.activity.services import record, transition
+from certification.certificates.models import Certificate
+from certification.decisions import rules
+from certification.decisions.models import Decision, DecisionMember, Outcome
+from certification.extensions import db
+from certification.programme.models import Audit, AuditTeamMember
+from certification.programme.rules import blocking_conflict
+from certification.reports.models import AuditReport
+from certification.reports.services import findings_of, report_of
+from certification.templating import format_day
+from certification.workflow import Action, AuditState, CertificateState, TransitionError
+
+DECIDERS = (Role.COMMITTEE, Role.ADMIN)
+# Outcomes a client may ask for on a certificate, without an audit (17021-1 9.6.5).
+ON_REQUEST = (Outcome.SUSPEND, Outcome.WITHDRAW)
+# The certificate of a cycle that is still in force or can come back (not superseded).
+LIVE_STATES = (CertificateState.ACTIVE, CertificateState.SUSPENDED, CertificateState.EXPIRED)
+
+
+class DecisionError(ValueError):
+    """A refused decision; the message is shown to the user as it is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+class NotImpartial(DecisionError):
+    """The person may not decide on this file (shown with its reason, HTTP 403)."""
+
+
+# -- the queue ---------------------------------------------------------------------------------
+
+
+def queue_query():
+    """Audits waiting for the committee, oldest submission first."""
+    waiting_since = func.coalesce(AuditReport.submitted_at, Audit.created_at)
+    return (
+        select(Audit)
+        .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
+        .where(Audit.state == AuditState.SUBMITTED.value)
+        .options(
+            selectinload(Audit.organisation),
+            selectinload(Audit.cycle),
+            selectinload(Audit.team).selectinload(AuditTeamMember.user),
+        )
+        .order_by(waiting_since, Audit.id)
+    )
+
+
+def reports_by_audit(audits) -> dict[int, AuditReport]:
+    ids = [audit.id for audit in audits]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(AuditReport).where(AuditReport.audit_id.in_(ids)))
+    return {report.audit_id: report for report in rows}
+
+
+def days_waiting(report: AuditReport | None, audit: Audit, today: date) -> int:
+    since = report.submitted_at if report is not None and report.submitted_at else audit.created_at
+    return max((today - since.date()).days, 0)
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+def current_certificate(organisation_id: int, scheme: str) -> Certificate | None:
+    """The organisation's newest certificate of the scheme in force or lapsed (not superseded,
+    not withdrawn): the one a later decision acts on."""
+    return db.session.scalar(
+        select(Certificate)
+        .where(
+            Certificate.organisation_id == organisation_id,
+            Certificate.scheme == scheme,
+            Certificate.state.in_([s.value for s in LIVE_STATES]),
+        )
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
+def previous_decisions(organisation_id: int) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.organisation_id == organisation_id)
+            .options(
+                selectinload(Decision.members).selectinload(DecisionMember.member),
+                selectinload(Decision.decided_by),
+                selectinload(Decision.audit),
+                selectinload(Decision.certificate),
+            )
+            .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        )
+    )
+
+
+def impartiality_reason(person: User, audit: Audit | None, organisation, today: date) -> str | None:
+    """Why this person may not decide on the file, in words; None when impartial."""
+    team_ids = [member.user_id for member in audit.team] if audit is not None else []
+    problem = rules.impartiality_problem(
+        person.id, team_ids, person.conflicts, organisation.id, today
+    )
+    if problem == "audit_team":
+        return _(
+            "%(name)s was on the team of this audit, so cannot decide on it: ISO/IEC 17021-1 "
+            "keeps the certification decision apart from the audit.",
+            name=person.name,
+        )
+    if problem == "conflict":
+        conflict = blocking_conflict(person.conflicts, organisation.id, today)
+        return _(
+            "%(name)s has a recorded conflict of interest with %(organisation)s (%(kind)s, "
+            "%(until)s), so cannot decide on its certification.",
+            name=person.name,
+            organisation=organisation.display_name,
+            kind=_conflict_label(conflict.kind),
+            until=_("ended %(date)s", date=format_day(conflict.ended_on))
+            if conflict.ended_on
+            else _("ongoing"),
+        )
+    return None
+
+
+def _conflict_label(kind: str) -> str:
+    try:
+        return ConflictKind(kind).label
+    except ValueError:
+        return kind
+
+
+def findings_summary(findings) -> list[tuple[str, str]]:
+    return [(finding.grade, finding.state) for finding in findings]
+
+
+def outcome_message(problem: str, outcome: str = "") -> str:
+    """The words for a code of rules.outcome_problem."""
+    messages = {
+        "unknown_outcome": _("Choose an outcome."),
+        "not_for_audit_kind": _("This outcome does not fit the file of this audit."),
+        "open_major": _(
+            "A major nonconformity is not verified closed yet: no positive decision until it is."
+        ),
+        "minor_without_plan": _(
+            "A minor nonconformity has no accepted corrective-action plan yet: no positive "
+            "decision until every plan is accepted."
+        ),
+        "already_certified": _("This cycle already has a certificate."),
+        "no_certificate": _("There is no certificate to act on in this cycle."),
+        "certificate_state": _("The certificate's present state does not allow this outcome."),
+        "restoration_window_passed": _(
+            "The certificate expired more than 6 months ago: at least a new stage 2 audit is "
+            "needed."
+        ),
+    }
+    return messages.get(problem, _("This outcome cannot be decided on this file."))
+
+
+# -- deciding ----------------------------------------------------------------------------------
+
+
+def decide(
+    actor,
+    audit: Audit,
+    *,
+    outcome: Outcome | str,
+    reasons: str,
+    today: date,
+    scope: str = "",
+    other_members: list[tuple[int, bool, str]] | tuple = (),
+) -> Decision:
+    """Record the committee's decision on a submitted audit file and carry it out.
+
+    Every check runs before anything changes, so a refusal leaves the file as it was.
+    `other_members`: (member_id, agrees, reasons) of the co-deciding committee members.
+    """
+    reasons = (reasons or "").strip()
+    if audit.state != AuditState.SUBMITTED:
+        raise DecisionError(
+            _(
+                "There is nothing to decide: the audit is %(state)s.",
+                state=audit.state_enum.label,
+            )
+        )
+    _check_decider(actor, audit, audit.organisation, today)
+    if not reasons:
+        raise DecisionError(_("Give the reasons for the decision."), "reasons")
+    members = _co_members(actor, audit, audit.organisation, other_members, today)
+    certificate = current_certificate(audit.organisation_id, audit.cycle.scheme)
+    findings = findings_of(audit)
+    problem = rules.outcome_problem(
+        str(outcome),
+        audit.kind,
+        findings_summary(findings),
+        certificate.state if certificate else None,
+        certificate_expires_on=certificate.expires_on if certificate else None,
+        today=today,
+    )
+    if problem is not None:
+        raise DecisionError(outcome_message(problem), "outcome")
+    chosen = Outcome(outcome)
+    scope = _scope(chosen, scope, audit, certificate)
+    report = report_of(audit)
+    decision = Decision(
+        organisation_id=audit.organisation_id,
+        cycle_id=audit.cycle_id,
+        audit_id=audit.id,
+        certificate_id=certificate.id if certificate else None,
+        outcome=chosen.value,
+        decided_on=today,
+        decided_by_id=actor.id,
+        reasons=reasons,
+        recommendation=report.recommendation if report else "",
+        scope=scope,
+    )
+    decision.members.append(DecisionMember(member_id=actor.id, agrees=True, reasons=reasons))
+    decision.members.extend(members)
+    db.session.add(decision)
+    db.session.flush()
+    _carry_out(actor, decision, audit, certificate, report, today)
+    action = Action.RETURN if chosen == Outcome.MORE_INFORMATION else Action.CLOSE
+    transition(actor, audit, action, reason=f"{chosen.label}: {reasons}")
+    record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
+    db.session.flush()
+    return decision
+
+
+def _check_decider(actor, audit: Audit | None, organisation, today: date) -> None:
+    if getattr(actor, "role", None) not in DECIDERS:
+        raise NotImpartial(_("Only members of the certification committee decide."))
+    reason = impartiality_reason(actor, audit, organisation, today)
+    if reason is not None:
+        raise NotImpartial(reason)
+
+
+def _co_members(actor, audit, organisation, other_members, today) -> list[DecisionMember]:
+    rows, seen = [], {actor.id}
+    for member_id, agrees, member_reasons in other_members:
+        person = db.session.get(User, member_id)
+        if person is None or not person.active or person.role not in DECIDERS:
+            raise DecisionError(_("Co-deciders must be active committee members."), "members")
+        if person.id in seen:
+            raise DecisionError(_("Each committee member votes once."), "members")
+        seen.add(person.id)
+        reason = impartiality_reason(person, audit, organisation, today)
+        if reason is not None:
+            raise NotImpartial(reason, "members")
+        member_reasons = (member_reasons or "").strip()
+        if not agrees and not member_reasons:
+            raise DecisionError(
+                _("%(name)s disagrees: give their reasons.", name=person.name), "members"
+            )
+        rows.append(
+            DecisionMember(member_id=person.id, agrees=bool(agrees), reasons=member_reasons)
+        )
+    return rows
+
+
+def _scope(chosen: Outcome, scope: str, audit: Audit, certificate) -> str:
+    scope = (scope or "").strip()
+    if chosen in rules.SCOPE_OUTCOMES and not scope:
+        raise DecisionError(_("State the scope as it stands after the change."), "scope")
+    if scope:
+        return scope
+    if chosen in (Outcome.GRANT, Outcome.RENEW):
+        return audit.cycle.application.scope if audit.cycle.application else ""
+    return certificate.scope if certificate is not None else ""
+
+
+def _carry_out(actor, decision: Decision, audit, certificate, report, today: date) -> None:
+    """What the outcome does to the certificate (issued, suspended, revised ...)."""
+    from certification.certificates import services as certificates
+
+    chosen = decision.outcome_enum
+    sites = list(audit.cycle.application.sites) if audit.cycle.application else []
+    band = report.band if report is not None else ""
+    try:
+        if chosen in (Outcome.GRANT, Outcome.RENEW):
+            issued = certificates.issue_certificate(
+                actor,
+                decision,
+                today=today,
+                scope=decision.scope,
+                sites=sites,
+                band=band,
+                certification_type="initial" if chosen == Outcome.GRANT else "recertification",
+            )
+            decision.certificate_id = issued.id
+        elif chosen in rules.SCOPE_OUTCOMES:
+            revised = certificates.revise_certificate(
+                actor, certificate, decision, scope=decision.scope, sites=sites, today=today
+            )
+            decision.certificate_id = revised.id
+        elif chosen == Outcome.SUSPEND:
+            certificates.suspend_certificate(actor, certificate, decision.reasons, today)
+        elif chosen == Outcome.RESTORE:
+            certificates.restore_certificate(actor, certificate, decision.reasons, today)
+        elif chosen == Outcome.WITHDRAW:
+            certificates.withdraw_certificate(actor, certificate, decision.reasons, today)
+    except (ValueError, TransitionError) as error:
+        raise DecisionError(getattr(error, "message", None) or str(error)) from None
+    db.session.flush()
+
+
+# -- decisions on a certificate without an audit -----------------------------------------------
+
+
+def decide_on_certificate(
+    actor, certificate: Certificate, *, outcome: Outcome | str, reasons: str, today: date
+) -> Decision:
+    """Suspension or withdrawal at the client's own request (17021-1 9.6.5), without an audit."""
+    from certification.certificates import services as certificates
+
+    reasons = (reasons or "").strip()
+    _check_decider(actor, None, certificate.organisation, today)
+    if str(outcome) not in {o.value for o in ON_REQUEST}:
+        raise DecisionError(_("Choose suspension or withdrawal."), "outcome")
+    if not reasons:
+        raise DecisionError(_("Give the reasons for the decision."), "reasons")
+    chosen = Outcome(outcome)
+    allowed = rules.NEEDS_CERTIFICATE_STATE[chosen]
+    if certificate.state not in allowed:
+        raise DecisionError(outcome_message("certificate_state"), "outcome")
+    decision = Decision(
+        organisation_id=certificate.organisation_id,
+        cycle_id=certificate.cycle_id,
+        certificate_id=certificate.id,
+        outcome=chosen.value,
+        decided_on=today,
+        decided_by_id=actor.id,
+        reasons=reasons,
+        scope=certificate.scope,
+    )
+    decision.members.append(DecisionMember(member_id=actor.id, agrees=True, reasons=reasons))
+    db.session.add(decision)
+    db.session.flush()
+    act = (
+        certificates.suspend_certificate
+        if chosen == Outcome.SUSPEND
+        else certificates.withdraw_certificate
+    )
+    try:
+        act(actor, certificate, reasons, today)
+    except (ValueError, TransitionError) as error:
+        raise DecisionError(getattr(error, "message", None) or str(error)) from None
+    record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
+    db.session.flush()
+    return decision

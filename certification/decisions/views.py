@@ -1,0 +1,208 @@
+"""HTTP views of the decisions domain: the committee's queue, the file, deciding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from certification.access import can_decide, roles_required
+from certification.accounts.models import User
+from certification.certificates.models import Certificate
+from certification.decisions import rules, services
+from certification.decisions.forms import CertificateDecisionForm, DecisionForm
+from certification.decisions.models import Decision, Outcome
+from certification.extensions import db
+from certification.organisations.services import organisation_timeline
+from certification.programme.models import Audit
+from certification.reports.models import Recommendation
+from certification.reports.services import report_data
+from certification.templating import register_panel
+from certification.workflow import AuditState, CertificateState
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+DECIDERS = services.DECIDERS
+
+
+@bp.route("/")
+@roles_required(*DECIDERS)
+def queue():
+    query = services.queue_query()
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    reports = services.reports_by_audit(page.items)
+    waiting = {
+        audit.id: services.days_waiting(reports.get(audit.id), audit, date.today())
+        for audit in page.items
+    }
+    return render_template("decisions/queue.html", page=page, reports=reports, waiting=waiting)
+
+
+@bp.route("/audits/<int:audit_id>")
+@roles_required(*DECIDERS)
+def file(audit_id: int):
+    return render_file(db.get_or_404(Audit, audit_id))
+
+
+def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 200):
+    today = date.today()
+    data = report_data(audit)
+    certificate = services.current_certificate(audit.organisation_id, audit.cycle.scheme)
+    if form is None:
+        scope = certificate.scope if certificate else audit.cycle.application.scope
+        form = DecisionForm(formdata=None, scope=scope)
+    form.with_choices(rules.outcomes_for(audit.kind), co_member_choices())
+    problem = rules.findings_problem(services.findings_summary(data.findings))
+    page = render_template(
+        "decisions/file.html",
+        audit=audit,
+        data=data,
+        certificate=certificate,
+        decisions=services.previous_decisions(audit.organisation_id),
+        timeline=organisation_timeline(audit.organisation),
+        not_impartial=services.impartiality_reason(current_user, audit, audit.organisation, today),
+        findings_note=services.outcome_message(problem) if problem else None,
+        open_for_decision=audit.state == AuditState.SUBMITTED,
+        form=form,
+    )
+    return page, status
+
+
+def co_member_choices() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([r.value for r in DECIDERS]), User.active.is_(True))
+            .where(User.id != current_user.id)
+            .order_by(User.name)
+        )
+    )
+
+
+@bp.route("/audits/<int:audit_id>/decide", methods=["POST"])
+@roles_required(*DECIDERS)
+def decide(audit_id: int):
+    audit = db.get_or_404(Audit, audit_id)
+    if services.impartiality_reason(current_user, audit, audit.organisation, date.today()):
+        return render_file(audit, status=403)
+    form = DecisionForm().with_choices(rules.outcomes_for(audit.kind), co_member_choices())
+    if not form.validate_on_submit():
+        return render_file(audit, form, status=400)
+    try:
+        decision = services.decide(
+            current_user,
+            audit,
+            outcome=form.outcome.data,
+            reasons=form.reasons.data,
+            scope=form.scope.data,
+            today=date.today(),
+            other_members=form.other_members(),
+        )
+    except services.DecisionError as error:
+        db.session.rollback()
+        show_error(form, error)
+        status = 403 if isinstance(error, services.NotImpartial) and not error.field else 400
+        return render_file(audit, form, status=status)
+    db.session.commit()
+    flash(_("Decision recorded: %(outcome)s.", outcome=decision.outcome_enum.label), "success")
+    return redirect(url_for("decisions.file", audit_id=audit.id))
+
+
+def show_error(form, error: services.DecisionError) -> None:
+    field = {"members": "co_member_id"}.get(error.field or "", error.field or "")
+    target = getattr(form, field, None) if field else None
+    (target.errors if target is not None else form.form_errors).append(error.message)
+
+
+@bp.route("/certificates/<int:certificate_id>", methods=["POST"])
+@roles_required(*DECIDERS)
+def certificate_decision(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    back = url_for("organisations.detail", organisation_id=certificate.organisation_id)
+    form = CertificateDecisionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(back)
+    try:
+        decision = services.decide_on_certificate(
+            current_user,
+            certificate,
+            outcome=form.outcome.data,
+            reasons=form.reasons.data,
+            today=date.today(),
+        )
+    except services.DecisionError as error:  # not impartial, or a state that does not allow it
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("Decision recorded: %(outcome)s.", outcome=decision.outcome_enum.label), "success")
+    return redirect(back)
+
+
+# -- panels on other domains' pages -----------------------------------------------------------
+
+
+def audit_panel(audit: Audit) -> str:
+    """On the audit page: the committee's decision, and the way to the file for deciders."""
+    if not current_user.is_authenticated or not current_user.is_staff:
+        return ""
+    decisions = db.session.scalars(
+        select(Decision).where(Decision.audit_id == audit.id).order_by(Decision.id)
+    ).all()
+    if not decisions and not (audit.state == AuditState.SUBMITTED and can_decide(current_user)):
+        return ""
+    return render_template(
+        "decisions/_audit_panel.html",
+        audit=audit,
+        decisions=decisions,
+        can_open=can_decide(current_user),
+    )
+
+
+def organisation_panel(organisation) -> str:
+    """On the organisation page, for the committee: its decisions, and suspension or withdrawal
+    of a certificate at the client's request."""
+    if not can_decide(current_user):
+        return ""
+    live = (CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value)
+    certificates = db.session.scalars(
+        select(Certificate)
+        .where(Certificate.organisation_id == organisation.id, Certificate.state.in_(live))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    ).all()
+    return render_template(
+        "decisions/_organisation_panel.html",
+        organisation=organisation,
+        decisions=services.previous_decisions(organisation.id),
+        certificates=certificates,
+        form=CertificateDecisionForm(formdata=None),
+    )
+
+
+register_panel("audit", audit_panel)
+register_panel("organisation", organisation_panel)
+
+
+def recommendation_label(value: str) -> str:
+    try:
+        return Recommendation(value).label
+    except ValueError:
+        return value
+
+
+def outcome_label(value: str) -> str:
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return value
+
+
+@bp.app_context_processor
+def decision_helpers() -> dict:
+    return {"recommendation_label": recommendation_label, "outcome_label": outcome_label}

@@ -1,0 +1,364 @@
+"""The demo's certificates: one in every status and a recertified organisation.
+
+Every certificate comes from a committee decision on a submitted audit file (or, for the
+withdrawal, from one taken at the client's request), taken by a committee member who was on no
+audit team; the lifecycle verbs and the nightly sweep do the rest. Each story is dated in the
+past so that its dates hang together: application, stage 1 and 2, grant, surveillance, ...
+
+Who ends where (the README names them):
+- active: Mekong Electronics JSC (star scheme, with its rating band), granted days ago;
+- active and confidential: Bosphorus Asset Management Inc., its surveillance 1 report waiting
+  for the committee;
+- suspended: Marmara Cargo and Logistics Inc. (surveillance 1 missed);
+- withdrawn: Baikal Tourist Centre LLC (at its own request);
+- expired: Colchis Insurance JSC (cycle started over three years ago, not renewed);
+- superseded: Ha Long Supermarkets Co., Ltd. (scope extended at surveillance 1: revision 1);
+- recertified: Siberian Passenger Company JSC (its first certificate renewed, so superseded).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from certification.demo import (
+    DemoFinding,
+    DemoOrg,
+    Facts,
+    _advance,
+    _answer,
+    _figures,
+    _on_site,
+    _organisation,
+    _period,
+    _report,
+    _stage1_entries,
+    _stage2_entries,
+)
+from certification.extensions import db
+from certification.workflow import add_months, add_years
+
+CERTIFIED_ORGANISATIONS = [
+    DemoOrg(
+        "Marmara Kargo ve Lojistik A.Ş.", "Marmara Cargo and Logistics Inc.", "TR", "Bursa",
+        "Nilüfer OSB, Mavi Cad. No. 12, 16140 Nilüfer", "31", 260, "tr", "TRY",
+        "Handling of customer complaints for parcel delivery and freight services",
+        "contracted", [("Kocaeli aktarma merkezi", "Kocaeli", 80)],
+        client_email="kalite@marmarakargo.example.com.tr",
+        team=("elena.petrova@demo.test", "nguyen.an@demo.test"),
+    ),
+    DemoOrg(
+        "ООО «Байкальский туристический центр»", "Baikal Tourist Centre LLC", "RU", "Иркутск",
+        "ул. Карла Маркса, д. 21, Иркутск, 664003", "35", 70, "ru", "EUR",
+        "Рассмотрение жалоб туристов на экскурсионные и гостиничные услуги", "contracted",
+        team=("nguyen.an@demo.test", "john.carter@demo.test"),
+    ),
+    DemoOrg(
+        "სს „კოლხეთის სადაზღვევო კომპანია“", "Colchis Insurance JSC", "GE", "ქუთაისი",
+        "რუსთაველის გამზ. 12, ქუთაისი 4600", "32", 110, "en", "EUR",
+        "Complaints handling for motor and health insurance policyholders", "contracted",
+        team=("nino.beridze@demo.test", "auditor@demo.test"),
+    ),
+    DemoOrg(
+        "Công ty TNHH Siêu thị Hạ Long", "Ha Long Supermarkets Co., Ltd.", "VN", "Hạ Long",
+        "18 Đường Trần Hưng Đạo, Phường Trần Hưng Đạo, Hạ Long, Quảng Ninh", "29", 520, "en",
+        "USD", "Complaints handling for supermarkets in Hạ Long, Cẩm Phả and Uông Bí",
+        "contracted", [("Siêu thị Cẩm Phả", "Cẩm Phả", 90), ("Siêu thị Uông Bí", "Uông Bí", 70)],
+        client_email="cskh@sieuthihalong.example.vn",
+        team=("john.carter@demo.test", "auditor@demo.test"),
+    ),
+    DemoOrg(
+        "Boğaziçi Varlık Yönetimi A.Ş.", "Bosphorus Asset Management Inc.", "TR", "İstanbul",
+        "Levent Mah. Meltem Sok. No. 10, 34330 Beşiktaş", "32", 95, "tr", "TRY",
+        "Handling of complaints from private-banking and asset-management clients",
+        "contracted", client_email="uyum@bogazicivarlik.example.com.tr",
+        team=("auditor@demo.test", "nino.beridze@demo.test"),
+    ),
+    DemoOrg(
+        "АО «Сибирская пассажирская компания»", "Siberian Passenger Company JSC", "RU",
+        "Новосибирск", "ул. Дмитрия Шамшурина, д. 43, Новосибирск, 630004", "31", 1600, "ru",
+        "EUR", "Рассмотрение жалоб пассажиров пригородных поездов и вокзальных служб",
+        "contracted", [("Омский участок", "Омск", 300), ("Томский участок", "Томск", 200)],
+        client_email="passazhir@sibpk.example.ru",
+        team=("elena.petrova@demo.test", "nguyen.an@demo.test"),
+    ),
+]
+
+FACTS = {
+    "Marmara Cargo and Logistics Inc.": Facts(
+        "procedure PR-MK-04 rev. 3", "the CRM ticket system", "MKL",
+        "the customer-relations manager, Elif Şahin",
+    ),
+    "Baikal Tourist Centre LLC": Facts(
+        "procedure СМК-П-12", "the complaints module of the booking system", "BTC",
+        "the quality manager, Ирина Соколова",
+    ),
+    "Colchis Insurance JSC": Facts(
+        "procedure CP-02 rev. 4", "the claims and complaints register", "COL",
+        "the customer-protection officer, გიორგი ლომიძე",
+    ),
+    "Ha Long Supermarkets Co., Ltd.": Facts(
+        "procedure QT-KN-01 v2", "the store helpdesk system", "HLS",
+        "the customer-service manager, Phạm Thu Hằng",
+    ),
+    "Bosphorus Asset Management Inc.": Facts(
+        "procedure MŞY-07", "the client-relations CRM", "BVY",
+        "the compliance manager, Can Öztürk",
+    ),
+    "Siberian Passenger Company JSC": Facts(
+        "procedure СТО-ЖП-05", "the passenger service system", "SPK",
+        "the head of passenger relations, Андрей Кузнецов",
+    ),
+}
+
+# Annual complaints figures the clients report: (received, closed, median days, satisfaction %).
+FIGURES = {
+    "Marmara Cargo and Logistics Inc.": (2210, 2164, "4.0", "72.0"),
+    "Baikal Tourist Centre LLC": (310, 305, "6.0", "80.5"),
+    "Colchis Insurance JSC": (1480, 1431, "9.5", "66.0"),
+    "Ha Long Supermarkets Co., Ltd.": (3920, 3889, "2.0", "83.0"),
+    "Bosphorus Asset Management Inc.": (142, 141, "5.0", "88.5"),
+    "Siberian Passenger Company JSC": (8640, 8502, "7.0", "69.5"),
+}
+
+SURVEILLANCE_NOTE = [
+    DemoFinding(
+        "8.2-a", "ofi", None,
+        "The monthly analysis counts complaints by route and station; linking them to the "
+        "punctuality figures would show which delays cause most complaints.",
+    ),
+]
+RECERTIFICATION_NOTE = [
+    DemoFinding(
+        "7.4-a", "observation", None,
+        "2 of 20 complaints sampled from the Tomsk section were acknowledged on day 3 "
+        "(target 2 working days), both during the timetable change in December.",
+    ),
+]
+
+
+class Story:
+    """What every certificate's story needs: the people, the organisations, the day it ends."""
+
+    def __init__(self, staff, orgs, clients, today: date):
+        self.staff, self.orgs, self.clients, self.today = staff, orgs, clients, today
+        self.planner = staff["planner@demo.test"]
+        self.committee = staff["committee@demo.test"]
+        self.second = staff["committee2@demo.test"]
+
+    def team(self, spec: DemoOrg):
+        return [self.staff[email] for email in spec.team]
+
+    def audit(self, name: str, kind: str):
+        from certification.organisations.models import Organisation
+        from certification.programme.models import Audit
+
+        return db.session.scalar(
+            select(Audit)
+            .join(Organisation, Organisation.id == Audit.organisation_id)
+            .where(Organisation.english_name == name, Audit.kind == kind)
+            .order_by(Audit.id.desc())
+        )
+
+    def decide(self, name: str, kind: str, outcome: str, reasons: str, day: date, scope=""):
+        """The first committee member decides; the second agrees on grants and renewals."""
+        from certification.decisions.services import decide
+
+        others = ()
+        if outcome in ("grant", "renew"):
+            others = [(self.second.id, True, "Agree: the file supports the decision.")]
+        return decide(self.committee, self.audit(name, kind), outcome=outcome, reasons=reasons,
+                      today=day, scope=scope, other_members=others)
+
+    def audited(self, spec: DemoOrg, kind: str, start: date, days: int, summary: str,
+                notes=()) -> date:
+        """Scheduled a month ahead, done on site, figures recorded; the report goes in two days
+        after the last audit day, which is returned."""
+        from certification.reports.services import FiguresInput
+
+        team, facts = self.team(spec), FACTS[spec.english_name]
+        audit = self.audit(spec.english_name, kind)
+        _on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
+        end = start + timedelta(days=days - 1)
+        if kind == "stage1":
+            entries = _stage1_entries(audit, facts, {}, {})
+        else:
+            entries = _stage2_entries(audit, facts, list(notes), {})
+        _answer(team, audit, entries, end)
+        received, closed, median, satisfaction = FIGURES[spec.english_name]
+        growth = (start.year - 2000) % 7  # the figures move a little from audit to audit
+        _figures(team[0], audit, FiguresInput(
+            *_period(start), received + 37 * growth, closed + 36 * growth, Decimal(median),
+            Decimal(satisfaction) + growth,
+        ))
+        _report(team[0], audit, end + timedelta(days=2), summary)
+        return end + timedelta(days=2)
+
+    def certified(self, spec: DemoOrg, granted_on: date):
+        """Application to grant: stage 1 about 2½ months before the decision, stage 2 a month."""
+        from certification.certificates.services import current_certificate
+
+        name = spec.english_name
+        applied = granted_on - timedelta(days=100)
+        _advance(spec, self.orgs[name], self.clients.get(name), self.staff, applied)
+        reported = self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
+                                "Stage 1: the complaints-handling system is documented and "
+                                "ready for stage 2.")
+        self.decide(name, "stage1", "accept_report", "Stage 1 report reviewed: the "
+                    "documentation covers ISO 10002; stage 2 may go ahead.",
+                    reported + timedelta(days=5))
+        self.audited(spec, "stage2", granted_on - timedelta(days=35), 3,
+                     "Complaints handling is in place at every site sampled; no nonconformity.")
+        self.decide(name, "stage2", "grant", "Stage 2 found no nonconformity; the system is "
+                    "implemented at every site in the scope.", granted_on)
+        return current_certificate(self.orgs[name].id, spec.scheme)
+
+    def maintained(self, spec: DemoOrg, kind: str, start: date, notes=()) -> date:
+        label = "Surveillance 1" if kind == "surveillance1" else "Surveillance 2"
+        reported = self.audited(spec, kind, start, 2, f"{label}: complaints handling remains "
+                                "effective; no nonconformity.", notes)
+        decided = reported + timedelta(days=8)
+        self.decide(spec.english_name, kind, "maintain", f"{label} found no nonconformity: "
+                    "certification maintained.", decided)
+        return decided
+
+
+def certify(staff, orgs: dict, logins: dict, today: date) -> None:
+    """Add the organisations above and take every certificate story through to `today`."""
+    from certification.accounts.models import Role
+    from certification.certificates.services import sweep
+
+    by_name, clients = {}, {}
+    for spec in CERTIFIED_ORGANISATIONS:
+        org, client = _organisation(staff["planner@demo.test"], spec)
+        orgs[spec.english_name] = org
+        by_name[spec.english_name] = spec
+        if client is not None:
+            clients[spec.english_name] = client
+            logins.setdefault(Role.CLIENT.value, []).append((client.email, spec.legal_name))
+    story = Story(staff, orgs, clients, today)
+    # The suspension comes first: its sweep, months ago, must see no other certificate.
+    _suspended(story, by_name["Marmara Cargo and Logistics Inc."])
+    _withdrawn(story, by_name["Baikal Tourist Centre LLC"])
+    _expired(story, by_name["Colchis Insurance JSC"])
+    _superseded(story, by_name["Ha Long Supermarkets Co., Ltd."])
+    _confidential(story, by_name["Bosphorus Asset Management Inc."])
+    _recertified(story, by_name["Siberian Passenger Company JSC"])
+    _decide_waiting_files(story)
+    sweep(today)  # the night's run: Colchis's certificate lapsed after its expiry
+    db.session.flush()
+
+
+def _suspended(story: Story, spec: DemoOrg) -> None:
+    """Granted 15 months ago; surveillance 1 missed, flagged by the sweep, suspended until a
+    limit; the overdue surveillance is now booked for next month."""
+    from certification.certificates.services import suspend_certificate, sweep
+    from certification.programme.services import schedule_audit
+    from certification.templating import format_day
+
+    today = story.today
+    certificate = story.certified(spec, today - timedelta(days=455))
+    surveillance = story.audit(spec.english_name, "surveillance1")
+    sweep(today - timedelta(days=60))  # flags the missed surveillance for the committee
+    suspended_on = today - timedelta(days=50)
+    suspend_certificate(
+        story.planner, certificate,
+        f"Surveillance 1 was due by {format_day(surveillance.due_by)} and has not been done; "
+        "the client did not agree dates. Suspended until the surveillance audit is done and "
+        "its results are reviewed.",
+        suspended_on, limit=add_months(suspended_on, 4),
+    )
+    team = story.team(spec)
+    start = today + timedelta(days=21)
+    schedule_audit(story.planner, surveillance, start, start + timedelta(days=1), team[0].id,
+                   [(m.id, "auditor") for m in team[1:]], {}, today=today)
+
+
+def _withdrawn(story: Story, spec: DemoOrg) -> None:
+    """Granted two years ago; withdrawn at the client's request ten months later."""
+    from certification.decisions.services import decide_on_certificate
+    from certification.programme.services import cancel_audit
+
+    granted_on = story.today - timedelta(days=700)
+    certificate = story.certified(spec, granted_on)
+    day = granted_on + timedelta(days=300)
+    reason = ("At the client's written request: the company sold its excursion business and "
+              "no longer runs the certified activities.")
+    decide_on_certificate(story.second, certificate, outcome="withdraw", reasons=reason, today=day)
+    for kind in ("surveillance1", "surveillance2", "recertification"):
+        cancel_audit(story.planner, story.audit(spec.english_name, kind),
+                     "The certificate was withdrawn at the client's request.", day)
+
+
+def _expired(story: Story, spec: DemoOrg) -> None:
+    """A cycle started over three years ago: both surveillances done, no recertification, so
+    the certificate lapsed (the restoration window is still open)."""
+    granted_on = add_years(story.today, -3) - timedelta(days=25)
+    story.certified(spec, granted_on)
+    story.maintained(spec, "surveillance1", add_months(granted_on, 11))
+    story.maintained(spec, "surveillance2", add_months(granted_on, 23))
+
+
+def _superseded(story: Story, spec: DemoOrg) -> None:
+    """At surveillance 1 the online shop joined the scope: revision 1 replaced the original."""
+    granted_on = story.today - timedelta(days=400)
+    story.certified(spec, granted_on)
+    reported = story.audited(
+        spec, "surveillance1", add_months(granted_on, 11), 2,
+        "Surveillance 1 with a scope extension: the online shop and home delivery handle "
+        "complaints through the same helpdesk and procedure; no nonconformity.",
+    )
+    story.decide(
+        spec.english_name, "surveillance1", "extend_scope",
+        "The online shop and home delivery were audited at surveillance 1 and conform.",
+        reported + timedelta(days=7),
+        scope=f"{spec.scope}, and for the online shop with home delivery",
+    )
+
+
+def _confidential(story: Story, spec: DemoOrg) -> None:
+    """Granted a year ago, not to be published; surveillance 1 waits for the committee."""
+    from certification.certificates.services import toggle_confidentiality
+
+    certificate = story.certified(spec, story.today - timedelta(days=380))
+    toggle_confidentiality(
+        story.planner, certificate,
+        "At the client's request the certificate is not published in the register.",
+        story.today - timedelta(days=379),
+    )
+    story.audited(
+        spec, "surveillance1", story.today - timedelta(days=32), 2,
+        "Surveillance 1: complaints handling remains effective; recommended to maintain.",
+    )
+
+
+def _recertified(story: Story, spec: DemoOrg) -> None:
+    """A full cycle: grant three years ago, two surveillances, recertification before expiry."""
+    today = story.today
+    granted_on = add_years(today, -3) + timedelta(days=40)
+    story.certified(spec, granted_on)
+    story.maintained(spec, "surveillance1", add_months(granted_on, 11), SURVEILLANCE_NOTE)
+    story.maintained(spec, "surveillance2", add_months(granted_on, 23))
+    reported = story.audited(
+        spec, "recertification", today - timedelta(days=50), 3,
+        "Recertification: three years of records show a working, improving system; "
+        "recommended for renewal.", RECERTIFICATION_NOTE,
+    )
+    story.decide(spec.english_name, "recertification", "renew", "The recertification audit "
+                 "found no nonconformity and the cycle's surveillance results are good.",
+                 reported + timedelta(days=15))
+
+
+def _decide_waiting_files(story: Story) -> None:
+    """The committee works through part of its queue: both stage 1 reports, Mekong's grant."""
+    today = story.today
+    story.decide("Caucasus Microfinance JSC", "stage1", "accept_report",
+                 "Stage 1 report reviewed: stage 2 may go ahead; the internal audit must be "
+                 "done before it.", today - timedelta(days=96))
+    story.decide("Mekong Electronics JSC", "stage1", "accept_report",
+                 "Stage 1 report reviewed: stage 2 may go ahead.", today - timedelta(days=87))
+    story.decide("Mekong Electronics JSC", "stage2", "grant",
+                 "Both minor nonconformities have accepted plans; the maturity scores support "
+                 "the band awarded.", today - timedelta(days=8))

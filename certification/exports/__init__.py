@@ -1,0 +1,64 @@
+"""Certificate workbooks for staff and for IAF CertSearch: streamed, write-only openpyxl.
+
+The helpers here are shared by register.py and certsearch.py: a write-only sheet with a bold,
+frozen header row, and text that a spreadsheet can never run as a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# Spreadsheets run cells that start with these as formulas; user text is always stored as text.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# Excel refuses a cell longer than this.
+CELL_LIMIT = 32_767
+# Rows fetched from the database per round trip; the whole register is never in memory.
+CHUNK = 500
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ExportRefused(ValueError):
+    """The workbook cannot be written; every problem found is listed, nothing was written."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def add_sheet(workbook, title: str, headers: Sequence[str], widths: Sequence[int]):
+    """A write-only sheet whose first row holds the bold headers and stays in view."""
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    bold = Font(bold=True)
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def safe_row(sheet, values: Iterable) -> list:
+    """The row with every formula-like text wrapped in a cell stored as text."""
+    return [safe_value(sheet, value) for value in values]
+
+
+def safe_value(sheet, value):
+    if not isinstance(value, str):
+        return value
+    # Control characters (pasted from other programs) are not allowed in a workbook at all.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value

@@ -1,0 +1,150 @@
+"""The certificate PDF: every item a certificate shows, names in four scripts, and a QR code that
+decodes back to the verification URL."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+
+from certification.certificates.pdf import qr_code, render_certificate_pdf
+
+URL = "https://cert.example.test/verify/Zx3-abc_DEF0123456789xyzABCDEFGHIJ"
+
+NAMES = {
+    "turkish": ("Öğretmenler Şikâyet Çözüm Hizmetleri A.Ş.", "İstiklal Cad. 5, Beyoğlu", "TR"),
+    "cyrillic": ("ООО «Служба качества»", "ул. Ленина, 10, Москва", "RU"),
+    "georgian": ("შპს მომხმარებელთა სერვისი", "რუსთაველის გამზირი 12, თბილისი", "GE"),
+    "vietnamese": ("Công ty TNHH Dịch vụ Khách hàng Việt", "Đường Lê Lợi 3, Hà Nội", "VN"),
+}
+
+
+def certificate(name: str, address: str, country: str, **kw) -> SimpleNamespace:
+    organisation = SimpleNamespace(
+        legal_name=name,
+        english_name="Customer Services Ltd",
+        address=address,
+        city="",
+        country=country,
+    )
+    sites = [
+        SimpleNamespace(
+            name=name,
+            address=address,
+            city="",
+            country=country,
+            scope="Complaints desk",
+            is_head_office=True,
+        ),
+        SimpleNamespace(
+            name="Depo / Склад",
+            address="Organize Sanayi 4",
+            city="Bursa",
+            country="TR",
+            scope="",
+            is_head_office=False,
+        ),
+    ]
+    values = dict(
+        number="TR-10002-2026-00042-R1",
+        revision=1,
+        supersedes=SimpleNamespace(number="TR-10002-2026-00042", revision=0),
+        scheme="iso10002",
+        edition="2018",
+        scope="Handling of customer complaints for retail services",
+        state="active",
+        accredited=True,
+        band="",
+        issued_on=date(2026, 9, 1),
+        original_issued_on=date(2026, 3, 15),
+        expires_on=date(2029, 3, 14),
+        organisation=organisation,
+        sites=sites,
+    )
+    values.update(kw)
+    return SimpleNamespace(**values)
+
+
+def render(cert) -> bytes:
+    return render_certificate_pdf(
+        cert,
+        body_name="Anatolia Certification Body",
+        body_address="Büyükdere Cad. No. 120, İstanbul",
+        verify_url=URL,
+    )
+
+
+def text_of(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+@pytest.mark.parametrize("script", NAMES)
+def test_the_certificate_shows_every_item_and_the_name_in_its_script(script):
+    name, address, country = NAMES[script]
+    pdf = render(certificate(name, address, country))
+    reader = PdfReader(io.BytesIO(pdf))
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert width > height  # landscape
+    assert round(width) == 842 and round(height) == 595  # A4
+    text = text_of(pdf)
+    for expected in (
+        name,
+        address,
+        "Customer Services Ltd",
+        "Anatolia Certification Body",
+        "Büyükdere Cad. No. 120",
+        "CERTIFICATE / SERTİFİKA",
+        "ISO 10002:2018",
+        "TR-10002-2026-00042-R1",
+        "Revision / Revizyon",
+        "TR-10002-2026-00042)",  # the revision it replaces
+        "2026-09-01",
+        "2026-03-15",
+        "2029-03-14",
+        "Accredited / Akredite",
+        "Handling of customer complaints for retail services",
+        "Complaints desk",
+        "Organize Sanayi 4",
+        "head office / merkez",
+        URL,
+    ):
+        assert expected in text, expected
+
+
+def test_unaccredited_band_and_state_are_shown():
+    cert = certificate(*NAMES["turkish"], accredited=False, band="Four stars", state="suspended")
+    text = text_of(render(cert))
+    assert "Not accredited / Akredite değil" in text
+    assert "Rating / Derece" in text and "Four stars" in text
+    assert "SUSPENDED / ASKIYA ALINDI" in text
+
+
+def test_arabic_name_renders():
+    name = "شركة خدمات العملاء"
+    pdf = render(certificate(name, "شارع الملك فهد، الرياض", "SA"))
+    text = unicodedata.normalize("NFKC", text_of(pdf))
+    assert all(word in text or word[::-1] in text for word in ("شركة", "العملاء"))
+
+
+def test_the_qr_code_holds_the_verification_url():
+    assert qr_code(URL).value == URL
+
+
+def test_the_qr_code_decodes_back_to_the_verification_url():
+    """Render the page to pixels and decode the QR code with an independent reader (zxing)."""
+    import pypdfium2 as pdfium  # dev dependencies: a renderer and a QR reader of their own
+    import zxingcpp
+    pdf = render(certificate(*NAMES["georgian"]))
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=3).to_pil()
+    finally:
+        document.close()
+    results = zxingcpp.read_barcodes(image)
+    assert [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode] == [URL]

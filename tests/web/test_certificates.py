@@ -1,0 +1,188 @@
+"""Certificate pages: the staff register, lifecycle actions, the PDF, the portal and access."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from certification.certificates.models import Certificate
+from certification.extensions import db as _db
+from tests import factories
+from tests.services.test_certificates import grant, programme
+
+
+def issued(org=None, **kw) -> Certificate:
+    quote = factories.quote(factories.application(org)) if org else None
+    cycle = factories.cycle(quote) if quote else factories.cycle()
+    certificate = grant(cycle, decided_on=kw.pop("decided_on", date.today()), **kw)
+    _db.session.commit()
+    return certificate
+
+
+def test_staff_register_searches_and_filters(client, login_as):
+    login_as("committee")
+    first = issued(factories.organisation(legal_name="İzmir Liman Hizmetleri A.Ş."))
+    second = issued()
+    page = client.get("/certificates/").get_data(as_text=True)
+    assert first.number in page and second.number in page
+    page = client.get("/certificates/?q=izmir").get_data(as_text=True)
+    assert first.number in page and second.number not in page
+    page = client.get(f"/certificates/?q={second.number}").get_data(as_text=True)
+    assert second.number in page and first.number not in page
+    page = client.get("/certificates/?state=suspended").get_data(as_text=True)
+    assert "No certificates match" in page
+
+
+@pytest.mark.parametrize("role", ["client"])
+def test_the_register_is_for_staff_only(client, login_as, role):
+    login_as(role)
+    assert client.get("/certificates/").status_code == 403
+
+
+def test_planner_suspends_with_reason_and_limit_then_restores(client, login_as):
+    login_as("planner")
+    certificate = issued()
+    url = f"/certificates/{certificate.id}"
+    limit = date.today() + timedelta(days=60)
+    response = client.post(
+        f"{url}/suspend", data={"reason": "Missed surveillance", "limit": limit.isoformat()}
+    )
+    assert response.status_code == 302
+    _db.session.refresh(certificate)
+    assert certificate.state == "suspended" and certificate.suspended_until == limit
+    page = client.get(url).get_data(as_text=True)
+    assert "Missed surveillance" in page and "Restore the certificate" in page
+    client.post(f"{url}/restore", data={"reason": "Audit done"})
+    _db.session.refresh(certificate)
+    assert certificate.state == "active"
+
+
+def test_bad_input_changes_nothing(client, login_as):
+    login_as("admin")
+    certificate = issued()
+    url = f"/certificates/{certificate.id}"
+    response = client.post(f"{url}/suspend", data={"reason": ""})
+    assert response.status_code == 400 and "Give the reason" in response.get_data(as_text=True)
+    too_late = (date.today() + timedelta(days=400)).isoformat()
+    response = client.post(f"{url}/suspend", data={"reason": "x", "limit": too_late})
+    assert response.status_code == 400 and "at the latest" in response.get_data(as_text=True)
+    response = client.post(f"{url}/restore", data={"reason": "x"})
+    assert response.status_code == 400 and "cannot be done now" in response.get_data(as_text=True)
+    _db.session.refresh(certificate)
+    assert certificate.state == "active"
+
+
+def test_withdraw(client, login_as):
+    login_as("planner")
+    certificate = issued()
+    client.post(f"/certificates/{certificate.id}/withdraw", data={"reason": "Client's request"})
+    _db.session.refresh(certificate)
+    assert certificate.state == "withdrawn"
+
+
+def test_a_confidential_certificate_shows_only_number_and_status_in_public(client, login_as):
+    login_as("planner")
+    certificate = issued()
+    name = certificate.organisation.legal_name
+    refused = client.post(f"/certificates/{certificate.id}/confidentiality", data={"reason": ""})
+    assert refused.status_code == 400
+    _db.session.refresh(certificate)
+    assert certificate.confidential is False
+
+    client.post(f"/certificates/{certificate.id}/confidentiality", data={"reason": "Asked by mail"})
+    _db.session.refresh(certificate)
+    assert certificate.confidential is True
+    assert "Make it public" in client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+
+    with client.session_transaction() as session:
+        session.clear()
+    public = client.get(f"/verify/{certificate.token}").get_data(as_text=True)
+    assert certificate.number in public and name not in public
+    answer = client.get(f"/api/v1/certificates/{certificate.number}").get_json()
+    assert answer["status"] == "active" and answer["organisation"] is None
+
+
+@pytest.mark.parametrize("role", ["committee", "auditor", "client"])
+def test_only_planners_and_admins_change_the_status(client, login_as, role):
+    certificate = issued()
+    user = (
+        factories.user("client", organisation_id=certificate.organisation_id)
+        if role == "client"
+        else factories.user(role)
+    )
+    login_as(user)
+    response = client.post(f"/certificates/{certificate.id}/withdraw", data={"reason": "x"})
+    assert response.status_code == 403
+    assert "Change the status" not in client.get(f"/certificates/{certificate.id}").get_data(
+        as_text=True
+    )
+
+
+def test_client_downloads_its_own_certificate_pdf_with_the_verification_link(client, login_as):
+    certificate = issued(factories.organisation(legal_name="Грузинская служба ООО"))
+    login_as(factories.user("client", organisation_id=certificate.organisation_id))
+    response = client.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Грузинская служба ООО" in text and certificate.number in text
+    assert f"http://localhost/verify/{certificate.token}" in text
+
+
+def test_client_never_sees_another_organisations_certificate(client, login_as):
+    mine, theirs = issued(), issued()
+    login_as(factories.user("client", organisation_id=mine.organisation_id))
+    assert client.get(f"/certificates/{mine.id}").status_code == 200
+    for url in (f"/certificates/{theirs.id}", f"/certificates/{theirs.id}.pdf"):
+        assert client.get(url).status_code == 403
+    assert client.get("/certificates/999999").status_code == 404
+    portal = client.get("/portal/").get_data(as_text=True)
+    assert mine.number in portal and theirs.number not in portal
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    certificate = issued()
+    response = client.get(f"/certificates/{certificate.id}.pdf")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_portal_shows_validity_next_surveillance_and_downloads(client, login_as):
+    org = factories.organisation()
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audits = programme(cycle)
+    certificate = grant(cycle, decided_on=date(2026, 3, 15))
+    stage2 = audits["stage2"]
+    stage2.start_date = stage2.end_date = date(2026, 2, 10)
+    stage2.state = "closed"
+    quote = cycle.quote
+    quote.issued_on, quote.valid_until = date(2025, 12, 1), date(2025, 12, 31)
+    quote.state = "accepted"
+    _db.session.commit()
+    login_as(factories.user("client", organisation_id=org.id))
+    page = client.get("/portal/").get_data(as_text=True)
+    assert certificate.number in page
+    assert f"/certificates/{certificate.id}.pdf" in page
+    assert "Mar 15, 2027" in page  # surveillance 1 due by
+    assert f"/audits/{stage2.id}/report.pdf" in page
+    assert f"/quotes/{cycle.quote_id}.pdf" in page
+
+
+def test_organisation_page_lists_certificates_for_staff(client, login_as):
+    login_as("planner")
+    certificate = issued()
+    page = client.get(f"/organisations/{certificate.organisation_id}").get_data(as_text=True)
+    assert certificate.number in page
+
+
+def test_sweep_command_prints_counts_and_is_idempotent(app, db):
+    certificate = issued(decided_on=date(2026, 3, 15))
+    args = ["certificates", "sweep", "--today", "2029-03-15"]
+    first = app.test_cli_runner().invoke(args=args, catch_exceptions=False)
+    assert "1 certificate(s) expired" in first.output
+    second = app.test_cli_runner().invoke(args=args, catch_exceptions=False)
+    assert "0 certificate(s) expired" in second.output
+    _db.session.refresh(certificate)
+    assert certificate.state == "expired"
