@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from certification.accounts.models import Role
+from certification.extensions import db
 
 STAFF = (Role.ADMIN, Role.PLANNER, Role.AUDITOR, Role.COMMITTEE)
 PLANNING = (Role.ADMIN, Role.PLANNER)
@@ -27,6 +28,14 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+def get_visible_or_404(model, object_id, can_view):
+    """The `model` row with `object_id`, else 404; 403 unless `can_view(current_user, row)`."""
+    obj = db.get_or_404(model, object_id)
+    if not can_view(current_user, obj):
+        abort(403)
+    return obj
 
 
 def can_view_organisation(user, organisation) -> bool:

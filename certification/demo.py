@@ -535,6 +535,15 @@ STAGE1_TAILS = (
 )
 
 # Stage 1 of the Saint Petersburg energy supplier, under way: the auditor's notes so far.
+NEVA_OBSERVATION = DemoFinding(
+    "5.2-b", "observation", None,
+    "Представитель по работе с жалобами (заместитель директора по клиентскому сервису) назначен "
+    "устно; приказ с его полномочиями не предъявлен. Запрошен к этапу 2.",
+    statement="Представитель руководства по работе с жалобами назначен без документа, "
+    "определяющего его обязанности и полномочия.",
+    requirement="ISO 10002:2018, п. 5.2; РК-07 ред. 2, приложение Б (матрица "
+    "ответственности).",
+)
 NEVA_STAGE1 = [
     ("4.1-a", "conforming", "Руководство по работе с жалобами РК-07 ред. 2 (утв. 12.02) "
      "перечисляет принципы п. 4 ISO 10002 и ответственных за каждый. Начальник отдела по работе "
@@ -574,9 +583,7 @@ NEVA_STAGE1 = [
      "отделение."),
     ("5.2-a", "conforming", "Генеральный директор утверждает ежеквартальный отчёт о жалобах "
      "и бюджет контакт-центра."),
-    ("5.2-b", "observation", "Представитель по работе с жалобами (заместитель директора по "
-     "клиентскому сервису) назначен устно; приказ с его полномочиями не предъявлен. "
-     "Запрошен к этапу 2."),
+    (NEVA_OBSERVATION.question, NEVA_OBSERVATION.grade, NEVA_OBSERVATION.evidence),
     ("5.3-a", "conforming", "Политика утверждена 12.02, размещена на сайте."),
 ]
 NEVA_ATTACHMENT = ("poryadok-podachi-zhalob.pdf", "Complaints procedure as published online")
@@ -585,10 +592,16 @@ CAUCASUS = Facts(
     "procedure CP-04 rev. 5", "the complaints module of the loan system", "CMF",
     "the complaints manager, Tamar Kapanadze",
 )
-CAUCASUS_STAGE1 = {
-    "8.5-a": ("observation", "The first internal audit of complaints handling is planned for "
-              "May and not done yet. To be seen at stage 2."),
-}
+CAUCASUS_STAGE1 = [
+    DemoFinding(
+        "8.5-a", "observation", None,
+        "The first internal audit of complaints handling is planned for May and not done yet. "
+        "To be seen at stage 2.",
+        statement="No internal audit of the complaints-handling process has been done yet; "
+        "the first is planned for May.",
+        requirement="ISO 10002:2018 8.5 (internal audits at planned intervals).",
+    ),
+]
 CAUCASUS_STAGE2 = [
     DemoFinding(
         "7.2-a", "major", None,
@@ -640,12 +653,19 @@ CAUCASUS_STAGE2 = [
         "Target: acknowledge within 2 working days (CP-04 §6.3). 3 of 25 online complaints "
         "sampled were acknowledged on day 4 or 5, all in the week of the system upgrade in "
         "March. No later cases found; keep watching.",
+        statement="Some online complaints were acknowledged later than the procedure "
+        "requires while the system was being upgraded.",
+        requirement="ISO 10002:2018 7.4; procedure CP-04 rev. 5 §6.3 (acknowledgement within "
+        "2 working days).",
     ),
     DemoFinding(
         "8.2-a", "ofi", None,
         "The monthly analysis counts complaints by product and branch only. Classifying them "
         "by cause (fee disclosure, repayment schedule, collection calls) would show which "
         "products and scripts cause complaints.",
+        statement="Analysing complaints by cause, not only by product and branch, would help "
+        "find and remove the causes of recurring complaints.",
+        requirement="ISO 10002:2018 8.2.",
     ),
 ]
 
@@ -653,10 +673,16 @@ MEKONG = Facts(
     "procedure QT-CSKH-02 v3", "the helpdesk system", "MK",
     "the customer-care manager, Trần Thị Hoa",
 )
-MEKONG_STAGE1 = {
-    "4.5-a": ("ofi", "Many customers write to the Zalo official account, which is not yet "
-              "listed as a complaints channel; those messages are handled but not registered."),
-}
+MEKONG_STAGE1 = [
+    DemoFinding(
+        "4.5-a", "ofi", None,
+        "Many customers write to the Zalo official account, which is not yet listed as a "
+        "complaints channel; those messages are handled but not registered.",
+        statement="Listing the Zalo official account as a complaints channel would bring the "
+        "complaints received there into the register and its analysis.",
+        requirement="ISO 10002:2018 4.5 (accessibility).",
+    ),
+]
 MEKONG_STAGE2 = [
     DemoFinding(
         "6.4-b", "minor", 2,
@@ -702,6 +728,9 @@ MEKONG_STAGE2 = [
         "8.3-a", "ofi", 3,
         "The SMS satisfaction survey gets 9% answers. A short call-back survey on a sample of "
         "closed complaints would give steadier results.",
+        statement="A survey with more answers would measure complainants' satisfaction with "
+        "the process more reliably.",
+        requirement="ISO 10002:2018 8.3.",
     ),
 ]
 # Maturity points of the star scheme where the team gave other than 3.
@@ -724,6 +753,7 @@ def _audits(spec: DemoOrg, org, client, staff, today: date) -> None:
         _on_site(planner, team, stage1, today - timedelta(days=1), 2, today - timedelta(days=38))
         entries = [(q, grade, None, note) for q, grade, note in NEVA_STAGE1]
         _answer(team, stage1, entries, today)
+        _write_up(team[0], stage1, [NEVA_OBSERVATION])
         _attach(team[0], stage1, "4.4-a", NEVA_ATTACHMENT)
         return
     if spec.stage == "stage2_in_progress":
@@ -740,6 +770,7 @@ def _caucasus(planner, team, client, stage1, stage2, today: date) -> None:
     _on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
     entries = _stage1_entries(stage1, CAUCASUS, CAUCASUS_STAGE1, {})
     _answer(team, stage1, entries, today)
+    _write_up(team[0], stage1, CAUCASUS_STAGE1)
     _figures(team[0], stage1, FiguresInput(*_period(day), 1184, 1139, Decimal("6.5"),
                                            Decimal("71.0")))
     _report(team[0], stage1, day + timedelta(days=3),
@@ -765,6 +796,7 @@ def _mekong(planner, team, client, stage1, stage2, today: date) -> None:
     _on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
     entries = _stage1_entries(stage1, MEKONG, MEKONG_STAGE1, MEKONG_POINTS["stage1"])
     _answer(team, stage1, entries, today)
+    _write_up(team[0], stage1, MEKONG_STAGE1)
     _figures(team[0], stage1, FiguresInput(*_period(day), 4870, 4812, Decimal("3.0"),
                                            Decimal("78.0")))
     _report(team[0], stage1, day + timedelta(days=2),
@@ -804,14 +836,15 @@ def _routine(question, index: int, facts: Facts, year: int) -> str:
     )
 
 
-def _stage1_entries(audit, facts: Facts, special: dict, points: dict) -> list[tuple]:
+def _stage1_entries(audit, facts: Facts, findings: list[DemoFinding], points: dict) -> list:
     from certification.audits.services import checklist_of
 
     checklist = checklist_of(audit)
+    raised = {f.question: f for f in findings}
     entries = []
     for index, question in enumerate(checklist.questions()):
-        if question.id in special:
-            grade, note = special[question.id]
+        if question.id in raised:
+            grade, note = raised[question.id].grade, raised[question.id].evidence
         else:
             source = STAGE1_SOURCES[question.clause.split(".")[0]]
             tail = STAGE1_TAILS[index % len(STAGE1_TAILS)]
@@ -874,19 +907,28 @@ def _figures(auditor, audit, values) -> None:
     record_figures(auditor, audit, values)
 
 
-def _follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> None:
-    """The team writes the findings up; the client answers; the lead reviews some answers."""
+def _write_up(auditor, audit, findings: list[DemoFinding]) -> dict:
+    """A team member writes every finding up: statement, objective evidence, requirement."""
     from certification.findings.models import Finding
-    from certification.findings.services import accept_plan, answer_finding, edit_finding
+    from certification.findings.services import edit_finding
 
     by_question = {
         f.question_id: f
         for f in db.session.scalars(db.select(Finding).where(Finding.audit_id == audit.id))
     }
     for spec in findings:
+        edit_finding(auditor, by_question[spec.question], spec.statement, spec.evidence,
+                     spec.requirement)
+    return by_question
+
+
+def _follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> None:
+    """The team writes the findings up; the client answers; the lead reviews some answers."""
+    from certification.findings.services import accept_plan, answer_finding
+
+    by_question = _write_up(lead, audit, findings)
+    for spec in findings:
         finding = by_question[spec.question]
-        if spec.statement:
-            edit_finding(lead, finding, spec.statement, spec.evidence, spec.requirement)
         if spec.answer is None:
             continue
         correction, cause, action, target_in = spec.answer

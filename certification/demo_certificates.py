@@ -36,6 +36,7 @@ from certification.demo import (
     _report,
     _stage1_entries,
     _stage2_entries,
+    _write_up,
 )
 from certification.extensions import db
 from certification.workflow import add_months, add_years
@@ -128,6 +129,9 @@ SURVEILLANCE_NOTE = [
         "8.2-a", "ofi", None,
         "The monthly analysis counts complaints by route and station; linking them to the "
         "punctuality figures would show which delays cause most complaints.",
+        statement="Analysing complaints against the punctuality figures would show which "
+        "delays cause most complaints and where to act first.",
+        requirement="ISO 10002:2018 8.2.",
     ),
 ]
 RECERTIFICATION_NOTE = [
@@ -135,6 +139,10 @@ RECERTIFICATION_NOTE = [
         "7.4-a", "observation", None,
         "2 of 20 complaints sampled from the Tomsk section were acknowledged on day 3 "
         "(target 2 working days), both during the timetable change in December.",
+        statement="Some complaints were acknowledged later than the 2-working-day target "
+        "during the December timetable change.",
+        requirement="ISO 10002:2018 7.4; procedure СТО-ЖП-05 (acknowledgement within 2 "
+        "working days).",
     ),
 ]
 
@@ -183,10 +191,11 @@ class Story:
         _on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
         end = start + timedelta(days=days - 1)
         if kind == "stage1":
-            entries = _stage1_entries(audit, facts, {}, {})
+            entries = _stage1_entries(audit, facts, list(notes), {})
         else:
             entries = _stage2_entries(audit, facts, list(notes), {})
         _answer(team, audit, entries, end)
+        _write_up(team[0], audit, list(notes))
         received, closed, median, satisfaction = FIGURES[spec.english_name]
         growth = (start.year - 2000) % 7  # the figures move a little from audit to audit
         _figures(team[0], audit, FiguresInput(

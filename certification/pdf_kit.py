@@ -159,8 +159,17 @@ def joined(*parts: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def head_office_name(name: str, mark: str) -> str:
+    """A head office's name followed by `(mark)`, unless the name already says it: the mark,
+    or any of its " / "-separated languages, appears in it ("Head office", "Merkez ofis")."""
+    words = (word.strip().casefold() for word in mark.split(" / "))
+    if any(word and word in name.casefold() for word in words):
+        return name
+    return f"{name} ({mark})"
+
+
 def site_line(site) -> str:
     """A site's name, marked if it is the head office, and its address."""
     place = joined(site.address, site.city, site.country)
-    head = " (" + _("head office") + ")" if site.is_head_office else ""
-    return f"{site.name}{head}" + (f" — {place}" if place else "")
+    name = head_office_name(site.name, _("head office")) if site.is_head_office else site.name
+    return name + (f" — {place}" if place else "")

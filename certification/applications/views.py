@@ -26,6 +26,7 @@ from certification.access import (
     can_submit_application,
     can_view_application,
     can_view_document,
+    get_visible_or_404,
     roles_required,
 )
 from certification.accounts.models import Role
@@ -189,9 +190,7 @@ def render_detail(application: Application, review_form: ReviewForm):
 @bp.route("/documents/<int:doc_id>")
 @login_required
 def document(doc_id: int):
-    doc = db.get_or_404(Document, doc_id)
-    if not can_view_document(current_user, doc):
-        abort(403)
+    doc = get_visible_or_404(Document, doc_id, can_view_document)
     path = uploads.document_path(doc)
     if not path.is_file():
         abort(404)

@@ -22,7 +22,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certification.applications.schemes import scheme_title
-from certification.pdf_kit import LINE, SHADE, display_text, joined, paragraph_text, register_fonts
+from certification.pdf_kit import (
+    LINE,
+    SHADE,
+    display_text,
+    head_office_name,
+    joined,
+    paragraph_text,
+    register_fonts,
+)
 from certification.workflow import CertificateState
 
 INK = colors.HexColor("#1d3557")
@@ -215,7 +223,9 @@ def _sites(certificate, styles) -> list:
     head = [Paragraph(escape(both(key)), styles["label"]) for key in ("site", "address", "scope")]
     rows = [head]
     for site in certificate.sites:
-        name = site.name + (f" ({both('head_office')})" if site.is_head_office else "")
+        name = site.name
+        if site.is_head_office:
+            name = head_office_name(name, both("head_office"))
         place = joined(site.address, site.city, site.country)
         rows.append(
             [

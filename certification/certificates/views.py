@@ -27,6 +27,7 @@ from certification.access import (
     can_manage_certificate,
     can_view_certificate,
     can_view_organisation,
+    get_visible_or_404,
     roles_required,
 )
 from certification.activity.models import ActivityLog
@@ -83,10 +84,7 @@ def index():
 
 
 def load_visible(certificate_id: int) -> Certificate:
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if not can_view_certificate(current_user, certificate):
-        abort(403)
-    return certificate
+    return get_visible_or_404(Certificate, certificate_id, can_view_certificate)
 
 
 @bp.route("/<int:certificate_id>")

@@ -25,6 +25,7 @@ from certification.access import (
     can_review_finding,
     can_view_finding,
     can_view_organisation,
+    get_visible_or_404,
     roles_required,
 )
 from certification.accounts.models import Role
@@ -52,10 +53,7 @@ def index():
 
 
 def load_visible(finding_id: int) -> Finding:
-    finding = db.get_or_404(Finding, finding_id)
-    if not can_view_finding(current_user, finding):
-        abort(403)
-    return finding
+    return get_visible_or_404(Finding, finding_id, can_view_finding)
 
 
 @bp.route("/<int:finding_id>")

@@ -11,9 +11,20 @@ from sqlalchemy.orm import selectinload
 
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
-from certification.applications.models import application_sites
 from certification.extensions import db
-from certification.organisations.models import Organisation, Site, fold
+from certification.organisations.models import Organisation, fold
+from certification.organisations.sites import (
+    OrganisationError,
+    apply_sites,
+    check_removals,
+    checked_sites,
+    country_codes,
+    new_site,
+    one_head_office,
+    shown,
+    too_long,
+    whole_number,
+)
 from certification.settings import services as settings
 
 # IAF ID 1 / EA-1/22 economic sectors, the codes auditors are qualified for (17021-1 7.1.2).
@@ -65,11 +76,6 @@ ORGANISATION_LANGUAGES = (
     "vi", "zh",
 )  # fmt: skip
 
-# Babel's territories that are not ISO 3166-1 alpha-2 country codes (regions, reservations).
-_NOT_COUNTRIES = frozenset(
-    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
-)
-
 TEXT_LIMITS = {
     "legal_name": 300,
     "english_name": 300,
@@ -80,7 +86,6 @@ TEXT_LIMITS = {
     "contact_email": 254,
     "contact_phone": 50,
 }
-SITE_TEXT_LIMITS = {"name": 200, "address": 2000, "city": 120, "scope": 5000}
 FIELD_NAMES = {
     "legal_name": _l("Legal name"),
     "english_name": _l("English name"),
@@ -98,26 +103,6 @@ FIELD_NAMES = {
 }
 
 
-class OrganisationError(ValueError):
-    """Refused organisation data; the message is shown to the user as it is.
-
-    `field` names the organisation's field, or a site's field when `site` (its index) is set.
-    """
-
-    def __init__(self, message: str, field: str | None = None, site: int | None = None):
-        super().__init__(message)
-        self.message, self.field, self.site = message, field, site
-
-
-def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes, from the CLDR data that Babel ships."""
-    return frozenset(
-        code
-        for code in Locale("en").territories
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    )
-
-
 def country_name(code: str, locale: str | Locale = "en") -> str:
     return Locale.parse(locale).territories.get(code, code)
 
@@ -132,11 +117,11 @@ def register_organisation(actor, data: dict, sites: list[dict]) -> Organisation:
     one is the head office unless another is marked.
     """
     values = _checked_values(data)
-    wanted = _checked_sites(sites, values, existing={})
-    _one_head_office(wanted)
+    wanted = checked_sites(sites, values, existing={})
+    one_head_office(wanted)
     organisation = Organisation(**values)
     for site in wanted:
-        organisation.sites.append(_new_site(site, values["country"]))
+        organisation.sites.append(new_site(site, values["country"]))
     db.session.add(organisation)
     db.session.flush()
     record(
@@ -157,21 +142,21 @@ def update_organisation(actor, organisation: Organisation, data: dict, sites: li
     """
     values = _checked_values(data)
     existing = {site.id: site for site in organisation.sites}
-    wanted = _checked_sites(sites, values, existing)
-    _check_removals(wanted, existing)
+    wanted = checked_sites(sites, values, existing)
+    check_removals(wanted, existing)
     if organisation.head_office is None:
-        _one_head_office([s for s in wanted if not s["remove"]])
+        one_head_office([s for s in wanted if not s["remove"]])
     else:
         for site in wanted:
             site["is_head_office"] = existing[site["id"]].is_head_office if site["id"] else False
     changes = [
-        f"{key}: {_shown(getattr(organisation, key))} → {_shown(value)}"
+        f"{key}: {shown(getattr(organisation, key))} → {shown(value)}"
         for key, value in values.items()
         if getattr(organisation, key) != value
     ]
     for key, value in values.items():
         setattr(organisation, key, value)
-    changes += _apply_sites(organisation, wanted, existing, values["country"])
+    changes += apply_sites(organisation, wanted, existing, values["country"])
     db.session.flush()
     if changes:
         record(
@@ -207,12 +192,12 @@ def _checked_values(data: dict) -> dict:
         raise OrganisationError(_("Enter the legal name."), "legal_name")
     for key, limit in TEXT_LIMITS.items():
         if len(values[key]) > limit:
-            raise OrganisationError(_too_long(FIELD_NAMES[key], limit), key)
+            raise OrganisationError(too_long(FIELD_NAMES[key], limit), key)
     values["country"] = str(data.get("country") or "").strip().upper()
     if values["country"] not in country_codes():
         raise OrganisationError(_("Choose a country (ISO 3166 code, e.g. TR)."), "country")
     values["sector_code"] = _sector(data.get("sector_code"))
-    values["effective_personnel"] = _whole_number(data.get("effective_personnel"))
+    values["effective_personnel"] = whole_number(data.get("effective_personnel"))
     if values["effective_personnel"] is None or values["effective_personnel"] < 1:
         raise OrganisationError(
             _("Effective personnel is a whole number of at least 1."), "effective_personnel"
@@ -230,7 +215,7 @@ def _checked_values(data: dict) -> dict:
 
 def _sector(value) -> str:
     """IAF codes are stored without leading zeros: "07" and 7 are both "7"."""
-    number = _whole_number(value)
+    number = whole_number(value)
     code = "" if number is None else str(number)
     if code not in IAF_SECTORS:
         raise OrganisationError(_("Choose an IAF sector code from 1 to 39."), "sector_code")
@@ -245,160 +230,12 @@ def _email(value: str) -> str:
     return checked.normalized
 
 
-def _checked_sites(sites: list[dict], values: dict, existing: dict[int, Site]) -> list[dict]:
-    """The sites to keep, add or remove, normalised; blank new rows are dropped."""
-    wanted = []
-    for index, raw in enumerate(sites or ()):
-        site_id = _whole_number(raw.get("id"))
-        site = {key: str(raw.get(key) or "").strip() for key in SITE_TEXT_LIMITS}
-        site.update(id=site_id, remove=bool(raw.get("remove")), index=index)
-        site["is_head_office"] = bool(raw.get("is_head_office"))
-        site["country"] = str(raw.get("country") or "").strip().upper()
-        if site_id is None and (site["remove"] or not _filled(raw)):
-            if site["is_head_office"]:
-                raise OrganisationError(_("Enter the head office."), "name", index)
-            continue  # an unused blank row of the form
-        if site_id is not None and site_id not in existing:
-            raise OrganisationError(_("A site does not belong to this organisation."), "sites")
-        if site["remove"] and existing[site_id].is_head_office:
-            raise OrganisationError(_("The head office cannot be removed."), "remove", index)
-        if not site["remove"]:
-            _check_site(site, raw, index)
-        wanted.append(site)
-    kept = [s for s in wanted if not s["remove"]]
-    if not kept and not (set(existing) - {s["id"] for s in wanted}):
-        raise OrganisationError(_("Enter at least the head office."), "name", 0)
-    on_sites = sum(s["personnel"] for s in kept) + sum(
-        site.personnel for site_id, site in existing.items() if site_id not in _ids(wanted)
-    )
-    if on_sites > values["effective_personnel"]:
-        # Audit time follows the organisation's total (IAF MD 5); sites cannot hold more people.
-        raise OrganisationError(
-            _(
-                "The sites add up to %(sites)d people, more than the effective personnel "
-                "(%(total)d).",
-                sites=on_sites,
-                total=values["effective_personnel"],
-            ),
-            "effective_personnel",
-        )
-    return wanted
-
-
-def _one_head_office(sites: list[dict]) -> None:
-    """The first site marked as head office is the one; with none marked, the first site."""
-    head = next((s for s in sites if s["is_head_office"]), sites[0] if sites else None)
-    for site in sites:
-        site["is_head_office"] = site is head
-
-
-def _filled(raw: dict) -> bool:
-    return any(str(raw.get(key) or "").strip() for key in (*SITE_TEXT_LIMITS, "personnel"))
-
-
-def _check_site(site: dict, raw: dict, index: int) -> None:
-    if not site["name"]:
-        raise OrganisationError(_("Give the site a name."), "name", index)
-    for key, limit in SITE_TEXT_LIMITS.items():
-        if len(site[key]) > limit:
-            raise OrganisationError(_too_long(_("Site"), limit), key, index)
-    personnel = _whole_number(raw.get("personnel") or 0)
-    if personnel is None or personnel < 0:
-        raise OrganisationError(
-            _("Personnel at a site is a whole number, 0 or more."), "personnel", index
-        )
-    site["personnel"] = personnel
-    if country := site["country"]:
-        if country not in country_codes():
-            raise OrganisationError(_("Choose a country (ISO 3166 code, e.g. TR)."), "sites")
-
-
-def _ids(sites: list[dict]) -> set[int]:
-    return {s["id"] for s in sites if s["id"] is not None}
-
-
-def _check_removals(wanted: list[dict], existing: dict[int, Site]) -> None:
-    removed = {s["id"]: s["index"] for s in wanted if s["remove"]}
-    if not removed:
-        return
-    in_use = db.session.scalars(
-        select(application_sites.c.site_id)
-        .where(application_sites.c.site_id.in_(removed))
-        .order_by(application_sites.c.site_id)
-    ).first()
-    if in_use is not None:
-        # The application (and later its certificate) names this site; the record stays whole.
-        name = existing[in_use].name
-        raise OrganisationError(
-            _("%(site)s is named in an application and cannot be removed.", site=name),
-            "remove",
-            removed[in_use],
-        )
-
-
-def _apply_sites(organisation, wanted: list[dict], existing, country: str) -> list[str]:
-    changes = []
-    for site in wanted:
-        if site["id"] is None:
-            organisation.sites.append(_new_site(site, country))
-            changes.append(f"site added: {site['name']}")
-        elif site["remove"]:
-            organisation.sites.remove(existing[site["id"]])
-            changes.append(f"site removed: {existing[site['id']].name}")
-        else:
-            changes += _edit_site(existing[site["id"]], site)
-    return changes
-
-
-def _new_site(site: dict, country: str) -> Site:
-    return Site(
-        name=site["name"],
-        address=site["address"],
-        city=site["city"],
-        country=site["country"] or country,
-        personnel=site["personnel"],
-        scope=site["scope"],
-        is_head_office=site["is_head_office"],
-    )
-
-
-def _edit_site(current: Site, site: dict) -> list[str]:
-    changes = []
-    for key in (*SITE_TEXT_LIMITS, "personnel"):
-        before, after = getattr(current, key), site[key]
-        if before != after:
-            changes.append(f"site {current.name}: {key} {_shown(before)} → {_shown(after)}")
-            setattr(current, key, after)
-    if site["country"] and site["country"] != current.country:
-        changes.append(f"site {current.name}: country {current.country} → {site['country']}")
-        current.country = site["country"]
-    return changes
-
-
 def _summary(organisation: Organisation) -> str:
     """The log keeps plain facts, not a sentence in the actor's language."""
     return (
         f"{organisation.legal_name}, {organisation.country}, IAF {organisation.sector_code}, "
         f"{organisation.effective_personnel} people, {len(organisation.sites)} site(s)"
     )
-
-
-def _shown(value) -> str:
-    text = str(value)
-    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
-
-
-def _too_long(name, limit: int) -> str:
-    return _("%(field)s is too long (at most %(count)d characters).", field=name, count=limit)
-
-
-def _whole_number(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 # -- finding organisations ------------------------------------------------------------------

@@ -7,7 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from certification.access import can_view_application, can_withdraw_application, roles_required
+from certification.access import (
+    can_view_application,
+    can_withdraw_application,
+    get_visible_or_404,
+    roles_required,
+)
 from certification.accounts.models import Role
 from certification.applications import services
 from certification.applications.forms import ApplicationForm, WithdrawForm
@@ -94,10 +99,7 @@ def withdraw(application_id: int):
 
 
 def _own_application(application_id: int) -> Application:
-    own = db.get_or_404(Application, application_id)
-    if not can_view_application(current_user, own):
-        abort(403)
-    return own
+    return get_visible_or_404(Application, application_id, can_view_application)
 
 
 def _render_application(own: Application, form: WithdrawForm):

@@ -13,6 +13,7 @@ from certification.access import (
     can_plan_audit,
     can_view_audit,
     can_view_cycle,
+    get_visible_or_404,
     roles_required,
 )
 from certification.accounts.models import Role
@@ -67,10 +68,7 @@ def cycle(cycle_id: int):
 
 
 def load_visible(audit_id: int) -> Audit:
-    audit = db.get_or_404(Audit, audit_id)
-    if not can_view_audit(current_user, audit):
-        abort(403)
-    return audit
+    return get_visible_or_404(Audit, audit_id, can_view_audit)
 
 
 @bp.route("/audits/<int:audit_id>")

@@ -21,7 +21,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from certification.access import PLANNING, can_decide_quote, can_view_quote, roles_required
+from certification.access import (
+    PLANNING,
+    can_decide_quote,
+    can_view_quote,
+    get_visible_or_404,
+    roles_required,
+)
 from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
@@ -104,10 +110,7 @@ def add_error(form, field_name: str | None, message: str) -> None:
 
 
 def load_visible(quote_id: int) -> Quote:
-    quote = db.get_or_404(Quote, quote_id)
-    if not can_view_quote(current_user, quote):
-        abort(403)
-    return quote
+    return get_visible_or_404(Quote, quote_id, can_view_quote)
 
 
 @bp.route("/<int:quote_id>")

@@ -18,7 +18,12 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from certification.access import can_record_figures, can_submit_report, can_view_report
+from certification.access import (
+    can_record_figures,
+    can_submit_report,
+    can_view_report,
+    get_visible_or_404,
+)
 from certification.audits.models import Grade
 from certification.checklists.loader import text
 from certification.extensions import db
@@ -40,10 +45,7 @@ NOT_STARTED = (
 
 
 def load_report_audit(audit_id: int) -> Audit:
-    audit = db.get_or_404(Audit, audit_id)
-    if not can_view_report(current_user, audit):
-        abort(403)
-    return audit
+    return get_visible_or_404(Audit, audit_id, can_view_report)
 
 
 @bp.route("/audits/<int:audit_id>/report")

@@ -120,6 +120,10 @@ def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
         assert set(findings) == {"major", "minor", "observation", "ofi"}
         assert findings["major"].state == "plan_accepted"
         assert findings["major"].statement and findings["major"].requirement
+        # Every finding in the demo is written up, observations and OFIs included.
+        for finding in db.session.scalars(select(Finding)):
+            assert finding.statement.strip() and finding.requirement.strip(), finding.id
+            assert finding.evidence.strip(), finding.id
         major_action = findings["major"].actions[-1]
         assert major_action.accepted is True and major_action.target_date > today
         assert findings["minor"].state == "answered"

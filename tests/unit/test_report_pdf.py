@@ -15,7 +15,7 @@ from certification.applications.models import Application
 from certification.checklists.loader import checklist_for
 from certification.findings.models import CorrectiveAction, Finding
 from certification.organisations.models import Organisation, Site
-from certification.pdf_kit import display_text
+from certification.pdf_kit import display_text, head_office_name, site_line
 from certification.programme.models import Audit, AuditTeamMember, Cycle
 from certification.reports import scoring
 from certification.reports.models import AuditFigures, AuditReport, Recommendation
@@ -229,3 +229,15 @@ def test_without_checklist_or_findings_still_renders(app):
     text = pdf_text(render_report_pdf(data, *BODY))
     assert "No findings were raised." in text
     assert "Lead auditor" in text
+
+
+def test_head_office_mark_is_not_repeated():
+    """The mark is added unless the site's name already says it, in any of its languages."""
+    named = Site(name="Head office", city="Tbilisi", country="GE", is_head_office=True)
+    assert site_line(named) == "Head office — Tbilisi, GE"
+    merkez = Site(name="Merkez", city="İzmir", country="TR", is_head_office=True)
+    assert site_line(merkez) == "Merkez (head office) — İzmir, TR"
+    branch = Site(name="Depo", city="Bursa", country="TR", is_head_office=False)
+    assert site_line(branch) == "Depo — Bursa, TR"
+    assert head_office_name("Merkez ofis", "head office / merkez") == "Merkez ofis"
+    assert head_office_name("Depo", "head office / merkez") == "Depo (head office / merkez)"

@@ -1,0 +1,250 @@
+"""A certificate's life after issue: suspend, restore, withdraw, confidentiality, the nightly sweep.
+
+Planners call these from the certificate page and the committee's decisions call them too; the
+sweep runs from the CLI. Each checks its rule, changes the rows, logs, flushes; none commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from certification.activity.models import ActivityLog
+from certification.activity.services import record, transition
+from certification.certificates import rules
+from certification.certificates.models import Certificate
+from certification.extensions import db
+from certification.programme.models import Audit
+from certification.settings import services as settings
+from certification.templating import format_day
+from certification.workflow import Action, CertificateState, TransitionError
+
+C = CertificateState
+
+
+class CertificateError(ValueError):
+    """A refused certificate action; the message is shown to the user as it is."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def current_certificate(organisation_id: int, scheme: str) -> Certificate | None:
+    """The organisation's newest issued (active or suspended) certificate of the scheme."""
+    return db.session.scalar(
+        select(Certificate)
+        .where(
+            Certificate.organisation_id == organisation_id,
+            Certificate.scheme == scheme,
+            Certificate.state.in_(rules.LIVE),
+        )
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
+# -- suspension, restoration, withdrawal, confidentiality -------------------------------------
+
+
+def suspend_certificate(
+    actor, certificate: Certificate, reason: str, today: date, limit: date | None = None
+) -> Certificate:
+    """17021-1 9.6.5: temporarily invalid until `limit` (policy: at most 6 months)."""
+    reason = _reason(reason)
+    longest = rules.longest_suspension(today, int(settings.get("suspension_months")))
+    limit = limit or longest
+    if limit <= today:
+        raise CertificateError(_("The suspension must last until a later day."), field="limit")
+    if limit > longest:
+        raise CertificateError(
+            _("A suspension can last until %(date)s at the latest.", date=format_day(longest)),
+            field="limit",
+        )
+    move(actor, certificate, Action.SUSPEND, reason, until=limit)
+    certificate.suspended_on, certificate.suspended_until = today, limit
+    certificate.status_reason = reason
+    db.session.flush()
+    return certificate
+
+
+def restore_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+    """From suspension; or from expiry within the restoration window (17021-1 9.6.3.2.5)."""
+    reason = _reason(reason)
+    months = rules.RESTORATION_MONTHS
+    if not rules.restorable(certificate.state, certificate.expires_on, today, months):
+        if certificate.state == C.EXPIRED:
+            raise CertificateError(
+                _(
+                    "More than %(months)d months have passed since the certificate expired: "
+                    "at least a new stage 2 audit is needed.",
+                    months=months,
+                )
+            )
+        raise _not_now(certificate)
+    if certificate.state == C.EXPIRED:
+        dates = rules.restoration_dates(
+            today, certificate.expires_on, certificate.original_issued_on
+        )
+        certificate.issued_on, certificate.expires_on = dates.issued_on, dates.expires_on
+        certificate.ended_on = None
+    move(actor, certificate, Action.RESTORE, reason)
+    certificate.suspended_on = certificate.suspended_until = None
+    certificate.status_reason = reason
+    db.session.flush()
+    return certificate
+
+
+def withdraw_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+    """17021-1 9.6.5: withdrawn on request, or after a suspension that was not resolved."""
+    reason = _reason(reason)
+    move(actor, certificate, Action.WITHDRAW, reason)
+    certificate.ended_on = today
+    certificate.status_reason = reason
+    db.session.flush()
+    return certificate
+
+
+def toggle_confidentiality(
+    actor, certificate: Certificate, reason: str, today: date
+) -> Certificate:
+    """At the client's request a certificate is kept out of the public register; the public
+    pages then show only its number and status (the body still confirms validity on request)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason; it is kept with the certificate."), "reason")
+    certificate.confidential = not certificate.confidential
+    record(
+        actor,
+        certificate,
+        "made_confidential" if certificate.confidential else "made_public",
+        reason=reason,
+    )
+    db.session.flush()  # the public look-up cache forgets on this flush (verification/cache.py)
+    return certificate
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give the reason; it is kept with the certificate."), "reason")
+    return reason
+
+
+def move(actor, certificate: Certificate, action: Action, reason: str, until=None) -> None:
+    """A lifecycle transition; one the table refuses becomes a CertificateError with the state."""
+    if until is not None:
+        reason = _("%(reason)s (until %(date)s)", reason=reason, date=format_day(until))
+    try:
+        transition(actor, certificate, action, reason=reason)
+    except TransitionError:
+        raise _not_now(certificate) from None
+
+
+def _not_now(certificate: Certificate) -> CertificateError:
+    return CertificateError(
+        _(
+            "This cannot be done now: the certificate is %(state)s.",
+            state=certificate.state_enum.label,
+        )
+    )
+
+
+# -- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    expired: list[Certificate] = field(default_factory=list)
+    overdue_surveillance: list[Audit] = field(default_factory=list)
+    overdue_suspensions: list[Certificate] = field(default_factory=list)
+    newly_flagged: int = 0
+
+
+def sweep(today: date, actor=None) -> SweepResult:
+    """Expire what lapsed; flag overdue surveillance and suspensions past their limit for the
+    committee, each logged once: a second run on the same day changes nothing more."""
+    result = SweepResult()
+    live = db.session.scalars(
+        select(Certificate).where(Certificate.state.in_(rules.LIVE), Certificate.expires_on < today)
+    ).all()
+    for certificate in live:
+        if rules.has_expired(certificate.state, certificate.expires_on, today):
+            certificate.ended_on = rules.lapsed_on(certificate.expires_on)
+            transition(
+                actor,
+                certificate,
+                Action.EXPIRE,
+                reason=_("Expired after %(date)s.", date=format_day(certificate.expires_on)),
+            )
+            result.expired.append(certificate)
+    result.overdue_surveillance = _overdue_surveillance(today)
+    result.overdue_suspensions = [
+        c
+        for c in db.session.scalars(
+            select(Certificate)
+            .where(Certificate.state == C.SUSPENDED, Certificate.suspended_until < today)
+            .order_by(Certificate.id)
+        )
+        if rules.suspension_overdue(c.state, c.suspended_until, today)
+    ]
+    result.newly_flagged = _flag_once(
+        actor, result.overdue_surveillance, "surveillance_overdue", _surveillance_note
+    ) + _flag_once(actor, result.overdue_suspensions, "suspension_limit_passed", _suspension_note)
+    db.session.flush()
+    return result
+
+
+def _overdue_surveillance(today: date) -> list[Audit]:
+    audits = db.session.scalars(
+        select(Audit)
+        .join(Certificate, Certificate.cycle_id == Audit.cycle_id)
+        .where(
+            Certificate.state == C.ACTIVE,
+            Audit.kind.in_(rules.SURVEILLANCE_KINDS),
+            Audit.state.in_(rules.OPEN_AUDIT_STATES),
+            Audit.due_by < today,
+        )
+        .options(selectinload(Audit.organisation))
+        .order_by(Audit.due_by, Audit.id)
+        .distinct()
+    ).all()
+    return [a for a in audits if rules.surveillance_overdue(a.kind, a.state, a.due_by, today)]
+
+
+def _flag_once(actor, subjects, action: str, note) -> int:
+    if not subjects:
+        return 0
+    kind = type(subjects[0]).__name__
+    done = set(
+        db.session.scalars(
+            select(ActivityLog.subject_id).where(
+                ActivityLog.subject_type == kind,
+                ActivityLog.action == action,
+                ActivityLog.subject_id.in_([s.id for s in subjects]),
+            )
+        )
+    )
+    fresh = [s for s in subjects if s.id not in done]
+    for subject in fresh:
+        record(actor, subject, action, reason=note(subject))
+    return len(fresh)
+
+
+def _surveillance_note(audit: Audit) -> str:
+    return _(
+        "%(audit)s was due by %(date)s and is not done: the committee considers suspension.",
+        audit=audit.kind_enum.label,
+        date=format_day(audit.due_by),
+    )
+
+
+def _suspension_note(certificate: Certificate) -> str:
+    return _(
+        "The suspension ended on %(date)s: withdraw the certificate or reduce its scope.",
+        date=format_day(certificate.suspended_until),
+    )
