@@ -3,8 +3,8 @@ not run the same SELECT again and again.
 
 Per process, like the rate-limit counter. Any flush in this process that touches a certificate,
 its sites, its organisation or an audit forgets everything at once, so this worker never shows
-an old status after its own change; other workers catch up within VERIFY_CACHE_SECONDS (the API
-already lets HTTP caches keep an answer for 60 s). Unknown keys are never remembered: a
+an old status after its own change; other workers catch up within VERIFY_CACHE_SECONDS (and the
+API lets HTTP caches keep an answer no longer than that). Unknown keys are never remembered: a
 certificate issued a moment ago is found at once.
 """
 

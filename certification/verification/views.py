@@ -35,9 +35,14 @@ DEFAULT_CACHE_SECONDS = 5
 COUNTER = "verification_rate_counter"
 CACHE = "verification_lookup_cache"
 API = "verification.api_certificate"
-# A status can change any minute (suspension, withdrawal): caches keep an answer briefly only.
-PUBLIC_CACHE = "public, max-age=60"
 PAGE_CACHE = "private, no-cache"
+
+
+def public_cache_header() -> str:
+    """A status can change any minute (suspension, withdrawal): HTTP caches may keep an answer
+    no longer than the app's own look-up cache does (VERIFY_CACHE_SECONDS; 0: not at all)."""
+    seconds = int(float(current_app.config.get("VERIFY_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)))
+    return f"public, max-age={seconds}" if seconds > 0 else "no-cache"
 
 
 @bp.record_once
@@ -137,7 +142,7 @@ def api_certificate(number: str):
         response.headers["Cache-Control"] = "no-cache"  # it may be issued a minute from now
     else:
         response = jsonify(services.public_view(found, date.today()))
-        response.headers["Cache-Control"] = PUBLIC_CACHE
+        response.headers["Cache-Control"] = public_cache_header()
     response.vary.add("Accept-Language")
     return response
 
