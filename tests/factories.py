@@ -9,6 +9,7 @@ from decimal import Decimal
 from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
 from certification.applications.models import Application
 from certification.extensions import db
+from certification.findings.models import Finding
 from certification.organisations.models import Organisation, Site
 from certification.programme.models import Audit, Cycle
 from certification.quotes.models import Quote
@@ -112,6 +113,24 @@ def cycle(q: Quote | None = None, **kw) -> Cycle:
 def audit(c: Cycle | None = None, kind="stage1", **kw) -> Audit:
     c = c or cycle()
     return _add(Audit(cycle=c, organisation=c.organisation, kind=kind, **kw))
+
+
+def finding(a: Audit, grade="major", state="open", number=1, **kw) -> Finding:
+    """A finding on question 7.2-a of the audit, as the checklist would raise it."""
+    return _add(
+        Finding(
+            audit_id=a.id,
+            organisation_id=a.organisation_id,
+            number=number,
+            question_id=kw.pop("question_id", "7.2-a"),
+            clause=kw.pop("clause", "7.2"),
+            grade=grade,
+            state=state,
+            statement=kw.pop("statement", "Complaints received by phone are not recorded."),
+            raised_on=kw.pop("raised_on", today()),
+            **kw,
+        )
+    )
 
 
 def today() -> date:

@@ -13,7 +13,6 @@ from certification.decisions import services
 from certification.decisions.models import Decision, DecisionMember
 from certification.decisions.services import DecisionError, NotImpartial
 from certification.extensions import db
-from certification.findings.models import Finding
 from certification.models_base import utcnow
 from certification.programme.models import AuditTeamMember
 from certification.reports.models import AuditReport
@@ -52,23 +51,6 @@ def submitted(kind="stage2", cycle=None, recommendation="recommended", band=""):
     )
     db.session.flush()
     return audit
-
-
-def add_finding(audit, grade="major", state="open", number=1):
-    finding = Finding(
-        audit_id=audit.id,
-        organisation_id=audit.organisation_id,
-        number=number,
-        question_id="7.2-a",
-        clause="7.2",
-        grade=grade,
-        state=state,
-        statement="Complaints received by phone are not recorded.",
-        raised_on=TODAY,
-    )
-    db.session.add(finding)
-    db.session.flush()
-    return finding
 
 
 def decide(member, audit, outcome="grant", reasons="The file supports it.", **kw):
@@ -167,7 +149,7 @@ def test_grant_issues_a_certificate_and_closes_the_audit(member):
 
 def test_refuse_closes_the_audit_without_a_certificate(member):
     audit = submitted(recommendation="not_recommended")
-    add_finding(audit, "major", "open")
+    factories.finding(audit, "major", "open")
     decision = decide(member, audit, outcome="refuse", reasons="A major is not resolved.")
     assert audit.state == "closed" and decision.certificate_id is None
     assert decision.recommendation == "not_recommended"
@@ -176,7 +158,7 @@ def test_refuse_closes_the_audit_without_a_certificate(member):
 
 def test_a_stage_1_report_is_accepted_without_a_certificate(member):
     audit = submitted(kind="stage1")
-    add_finding(audit, "minor", "open")
+    factories.finding(audit, "minor", "open")
     decision = decide(member, audit, outcome="accept_report", reasons="Ready for stage 2.")
     assert audit.state == "closed" and decision.certificate_id is None
     assert certificates() == 0
@@ -193,7 +175,7 @@ def test_more_information_returns_the_audit_to_the_team(member):
 @pytest.mark.parametrize(("state", "message"), [("plan_accepted", "major"), ("answered", "major")])
 def test_no_grant_while_a_major_is_not_verified_closed(member, state, message):
     audit = submitted()
-    add_finding(audit, "major", state)
+    factories.finding(audit, "major", state)
     with pytest.raises(DecisionError) as refused:
         decide(member, audit)
     assert message in refused.value.message and refused.value.field == "outcome"
@@ -202,12 +184,12 @@ def test_no_grant_while_a_major_is_not_verified_closed(member, state, message):
 
 def test_minors_need_an_accepted_plan(member):
     audit = submitted()
-    minor = add_finding(audit, "minor", "answered")
+    minor = factories.finding(audit, "minor", "answered")
     with pytest.raises(DecisionError) as refused:
         decide(member, audit)
     assert "plan" in refused.value.message
     minor.state = "plan_accepted"
-    add_finding(audit, "major", "closed", number=2)
+    factories.finding(audit, "major", "closed", number=2)
     assert decide(member, audit).certificate_id is not None
 
 
@@ -248,7 +230,7 @@ def test_surveillance_maintain_and_suspend(member):
     assert first.state == "closed" and decision.certificate_id == certificate.id
     assert certificate.state == "active"
     second = submitted("surveillance2", cycle)
-    add_finding(second, "major", "open")
+    factories.finding(second, "major", "open")
     decide(member, second, outcome="suspend", reasons="A major in 7.6.")
     assert certificate.state == "suspended" and certificate.suspended_on == TODAY
 

@@ -12,7 +12,6 @@ from certification.activity.models import ActivityLog
 from certification.audits.models import Answer, AuditChecklist
 from certification.checklists import loader
 from certification.extensions import db
-from certification.findings.models import Finding
 from certification.programme.models import AuditTeamMember
 from certification.reports import services
 from certification.reports.models import AuditFigures, AuditReport, Recommendation
@@ -69,23 +68,6 @@ def answer_all(audit, grade="conforming", points=None, skip: int = 0):
     return checklist
 
 
-def add_finding(audit, grade="major", state="open", number=1):
-    finding = Finding(
-        audit_id=audit.id,
-        organisation_id=audit.organisation_id,
-        number=number,
-        question_id="7.2-a",
-        clause="7.2",
-        grade=grade,
-        state=state,
-        statement="Complaints received by phone are not recorded.",
-        raised_on=TODAY,
-    )
-    db.session.add(finding)
-    db.session.flush()
-    return finding
-
-
 def submit(audit, recommendation=None, reason="", summary="All clauses were audited."):
     data = services.report_data(audit)
     return services.submit_report(
@@ -136,7 +118,7 @@ def test_lead_submits_a_clean_audit_as_recommended():
 def test_open_major_computes_not_recommended_and_override_needs_a_reason():
     audit = audit_in_progress()
     answer_all(audit)
-    add_finding(audit, "major", "plan_accepted")
+    factories.finding(audit, "major", "plan_accepted")
     assert services.report_data(audit).computed == Recommendation.NOT_RECOMMENDED
     with pytest.raises(ReportError) as refused:
         submit(audit, Recommendation.RECOMMENDED, reason="  ")
@@ -153,8 +135,8 @@ def test_open_major_computes_not_recommended_and_override_needs_a_reason():
 def test_open_minor_recommends_after_the_plan():
     audit = audit_in_progress()
     answer_all(audit)
-    add_finding(audit, "minor", "answered")
-    add_finding(audit, "observation", number=2)
+    factories.finding(audit, "minor", "answered")
+    factories.finding(audit, "observation", number=2)
     assert submit(audit).recommendation == "recommended_after_plan"
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
 from certification.extensions import db
-from certification.findings.models import Finding
 from certification.models_base import utcnow
 from certification.programme.models import AuditTeamMember
 from certification.reports.models import AuditReport
@@ -54,19 +53,7 @@ def submitted(state="submitted", org=None, recommendation="recommended", overrid
 
 
 def finding(audit, grade="minor", state="plan_accepted"):
-    db.session.add(
-        Finding(
-            audit_id=audit.id,
-            organisation_id=audit.organisation_id,
-            number=1,
-            question_id="7.2-a",
-            clause="7.2",
-            grade=grade,
-            state=state,
-            statement="Phone complaints are not logged.",
-            raised_on=TODAY,
-        )
-    )
+    factories.finding(audit, grade, state, statement="Phone complaints are not logged.")
     db.session.commit()
 
 
