@@ -19,25 +19,10 @@ Who ends where (the README names them):
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
-from sqlalchemy import select
-
-from certification.demo import (
-    DemoFinding,
-    DemoOrg,
-    Facts,
-    _advance,
-    _answer,
-    _figures,
-    _on_site,
-    _organisation,
-    _period,
-    _report,
-    _stage1_entries,
-    _stage2_entries,
-    _write_up,
-)
+from certification.demo.lifecycle import Story
+from certification.demo.notes import DemoFinding, Facts
+from certification.demo.organisations import DemoOrg, enrol
 from certification.extensions import db
 from certification.workflow import add_months, add_years
 
@@ -147,107 +132,17 @@ RECERTIFICATION_NOTE = [
 ]
 
 
-class Story:
-    """What every certificate's story needs: the people, the organisations, the day it ends."""
-
-    def __init__(self, staff, orgs, clients, today: date):
-        self.staff, self.orgs, self.clients, self.today = staff, orgs, clients, today
-        self.planner = staff["planner@demo.test"]
-        self.committee = staff["committee@demo.test"]
-        self.second = staff["committee2@demo.test"]
-
-    def team(self, spec: DemoOrg):
-        return [self.staff[email] for email in spec.team]
-
-    def audit(self, name: str, kind: str):
-        from certification.organisations.models import Organisation
-        from certification.programme.models import Audit
-
-        return db.session.scalar(
-            select(Audit)
-            .join(Organisation, Organisation.id == Audit.organisation_id)
-            .where(Organisation.english_name == name, Audit.kind == kind)
-            .order_by(Audit.id.desc())
-        )
-
-    def decide(self, name: str, kind: str, outcome: str, reasons: str, day: date, scope=""):
-        """The first committee member decides; the second agrees on grants and renewals."""
-        from certification.decisions.services import decide
-
-        others = ()
-        if outcome in ("grant", "renew"):
-            others = [(self.second.id, True, "Agree: the file supports the decision.")]
-        return decide(self.committee, self.audit(name, kind), outcome=outcome, reasons=reasons,
-                      today=day, scope=scope, other_members=others)
-
-    def audited(self, spec: DemoOrg, kind: str, start: date, days: int, summary: str,
-                notes=()) -> date:
-        """Scheduled a month ahead, done on site, figures recorded; the report goes in two days
-        after the last audit day, which is returned."""
-        from certification.reports.services import FiguresInput
-
-        team, facts = self.team(spec), FACTS[spec.english_name]
-        audit = self.audit(spec.english_name, kind)
-        _on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
-        end = start + timedelta(days=days - 1)
-        if kind == "stage1":
-            entries = _stage1_entries(audit, facts, list(notes), {})
-        else:
-            entries = _stage2_entries(audit, facts, list(notes), {})
-        _answer(team, audit, entries, end)
-        _write_up(team[0], audit, list(notes))
-        received, closed, median, satisfaction = FIGURES[spec.english_name]
-        growth = (start.year - 2000) % 7  # the figures move a little from audit to audit
-        _figures(team[0], audit, FiguresInput(
-            *_period(start), received + 37 * growth, closed + 36 * growth, Decimal(median),
-            Decimal(satisfaction) + growth,
-        ))
-        _report(team[0], audit, end + timedelta(days=2), summary)
-        return end + timedelta(days=2)
-
-    def certified(self, spec: DemoOrg, granted_on: date):
-        """Application to grant: stage 1 about 2½ months before the decision, stage 2 a month."""
-        from certification.certificates.services import current_certificate
-
-        name = spec.english_name
-        applied = granted_on - timedelta(days=100)
-        _advance(spec, self.orgs[name], self.clients.get(name), self.staff, applied)
-        reported = self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
-                                "Stage 1: the complaints-handling system is documented and "
-                                "ready for stage 2.")
-        self.decide(name, "stage1", "accept_report", "Stage 1 report reviewed: the "
-                    "documentation covers ISO 10002; stage 2 may go ahead.",
-                    reported + timedelta(days=5))
-        self.audited(spec, "stage2", granted_on - timedelta(days=35), 3,
-                     "Complaints handling is in place at every site sampled; no nonconformity.")
-        self.decide(name, "stage2", "grant", "Stage 2 found no nonconformity; the system is "
-                    "implemented at every site in the scope.", granted_on)
-        return current_certificate(self.orgs[name].id, spec.scheme)
-
-    def maintained(self, spec: DemoOrg, kind: str, start: date, notes=()) -> date:
-        label = "Surveillance 1" if kind == "surveillance1" else "Surveillance 2"
-        reported = self.audited(spec, kind, start, 2, f"{label}: complaints handling remains "
-                                "effective; no nonconformity.", notes)
-        decided = reported + timedelta(days=8)
-        self.decide(spec.english_name, kind, "maintain", f"{label} found no nonconformity: "
-                    "certification maintained.", decided)
-        return decided
-
-
 def certify(staff, orgs: dict, logins: dict, today: date) -> None:
     """Add the organisations above and take every certificate story through to `today`."""
-    from certification.accounts.models import Role
     from certification.certificates.services import sweep
 
     by_name, clients = {}, {}
     for spec in CERTIFIED_ORGANISATIONS:
-        org, client = _organisation(staff["planner@demo.test"], spec)
-        orgs[spec.english_name] = org
+        _, client = enrol(staff["planner@demo.test"], spec, orgs, logins)
         by_name[spec.english_name] = spec
         if client is not None:
             clients[spec.english_name] = client
-            logins.setdefault(Role.CLIENT.value, []).append((client.email, spec.legal_name))
-    story = Story(staff, orgs, clients, today)
+    story = Story(staff, orgs, clients, today, FACTS, FIGURES)
     # The suspension comes first: its sweep, months ago, must see no other certificate.
     _suspended(story, by_name["Marmara Cargo and Logistics Inc."])
     _withdrawn(story, by_name["Baikal Tourist Centre LLC"])

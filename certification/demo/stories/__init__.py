@@ -1,0 +1,1 @@
+"""The demo's stories: each module holds its organisations and takes them past the contract."""
