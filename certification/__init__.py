@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from certification.config import load_config
 from certification.extensions import babel, csrf, db, login_manager, migrate
+from certification.i18n import catalogues, languages
 
 PACKAGE = Path(__file__).parent
 ROOT = PACKAGE.parent
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    catalogues.compile_stale(PACKAGE / "translations")
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -99,14 +101,13 @@ def _import_models() -> None:
 
 
 def select_locale() -> str:
-    languages = ("en", "tr")
+    """The user's stored choice, else this session's, else the browser's (Accept-Language)."""
     if not has_request_context():  # CLI commands, the demo builder, PDFs made in jobs
-        return "en"
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    if session.get("locale") in languages:
-        return session["locale"]
-    return request.accept_languages.best_match(languages) or "en"
+        return languages.DEFAULT
+    user = current_user if current_user and current_user.is_authenticated else None
+    return languages.choose(
+        user.locale if user else None, session.get("locale"), request.accept_languages
+    )
 
 
 @login_manager.user_loader

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from certification.i18n.languages import LANGUAGES
+
 
 def _secret_key(instance_path: Path) -> str:
     """SECRET_KEY from the environment, else generated once and kept in the instance folder."""
@@ -41,7 +43,7 @@ def load_config(instance_path: str) -> dict:
         # An offline checklist workbook (one row per question) is far smaller than this.
         "WORKBOOK_MAX_BYTES": int(os.environ.get("WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": {"en": "English", "tr": "Türkçe"},
+        "LANGUAGES": dict(LANGUAGES),
         "PAGE_SIZE": 20,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from certification import workflow
 from certification.accounts.models import Role
 from certification.applications.uploads import readable_size
+from certification.i18n import formatting, languages, plurals
 
 # slot -> functions(obj) returning HTML. Later domains add their part of a page of an earlier one
 # (the findings of an audit on the audit page, ...) without that page knowing about them.
@@ -39,24 +39,29 @@ def register_templating(app: Flask) -> None:
         LANGUAGES=app.config["LANGUAGES"],
         BODY_NAME=app.config["BODY_NAME"],
         get_locale=get_locale,
+        text_direction=lambda: languages.direction(get_locale()),
+        auditor_days=plurals.auditor_days,
         panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["days"] = format_days
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["percent"] = formatting.percent
+    app.jinja_env.filters["country"] = formatting.country
+    app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["filesize"] = readable_size
 
 
 def format_day(value: date | None, missing: str = "—") -> str:
-    return missing if value is None else format_date(value, "medium")
+    return formatting.day(value, missing)
 
 
 def format_days(value) -> str:
-    """Auditor-days: 2, 2.5."""
-    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.#")
+    """Auditor-days: 2, 2.5 (the locale's decimal sign)."""
+    return formatting.number(value, 1)
 
 
 def format_money(value, currency: str = "") -> str:
-    text = format_decimal(Decimal(str(value)), format="#,##0.00")
-    return f"{text} {currency}".strip()
+    return formatting.money(value, currency)

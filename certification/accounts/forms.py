@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
+from certification.i18n.languages import LANGUAGES
+
 
 def email_address(form, field) -> None:
     """A well-formed address; the reserved .test domain passes so that demo accounts work."""
@@ -21,7 +23,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-LOCALE_CHOICES = [SelectChoice("en", "English"), SelectChoice("tr", "Türkçe")]
+LOCALE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
 
 class LanguageForm(FlaskForm):

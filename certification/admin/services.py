@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.accounts.models import (
@@ -21,10 +22,11 @@ from certification.accounts.models import (
 from certification.activity.services import record
 from certification.applications.schemes import SCHEMES
 from certification.extensions import db
+from certification.i18n.languages import LANGUAGES
 from certification.organisations.models import Organisation
 
 MIN_PASSWORD_LENGTH = 10
-LOCALES = ("en", "tr")
+LOCALES = tuple(LANGUAGES)
 PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE)
 SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
 
@@ -65,7 +67,11 @@ def organisation_problem(role: Role, organisation) -> str | None:
 
 def password_problem(password: str) -> str | None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        return _("The password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        return ngettext(
+            "The password needs at least %(num)d character.",
+            "The password needs at least %(num)d characters.",
+            MIN_PASSWORD_LENGTH,
+        )
     return None
 
 
@@ -118,7 +124,7 @@ def _checked(details: UserDetails, user: User | None) -> UserDetails:
     if not details.email:
         raise AdminError(_("Enter an email address."), "email")
     if details.locale not in LOCALES:
-        raise AdminError(_("Choose English or Turkish."), "locale")
+        raise AdminError(_("Choose one of the offered languages."), "locale")
     if (problem := organisation_problem(details.role, details.organisation)) is not None:
         raise AdminError(problem, "organisation_id")
     if email_taken(details.email, except_user=user):
@@ -190,7 +196,7 @@ def update_own_account(user: User, locale: str, current: str = "", new: str = ""
     Returns whether the password changed; the current password proves it is them.
     """
     if locale not in LOCALES:
-        raise AdminError(_("Choose English or Turkish."), "locale")
+        raise AdminError(_("Choose one of the offered languages."), "locale")
     if new:
         if not user.check_password(current or ""):
             raise AdminError(_("The current password is not right."), "current_password")

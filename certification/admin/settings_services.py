@@ -12,10 +12,12 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from certification.activity.services import record
 from certification.extensions import db
+from certification.i18n import formatting
 from certification.organisations.models import Organisation
 from certification.settings import services as settings
 
@@ -138,9 +140,9 @@ def _stage1_share_problem(value) -> str | None:
     low, high = STAGE1_PERCENT
     if percent is None or not low <= percent <= high:
         return _(
-            "Stage 1 takes from %(low)d%% to %(high)d%% of the initial audit time.",
-            low=low,
-            high=high,
+            "Stage 1 takes from %(low)s to %(high)s of the initial audit time.",
+            low=formatting.percent(low),
+            high=formatting.percent(high),
         )
     return None
 
@@ -173,9 +175,10 @@ def certificate_number_problem(pattern) -> str | None:
     except (ValueError, TypeError):
         return _("The number format in {seq:...} is not valid; for example {seq:05d} works.")
     if len(sample) > CERTIFICATE_NUMBER_MAX:
-        return _(
-            "Certificate numbers can have at most %(count)d characters.",
-            count=CERTIFICATE_NUMBER_MAX,
+        return ngettext(
+            "Certificate numbers can have at most %(num)d character.",
+            "Certificate numbers can have at most %(num)d characters.",
+            CERTIFICATE_NUMBER_MAX,
         )
     return None
 

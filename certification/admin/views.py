@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -29,7 +30,9 @@ from certification.admin.forms import (
     SettingsForm,
 )
 from certification.extensions import db
+from certification.i18n.collation import page_by_name
 from certification.organisations.models import Organisation
+from certification.organisations.services import by_name
 from certification.settings import services as settings
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,7 +49,7 @@ def users():
     role = request.args.get("role", "")
     role = role if role in {r.value for r in Role} else ""
     search = request.args.get("q", "").strip()
-    query = select(User).options(selectinload(User.organisation)).order_by(User.name, User.id)
+    query = select(User.id, User.name).order_by(User.id)
     if role:
         query = query.where(User.role == role)
     if search:
@@ -54,7 +57,13 @@ def users():
         query = query.where(
             or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
         )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_by_name(
+        db.session.execute(query),
+        _users_with_organisation,
+        get_locale(),
+        request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"],
+    )
     return render_template("admin/users.html", page=page, role=role, q=search, roles=list(Role))
 
 
@@ -98,8 +107,13 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user)
 
 
+def _users_with_organisation(ids: list[int]) -> list[User]:
+    query = select(User).where(User.id.in_(ids)).options(selectinload(User.organisation))
+    return list(db.session.scalars(query))
+
+
 def _organisations():
-    return db.session.scalars(select(Organisation).order_by(Organisation.legal_name)).all()
+    return by_name(db.session.scalars(select(Organisation)))
 
 
 def _organisation(form) -> Organisation | None:

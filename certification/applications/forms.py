@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -34,7 +35,12 @@ class ApplicationForm(FlaskForm):
             Length(
                 min=MIN_SCOPE_LENGTH,
                 max=5000,
-                message=_l("Describe the scope in %(min)d to %(max)d characters."),
+                message=lazy_ngettext(
+                    "Describe the scope in %(min)d to %(num)d character.",
+                    "Describe the scope in %(min)d to %(num)d characters.",
+                    5000,
+                    min=MIN_SCOPE_LENGTH,
+                ),
             ),
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -79,7 +80,11 @@ def _check_request(scheme: str, edition: str, scope: str) -> None:
         raise ApplicationError(_("Choose one of the offered schemes."), field="scheme")
     if len(scope) < MIN_SCOPE_LENGTH:
         raise ApplicationError(
-            _("Describe the scope in at least %(count)s characters.", count=MIN_SCOPE_LENGTH),
+            ngettext(
+                "Describe the scope in at least %(num)d character.",
+                "Describe the scope in at least %(num)d characters.",
+                MIN_SCOPE_LENGTH,
+            ),
             field="scope",
         )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from flask import current_app
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
 from certification.activity.services import record
@@ -115,7 +115,7 @@ def readable_size(size: int) -> str:
     for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
         if size >= factor:
             return f"{format_decimal(round(size / factor, 1))} {unit}"
-    return _("%(count)s bytes", count=size)
+    return ngettext("%(num)d byte", "%(num)d bytes", size)
 
 
 def extension(name: str) -> str:

@@ -35,6 +35,7 @@ from certification.applications.forms import ApplicationForm, ReviewForm
 from certification.applications.models import Application, Document
 from certification.extensions import db
 from certification.organisations.models import Organisation
+from certification.organisations.services import by_name
 from certification.workflow import ApplicationState
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -82,7 +83,7 @@ def index():
 def new():
     organisation_id = request.args.get("organisation_id", type=int)
     if organisation_id is None:
-        organisations = db.session.scalars(select(Organisation).order_by(Organisation.legal_name))
+        organisations = by_name(db.session.scalars(select(Organisation)))
         return render_template("applications/pick_organisation.html", organisations=organisations)
     organisation = db.get_or_404(Organisation, organisation_id)
     if not can_submit_application(current_user, organisation):

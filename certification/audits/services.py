@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -194,7 +195,11 @@ def _checked_values(checklist, question, grade, points, evidence) -> tuple:
     evidence = (evidence or "").replace("\r\n", "\n")  # browsers post textareas with CRLF
     if len(evidence) > MAX_EVIDENCE:
         raise AuditWorkError(
-            _("The evidence is too long: at most %(count)s characters.", count=MAX_EVIDENCE),
+            ngettext(
+                "The evidence is too long: at most %(num)d character.",
+                "The evidence is too long: at most %(num)d characters.",
+                MAX_EVIDENCE,
+            ),
             field="evidence",
         )
     return grade, points, evidence

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -22,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.checklists.loader import text
+from certification.i18n import formatting
 
 FORMAT = "1"
 CHECKLIST_SHEET = "Checklist"
@@ -54,7 +56,7 @@ class WorkbookRefused(ValueError):
         rest = len(self.problems) - MAX_SHOWN_PROBLEMS
         return [
             *self.problems[:MAX_SHOWN_PROBLEMS],
-            _("… and %(count)s more problems.", count=rest),
+            ngettext("… and %(num)d more problem.", "… and %(num)d more problems.", rest),
         ]
 
 
@@ -81,7 +83,7 @@ class Values:
         grade = GRADE_LABELS[Grade(self.grade)] if self.grade else _("no grade")
         parts = [str(grade)]
         if self.points is not None:
-            parts.append(_("%(points)s points", points=self.points))
+            parts.append(ngettext("%(num)d point", "%(num)d points", self.points))
         if self.evidence:
             parts.append(f"“{shorten(self.evidence)}”")
         return " · ".join(parts)
@@ -251,7 +253,7 @@ def _write_about(
         ("scheme", _("Checklist"), text(checklist.title, locale)),
         ("file", _("Checklist file"), str(checklist.file)),
         ("version", _("Checklist version"), str(checklist.version)),
-        ("downloaded", _("Downloaded"), now.strftime("%Y-%m-%d %H:%M")),
+        ("downloaded", _("Downloaded"), f"{formatting.day(now)} {formatting.clock(now)}"),
         ("author", _("Downloaded by"), author),
         ("checksum", _("Checksum of the question ids"), ids_checksum(audit.id, _ids(questions))),
     ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
@@ -276,10 +276,12 @@ class _RowReader:
         evidence = cell_text(cells[EVIDENCE - 1])
         if len(evidence) > MAX_EVIDENCE:
             self.problems.append(
-                _(
+                ngettext(
                     "Row %(row)s (question %(question)s): the evidence is longer than "
-                    "%(count)s characters.",
-                    count=MAX_EVIDENCE,
+                    "%(num)d character.",
+                    "Row %(row)s (question %(question)s): the evidence is longer than "
+                    "%(num)d characters.",
+                    MAX_EVIDENCE,
                     **where,
                 )
             )

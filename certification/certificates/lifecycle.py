@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -79,10 +80,12 @@ def restore_certificate(actor, certificate: Certificate, reason: str, today: dat
     if not rules.restorable(certificate.state, certificate.expires_on, today, months):
         if certificate.state == C.EXPIRED:
             raise CertificateError(
-                _(
-                    "More than %(months)d months have passed since the certificate expired: "
+                ngettext(
+                    "More than %(num)d month has passed since the certificate expired: "
                     "at least a new stage 2 audit is needed.",
-                    months=months,
+                    "More than %(num)d months have passed since the certificate expired: "
+                    "at least a new stage 2 audit is needed.",
+                    months,
                 )
             )
         raise _not_now(certificate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
 from certification.decisions.models import Decision, Outcome
 from certification.extensions import db
+from certification.i18n.collation import sorted_by_name
 from certification.organisations.services import organisation_timeline
 from certification.programme.models import Audit
 from certification.reports.models import Recommendation
@@ -72,14 +74,13 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
 
 
 def co_member_choices() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_([r.value for r in DECIDERS]), User.active.is_(True))
-            .where(User.id != current_user.id)
-            .order_by(User.name)
-        )
+    query = (
+        select(User)
+        .where(User.role.in_([r.value for r in DECIDERS]), User.active.is_(True))
+        .where(User.id != current_user.id)
+        .order_by(User.id)
     )
+    return sorted_by_name(db.session.scalars(query), lambda u: u.name, get_locale())
 
 
 @bp.route("/audits/<int:audit_id>/decide", methods=["POST"])

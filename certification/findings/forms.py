@@ -7,12 +7,18 @@ the forms only parse and bound the input.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, TextAreaField
 from wtforms.validators import Length, Optional
 
-LONG = Length(max=5000, message=_l("Keep this under %(max)d characters."))
+LONG = Length(
+    max=5000,
+    message=lazy_ngettext(
+        "Keep this under %(num)d character.", "Keep this under %(num)d characters.", 5000
+    ),
+)
 
 
 class EditFindingForm(FlaskForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.access import can_answer_finding, can_review_finding
@@ -217,7 +218,7 @@ def edit_finding(actor, finding: Finding, statement: str, evidence: str, require
     }
     for name, value in values.items():
         if len(value) > TEXT_LIMIT:
-            raise FindingError(_("Keep this under %(count)s characters.", count=TEXT_LIMIT), name)
+            raise FindingError(_too_long(), name)
     changed = [name for name, value in values.items() if getattr(finding, name) != value]
     for name in changed:
         setattr(finding, name, values[name])
@@ -282,7 +283,7 @@ def _required_texts(**fields: str) -> dict[str, str]:
         if not value:
             raise FindingError(missing[name], field=name)
         if len(value) > TEXT_LIMIT:
-            raise FindingError(_("Keep this under %(count)s characters.", count=TEXT_LIMIT), name)
+            raise FindingError(_too_long(), name)
         texts[name] = value
     return texts
 
@@ -340,7 +341,7 @@ def verify_finding(actor, finding: Finding, note: str) -> Finding:
             _("Say how the action was verified (at an audit, or which documents)."), "note"
         )
     if len(note) > TEXT_LIMIT:
-        raise FindingError(_("Keep this under %(count)s characters.", count=TEXT_LIMIT), "note")
+        raise FindingError(_too_long(), "note")
     transition(actor, finding, Action.VERIFY, reason=note)
     return finding
 
@@ -358,7 +359,7 @@ def _reviewable(actor, finding: Finding, action: Action) -> CorrectiveAction:
 def _review(actor, corrective: CorrectiveAction, accepted: bool, comment: str) -> None:
     comment = (comment or "").strip()
     if len(comment) > TEXT_LIMIT:
-        raise FindingError(_("Keep this under %(count)s characters.", count=TEXT_LIMIT), "comment")
+        raise FindingError(_too_long(), "comment")
     corrective.accepted = accepted
     corrective.review_comment = comment
     corrective.reviewed_by_id = actor.id
@@ -380,3 +381,9 @@ def _check_allowed(finding: Finding, action: Action) -> None:
                 state=finding.state_enum.label,
             )
         ) from None
+
+
+def _too_long() -> str:
+    return ngettext(
+        "Keep this under %(num)d character.", "Keep this under %(num)d characters.", TEXT_LIMIT
+    )

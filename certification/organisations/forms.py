@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from certification.accounts.forms import email_address
+from certification.i18n.collation import sorted_by_name
 from certification.organisations import services
 from certification.settings import services as settings
 
@@ -82,9 +83,10 @@ class OrganisationForm(FlaskForm):
     def with_choices(self) -> OrganisationForm:
         """Countries and languages named in the reader's language; the body's currencies."""
         locale = Locale.parse(str(get_locale() or "en"))
-        countries = sorted(
+        countries = sorted_by_name(
             ((code, locale.territories.get(code, code)) for code in services.country_codes()),
-            key=lambda pair: pair[1].casefold(),
+            lambda pair: pair[1],
+            locale,
         )
         self.country.choices = [SelectChoice("", _l("Choose a country"))] + [
             SelectChoice(code, f"{name} ({code})") for code, name in countries

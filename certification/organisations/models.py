@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
+from certification.i18n.folding import fold
 from certification.models_base import Timestamped
 
 
@@ -30,7 +29,8 @@ class Organisation(Timestamped, db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(50), default="")
-    # fold() of the names and city, kept by the listener below; search is a LIKE on it.
+    # fold() of the names and city (any script; see i18n/folding.py), kept by the listener
+    # below; search is a LIKE on it.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
     sites: Mapped[list[Site]] = relationship(
@@ -45,17 +45,6 @@ class Organisation(Timestamped, db.Model):
     @property
     def head_office(self) -> Site | None:
         return next((s for s in self.sites if s.is_head_office), None)
-
-
-def fold(text: str | None) -> str:
-    """Search form of a text: no case, no accents, Turkish dotted and dotless i alike.
-
-    Done in Python because SQLite's lower() folds ASCII only and PostgreSQL's depends on the
-    database locale; "İstanbul", "istanbul" and "ISTANBUL" must all find İstanbul.
-    """
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.casefold().replace("ı", "i")
 
 
 SEARCHED_FIELDS = ("legal_name", "english_name", "trading_name", "city")

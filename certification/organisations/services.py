@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
+from certification.i18n.collation import page_by_name, sorted_by_name
 from certification.organisations.models import Organisation, fold
 from certification.organisations.sites import (
     OrganisationError,
@@ -177,10 +179,11 @@ def personnel_note(organisation: Organisation) -> str | None:
     """
     on_sites = sum(site.personnel for site in organisation.sites)
     if on_sites < organisation.effective_personnel:
-        return _(
-            "The sites account for %(sites)d of %(total)d people; check that no site is missing.",
+        return ngettext(
+            "The sites account for %(sites)d of %(num)d person; check that no site is missing.",
+            "The sites account for %(sites)d of %(num)d people; check that no site is missing.",
+            organisation.effective_personnel,
             sites=on_sites,
-            total=organisation.effective_personnel,
         )
     return None
 
@@ -241,19 +244,33 @@ def _summary(organisation: Organisation) -> str:
 # -- finding organisations ------------------------------------------------------------------
 
 
-LIST_ORDER = (Organisation.legal_name, Organisation.id)
-
-
-def find_organisations(text: str, page: int = 1, per_page: int = 20):
+def find_organisations(text: str, page: int = 1, per_page: int = 20, locale: object = None):
     """Organisations whose legal, English or trading name or city contains `text`, ignoring
-    case, accents and the Turkish dotted/dotless i (see `fold`); one page, with its sites."""
-    query = select(Organisation).options(selectinload(Organisation.sites))
+    case, accents and the like in every script (see `fold`); one page, with its sites, in the
+    order of the legal names in the reader's language."""
+    query = select(Organisation.id, Organisation.legal_name).order_by(Organisation.id)
     needle = fold(text.strip())
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(Organisation.search_text.like(pattern, escape="\\"))
-    return db.paginate(
-        query.order_by(*LIST_ORDER), page=max(page, 1), per_page=per_page, error_out=False
+    return page_by_name(
+        db.session.execute(query),
+        _with_sites,
+        locale if locale is not None else get_locale(),
+        page,
+        per_page,
+    )
+
+
+def _with_sites(ids: list[int]) -> list[Organisation]:
+    query = select(Organisation).where(Organisation.id.in_(ids))
+    return list(db.session.scalars(query.options(selectinload(Organisation.sites))))
+
+
+def by_name(organisations, locale: object = None) -> list[Organisation]:
+    """Organisations in the order of their legal names in the reader's language."""
+    return sorted_by_name(
+        organisations, lambda o: o.legal_name, locale if locale is not None else get_locale()
     )
 
 

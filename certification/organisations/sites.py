@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from certification.applications.models import application_sites
@@ -74,10 +75,12 @@ def checked_sites(sites: list[dict], values: dict, existing: dict[int, Site]) ->
     if on_sites > values["effective_personnel"]:
         # Audit time follows the organisation's total (IAF MD 5); sites cannot hold more people.
         raise OrganisationError(
-            _(
-                "The sites add up to %(sites)d people, more than the effective personnel "
+            ngettext(
+                "The sites add up to %(num)d person, more than the effective personnel "
                 "(%(total)d).",
-                sites=on_sites,
+                "The sites add up to %(num)d people, more than the effective personnel "
+                "(%(total)d).",
+                on_sites,
                 total=values["effective_personnel"],
             ),
             "effective_personnel",
@@ -186,7 +189,12 @@ def shown(value) -> str:
 
 def too_long(name, limit: int) -> str:
     """The message for a text over its limit, naming the field."""
-    return _("%(field)s is too long (at most %(count)d characters).", field=name, count=limit)
+    return ngettext(
+        "%(field)s is too long (at most %(num)d character).",
+        "%(field)s is too long (at most %(num)d characters).",
+        limit,
+        field=name,
+    )
 
 
 def whole_number(value) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from certification.activity.models import ActivityLog
 from certification.activity.services import record, transition
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
+from certification.i18n.collation import sorted_by_name
 from certification.programme import rules
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle, TeamRole
 from certification.settings import services as settings
@@ -378,12 +380,9 @@ def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
 
 def auditor_choices() -> list[User]:
     """People who can sit on an audit team: active auditors, by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.AUDITOR.value, User.active.is_(True))
-            .order_by(User.name)
-        )
+    query = select(User).where(User.role == Role.AUDITOR.value, User.active.is_(True))
+    return sorted_by_name(
+        db.session.scalars(query.order_by(User.id)), lambda u: u.name, get_locale()
     )
 
 

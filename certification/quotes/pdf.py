@@ -16,6 +16,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
+from certification.i18n import formatting
+from certification.i18n.plurals import auditor_days
 from certification.pdf_kit import (
     a4_document,
     facts_table,
@@ -105,7 +107,7 @@ def _indented(label: str, styles) -> Paragraph:
 
 def _audit_time_section(quote, styles) -> list:
     """IAF MD 5 audit time with its adjustment, and the IAF MD 1 site sample."""
-    adjustment = f"{format_days(quote.adjustment_percent)} %"
+    adjustment = formatting.percent(quote.adjustment_percent)
     rows = [
         [_("Audit time"), _("Auditor-days"), _("Sites visited")],
         [_("IAF MD 5 table time"), _num(format_days(quote.table_days), styles), ""],
@@ -144,10 +146,11 @@ def _audit_time_section(quote, styles) -> list:
         )
     notes = _(
         "Effective personnel: %(employees)s; sites: %(sites)s. An auditor-day is 8 hours; at "
-        "least 80%% of the audit time is spent on site. The number of sites visited follows "
+        "least %(share)s of the audit time is spent on site. The number of sites visited follows "
         "IAF MD 1 and always includes the head office.",
-        employees=quote.employees,
-        sites=quote.sites,
+        employees=formatting.number(quote.employees),
+        sites=formatting.number(quote.sites),
+        share=formatting.percent(80),
     )
     story.append(Paragraph(escape(notes), styles["small"]))
     return story
@@ -155,12 +158,15 @@ def _audit_time_section(quote, styles) -> list:
 
 def _price_section(quote, styles) -> list:
     p, cur = prices(quote), quote.currency
-    days = format_days(quote.initial_days)
     rate = format_money(quote.day_rate, cur)
     rows = [
         [_("Price"), _("Amount")],
         [
-            _("Initial audit: %(days)s auditor-days × %(rate)s", days=days, rate=rate),
+            _(
+                "Initial audit: %(time)s × %(rate)s",
+                time=auditor_days(quote.initial_days),
+                rate=rate,
+            ),
             _num(format_money(p.audit, cur), styles),
         ],
         [_("Application fee"), _num(format_money(p.application_fee, cur), styles)],
@@ -173,17 +179,11 @@ def _price_section(quote, styles) -> list:
     later = [
         [_("Later audits of the 3-year cycle (for information, not in the total)"), _("Amount")],
         [
-            _(
-                "Each surveillance audit: %(days)s auditor-days",
-                days=format_days(quote.surveillance_days),
-            ),
+            _("Each surveillance audit: %(time)s", time=auditor_days(quote.surveillance_days)),
             _num(format_money(p.surveillance, cur), styles),
         ],
         [
-            _(
-                "Recertification audit: %(days)s auditor-days",
-                days=format_days(quote.recertification_days),
-            ),
+            _("Recertification audit: %(time)s", time=auditor_days(quote.recertification_days)),
             _num(format_money(p.recertification, cur), styles),
         ],
     ]

@@ -22,6 +22,7 @@ from certification.audit_time import (
     compute_audit_time,
 )
 from certification.extensions import db
+from certification.i18n import formatting
 from certification.quotes.models import Quote
 from certification.settings import services as settings
 from certification.templating import format_day
@@ -172,8 +173,8 @@ def _check_adjustment(adjust: Decimal, justification: str) -> None:
     if adjust < -MAX_REDUCTION_PERCENT:
         raise QuoteError(
             _(
-                "A reduction can be at most %(max)s%% of the table time (IAF MD 5).",
-                max=MAX_REDUCTION_PERCENT,
+                "A reduction can be at most %(max)s of the table time (IAF MD 5).",
+                max=formatting.percent(MAX_REDUCTION_PERCENT),
             ),
             field="adjust_percent",
         )

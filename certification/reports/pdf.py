@@ -22,6 +22,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
 from certification.checklists.loader import text as checklist_text
+from certification.i18n import formatting
 from certification.pdf_kit import (
     a4_document,
     display_text,
@@ -77,7 +78,7 @@ def _localised(texts) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return _("n/a") if value is None else f"{value:.1f} %"
+    return _("n/a") if value is None else formatting.percent(value)
 
 
 def _grid(rows: list[list[str]], styles, widths, bold_rows: tuple[int, ...] = ()) -> Table:

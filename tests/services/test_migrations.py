@@ -23,3 +23,32 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []
+
+
+def test_the_search_text_of_existing_organisations_is_folded_anew(empty_database_url):
+    """Rows written with the old folding (Vietnamese đ, Arabic marks kept) find with the new."""
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "t"}
+    )
+    with app.app_context():
+        upgrade(revision="7be468dc9012")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (legal_name, english_name, trading_name, country,"
+                    " city, address, sector_code, effective_personnel, preferred_language,"
+                    " currency, contact_name, contact_email, contact_phone, search_text,"
+                    " created_at) VALUES ('Siêu thị Đức', '', '', 'VN', 'مَكَّة',"
+                    " '', '29', 10, 'vi', 'EUR', '', '', '', 'old', :now)"
+                ),
+                {"now": "2026-01-01 00:00:00"},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT search_text FROM organisations")).scalar()
+        downgrade(revision="7be468dc9012")
+        db.engine.dispose()
+    assert stored.split("\n") == ["sieu thi duc", "", "", "مكه"]

@@ -251,6 +251,7 @@ def clients(db):
         ("ООО «Волга Сервис»", "Volga Service LLC", "", "Казань"),
         ("شركة الخليج للخدمات", "Gulf Services LLC", "", "Dubai"),
         ("Işık Enerji A.Ş.", "Light Energy Inc.", "", "Ankara"),
+        ("Siêu thị Hạ Long", "Ha Long Supermarkets", "Siêu thị Đức", "Hạ Long"),
     ]:
         factories.organisation(
             legal_name=legal, english_name=english, trading_name=trading, city=city
@@ -271,6 +272,12 @@ def clients(db):
         ("işik", ["Işık Enerji A.Ş."]),
         ("ISIK", ["Işık Enerji A.Ş."]),
         ("light energy", ["Işık Enerji A.Ş."]),
+        ("ВОЛГА", ["ООО «Волга Сервис»"]),
+        ("ᲬᲧᲐᲚᲘ", ["შპს საქართველოს წყალი"]),  # Georgian capitals (Mtavruli)
+        ("الخليج للخدمات", ["شركة الخليج للخدمات"]),
+        ("الخَلِيج", ["شركة الخليج للخدمات"]),  # typed with vowel marks
+        ("ha long", ["Siêu thị Hạ Long"]),
+        ("DUC", ["Siêu thị Hạ Long"]),  # Đức: đ and the tone mark folded
         ("nothing like it", []),
     ],
 )
@@ -281,7 +288,7 @@ def test_search_finds_names_and_cities_in_any_script(clients, text, expected):
 
 def test_an_empty_search_lists_everyone_a_page_at_a_time(clients):
     first = find_organisations("  ", page=1, per_page=2)
-    assert first.total == 5 and first.pages == 3 and len(first.items) == 2
+    assert first.total == 6 and first.pages == 3 and len(first.items) == 2
     assert first.has_next and not first.has_prev
 
 
@@ -293,6 +300,23 @@ def test_search_results_are_paginated(db):
     assert names(page) == ["Şirket 2", "Şirket 3"]
     assert (page.total, page.pages, page.prev_num, page.next_num) == (5, 3, 1, 3)
     assert names(find_organisations("şirket", page=9, per_page=2)) == []
+
+
+def test_the_list_is_in_the_alphabetical_order_of_the_readers_language(db):
+    for name in ("Zirve Lojistik", "Çam Orman", "Cevher Madencilik", "İlke Tekstil", "Irmak Su"):
+        factories.organisation(legal_name=name)
+    # Turkish: C before Ç, dotless I before dotted İ; English: Ç as C, I and İ alike.
+    turkish = ["Cevher Madencilik", "Çam Orman", "Irmak Su", "İlke Tekstil", "Zirve Lojistik"]
+    english = ["Çam Orman", "Cevher Madencilik", "İlke Tekstil", "Irmak Su", "Zirve Lojistik"]
+    assert names(find_organisations("", locale="tr")) == turkish
+    assert names(find_organisations("", locale="en")) == english
+    assert names(find_organisations("", page=2, per_page=2, locale="tr")) == turkish[2:4]
+
+
+def test_vietnamese_names_follow_the_vietnamese_alphabet(db):
+    for name in ("Đông Á", "Dệt May", "Ăn Ngon", "An Phát"):
+        factories.organisation(legal_name=name, country="VN")
+    assert names(find_organisations("", locale="vi")) == ["An Phát", "Ăn Ngon", "Dệt May", "Đông Á"]
 
 
 # -- the timeline ---------------------------------------------------------------------------
