@@ -110,10 +110,10 @@ def test_pdf_shows_number_dates_time_and_price():
         "Dec 24, 2026",
         "ISO 10002:2018",
         "Handling of customer complaints for retail services",
-        "4,350.00 EUR",  # total
-        "3,800.00 EUR",  # 4 days x 950
-        "1,425.00 EUR",  # each surveillance, for information
-        "2,375.00 EUR",  # recertification, for information
+        "€4,350.00",  # total
+        "€3,800.00",  # 4 days x 950
+        "€1,425.00",  # each surveillance, for information
+        "€2,375.00",  # recertification, for information
         "8 hours",
         "80%",
     ):
@@ -130,7 +130,7 @@ def test_adjustment_and_its_justification_are_printed():
 
     text = pdf_text(render_quote_pdf(quote, *BODY))
 
-    assert "-20 %" in text
+    assert "-20%" in text
     assert "One complaints desk for the whole company." in text
 
 

@@ -105,15 +105,15 @@ def test_password_change_then_sign_in_with_the_new_one(client, db, login_as):
 
 def test_language_choice_persists_for_later_pages_and_sessions(app, client, db, login_as):
     person = login_as("planner", email="dil@example.com")
-    assert '<html lang="en">' in client.get("/account").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in client.get("/account").get_data(as_text=True)
     client.post("/account", data=account_form(locale="tr"))
     fresh_request_state()
-    assert '<html lang="tr">' in client.get("/account").get_data(as_text=True)
+    assert '<html lang="tr" dir="ltr">' in client.get("/account").get_data(as_text=True)
     db.session.refresh(person)
     assert person.locale == "tr"
     other_browser = app.test_client()
     sign_in(other_browser, "dil@example.com", factories.PASSWORD)
-    assert '<html lang="tr">' in other_browser.get("/account").get_data(as_text=True)
+    assert '<html lang="tr" dir="ltr">' in other_browser.get("/account").get_data(as_text=True)
 
 
 def test_language_switch_in_the_header_still_works(client, db, login_as):

@@ -69,7 +69,7 @@ def test_planner_prepares_a_quote_and_sends_it(client, db, login_as):
     page = text(response)
     number = f"Q-{date.today().year}-0001"
     assert f"Quote {number} was prepared as a draft." in page
-    assert "4,350.00 EUR" in page and "Draft" in page
+    assert "€4,350.00" in page and "Draft" in page
 
     quote = db.session.scalar(select(Quote).where(Quote.number == number))
     page = text(client.post(f"/quotes/{quote.id}/issue", follow_redirects=True))
@@ -169,7 +169,7 @@ def test_client_sees_the_quote_in_the_portal_and_accepts(client, db, login_as):
     assert quote.number in portal and f"/quotes/{quote.id}" in portal
     page = text(client.get(f"/quotes/{quote.id}"))
     assert "By accepting you agree to the audit programme and the price above" in page
-    assert "4,350.00 EUR" in page
+    assert "€4,350.00" in page
 
     page = text(client.post(f"/quotes/{quote.id}/accept", data={"note": ""}, follow_redirects=True))
 
