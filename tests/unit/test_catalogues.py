@@ -50,9 +50,13 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
+ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, shadda, tatweel
+
+
 def lower(text: str) -> str:
-    """Casefolded; the Turkish dotted capital İ folds to i, not to i and a combining dot."""
-    return text.casefold().replace("i\u0307", "i")
+    """Casefolded (the Turkish dotted capital İ to i, not to i and a combining dot), without
+    Arabic vowel marks: "سُحبت" uses the stem "سحب"."""
+    return ARABIC_MARKS.sub("", text.casefold().replace("i\u0307", "i"))
 
 
 def words(text: str) -> str:

@@ -22,7 +22,7 @@ def page(response) -> str:
 SIGN_IN = {
     "en": "<h1>Sign in</h1>",
     "tr": "<h1>Giriş yap</h1>",
-    "ru": "<h1>Вход</h1>",
+    "ru": "<h1>Войти</h1>",
     "ka": "<h1>შესვლა</h1>",
     "vi": "<h1>Đăng nhập</h1>",
     "ar": "<h1>تسجيل الدخول</h1>",
