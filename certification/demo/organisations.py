@@ -13,6 +13,7 @@ from certification.accounts.models import Role, User
 from certification.demo.documents import minimal_pdf
 from certification.demo.people import DEMO_PASSWORD, QUALIFICATIONS, team_for
 from certification.extensions import db
+from certification.i18n.languages import LANGUAGES
 
 
 @dataclass
@@ -163,7 +164,8 @@ def register(planner: User, spec: DemoOrg):
         client = User(
             email=spec.client_email, name=f"{spec.english_name} quality office",
             role=Role.CLIENT.value, organisation=org,
-            locale="tr" if spec.language == "tr" else "en",
+            # Each client reads the portal in its own language where the interface speaks it.
+            locale=spec.language if spec.language in LANGUAGES else "en",
         )
         client.set_password(DEMO_PASSWORD)
         db.session.add(client)
