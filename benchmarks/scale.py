@@ -1,0 +1,291 @@
+"""How the pages' time grows with the data: N certificates, then ten times as many, side by side.
+
+Not a test: for each size it builds a fresh database (SQLite file in a temporary folder, or a
+scratch PostgreSQL database on the server of --database-url / DATABASE_URL), fills it through
+the app's own tables (benchmarks/scale_seed.py: organisations, sites, applications, quotes,
+cycles, audits, findings, decisions, certificates, activity log), then requests every page as
+the role that uses it, in-process through Flask's test client, and prints per page the median
+and 95th percentile time and the SQL statements one request runs, for each size, and the ratio
+of the 95th percentiles (flat pages stay near 1).
+
+    uv run python benchmarks/scale.py [--sizes 1000 10000] [--runs 30] [--json]
+    bash .ci/postgres.sh uv run python benchmarks/scale.py          # the same on PostgreSQL
+
+`--json` prints {"<size>": {"<page>": {"p50": ms, "p95": ms, "sql": n}}} and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from scale_seed import Seeded, seed  # noqa: E402
+from sqlalchemy import create_engine, event, make_url, text  # noqa: E402
+
+from certification import create_app  # noqa: E402
+from certification.extensions import db  # noqa: E402
+
+NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK")
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str  # planner, committee, auditor, client, public
+    url: str  # {fields} filled per request by `fields`; "last:" = the list's last page
+
+
+def fields(seeded: Seeded, rng: random.Random) -> dict:
+    """Values for a page address: random rows of the seeded database, and the busy client."""
+    return {
+        "organisation": rng.choice(seeded.organisation_ids),
+        "certificate": rng.choice(seeded.certificate_ids),
+        "number": rng.choice(seeded.numbers),
+        "token": rng.choice(seeded.tokens),
+        "cycle": rng.choice(seeded.cycle_ids),
+        "audit": rng.choice(seeded.audit_ids),
+        "busy_organisation": seeded.busy_organisation,
+        "busy_certificate": seeded.busy_certificate,
+        "word": seeded.search_word,
+    }
+
+
+PAGES = (
+    Page("organisations list", "planner", "/organisations/"),
+    Page("organisations list, last page", "planner", "last:/organisations/"),
+    Page("organisation search", "planner", "/organisations/?q={word}"),
+    Page("organisation search, one client", "planner", "/organisations/?q=Services 77"),
+    Page("organisation, long history", "planner", "/organisations/{busy_organisation}"),
+    Page("organisation, random", "planner", "/organisations/{organisation}"),
+    Page("certificates list", "planner", "/certificates/"),
+    Page("certificates list, last page", "planner", "last:/certificates/"),
+    Page("certificate search", "planner", "/certificates/?q={word}"),
+    Page("certificate, long history", "planner", "/certificates/{busy_certificate}"),
+    Page("certificate, random", "planner", "/certificates/{certificate}"),
+    Page("applications list", "planner", "/applications/"),
+    Page("applications list, last page", "planner", "last:/applications/"),
+    Page("quotes list", "planner", "/quotes/"),
+    Page("programme, open audits", "planner", "/programme/"),
+    Page("programme, open audits, last page", "planner", "last:/programme/"),
+    Page("programme, overdue", "planner", "/programme/?show=overdue"),
+    Page("cycle", "planner", "/programme/cycles/{cycle}"),
+    Page("audit", "planner", "/programme/audits/{audit}"),
+    Page("findings list", "planner", "/findings/"),
+    Page("committee queue", "committee", "/decisions/"),
+    Page("my audits", "auditor", "/programme/mine"),
+    Page("client portal", "client", "/portal/"),
+    Page("public register", "public", "/register"),
+    Page("public register, last page", "public", "last:/register"),
+    Page("public register search", "public", "/register?q={word}"),
+    Page("public register, by number", "public", "/register?q={number}"),
+    Page("verify page (QR)", "public", "/verify/{token}"),
+    Page("verify by number", "public", "/verify?number={number}"),
+    Page("JSON look-up", "public", "/api/v1/certificates/{number}"),
+)
+
+
+# -- databases ----------------------------------------------------------------------------
+
+
+class Database:
+    """A fresh empty database for one size; removed on leaving the `with` block."""
+
+    def __init__(self, server_url: str | None, folder: Path, size: int) -> None:
+        self.server_url, self.folder, self.size = server_url, folder, size
+
+    def __enter__(self) -> str:
+        if not self.server_url:
+            return f"sqlite:///{self.folder / f'scale-{self.size}.db'}"
+        server = make_url(normalise(self.server_url))
+        self.name = f"scale_{self.size}_{uuid.uuid4().hex[:8]}"
+        self.admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+        return server.set(database=self.name).render_as_string(hide_password=False)
+
+    def __exit__(self, *_exc) -> None:
+        if self.server_url:
+            with self.admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{self.name}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+def normalise(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_app(url: str, folder: Path):
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "scale",
+            "UPLOAD_FOLDER": str(folder),
+            "RATE_LIMIT_VERIFY": "off",
+            "RATELIMIT_ENABLED": False,  # in case Flask-Limiter does the limiting
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+# -- timing -------------------------------------------------------------------------------
+
+
+def client_for(app, role: str, seeded: Seeded):
+    client = app.test_client()
+    user_id = seeded.client_user if role == "client" else seeded.staff.get(role)
+    if user_id:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+    return client
+
+
+def last_page_url(client, url: str) -> str:
+    """The list's last page: its pager's "last" link, else page N of "Page 1 of N"."""
+    body = client.get(url).get_data(as_text=True)
+    link = re.search(r'<a[^>]*rel="last"[^>]*href="([^"]+)"', body) or re.search(
+        r'<a[^>]*href="([^"]+)"[^>]*rel="last"', body
+    )
+    if link:
+        return link.group(1).replace("&amp;", "&")
+    pages = re.search(r"Page 1 of ([\d,]+)", body)
+    if pages:
+        separator = "&" if "?" in url else "?"
+        return f"{url}{separator}page={pages.group(1).replace(',', '')}"
+    return url
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def time_page(app, page: Page, seeded: Seeded, runs: int, clients: dict) -> dict:
+    client = clients.setdefault(page.role, client_for(app, page.role, seeded))
+    rng = random.Random(page.name)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.strip().upper() not in NOT_QUERIES:
+            statements.append(statement)
+
+    last: dict[str, str] = {}
+
+    def url() -> str:
+        target = page.url.format(**fields(seeded, rng))
+        if target.startswith("last:"):
+            target = last.setdefault(target, last_page_url(client, target[5:]))
+        return target
+
+    for _warm_up in range(2):
+        check(client.get(url()), page)
+    times, counts = [], []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _run in range(runs):
+            target = url()
+            statements.clear()
+            started = time.perf_counter()
+            response = client.get(target)
+            times.append((time.perf_counter() - started) * 1000)
+            check(response, page)
+            counts.append(len(statements))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return {
+        "p50": round(statistics.median(times), 1),
+        "p95": round(percentile(times, 0.95), 1),
+        "sql": max(counts),
+    }
+
+
+def check(response, page: Page) -> None:
+    if response.status_code != 200:
+        raise SystemExit(f"{page.name}: {response.status_code} for {response.request.url}")
+
+
+def measure(size: int, server_url: str | None, runs: int, pages, quiet: bool) -> dict:
+    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    with tempfile.TemporaryDirectory() as folder, Database(server_url, Path(folder), size) as url:
+        app = make_app(url, Path(folder))
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seeded = seed(size, progress=lambda made: say(f"  {made} certificates", end="\r"))
+            say(f"{size} certificates seeded in {time.perf_counter() - started:.1f} s")
+            db.session.remove()
+        clients: dict = {}
+        results = {}
+        for page in pages:
+            results[page.name] = time_page(app, page, seeded, runs, clients)
+            say(f"  {page.name:38} {results[page.name]}")
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    return results
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def table(results: dict[str, dict], sizes: list[int]) -> str:
+    head = f"{'page':38}" + "".join(f" | {size:>7} p50    p95  sql" for size in sizes)
+    head += " | p95 ratio" if len(sizes) > 1 else ""
+    lines = [head, "-" * len(head)]
+    for name in results[str(sizes[0])]:
+        line = f"{name:38}"
+        for size in sizes:
+            figures = results[str(size)][name]
+            line += f" | {figures['p50']:11.1f} {figures['p95']:6.1f} {figures['sql']:4d}"
+        if len(sizes) > 1:
+            first, final = results[str(sizes[0])][name], results[str(sizes[-1])][name]
+            line += f" | {final['p95'] / max(first['p95'], 0.1):6.2f}x"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--runs", type=int, default=30, help="requests per page and size")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="a PostgreSQL server (scratch databases are made on it)")  # fmt: skip
+    parser.add_argument("--pages", default="", help="only pages whose name contains this")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    pages = [page for page in PAGES if args.pages.lower() in page.name.lower()]
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    if not args.json:
+        print(f"{engine}, {args.runs} requests per page, times in ms", file=sys.stderr)
+    results = {
+        str(size): measure(size, args.database_url, args.runs, pages, quiet=args.json)
+        for size in args.sizes
+    }
+    if args.json:
+        print(json.dumps(results, indent=1))
+    else:
+        print(f"\n{engine}: p50 / p95 in ms and SQL statements per request")
+        print(table(results, args.sizes))
+
+
+if __name__ == "__main__":
+    main()
