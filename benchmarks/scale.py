@@ -224,7 +224,10 @@ def check(response, page: Page) -> None:
 
 
 def measure(size: int, server_url: str | None, runs: int, pages, quiet: bool) -> dict:
-    say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    def say(*args, **options) -> None:
+        if not quiet:
+            print(*args, file=sys.stderr, flush=True, **options)
+
     with tempfile.TemporaryDirectory() as folder, Database(server_url, Path(folder), size) as url:
         app = make_app(url, Path(folder))
         with app.app_context():
