@@ -225,8 +225,7 @@ def check(response, page: Page) -> None:
 
 def measure(size: int, server_url: str | None, runs: int, pages, quiet: bool) -> dict:
     def say(*args, **options) -> None:
-        if not quiet:
-            print(*args, file=sys.stderr, flush=True, **options)
+        print(*args, file=sys.stderr, flush=True, **options)
 
     with tempfile.TemporaryDirectory() as folder, Database(server_url, Path(folder), size) as url:
         app = make_app(url, Path(folder))
@@ -266,6 +265,20 @@ def table(results: dict[str, dict], sizes: list[int]) -> str:
     return "\n".join(lines)
 
 
+def comparison(before: dict, after: dict) -> str:
+    """p95 before -> after for each page and size (two --json outputs of this script)."""
+    sizes = [size for size in before if size in after]
+    head = f"{'page (p95 ms, before -> after)':38}" + "".join(f" | {s:>17}" for s in sizes)
+    lines = [head, "-" * len(head)]
+    for name in before[sizes[0]]:
+        cells = []
+        for size in sizes:
+            old, new = before[size].get(name), after[size].get(name)
+            cells.append(f"{old['p95']:7.1f} -> {new['p95']:6.1f}" if old and new else " " * 17)
+        lines.append(f"{name:38}" + "".join(f" | {cell}" for cell in cells))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
@@ -274,7 +287,17 @@ def main() -> None:
                         help="a PostgreSQL server (scratch databases are made on it)")  # fmt: skip
     parser.add_argument("--pages", default="", help="only pages whose name contains this")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--show", nargs="+", metavar="FILE",
+                        help="no run: print the table of a --json output, or before -> after "
+                        "of two")  # fmt: skip
     args = parser.parse_args()
+    if args.show:
+        figures = [json.loads(Path(name).read_text()) for name in args.show]
+        if len(figures) == 2:
+            print(comparison(*figures))
+        else:
+            print(table(figures[0], [int(size) for size in figures[0]]))
+        return
     pages = [page for page in PAGES if args.pages.lower() in page.name.lower()]
     engine = "PostgreSQL" if args.database_url else "SQLite"
     if not args.json:
