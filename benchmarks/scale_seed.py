@@ -29,6 +29,7 @@ from certification.organisations.models import SEARCHED_FIELDS, Organisation, Si
 from certification.programme.models import Audit, AuditTeamMember, Cycle
 from certification.quotes.models import Quote
 from certification.reports.models import AuditReport
+from certification.verification.answers import rebuild_all
 from certification.workflow import certificate_expiry
 
 BATCH = 500  # organisations per round of inserts
@@ -596,6 +597,7 @@ def seed(count: int, today: date | None = None, progress=None) -> Seeded:
     today = today or date.today()
     with db.engine.begin() as connection:
         seeded = Seeder(count, today).run(connection, progress)
+        rebuild_all(connection)  # bulk inserts bypass the flush that keeps the public answers
         if connection.dialect.name == "postgresql":
             for model in TABLES:
                 table = model.__table__.name

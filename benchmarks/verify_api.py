@@ -1,14 +1,17 @@
 """Throughput of the public JSON look-up against a bare Flask endpoint, same gunicorn settings.
 
-Not a test: fills a SQLite file with N certificates, then starts gunicorn on 127.0.0.1 twice with
-identical settings (sync workers) -- once this app, once a bare Flask app with one trivial
-endpoint -- drives each with `wrk` for a fixed time (each request asks for a random certificate
-number), stops both servers and prints requests/second and the ratio (issue 4 goal: >= 0.5).
-Rate limiting is switched off for the run; look-up logging stays on (to a file). The look-up
-runs twice: as configured by default (a 5-second look-up cache per worker) and with the cache off,
-so every request runs its SELECT.
+Not a test: fills a database with N certificates (default 10,000, through benchmarks/
+scale_seed.py), then starts gunicorn on 127.0.0.1 twice with identical settings (sync workers)
+-- once this app, once a bare Flask app with one trivial endpoint -- drives each with `wrk` in
+alternating rounds (each request asks for a random certificate number of the database), stops
+both servers and prints requests/second and the ratio (issue 14 goal: >= 0.8). Rate limiting is
+switched off for the run; look-up logging stays on (to a file).
 
-    uv run python benchmarks/verify_api.py [seconds] [certificates]
+    uv run python benchmarks/verify_api.py [seconds] [certificates] [filled database URL]
+    bash .ci/postgres.sh uv run python benchmarks/verify_api.py     # the app on PostgreSQL
+
+A third argument names a database filled already (by an earlier run's seed, say): its
+certificates are asked for, nothing is written.
 
 Needs `wrk` (Debian: apt-get install wrk).
 """
@@ -20,7 +23,6 @@ import logging
 import os
 import random
 import re
-import secrets
 import shutil
 import socket
 import statistics
@@ -29,13 +31,15 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-GOAL = 0.5
+from scale import Database  # noqa: E402
+
+GOAL = 0.8
 WORKERS = 2
 WRK_THREADS = 2
 WRK_CONNECTIONS = 32
@@ -47,18 +51,16 @@ LOG_ENV = "VERIFY_BENCH_LOG"
 # --- the two apps gunicorn loads (as "verify_api:verify_app()" and "verify_api:bare_app()") ---
 
 
-def verify_app(cache_seconds: float | None = None):
-    """The app as configured by default, but without rate limiting; `cache_seconds` overrides
-    VERIFY_CACHE_SECONDS (0: every look-up goes to the database)."""
+def verify_app():
+    """The app as configured by default, but without rate limiting."""
     from certification import create_app
 
     config = {
         "SQLALCHEMY_DATABASE_URI": os.environ[DB_ENV],
         "SECRET_KEY": "benchmark",
         "RATE_LIMIT_VERIFY": "off",
+        "RATELIMIT_ENABLED": False,  # in case Flask-Limiter does the limiting
     }
-    if cache_seconds is not None:
-        config["VERIFY_CACHE_SECONDS"] = cache_seconds
     app = create_app(config)
     handler = logging.FileHandler(os.environ[LOG_ENV])
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
@@ -82,54 +84,27 @@ def bare_app():
 
 
 def fill_database(url: str, count: int) -> list[str]:
-    """`count` certificates, each with its organisation, cycle, two surveillance audits, a site."""
+    """`count` certificates with their organisations, programmes, audits and activity."""
+    from scale_seed import seed
+
     from certification import create_app
-    from certification.certificates.models import Certificate, CertificateSite
     from certification.extensions import db
-    from tests import factories
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})
-    numbers = []
     with app.app_context():
         db.create_all()
-        for n in range(count):
-            org = factories.organisation(legal_name=f"Güneş Müşteri Hizmetleri {n} A.Ş.")
-            cycle = factories.cycle(
-                factories.quote(factories.application(org)), decision_date=date(2026, 3, 15)
-            )
-            factories.audit(cycle, kind="surveillance1", due_by=date(2027, 3, 15))
-            factories.audit(cycle, kind="surveillance2", due_by=date(2028, 3, 15))
-            number = f"ACB-2026-{n + 1:05d}"
-            site = org.sites[0]
-            db.session.add(
-                Certificate(
-                    number=number,
-                    token=secrets.token_urlsafe(24),
-                    organisation=org,
-                    cycle=cycle,
-                    scheme="iso10002",
-                    edition="2018",
-                    scope="Handling of customer complaints for retail services",
-                    confidential=n % 50 == 0,
-                    issued_on=date(2026, 3, 15),
-                    original_issued_on=date(2026, 3, 15),
-                    expires_on=date(2029, 3, 14),
-                    sites=[
-                        CertificateSite(
-                            site_id=site.id,
-                            name=site.name,
-                            address=site.address,
-                            city=site.city,
-                            country=site.country,
-                            scope=site.scope,
-                            is_head_office=True,
-                        )
-                    ],
-                )
-            )
-            numbers.append(number)
-        db.session.commit()
+        numbers = seed(count).numbers
         db.engine.dispose()
+    return numbers
+
+
+def numbers_of(url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        numbers = list(connection.execute(text("SELECT number FROM certificates")).scalars())
+    engine.dispose()
     return numbers
 
 
@@ -162,7 +137,7 @@ def start_gunicorn(target: str, port: int, env: dict, lifetime: int) -> subproce
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
 
 
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 20) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -220,7 +195,7 @@ class Server:
 
 def lua_script(folder: Path, numbers: list[str]) -> Path:
     """wrk asks for a random certificate of the database on each request."""
-    sample = random.Random(4).sample(numbers, min(len(numbers), 500))
+    sample = random.Random(4).sample(numbers, min(len(numbers), 10_000))
     listed = ", ".join(f'"{n}"' for n in sample)
     script = folder / "numbers.lua"
     script.write_text(
@@ -235,22 +210,29 @@ def lua_script(folder: Path, numbers: list[str]) -> Path:
 
 def main() -> None:
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    with tempfile.TemporaryDirectory() as folder:
-        folder = Path(folder)
-        url = f"sqlite:///{folder / 'verify.db'}"
-        started = time.perf_counter()
-        numbers = fill_database(url, count)
-        print(f"{count} certificates written in {time.perf_counter() - started:.1f} s")
+    server_url = os.environ.get("DATABASE_URL")
+    filled = sys.argv[3] if len(sys.argv) > 3 else None
+    with contextlib.ExitStack() as setup:
+        folder = Path(setup.enter_context(tempfile.TemporaryDirectory()))
+        if filled:
+            url, numbers = filled, numbers_of(filled)
+            print(f"{len(numbers)} certificates in {filled}")
+        else:
+            url = setup.enter_context(Database(server_url, folder, count))
+            started = time.perf_counter()
+            numbers = fill_database(url, count)
+            engine = "PostgreSQL" if server_url else "SQLite"
+            seconds_taken = time.perf_counter() - started
+            print(f"{count} certificates written ({engine}) in {seconds_taken:.1f} s")
         env = {**os.environ, DB_ENV: url, LOG_ENV: str(folder / "lookups.log")}
         settings = f"gunicorn -w {WORKERS} sync, wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}"
         print(f"{settings}, {ROUNDS} alternating rounds of {seconds} s each, on 127.0.0.1")
         script = lua_script(folder, numbers)
         targets = {
             "JSON look-up": "verify_api:verify_app()",
-            "JSON look-up, no cache": "verify_api:verify_app(0)",
             "bare endpoint": "verify_api:bare_app()",
         }
         rates: dict[str, list[float]] = {name: [] for name in targets}
@@ -269,8 +251,11 @@ def main() -> None:
                     bare = "bare" in name
                     url = server.base + ("/ping" if bare else "/")
                     rates[name].append(drive(url, seconds, None if bare else script))
+                ratio = rates["JSON look-up"][-1] / rates["bare endpoint"][-1]
                 print(
-                    f"  round {round_number}: " + " / ".join(f"{r[-1]:.0f}" for r in rates.values())
+                    f"  round {round_number}: "
+                    + " / ".join(f"{r[-1]:.0f}" for r in rates.values())
+                    + f" requests/s, ratio {ratio:.2f}"
                 )
         logged = sum(1 for _ in (folder / "lookups.log").open())
     medians = {name: statistics.median(values) for name, values in rates.items()}

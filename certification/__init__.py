@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from certification.config import load_config
 from certification.extensions import babel, csrf, db, login_manager, migrate
 from certification.i18n import catalogues, languages
+from certification.sessions import LeanCookieSessions
 
 PACKAGE = Path(__file__).parent
 ROOT = PACKAGE.parent
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    app.session_interface = LeanCookieSessions()
     _import_models()
     db.init_app(app)
     # Batch mode lets later migrations alter SQLite tables (SQLite has no ALTER COLUMN).
@@ -95,6 +97,7 @@ def _import_models() -> None:
         "reports",
         "decisions",
         "certificates",
+        "verification",
         "settings",
     ):
         importlib.import_module(f"certification.{name}.models")

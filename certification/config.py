@@ -34,10 +34,8 @@ def load_config(instance_path: str) -> dict:
         # 25 MiB per request; each upload is also checked against UPLOAD_MAX_BYTES.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
         "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)),
-        # Public look-ups per client address, and how long a worker may reuse a look-up answer
-        # (0 turns that cache off; a change made in the same worker clears it at once).
+        # Public look-ups per client address.
         "RATE_LIMIT_VERIFY": os.environ.get("RATE_LIMIT_VERIFY", "60/minute"),
-        "VERIFY_CACHE_SECONDS": float(os.environ.get("VERIFY_CACHE_SECONDS", 5)),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For (0: none, the default).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # An offline checklist workbook (one row per question) is far smaller than this.

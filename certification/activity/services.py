@@ -24,7 +24,7 @@ def record(
         actor_id=getattr(actor, "id", None),
         organisation_id=organisation_id
         if organisation_id is not None
-        else getattr(subject, "organisation_id", None),
+        else _organisation_of(subject),
         subject_type=type(subject).__name__,
         subject_id=subject.id,
         action=str(action),
@@ -34,6 +34,14 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def _organisation_of(subject) -> int | None:
+    """The organisation a row belongs to on its timeline: the subject's own, or the subject
+    itself when it is an organisation (so one indexed column finds the whole timeline)."""
+    if type(subject).__name__ == "Organisation":
+        return subject.id
+    return getattr(subject, "organisation_id", None)
 
 
 def transition(actor, subject, action: Action, *, reason: str = "", **log) -> StrEnum:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -28,6 +28,7 @@ class Application(Timestamped, db.Model):
             "(reviewed_by_id IS NOT NULL AND reviewed_at IS NOT NULL)",
             name="reviewed_has_reviewer",
         ),
+        Index("ix_applications_state_id", "state", "id"),  # the list: waiting ones first
     )
     STATE = ApplicationState
 
@@ -37,7 +38,7 @@ class Application(Timestamped, db.Model):
     edition: Mapped[str] = mapped_column(String(20))  # e.g. "2018"
     kind: Mapped[str] = mapped_column(String(20), default="initial")  # initial | recertification
     scope: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(20), default=ApplicationState.SUBMITTED, index=True)
+    state: Mapped[str] = mapped_column(String(20), default=ApplicationState.SUBMITTED)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Application review

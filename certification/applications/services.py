@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext as _
@@ -17,7 +18,8 @@ from certification.applications.models import Application
 from certification.extensions import db
 from certification.models_base import utcnow
 from certification.organisations.models import Site
-from certification.workflow import Action, next_state
+from certification.paging import Page, Segment, page_of
+from certification.workflow import Action, ApplicationState, next_state
 
 MIN_SCOPE_LENGTH = 10
 KINDS = ("initial", "recertification")
@@ -186,3 +188,22 @@ def moment(today: date | None) -> datetime:
     if today is None or (now.date() - today).days <= 1:
         return now
     return datetime.combine(today, time(12, 0), tzinfo=UTC)
+
+
+# -- the planner's list -----------------------------------------------------------------------
+
+# Waiting applications first, they need a review (17021-1 9.1.2); then the rest; newest first.
+WAITING = ApplicationState.SUBMITTED.value
+LIST_SEGMENTS = (
+    Segment(key=(Application.id,), where=Application.state == WAITING, descending=True),
+    Segment(key=(Application.id,), where=Application.state != WAITING, descending=True),
+)
+
+
+def list_page(state: str, args: Mapping[str, str], per_page: int) -> Page:
+    query = select(Application).options(
+        selectinload(Application.organisation), selectinload(Application.reviewed_by)
+    )
+    if state:
+        query = query.where(Application.state == state)
+    return page_of(query, LIST_SEGMENTS, args, per_page)

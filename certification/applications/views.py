@@ -17,8 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from certification.access import (
     PLANNING,
@@ -62,17 +61,9 @@ def object_url(endpoint: str, object_id: int) -> str | None:
 @roles_required(*PLANNING)
 def index():
     state = request.args.get("state", "")
-    query = select(Application).options(
-        selectinload(Application.organisation), selectinload(Application.reviewed_by)
-    )
-    if state in {s.value for s in ApplicationState}:
-        query = query.where(Application.state == state)
-    else:
+    if state not in {s.value for s in ApplicationState}:
         state = ""
-    # Waiting applications first: they need a review (17021-1 9.1.2).
-    waiting_first = case((Application.state == ApplicationState.SUBMITTED.value, 0), else_=1)
-    query = query.order_by(waiting_first, Application.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = services.list_page(state, request.args, current_app.config["PAGE_SIZE"])
     return render_template(
         "applications/index.html", page=page, state=state, states=list(ApplicationState)
     )

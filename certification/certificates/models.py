@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -21,6 +21,9 @@ class Certificate(Timestamped, db.Model):
         CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
         CheckConstraint("original_issued_on <= issued_on", name="original_not_after_issue"),
         CheckConstraint("revision >= 0", name="revision_not_negative"),
+        # Lists page newest first by (issued_on, id): the staff list, by state, the register.
+        Index("ix_certificates_issued_on_id", "issued_on", "id"),
+        Index("ix_certificates_state_issued_on_id", "state", "issued_on", "id"),
     )
     STATE = CertificateState
 
@@ -29,13 +32,13 @@ class Certificate(Timestamped, db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, for /verify/<token>
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
     revision: Mapped[int] = mapped_column(default=0)
     scheme: Mapped[str] = mapped_column(String(60))
     edition: Mapped[str] = mapped_column(String(20))
     certification_type: Mapped[str] = mapped_column(String(30), default="initial")
     scope: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(20), default=CertificateState.ACTIVE, index=True)
+    state: Mapped[str] = mapped_column(String(20), default=CertificateState.ACTIVE)
     accredited: Mapped[bool] = mapped_column(default=False)
     confidential: Mapped[bool] = mapped_column(default=False)
     band: Mapped[str] = mapped_column(String(100), default="")  # rating band of scored schemes

@@ -18,8 +18,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from certification.access import (
@@ -30,13 +29,11 @@ from certification.access import (
     get_visible_or_404,
     roles_required,
 )
-from certification.activity.models import ActivityLog
-from certification.certificates import services
+from certification.certificates import queries, services
 from certification.certificates.forms import ReasonForm, SuspendForm
 from certification.certificates.models import Certificate
 from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
-from certification.organisations.models import Organisation, fold
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.templating import register_panel
@@ -62,22 +59,8 @@ REPORTED = (AuditState.SUBMITTED.value, AuditState.CLOSED.value)
 def index():
     q = request.args.get("q", "").strip()
     state = request.args.get("state", "")
-    query = (
-        select(Certificate)
-        .join(Organisation, Organisation.id == Certificate.organisation_id)
-        .options(selectinload(Certificate.organisation))
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    )
-    if q:
-        like = f"%{q}%"
-        query = query.where(
-            or_(Certificate.number.ilike(like), Organisation.search_text.like(f"%{fold(q)}%"))
-        )
-    if state in {s.value for s in CertificateState}:
-        query = query.where(Certificate.state == state)
-    else:
-        state = ""
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    state = state if state in {s.value for s in CertificateState} else ""
+    page = queries.list_page(q, state, request.args, current_app.config["PAGE_SIZE"])
     return render_template(
         "certificates/index.html", page=page, q=q, state=state, states=list(CertificateState)
     )
@@ -100,8 +83,8 @@ def render_detail(certificate: Certificate, forms: dict | None = None, status: i
         certificate=certificate,
         forms=forms,
         can_manage=can_manage_certificate(current_user, certificate),
-        timeline=_history(certificate) if current_user.is_staff else [],
-        revisions=_revisions(certificate),
+        history=queries.history_page(certificate, request.args) if current_user.is_staff else None,
+        revisions=queries.revisions(certificate),
     )
     return page, status
 
@@ -156,37 +139,7 @@ def verification_url(token: str) -> str:
         return f"{request.host_url.rstrip('/')}/verify/{token}"
 
 
-def _history(certificate: Certificate) -> list[ActivityLog]:
-    return db.session.scalars(
-        select(ActivityLog)
-        .where(ActivityLog.subject_type == "Certificate", ActivityLog.subject_id == certificate.id)
-        .options(selectinload(ActivityLog.actor))
-        .order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
-    ).all()
-
-
-def _revisions(certificate: Certificate) -> list[Certificate]:
-    """The certificates this one replaced and the one that replaced it, newest first."""
-    chain, older = [], certificate.supersedes
-    while older is not None:
-        chain.append(older)
-        older = older.supersedes
-    newer = db.session.scalar(
-        select(Certificate).where(Certificate.supersedes_id == certificate.id)
-    )
-    return ([newer] if newer else []) + chain
-
-
 # -- panels on other domains' pages -----------------------------------------------------------
-
-
-def organisation_certificates(organisation_id: int) -> list[Certificate]:
-    return db.session.scalars(
-        select(Certificate)
-        .where(Certificate.organisation_id == organisation_id)
-        .options(selectinload(Certificate.cycle))
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    ).all()
 
 
 def organisation_panel(organisation) -> str:
@@ -194,7 +147,7 @@ def organisation_panel(organisation) -> str:
         return ""
     return render_template(
         "certificates/_organisation_panel.html",
-        certificates=organisation_certificates(organisation.id),
+        certificates=queries.organisation_certificates(organisation.id),
     )
 
 
@@ -202,7 +155,7 @@ def portal_panel(organisation) -> str:
     """The client's certificates with their validity and audit dates, and every document."""
     certificates = [
         c
-        for c in organisation_certificates(organisation.id)
+        for c in queries.organisation_certificates(organisation.id)
         if c.state != CertificateState.SUPERSEDED
     ]
     audits = db.session.scalars(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification import search
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
@@ -27,6 +30,7 @@ from certification.organisations.sites import (
     too_long,
     whole_number,
 )
+from certification.paging import Page, Segment, page_of
 from certification.settings import services as settings
 
 # IAF ID 1 / EA-1/22 economic sectors, the codes auditors are qualified for (17021-1 7.1.2).
@@ -249,10 +253,8 @@ def find_organisations(text: str, page: int = 1, per_page: int = 20, locale: obj
     case, accents and the like in every script (see `fold`); one page, with its sites, in the
     order of the legal names in the reader's language."""
     query = select(Organisation.id, Organisation.legal_name).order_by(Organisation.id)
-    needle = fold(text.strip())
-    if needle:
-        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Organisation.search_text.like(pattern, escape="\\"))
+    if fold(text).strip():
+        query = query.where(search.contains(search.ORGANISATIONS, text))
     return page_by_name(
         db.session.execute(query),
         _with_sites,
@@ -277,19 +279,26 @@ def by_name(organisations, locale: object = None) -> list[Organisation]:
 # -- what happened to it ---------------------------------------------------------------------
 
 TIMELINE_LIMIT = 300
+TIMELINE_PAGE = 25
+NEWEST_FIRST = Segment(key=(ActivityLog.at, ActivityLog.id), descending=True)
+
+
+def _timeline_query(organisation: Organisation):
+    """Log rows about the organisation and everything of it (applications, quotes, cycles,
+    audits, documents, users): all carry its id (activity.services.record), one index."""
+    return (
+        select(ActivityLog)
+        .where(ActivityLog.organisation_id == organisation.id)
+        .options(selectinload(ActivityLog.actor))
+    )
 
 
 def organisation_timeline(organisation: Organisation, limit: int = TIMELINE_LIMIT) -> list:
-    """Log rows about the organisation and everything of it (applications, quotes, cycles,
-    audits, documents, users), newest first; one query whatever their number."""
-    about_itself = and_(
-        ActivityLog.subject_type == "Organisation", ActivityLog.subject_id == organisation.id
-    )
-    query = (
-        select(ActivityLog)
-        .where(or_(ActivityLog.organisation_id == organisation.id, about_itself))
-        .options(selectinload(ActivityLog.actor))
-        .order_by(ActivityLog.at.desc(), ActivityLog.id.desc())
-        .limit(limit)
-    )
+    """The latest `limit` log rows of the organisation, newest first."""
+    query = _timeline_query(organisation).order_by(*NEWEST_FIRST.order()).limit(limit)
     return list(db.session.scalars(query))
+
+
+def timeline_page(organisation: Organisation, args: Mapping[str, str]) -> Page:
+    """The organisation's log rows, newest first, a page at a time (the recent page first)."""
+    return page_of(_timeline_query(organisation), [NEWEST_FIRST], args, TIMELINE_PAGE)

@@ -177,6 +177,5 @@ def related(organisation: Organisation) -> dict:
     return dict(
         applications=applications,
         cycles=cycles,
-        timeline=services.organisation_timeline(organisation),
-        timeline_limit=services.TIMELINE_LIMIT,
+        timeline_page=services.timeline_page(organisation, request.args),
     )

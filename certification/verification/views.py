@@ -2,7 +2,8 @@
 
 No login. Every look-up is rate-limited per client address (request.remote_addr: behind a reverse
 proxy, the app needs werkzeug's ProxyFix to see the client's address) and written to the log
-"certification.verification" (not the database, so a look-up stays one SELECT).
+"certification.verification" (not the database, so a look-up stays one SELECT of one row,
+verification/answers.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from certification.applications.schemes import scheme_title
-from certification.extensions import csrf, db
+from certification.extensions import csrf
 from certification.templating import format_day
-from certification.verification import services
-from certification.verification.cache import LookupCache
+from certification.verification import answers, services
 from certification.verification.ratelimit import (
     FixedWindowCounter,
     Limit,
@@ -31,25 +31,17 @@ bp = Blueprint("verification", __name__)
 log = logging.getLogger("certification.verification")
 
 DEFAULT_LIMIT = "60/minute"
-DEFAULT_CACHE_SECONDS = 5
 COUNTER = "verification_rate_counter"
-CACHE = "verification_lookup_cache"
 API = "verification.api_certificate"
 PAGE_CACHE = "private, no-cache"
-
-
-def public_cache_header() -> str:
-    """A status can change any minute (suspension, withdrawal): HTTP caches may keep an answer
-    no longer than the app's own look-up cache does (VERIFY_CACHE_SECONDS; 0: not at all)."""
-    seconds = int(float(current_app.config.get("VERIFY_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)))
-    return f"public, max-age={seconds}" if seconds > 0 else "no-cache"
+# A status can change any minute (suspension, withdrawal): a cache may keep an answer only to
+# ask again whether it still holds, never to show it unasked.
+API_CACHE = "no-cache"
 
 
 @bp.record_once
 def _set_up(state) -> None:
     state.app.extensions[COUNTER] = FixedWindowCounter()
-    seconds = float(state.app.config.get("VERIFY_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-    state.app.extensions[CACHE] = LookupCache(seconds)
     _limit_of(state.app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT))  # bad setting: fail now
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)  # look-ups are kept even when the app logs warnings only
@@ -84,11 +76,7 @@ def limit_rate():
     return response
 
 
-def _cache() -> LookupCache:
-    return current_app.extensions[CACHE]
-
-
-def _logged(kind: str, asked: str, found: services.Lookup | None) -> services.Lookup | None:
+def _logged(kind: str, asked: str, found):
     if kind == "token":  # the token opens the page: keep only enough of it to trace a request
         asked = asked[:8] + "…"
     log.info(
@@ -101,11 +89,11 @@ def _logged(kind: str, asked: str, found: services.Lookup | None) -> services.Lo
     return found
 
 
-def _page(found: services.Lookup | None, asked: str):
+def _page(found, asked: str):
     if found is None:
         return render_template("verification/not_found.html", asked=asked), 404
     today = date.today()
-    view = services.public_view(found, today)
+    view = answers.view_for_today(found, today)
     response = current_app.make_response(
         render_template(
             "verification/certificate.html",
@@ -121,7 +109,7 @@ def _page(found: services.Lookup | None, asked: str):
 
 @bp.route("/verify/<token>")
 def verify(token: str):
-    return _page(_logged("token", token, services.find_by_token(token, _cache())), "")
+    return _page(_logged("token", token, answers.find("token", token)), "")
 
 
 @bp.route("/verify")
@@ -129,20 +117,20 @@ def lookup():
     number = request.args.get("number", "").strip()
     if not number:
         return render_template("verification/lookup.html")
-    return _page(_logged("number", number, services.find_by_number(number, _cache())), number)
+    return _page(_logged("number", number, answers.find("number", number)), number)
 
 
 @bp.route("/api/v1/certificates/<path:number>")
 @csrf.exempt
 def api_certificate(number: str):
-    found = _logged("api", number, services.find_by_number(number, _cache()))
+    found = _logged("api", number, answers.find("number", number))
     if found is None:
         response = jsonify(error=_("No certificate has this number."))
         response.status_code = 404
-        response.headers["Cache-Control"] = "no-cache"  # it may be issued a minute from now
     else:
-        response = jsonify(services.public_view(found, date.today()))
-        response.headers["Cache-Control"] = public_cache_header()
+        body = answers.json_for_today(found, date.today())
+        response = current_app.response_class(body, mimetype="application/json")
+    response.headers["Cache-Control"] = API_CACHE
     response.vary.add("Accept-Language")
     return response
 
@@ -150,9 +138,10 @@ def api_certificate(number: str):
 @bp.route("/register")
 def register():
     search = request.args.get("q", "").strip()[:200]
-    query = services.register_query(search, date.today())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    log.info("register from %s: %r -> %d", request.remote_addr, search, page.total)
+    page = services.register_page(
+        search, date.today(), request.args, current_app.config["PAGE_SIZE"]
+    )
+    log.info("register from %s: %r -> %d shown", request.remote_addr, search, len(page.items))
     response = current_app.make_response(
         render_template(
             "verification/register.html", page=page, search=search, scheme_title=scheme_title

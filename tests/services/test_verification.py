@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 from datetime import date
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 
 from certification.certificates.models import Certificate, CertificateSite
 from certification.extensions import db as _db
 from certification.organisations.models import Organisation, Site
-from certification.verification import services
-from certification.verification.cache import LookupCache
+from certification.verification import answers, services
+from certification.verification.models import PublicAnswer
 from certification.verification.ratelimit import FixedWindowCounter, Limit, parse_limit
 from tests import factories
 from tests.sql_counting import counting_queries
@@ -60,9 +61,12 @@ def certificate(org: Organisation | None = None, *, state="active", **kw) -> Cer
 
 
 def view_of(cert: Certificate, today: date = TODAY) -> dict:
-    found = services.find_by_number(cert.number)
+    """The public view as the page shows it; the JSON API sends the very same."""
+    found = answers.find("number", cert.number)
     assert found is not None
-    return services.public_view(found, today)
+    view = answers.view_for_today(found, today)
+    assert json.loads(answers.json_for_today(found, today)) == view
+    return view
 
 
 def test_public_view_of_an_active_certificate(db):
@@ -129,8 +133,8 @@ def test_an_active_certificate_past_its_expiry_is_reported_expired_before_the_sw
 def test_a_superseded_certificate_knows_its_successor(db):
     old = certificate(state="superseded")
     new = certificate(old.organisation, cycle=old.cycle, supersedes=old, revision=1)
-    assert services.find_by_number(old.number).superseded_by == new.number
-    assert services.find_by_number(new.number).superseded_by is None
+    assert answers.find("number", old.number).superseded_by == new.number
+    assert answers.find("number", new.number).superseded_by is None
 
 
 def test_a_confidential_certificate_reveals_only_number_and_status(db):
@@ -143,12 +147,12 @@ def test_a_confidential_certificate_reveals_only_number_and_status(db):
 
 def test_find_by_token_and_unknowns(db):
     cert = certificate()
-    assert services.find_by_token(cert.token).number == cert.number
-    assert services.find_by_token("no-such-token") is None
-    assert services.find_by_token("x" * 500) is None
-    assert services.find_by_number(f"  {cert.number} ").number == cert.number
-    assert services.find_by_number("ACB-NONE") is None
-    assert services.find_by_number("") is None
+    assert answers.find("token", cert.token).number == cert.number
+    assert answers.find("token", "no-such-token") is None
+    assert answers.find("token", "x" * 500) is None
+    assert answers.find("number", f"  {cert.number} ").number == cert.number
+    assert answers.find("number", "ACB-NONE") is None
+    assert answers.find("number", "") is None
 
 
 def test_a_lookup_is_one_statement(db):
@@ -162,7 +166,7 @@ def test_a_lookup_is_one_statement(db):
     db.session.commit()
     db.session.expunge_all()
     with counting_queries(db) as statements:
-        view = services.public_view(services.find_by_number(number), TODAY)
+        view = json.loads(answers.json_for_today(answers.find("number", number), TODAY))
     assert len(view["sites"]) == 2 and view["organisation"]["name"]
     assert len(statements) == 1, statements
 
@@ -174,7 +178,7 @@ def test_the_register_lists_only_active_public_unexpired_certificates(db):
     certificate(state="withdrawn")
     certificate(state="superseded")
     certificate(expires_on=date(2026, 11, 23))  # not yet swept, but expired
-    rows = db.session.scalars(services.register_query("", TODAY)).all()
+    rows = services.register_page("", TODAY, {}, 100).items
     assert rows == [shown]
 
 
@@ -190,7 +194,7 @@ def test_the_register_search_folds_scripts_and_finds_numbers(db, search):
             legal_name="Грузия Сервис", city="Tbilisi", english_name="Georgia Service"
         )
     )
-    rows = db.session.scalars(services.register_query(search, TODAY)).all()
+    rows = services.register_page(search, TODAY, {}, 100).items
     assert shown in rows
     if search != "ACB-T":
         assert other not in rows
@@ -198,52 +202,66 @@ def test_the_register_search_folds_scripts_and_finds_numbers(db, search):
 
 def test_register_search_treats_wildcards_as_text(db):
     certificate()
-    assert db.session.scalars(services.register_query("%", TODAY)).all() == []
+    assert services.register_page("%", TODAY, {}, 100).items == []
 
 
-# --- the look-up cache -------------------------------------------------------------
+# --- the answers follow every change, in the same transaction ------------------------
 
 
-def test_the_cache_remembers_found_certificates_for_its_seconds(db):
-    now = [100.0]
-    cache = LookupCache(5, clock=lambda: now[0])
+def status_of(cert: Certificate) -> str:
+    return answers.view_for_today(answers.find("number", cert.number), TODAY)["status"]
+
+
+def test_a_status_change_is_public_at_the_flush_and_gone_with_a_rollback(db):
     cert = certificate()
-    first = services.find_by_number(cert.number, cache)
-    with counting_queries(db) as statements:
-        assert services.find_by_number(cert.number, cache) is first
-        assert services.find_by_number("ACB-UNKNOWN", cache) is None
-        assert services.find_by_number("ACB-UNKNOWN", cache) is None
-    assert len(statements) == 2  # unknown numbers are asked each time
-    now[0] = 105.0
-    assert services.find_by_number(cert.number, cache) is not first
-
-
-def test_a_flushed_change_empties_the_cache(db):
-    cache = LookupCache(60)
-    cert = certificate()
-    assert services.find_by_token(cert.token, cache).state == "active"
-    cert.state = "withdrawn"
+    db.session.commit()
+    cert.state = "suspended"
     db.session.flush()
-    assert services.find_by_token(cert.token, cache).state == "withdrawn"
+    assert status_of(cert) == "suspended"
+    db.session.rollback()
+    assert status_of(cert) == "active"
+
+
+def test_the_answer_follows_the_organisation_its_sites_and_the_programme(db):
+    cert = certificate()
     cert.organisation.english_name = "Renamed Ltd"
     db.session.flush()
-    assert services.find_by_token(cert.token, cache).organisation["english_name"] == "Renamed Ltd"
+    assert view_of(cert)["organisation"]["english_name"] == "Renamed Ltd"
+    cert.sites[0].scope = "Call centre only"
+    db.session.flush()
+    assert view_of(cert)["sites"][0]["scope"] == "Call centre only"
+    audit = factories.audit(cert.cycle, kind="surveillance1", due_by=date(2027, 1, 10))
+    assert view_of(cert)["next_surveillance_due"] == "2027-01-10"
+    audit.due_by = date(2027, 2, 1)
+    db.session.flush()
+    assert view_of(cert)["next_surveillance_due"] == "2027-02-01"
+    audit.state = "cancelled"
+    db.session.flush()
+    assert view_of(cert)["next_surveillance_due"] is None
 
 
-def test_a_bulk_update_empties_the_cache(db):
-    cache = LookupCache(60)
+def test_a_new_revision_names_itself_in_the_answer_of_the_one_it_replaced(db):
+    old = certificate()
+    db.session.flush()
+    old.state = "superseded"
+    certificate(old.organisation, cycle=old.cycle, supersedes=old, revision=1, number="ACB-R1")
+    assert answers.find("number", old.number).superseded_by == "ACB-R1"
+
+
+def test_a_bulk_update_rewrites_the_answers(db):
     cert = certificate()
-    assert services.find_by_number(cert.number, cache).state == "active"
     db.session.execute(update(Certificate).values(state="expired"))
-    assert services.find_by_number(cert.number, cache).state == "expired"
+    assert status_of(cert) == "expired"
 
 
-def test_a_cache_of_zero_seconds_remembers_nothing(db):
-    cache = LookupCache(0)
-    cert = certificate()
-    assert services.find_by_number(cert.number, cache) is not services.find_by_number(
-        cert.number, cache
-    )
+def test_every_certificate_has_its_answer_and_a_rebuild_writes_the_same(db):
+    made = [certificate(state=state) for state in ("active", "suspended", "withdrawn")]
+    before = {row.number: row.answer for row in db.session.execute(select(PublicAnswer.__table__))}
+    assert set(before) == {cert.number for cert in made}
+    db.session.execute(delete(PublicAnswer))
+    assert answers.rebuild_all(db.session.connection()) == 3
+    after = {row.number: row.answer for row in db.session.execute(select(PublicAnswer.__table__))}
+    assert after == before
 
 
 # --- the rate-limit counter (pure) ------------------------------------------------

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from certification.activity.services import record
 from certification.certificates.models import Certificate
+from certification.certificates.queries import HISTORY_PAGE
 from certification.extensions import db as _db
 from tests import factories
+from tests.paging import link
 from tests.services.test_certificates import grant, programme
 
 
@@ -34,6 +37,32 @@ def test_staff_register_searches_and_filters(client, login_as):
     assert second.number in page and first.number not in page
     page = client.get("/certificates/?state=suspended").get_data(as_text=True)
     assert "No certificates match" in page
+
+
+def test_the_staff_list_pages_by_key_to_the_last_certificate(app, client, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    login_as("planner")
+    made = [issued(decided_on=date.today() - timedelta(days=n)) for n in range(5)]
+    first = client.get("/certificates/").get_data(as_text=True)
+    assert made[0].number in first and made[2].number not in first
+    last = client.get(link(first, "last")).get_data(as_text=True)
+    assert made[4].number in last and made[2].number not in last and 'rel="next"' not in last
+    middle = client.get(link(last, "prev")).get_data(as_text=True)
+    assert made[2].number in middle and made[4].number not in middle
+
+
+def test_a_long_history_shows_the_recent_changes_and_pages_to_older_ones(client, login_as):
+    planner = login_as("planner")
+    certificate = issued()
+    for n in range(HISTORY_PAGE + 3):
+        entry = record(planner, certificate, "made_public", reason=f"Request number {n:02d}")
+        entry.at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n)
+    _db.session.commit()
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    newest, oldest = f"Request number {HISTORY_PAGE + 2:02d}", "Request number 00"
+    assert newest in page and oldest not in page
+    older = client.get(link(page, "next")).get_data(as_text=True)
+    assert oldest in older and newest not in older
 
 
 @pytest.mark.parametrize("role", ["client"])

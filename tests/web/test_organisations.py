@@ -4,6 +4,7 @@ with its timeline, and who may see what."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote as urlquote
 
 import pytest
@@ -13,7 +14,9 @@ from certification.accounts.models import Role
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.organisations.models import Organisation, Site
+from certification.organisations.services import TIMELINE_PAGE
 from tests import factories
+from tests.paging import link
 
 
 def form_data(**kw) -> dict:
@@ -256,6 +259,23 @@ def test_the_page_shows_applications_quotes_users_and_the_timeline(client, db, l
     shown = re.sub(r"<[^>]+>", "", timeline)  # the arrow is marked up to turn in Arabic
     assert "Draft → Sent to client" in shown and "By email" in timeline
     assert planner.name in timeline
+
+
+def test_a_long_timeline_shows_the_recent_entries_and_pages_to_older_ones(client, db, login_as):
+    planner = login_as("planner")
+    org = factories.organisation()
+    for n in range(TIMELINE_PAGE + 5):
+        entry = record(planner, org, "organisation_updated", reason=f"Change number {n:02d}")
+        entry.at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n)
+    db.session.commit()
+
+    timeline = text(client.get(f"/organisations/{org.id}")).split('id="timeline"')[1]
+    newest, oldest = f"Change number {TIMELINE_PAGE + 4:02d}", "Change number 00"
+    assert newest in timeline and oldest not in timeline
+    older = text(client.get(link(timeline, "next"))).split('id="timeline"')[1]
+    assert oldest in older and newest not in older
+    assert "#timeline" in link(timeline, "next")
+    assert newest in text(client.get(link(older, "first"))).split('id="timeline"')[1]
 
 
 def test_an_unknown_organisation_is_not_found(client, db, login_as):

@@ -61,9 +61,8 @@ def test_the_json_gives_every_status(client, db, state):
     assert response.status_code == 200
     assert response.json["status"] == state
     assert response.json["organisation"]["city"] == "İstanbul"
-    # shared caches keep an answer no longer than the app's own look-up cache
-    seconds = int(client.application.config["VERIFY_CACHE_SECONDS"])
-    assert response.headers["Cache-Control"] == f"public, max-age={seconds}"
+    # a status can change any minute: a shared cache must ask again before answering
+    assert response.headers["Cache-Control"] == "no-cache"
 
 
 def test_page_and_json_say_the_same(client, db):
@@ -197,12 +196,12 @@ def test_every_lookup_is_logged(client, db, caplog):
     assert all(abs(r.created - time.time()) < 60 for r in records)  # each with its time
 
 
-def test_a_change_shows_at_once_despite_the_lookup_cache(client, db):
+def test_a_suspension_shows_in_the_very_next_lookup(client, db):
     cert = certificate(**far_future())
     path = f"/api/v1/certificates/{cert.number}"
     assert client.get(path).json["status"] == "active"
     cert.state = "suspended"
-    db.session.flush()
+    db.session.commit()
     assert client.get(path).json["status"] == "suspended"
     html = client.get(f"/verify/{cert.token}").get_data(as_text=True)
     assert STATUS_WORDS["suspended"] in html
@@ -227,8 +226,9 @@ def test_the_register_is_paginated(app, client, db):
     for _ in range(app.config["PAGE_SIZE"] + 1):
         certificate(**far_future())
     first = client.get("/register").get_data(as_text=True)
-    assert "Page 1 of 2" in first
-    assert client.get("/register?page=2").status_code == 200
+    assert 'rel="next"' in first and 'rel="last"' in first
+    last = client.get("/register?last=1").get_data(as_text=True)
+    assert 'rel="prev"' in last and 'rel="next"' not in last
 
 
 def _today_text() -> str:
