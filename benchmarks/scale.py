@@ -2,9 +2,10 @@
 
 Not a test: for each size it builds a fresh database (SQLite file in a temporary folder, or a
 scratch PostgreSQL database on the server of --database-url / DATABASE_URL), fills it through
-the app's own tables (benchmarks/scale_seed.py: organisations, sites, applications, quotes,
+the app's own tables (tests/bulk.py: organisations, sites, applications, quotes,
 cycles, audits, findings, decisions, certificates, activity log), then requests every page as
-the role that uses it, in-process through Flask's test client, and prints per page the median
+the role that uses it, in-process through Flask's test client (the sizes in turn, request by
+request, so that other load on the machine hits them alike), and prints per page the median
 and 95th percentile time and the SQL statements one request runs, for each size, and the ratio
 of the 95th percentiles (flat pages stay near 1).
 
@@ -17,6 +18,7 @@ of the 95th percentiles (flat pages stay near 1).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -33,11 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from scale_seed import Seeded, seed  # noqa: E402
 from sqlalchemy import create_engine, event, make_url, text  # noqa: E402
 
 from certification import create_app  # noqa: E402
 from certification.extensions import db  # noqa: E402
+from tests.bulk import Seeded, seed  # noqa: E402
 
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK")
 
@@ -177,44 +179,91 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def time_page(app, page: Page, seeded: Seeded, runs: int, clients: dict) -> dict:
-    client = clients.setdefault(page.role, client_for(app, page.role, seeded))
-    rng = random.Random(page.name)
+class Site:
+    """One size: its database, app, seeded rows and a signed-in client per role."""
+
+    def __init__(self, size: int, app, seeded: Seeded) -> None:
+        self.size, self.app, self.seeded, self.clients = size, app, seeded, {}
+        self.last: dict[str, str] = {}
+        with app.app_context():
+            self.engine = db.engine
+
+    def client(self, role: str):
+        if role not in self.clients:
+            self.clients[role] = client_for(self.app, role, self.seeded)
+        return self.clients[role]
+
+    def url(self, page: Page, rng: random.Random) -> str:
+        target = page.url.format(**fields(self.seeded, rng))
+        if target.startswith("last:"):
+            if target not in self.last:
+                self.last[target] = last_page_url(self.client(page.role), target[5:])
+            target = self.last[target]
+        return target
+
+
+@contextlib.contextmanager
+def counted(sites: list[Site]):
+    """SQL statements run, through the engines and the look-up's own reader connection."""
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args):
         if statement.strip().upper() not in NOT_QUERIES:
             statements.append(statement)
 
-    last: dict[str, str] = {}
+    for site in sites:
+        event.listen(site.engine, "before_cursor_execute", count)
+    reader = _reader_class()
+    plain = reader._execute if reader else None
+    if reader:
 
-    def url() -> str:
-        target = page.url.format(**fields(seeded, rng))
-        if target.startswith("last:"):
-            target = last.setdefault(target, last_page_url(client, target[5:]))
-        return target
+        def execute(self, kind, key):
+            statements.append(self.sql[kind])
+            return plain(self, kind, key)
 
-    for _warm_up in range(2):
-        check(client.get(url()), page)
-    times, counts = [], []
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
+        reader._execute = execute
     try:
-        for _run in range(runs):
-            target = url()
-            statements.clear()
-            started = time.perf_counter()
-            response = client.get(target)
-            times.append((time.perf_counter() - started) * 1000)
-            check(response, page)
-            counts.append(len(statements))
+        yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for site in sites:
+            event.remove(site.engine, "before_cursor_execute", count)
+        if reader:
+            reader._execute = plain
+
+
+def _reader_class():
+    try:
+        from certification.verification.reader import AnswerReader
+    except ImportError:  # before the look-up had a reader of its own
+        return None
+    return AnswerReader
+
+
+def time_page(sites: list[Site], page: Page, runs: int) -> dict[int, dict]:
+    """Requests to the sizes in turn, so that a burst of load on the machine hits all alike."""
+    rngs = {site.size: random.Random(page.name) for site in sites}
+    times: dict[int, list[float]] = {site.size: [] for site in sites}
+    counts: dict[int, list[int]] = {site.size: [] for site in sites}
+    for site in sites:
+        for _warm_up in range(2):
+            check(site.client(page.role).get(site.url(page, rngs[site.size])), page)
+    with counted(sites) as statements:
+        for _run in range(runs):
+            for site in sites:
+                client, target = site.client(page.role), site.url(page, rngs[site.size])
+                statements.clear()
+                started = time.perf_counter()
+                response = client.get(target)
+                times[site.size].append((time.perf_counter() - started) * 1000)
+                check(response, page)
+                counts[site.size].append(len(statements))
     return {
-        "p50": round(statistics.median(times), 1),
-        "p95": round(percentile(times, 0.95), 1),
-        "sql": max(counts),
+        size: {
+            "p50": round(statistics.median(times[size]), 1),
+            "p95": round(percentile(times[size], 0.95), 1),
+            "sql": max(counts[size]),
+        }
+        for size in times
     }
 
 
@@ -223,26 +272,41 @@ def check(response, page: Page) -> None:
         raise SystemExit(f"{page.name}: {response.status_code} for {response.request.url}")
 
 
-def measure(size: int, server_url: str | None, runs: int, pages, quiet: bool) -> dict:
-    def say(*args, **options) -> None:
-        print(*args, file=sys.stderr, flush=True, **options)
+def say(*args, **options) -> None:
+    print(*args, file=sys.stderr, flush=True, **options)
 
-    with tempfile.TemporaryDirectory() as folder, Database(server_url, Path(folder), size) as url:
-        app = make_app(url, Path(folder))
-        with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            seeded = seed(size, progress=lambda made: say(f"  {made} certificates", end="\r"))
-            say(f"{size} certificates seeded in {time.perf_counter() - started:.1f} s")
-            db.session.remove()
-        clients: dict = {}
-        results = {}
+
+def build(size: int, server_url: str | None, stack: contextlib.ExitStack) -> Site:
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    url = stack.enter_context(Database(server_url, folder, size))
+    app = make_app(url, folder)
+    with app.app_context():
+        db.create_all()
+        started = time.perf_counter()
+        seeded = seed(size, progress=lambda made: say(f"  {made} certificates", end="\r"))
+        say(f"{size} certificates seeded in {time.perf_counter() - started:.1f} s")
+        db.session.remove()
+    stack.callback(_dispose, app)
+    return Site(size, app, seeded)
+
+
+def _dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def measure(sizes: list[int], server_url: str | None, runs: int, pages) -> dict:
+    results: dict[str, dict] = {str(size): {} for size in sizes}
+    with contextlib.ExitStack() as stack:
+        sites = [build(size, server_url, stack) for size in sizes]
         for page in pages:
-            results[page.name] = time_page(app, page, seeded, runs, clients)
-            say(f"  {page.name:38} {results[page.name]}")
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+            for size, figures in time_page(sites, page, runs).items():
+                results[str(size)][page.name] = figures
+            say(
+                f"  {page.name:38} "
+                + "  ".join(f"{size}: {results[str(size)][page.name]}" for size in sizes)
+            )
     return results
 
 
@@ -302,10 +366,7 @@ def main() -> None:
     engine = "PostgreSQL" if args.database_url else "SQLite"
     if not args.json:
         print(f"{engine}, {args.runs} requests per page, times in ms", file=sys.stderr)
-    results = {
-        str(size): measure(size, args.database_url, args.runs, pages, quiet=args.json)
-        for size in args.sizes
-    }
+    results = measure(args.sizes, args.database_url, args.runs, pages)
     if args.json:
         print(json.dumps(results, indent=1))
     else:

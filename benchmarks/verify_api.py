@@ -1,7 +1,7 @@
 """Throughput of the public JSON look-up against a bare Flask endpoint, same gunicorn settings.
 
-Not a test: fills a database with N certificates (default 10,000, through benchmarks/
-scale_seed.py), then starts gunicorn on 127.0.0.1 twice with identical settings (sync workers)
+Not a test: fills a database with N certificates (default 10,000, through tests/bulk.py),
+then starts gunicorn on 127.0.0.1 twice with identical settings (sync workers)
 -- once this app, once a bare Flask app with one trivial endpoint -- drives each with `wrk` in
 alternating rounds (each request asks for a random certificate number of the database), stops
 both servers and prints requests/second and the ratio (issue 14 goal: >= 0.8). Rate limiting is
@@ -85,10 +85,9 @@ def bare_app():
 
 def fill_database(url: str, count: int) -> list[str]:
     """`count` certificates with their organisations, programmes, audits and activity."""
-    from scale_seed import seed
-
     from certification import create_app
     from certification.extensions import db
+    from tests.bulk import seed
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark"})
     with app.app_context():

@@ -26,17 +26,28 @@ from certification.extensions import db
 
 
 @dataclass(frozen=True)
+class Part:
+    """Rows matching `where`, in the order of their own `key` (an index of theirs)."""
+
+    where: Any
+    key: tuple
+
+
+@dataclass(frozen=True)
 class Segment:
     """Rows matching `where` (None: all), in the order of `key` (its last column unique).
 
     `values(row)` gives a row's key values when the key holds expressions; by default they are
-    the row's attributes named like the key's columns.
+    the row's attributes named like the key's columns. A segment with `parts` merges rows
+    read in their own orders (each from its own index), the order of the key values being one
+    across the parts: audits by start date once scheduled, by due date until then.
     """
 
     key: tuple
     where: Any = None
     descending: bool = False
     values: Callable[[Any], tuple] | None = None
+    parts: tuple[Part, ...] = ()
 
     def order(self, reverse: bool = False) -> list:
         """ORDER BY clauses of the key (`reverse`: read from the other end)."""
@@ -87,14 +98,28 @@ class _Lister:
     def _rows(self, index: int, bound, reverse: bool, limit: int) -> list[tuple[int, Any]]:
         segment = self.segments[index]
         query = self.query if segment.where is None else self.query.where(segment.where)
+        if not segment.parts:
+            return [(index, row) for row in self._read(query, segment, bound, reverse, limit)]
+        rows = []
+        for part in segment.parts:
+            one = Segment(key=part.key, descending=segment.descending)
+            rows += self._read(query.where(part.where), one, bound, reverse, limit)
+        rows.sort(key=lambda row: self._key(segment, row), reverse=segment.descending != reverse)
+        return [(index, row) for row in rows[:limit]]
+
+    def _read(self, query: Select, segment: Segment, bound, reverse: bool, limit: int) -> list:
         descending = segment.descending != reverse  # reading backwards flips the order
         if bound is not None:
             key, values = tuple_(*segment.key), tuple_(*_typed(segment.key, bound))
             query = query.where(key < values if descending else key > values)
-        query = query.order_by(*segment.order(reverse)).limit(limit)
-        result = db.session.execute(query)
-        rows = result.scalars().all() if self.scalars else result.all()
-        return [(index, row) for row in rows]
+        result = db.session.execute(query.order_by(*segment.order(reverse)).limit(limit))
+        return list(result.scalars() if self.scalars else result)
+
+    @staticmethod
+    def _key(segment: Segment, row) -> tuple:
+        if segment.values is not None:
+            return tuple(segment.values(row))
+        return tuple(getattr(row, column.key) for column in segment.key)
 
     def forward(self, index: int, bound) -> Page:
         """From the cursor (or the start) on; one row more than a page tells if there is more."""
@@ -129,10 +154,7 @@ class _Lister:
         )
 
     def _cursor(self, index: int, row) -> str:
-        segment = self.segments[index]
-        if segment.values is not None:
-            return encode(index, list(segment.values(row)))
-        return encode(index, [getattr(row, column.key) for column in segment.key])
+        return encode(index, list(self._key(self.segments[index], row)))
 
 
 def _typed(key: tuple, values: list) -> list:

@@ -1,35 +1,190 @@
 """Finding rows by a piece of their text: organisation names and cities, certificate numbers.
 
-One function, `contains`, for every search of the app.
+One function, `contains`, for every search of the app; behind it each database uses an index
+made for "contains" (a LIKE '%...%' alone reads every row):
+
+- PostgreSQL: a GIN trigram index (extension pg_trgm) on the searched column; LIKE and ILIKE
+  use it as they are. Creating the extension needs the right to; without it the search still
+  works, unindexed.
+- SQLite: an FTS5 table with the trigram tokenizer, kept by triggers (external content), asked
+  for the rows whose text holds the phrase; "contains" for three characters or more.
+
+Neither lives in the models' metadata: `install` makes them (after `create_all`, in the
+migration, and after every `flask db upgrade`, since SQLite's batch migrations rebuild a table
+without its triggers), and Alembic's comparison leaves them out (`managed_here`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    event,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+)
 
 from certification.certificates.models import Certificate
+from certification.extensions import db
 from certification.organisations.models import Organisation, fold
+
+log = logging.getLogger(__name__)
+TRIGRAM = 3  # the shortest text a trigram index can find; shorter ones read every row
 
 
 @dataclass(frozen=True)
 class Searched:
-    """A searched text column: folded (Organisation.search_text) or matched without case."""
+    """A searched text column: folded already (Organisation.search_text: no case, no accents)
+    or matched regardless of case."""
 
-    column: object
+    attribute: object
     folded: bool
+
+    @property
+    def table(self) -> str:
+        return self.attribute.table.name
+
+    @property
+    def column(self) -> str:
+        return self.attribute.key
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_search"
+
+    @property
+    def trigram_index(self) -> str:
+        return f"ix_{self.table}_{self.column}_trgm"
 
 
 ORGANISATIONS = Searched(Organisation.search_text, folded=True)
 CERTIFICATE_NUMBERS = Searched(Certificate.number, folded=False)
+SEARCHED = (ORGANISATIONS, CERTIFICATE_NUMBERS)
 
 
-def contains(searched: Searched, text: str) -> ColumnElement[bool]:
-    """A condition: the column contains `text` (case, accents and the Turkish dotless i
-    ignored for folded columns)."""
-    needle = fold(text).strip() if searched.folded else text.strip()
+def contains(searched: Searched, text_: str) -> ColumnElement[bool]:
+    """A condition on the searched table: its column contains `text_` (case, accents and the
+    Turkish dotless i ignored for folded columns)."""
+    needle = fold(text_).strip() if searched.folded else text_.strip()
+    if not needle:
+        return true()
+    if len(needle) >= TRIGRAM and searched.fts in _installed():
+        phrase = '"' + needle.replace('"', '""') + '"'
+        matching = (
+            select(literal_column("rowid"))
+            .select_from(table(searched.fts))
+            .where(literal_column(searched.fts).op("MATCH")(literal(phrase)))
+        )
+        return searched.attribute.table.c.id.in_(matching)
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if searched.folded:
-        return searched.column.like(pattern, escape="\\")
-    return searched.column.ilike(pattern, escape="\\")
+        return searched.attribute.like(pattern, escape="\\")
+    return searched.attribute.ilike(pattern, escape="\\")
+
+
+# -- making the indexes -----------------------------------------------------------------------
+
+
+def install(connection: Connection) -> None:
+    """Make whatever search index is missing (idempotent); SQLite's are filled on creation."""
+    if connection.dialect.name == "sqlite":
+        for searched in SEARCHED:
+            _install_fts(connection, searched)
+    elif connection.dialect.name == "postgresql" and _has_trigrams(connection):
+        for searched in SEARCHED:
+            connection.execute(
+                text(
+                    f"CREATE INDEX IF NOT EXISTS {searched.trigram_index} ON {searched.table} "
+                    f"USING gin ({searched.column} gin_trgm_ops)"
+                )
+            )
+    _INSTALLED.clear()
+
+
+def _triggers(searched: Searched) -> dict[str, str]:
+    fts, source, column = searched.fts, searched.table, searched.column
+    add = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"
+    remove = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+    return {
+        f"{fts}_insert": f"AFTER INSERT ON {source} BEGIN {add} END",
+        f"{fts}_delete": f"AFTER DELETE ON {source} BEGIN {remove} END",
+        f"{fts}_update": f"AFTER UPDATE OF {column} ON {source} BEGIN {remove} {add} END",
+    }
+
+
+def _install_fts(connection: Connection, searched: Searched) -> None:
+    present = text("SELECT name FROM sqlite_master WHERE name LIKE :prefix")
+    names = set(connection.execute(present, {"prefix": f"{searched.fts}%"}).scalars())
+    triggers = _triggers(searched)
+    if {searched.fts, *triggers} <= names:
+        return
+    try:
+        connection.execute(text(f"DROP TABLE IF EXISTS {searched.fts}"))
+        connection.execute(
+            text(
+                f"CREATE VIRTUAL TABLE {searched.fts} USING fts5({searched.column}, "
+                f"content='{searched.table}', content_rowid='id', tokenize='trigram')"
+            )
+        )
+    except Exception as error:  # an SQLite built without FTS5: LIKE it is
+        log.warning("no full-text index for %s: %s", searched.table, error)
+        return
+    for name, body in triggers.items():
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        connection.execute(text(f"CREATE TRIGGER {name} {body}"))
+    connection.execute(text(f"INSERT INTO {searched.fts}({searched.fts}) VALUES ('rebuild')"))
+
+
+def _has_trigrams(connection: Connection) -> bool:
+    """pg_trgm is there, or is made now if this role may (else: no trigram indexes)."""
+    try:
+        with connection.begin_nested():
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except Exception as error:
+        log.warning("pg_trgm is not available, searches read every row: %s", error)
+    found = connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+    return found.first() is not None
+
+
+_INSTALLED: dict[object, set[str]] = {}
+
+
+def _installed() -> set[str]:
+    """The FTS tables of this database (asked once per engine)."""
+    engine = db.engine
+    if engine not in _INSTALLED:
+        names: set[str] = set()
+        if engine.dialect.name == "sqlite":  # the session's connection: a test's own view
+            tables = text("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = set(db.session.execute(tables).scalars())
+        _INSTALLED[engine] = {s.fts for s in SEARCHED} & names
+    return _INSTALLED[engine]
+
+
+def managed_here(name: str | None, type_: str, _parent_names=None) -> bool:
+    """Alembic's include_name: False for the search structures kept out of the metadata."""
+    if type_ == "table" and name:
+        return not any(name == s.fts or name.startswith(f"{s.fts}_") for s in SEARCHED)
+    if type_ == "index" and name:
+        return name not in {s.trigram_index for s in SEARCHED}
+    return True
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_create(_metadata, connection, **_kw) -> None:
+    install(connection)
+
+
+@event.listens_for(db.metadata, "before_drop")
+def _before_drop(_metadata, connection, **_kw) -> None:
+    if connection.dialect.name == "sqlite":
+        for searched in SEARCHED:
+            connection.execute(text(f"DROP TABLE IF EXISTS {searched.fts}"))
+    _INSTALLED.clear()

@@ -52,6 +52,8 @@ def app(tmp_path_factory):
         _db.drop_all()
         _db.create_all()
     yield app
+    if reader := app.extensions.get("verification_answer_reader"):
+        reader.close()  # the public look-up's own connection (verification/reader.py)
     with app.app_context():
         _db.session.remove()
         _db.drop_all()

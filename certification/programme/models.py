@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -84,6 +84,10 @@ class Audit(Timestamped, db.Model):
             "OR (start_date IS NOT NULL AND end_date IS NOT NULL)",
             name="scheduled_has_dates",
         ),
+        # The programme lists open audits soonest first: scheduled ones by start date, planned
+        # ones by due date, each read in order from one of these.
+        Index("ix_audits_state_start_date_id", "state", "start_date", "id"),
+        Index("ix_audits_state_due_by_id", "state", "due_by", "id"),
     )
     STATE = AuditState
 
@@ -92,7 +96,7 @@ class Audit(Timestamped, db.Model):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     sequence: Mapped[int] = mapped_column(default=0)
-    state: Mapped[str] = mapped_column(String(20), default=AuditState.PLANNED, index=True)
+    state: Mapped[str] = mapped_column(String(20), default=AuditState.PLANNED)
     planned_days: Mapped[float] = mapped_column(default=0)
     window_start: Mapped[date | None]
     due_by: Mapped[date | None] = mapped_column(index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask_babel import get_locale
@@ -15,6 +16,7 @@ from certification.activity.services import record, transition
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
+from certification.paging import Page, Part, Segment, page_of
 from certification.programme import rules
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle, TeamRole
 from certification.settings import services as settings
@@ -396,6 +398,32 @@ def _with_details(query):
 def _soonest_first(query):
     when = func.coalesce(Audit.start_date, Audit.due_by)
     return query.order_by(when.is_(None), when, Audit.id)
+
+
+# Soonest first: a scheduled audit by its start date, a planned one (not yet dated) by its due-by
+# date, each read from its own index, then the planned ones without a due date.
+SOONEST = (
+    Segment(
+        key=(Audit.due_by, Audit.id),
+        values=lambda audit: (audit.start_date or audit.due_by, audit.id),
+        parts=(
+            Part(Audit.state == AuditState.SCHEDULED.value, (Audit.start_date, Audit.id)),
+            Part(
+                and_(Audit.state == AuditState.PLANNED.value, Audit.due_by.is_not(None)),
+                (Audit.due_by, Audit.id),
+            ),
+        ),
+    ),
+    Segment(
+        key=(Audit.id,),
+        where=and_(Audit.state == AuditState.PLANNED.value, Audit.due_by.is_(None)),
+    ),
+)
+
+
+def open_audits_page(show: str, today: date, args: Mapping[str, str], per_page: int) -> Page:
+    """Planner's list, a page at a time (paged by key: the last page costs what the first does)."""
+    return page_of(open_audits_query(show, today), SOONEST, args, per_page)
 
 
 def open_audits_query(show: str, today: date):

@@ -32,8 +32,9 @@ SHOW = ("open", "overdue", "planned", "scheduled")
 def index():
     show = request.args.get("show", "open")
     show = show if show in SHOW else "open"
-    query = services.open_audits_query(show, date.today())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = services.open_audits_page(
+        show, date.today(), request.args, current_app.config["PAGE_SIZE"]
+    )
     badges = services.due_badges(page.items, date.today())
     return render_template("programme/index.html", page=page, show=show, badges=badges)
 

@@ -86,6 +86,10 @@ class AnswerReader:
         connection.execute("SET default_transaction_read_only = on")
         return connection
 
+    def close(self) -> None:
+        """Close this thread's connection (a new one is made if the reader is used again)."""
+        self._forget()
+
     def _forget(self) -> None:
         connection = getattr(self._local, "connection", None)
         self._local.pid = self._local.connection = None

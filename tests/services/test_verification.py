@@ -10,12 +10,14 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select, update
 
+from certification import create_app
 from certification.certificates.models import Certificate, CertificateSite
 from certification.extensions import db as _db
 from certification.organisations.models import Organisation, Site
 from certification.verification import answers, services
 from certification.verification.models import PublicAnswer
 from certification.verification.ratelimit import FixedWindowCounter, Limit, parse_limit
+from certification.verification.reader import AnswerReader
 from tests import factories
 from tests.sql_counting import counting_queries
 
@@ -165,6 +167,7 @@ def test_a_lookup_is_one_statement(db):
     number = cert.number
     db.session.commit()
     db.session.expunge_all()
+    db.session.connection()  # a transaction of its own: the look-up reads through the session
     with counting_queries(db) as statements:
         view = json.loads(answers.json_for_today(answers.find("number", number), TODAY))
     assert len(view["sites"]) == 2 and view["organisation"]["name"]
@@ -203,6 +206,33 @@ def test_the_register_search_folds_scripts_and_finds_numbers(db, search):
 def test_register_search_treats_wildcards_as_text(db):
     certificate()
     assert services.register_page("%", TODAY, {}, 100).items == []
+
+
+def test_the_worker_reader_sees_each_commit_at_once(empty_database_url):
+    """Outside a transaction of its own, a request reads on the worker's read-only connection:
+    it gives what the session would, and sees a suspension the moment it is committed."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "t"})
+    with app.app_context():
+        _db.create_all()
+        cert = certificate()
+        _db.session.commit()
+        reader = AnswerReader(_db.engine)
+        assert AnswerReader.usable(_db.engine)
+        through_session = answers.find("number", cert.number)
+        _db.session.commit()
+        found = reader.find("number", cert.number)
+        assert tuple(found) == tuple(through_session)
+        assert reader.find("token", cert.token).number == cert.number
+        assert reader.find("number", "ACB-NONE") is None
+        cert.state = "suspended"
+        _db.session.commit()
+        assert reader.find("number", cert.number).state == "suspended"
+        reader._local.connection.close()  # a dropped connection is made again
+        assert reader.find("number", cert.number).state == "suspended"
+        reader.close()
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
 
 
 # --- the answers follow every change, in the same transaction ------------------------

@@ -11,6 +11,7 @@ from certification.activity.models import ActivityLog
 from certification.programme import services
 from certification.programme.models import Audit, AuditTeamMember
 from tests import factories
+from tests.paging import link
 from tests.sql_counting import counting_queries
 
 TODAY = date.today()
@@ -89,8 +90,39 @@ def test_index_is_paginated(client, db, login_as, programme):
     login_as("planner")
 
     first = text(client.get("/programme/"))
-    assert "Page 1 of 2" in first
-    assert client.get("/programme/?page=2").status_code == 200
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = text(client.get(link(first, "next")))
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_list_runs_soonest_first_across_scheduled_and_planned_audits_page_by_page(db):
+    """Scheduled audits by start date and planned ones by due date, merged in one order; the
+    planned ones without a due date last; every page joins the next, forwards and backwards."""
+    cycle = factories.cycle()
+    made = []
+    for n in range(7):
+        made.append(
+            factories.audit(cycle, kind="surveillance1", due_by=START + timedelta(days=3 * n))
+        )
+        start = START + timedelta(days=3 * n + 1)
+        made.append(
+            factories.audit(cycle, kind="special", state="scheduled", due_by=START,
+                            start_date=start, end_date=start)
+        )  # fmt: skip
+    made += [factories.audit(cycle, kind="special") for _ in range(3)]  # no due date
+    expected = [a.id for a in made]  # built in the order the list runs
+    pages, args = [], {}
+    while True:
+        page = services.open_audits_page("open", TODAY, args, 4)
+        pages.append([a.id for a in page.items])
+        if not page.has_next:
+            break
+        args = {"after": page.next_cursor}
+    assert [i for ids in pages for i in ids] == expected
+    last = services.open_audits_page("open", TODAY, {"last": "1"}, 4)
+    assert [a.id for a in last.items] == expected[-4:]
+    back = services.open_audits_page("open", TODAY, {"before": last.prev_cursor}, 4)
+    assert [a.id for a in back.items] == expected[-8:-4]
 
 
 def test_index_query_count_does_not_grow_with_rows(client, db, login_as, programme):

@@ -35,6 +35,11 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_applications_state'))
         batch_op.create_index('ix_applications_state_id', ['state', 'id'], unique=False)
 
+    with op.batch_alter_table('audits', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audits_state'))
+        batch_op.create_index('ix_audits_state_due_by_id', ['state', 'due_by', 'id'], unique=False)
+        batch_op.create_index('ix_audits_state_start_date_id', ['state', 'start_date', 'id'], unique=False)
+
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificates_state'))
         batch_op.create_index('ix_certificates_issued_on_id', ['issued_on', 'id'], unique=False)
@@ -51,6 +56,11 @@ def downgrade():
         batch_op.drop_index('ix_certificates_state_issued_on_id')
         batch_op.drop_index('ix_certificates_issued_on_id')
         batch_op.create_index(batch_op.f('ix_certificates_state'), ['state'], unique=False)
+
+    with op.batch_alter_table('audits', schema=None) as batch_op:
+        batch_op.drop_index('ix_audits_state_start_date_id')
+        batch_op.drop_index('ix_audits_state_due_by_id')
+        batch_op.create_index(batch_op.f('ix_audits_state'), ['state'], unique=False)
 
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_state_id')
