@@ -6,7 +6,9 @@ frozen header row, and text that a spreadsheet can never run as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,6 +22,20 @@ CELL_LIMIT = 32_767
 # Rows fetched from the database per round trip; the whole register is never in memory.
 CHUNK = 500
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# Told the number of rows read so far, every CHUNK rows (the command line shows it on a terminal).
+PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("export_progress", default=None)
+
+
+@contextmanager
+def reporting(progress: Callable[[int], None] | None):
+    """While inside, the exports tell `progress` how far they are."""
+    token = PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        PROGRESS.reset(token)
 
 
 class ExportRefused(ValueError):

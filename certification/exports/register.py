@@ -13,7 +13,7 @@ from sqlalchemy import Select, case, func, select
 
 from certification.applications.schemes import scheme_title
 from certification.certificates.models import Certificate, CertificateSite
-from certification.exports import CHUNK, add_sheet, safe_row
+from certification.exports import CHUNK, PROGRESS, add_sheet, safe_row
 from certification.extensions import db
 from certification.organisations.models import Organisation
 from certification.programme.models import Audit, AuditKind
@@ -142,4 +142,15 @@ def write_register(target, rows_query: Select | None = None) -> int:
 
 def stream(query: Select):
     """The query's rows, fetched CHUNK at a time (a server-side cursor on PostgreSQL)."""
-    return db.session.execute(query.execution_options(yield_per=CHUNK))
+    rows = db.session.execute(query.execution_options(yield_per=CHUNK))
+    progress = PROGRESS.get()
+    return rows if progress is None else _told(rows, progress)
+
+
+def _told(rows, progress):
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - the last count is told below
+        if count % CHUNK == 0:
+            progress(count)
+        yield row
+    progress(count)

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from certification.certificates.models import Certificate, CertificateSite
-from certification.exports import CELL_LIMIT, ExportRefused
+from certification.exports import CELL_LIMIT, ExportRefused, register, reporting
 from certification.exports.certsearch import _row_problems, certsearch_query, write_certsearch
 from certification.exports.register import register_query, write_register
 from certification.extensions import db
@@ -280,3 +280,20 @@ def test_cli_certsearch_refuses_with_problems_and_writes_nothing(app, db, tmp_pa
     assert cert.number in result.output and "40000" in result.output
     assert "Nothing written" in result.output
     assert not target.exists()
+
+
+def test_a_long_export_tells_how_far_it_has_come(db, monkeypatch):
+    """The command line shows the rows read so far on a terminal; the writers report them."""
+    monkeypatch.setattr(register, "CHUNK", 2)
+    for _ in range(5):
+        certificate(sites=2)
+    told: list[int] = []
+    with reporting(told.append):
+        write_register(io.BytesIO())
+    assert told == [2, 4, 5]
+    told.clear()
+    with reporting(told.append):
+        write_certsearch(io.BytesIO())
+    assert told[-1] == 10 and 5 in told  # checks and certifications: 5 rows; sites: 10
+    write_register(io.BytesIO())  # outside `reporting`: nobody is told
+    assert told[-1] == 10

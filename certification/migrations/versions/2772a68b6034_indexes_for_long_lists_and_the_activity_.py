@@ -37,6 +37,8 @@ def upgrade():
 
     with op.batch_alter_table('audits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audits_state'))
+        batch_op.drop_index(batch_op.f('ix_audits_cycle_id'))
+        batch_op.create_index('ix_audits_cycle_id_due_by', ['cycle_id', 'due_by'], unique=False)
         batch_op.create_index('ix_audits_state_due_by_id', ['state', 'due_by', 'id'], unique=False)
         batch_op.create_index('ix_audits_state_start_date_id', ['state', 'start_date', 'id'], unique=False)
 
@@ -61,6 +63,8 @@ def downgrade():
         batch_op.drop_index('ix_audits_state_start_date_id')
         batch_op.drop_index('ix_audits_state_due_by_id')
         batch_op.create_index(batch_op.f('ix_audits_state'), ['state'], unique=False)
+        batch_op.drop_index('ix_audits_cycle_id_due_by')
+        batch_op.create_index(batch_op.f('ix_audits_cycle_id'), ['cycle_id'], unique=False)
 
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_state_id')
