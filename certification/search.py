@@ -97,12 +97,12 @@ def install(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         for searched in SEARCHED:
             _install_fts(connection, searched)
-    elif connection.dialect.name == "postgresql" and _has_trigrams(connection):
+    elif connection.dialect.name == "postgresql" and (schema := _trigram_schema(connection)):
         for searched in SEARCHED:
             connection.execute(
                 text(
                     f"CREATE INDEX IF NOT EXISTS {searched.trigram_index} ON {searched.table} "
-                    f"USING gin ({searched.column} gin_trgm_ops)"
+                    f'USING gin ({searched.column} "{schema}".gin_trgm_ops)'
                 )
             )
     _INSTALLED.clear()
@@ -142,15 +142,25 @@ def _install_fts(connection: Connection, searched: Searched) -> None:
     connection.execute(text(f"INSERT INTO {searched.fts}({searched.fts}) VALUES ('rebuild')"))
 
 
-def _has_trigrams(connection: Connection) -> bool:
-    """pg_trgm is there, or is made now if this role may (else: no trigram indexes)."""
-    try:
-        with connection.begin_nested():
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    except Exception as error:
-        log.warning("pg_trgm is not available, searches read every row: %s", error)
-    found = connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
-    return found.first() is not None
+def _trigram_schema(connection: Connection) -> str | None:
+    """The schema of pg_trgm, made now (in public, which outlives an app's own schema) if this
+    role may; None without it (no trigram indexes)."""
+    for statement in (
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    ):
+        try:
+            with connection.begin_nested():
+                connection.execute(text(statement))
+            break
+        except Exception as error:
+            log.warning("pg_trgm could not be made (%s): %s", statement, error)
+    return connection.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
+    ).scalar()
 
 
 _INSTALLED: dict[object, set[str]] = {}

@@ -3,7 +3,9 @@
 A public look-up needs no unit of work: it reads one committed row and sends it. Through the ORM
 session it would pay for a session, a pooled connection (pinged), BEGIN and ROLLBACK, several
 times the cost of the read itself. Here each worker thread keeps one driver connection in
-autocommit, read-only, made on first use (after gunicorn's fork) and made again if it breaks.
+autocommit, read-only connections of its own, made on first use (after gunicorn's fork), shared
+by its threads one look-up at a time (a server that starts a thread per request leaks none), and
+made again if one breaks.
 
 A look-up inside a request that already has a transaction of its own (a test that has not
 committed, say) reads through the session instead, so it sees what that transaction sees; so
@@ -32,14 +34,16 @@ class Found(NamedTuple):
 
 class AnswerReader:
     def __init__(self, engine) -> None:
+        self.engine = engine
         self.dialect = engine.dialect
-        self.url = engine.url
         mark = "?" if self.dialect.paramstyle == "qmark" else "%s"
         self.sql = {
             kind: f"SELECT {COLUMNS} FROM public_answers WHERE {kind} = {mark}"
             for kind in ("number", "token")
         }
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._free: list = []
+        self._pid = os.getpid()
 
     @staticmethod
     def usable(engine) -> bool:
@@ -49,11 +53,14 @@ class AnswerReader:
         return engine.dialect.name == "sqlite" and database not in ("", ":memory:")
 
     def find(self, kind: str, key: str) -> Found | None:
+        connection = self._take()
         try:
-            row = self._execute(kind, key)
+            row = self._execute(connection, kind, key)
         except self.dialect.loaded_dbapi.Error:  # a dropped connection: once more on a new one
-            self._forget()
-            row = self._execute(kind, key)
+            _close(connection)
+            connection = self._connect()
+            row = self._execute(connection, kind, key)
+        self._give(connection)
         if row is None:
             return None
         number, state, expires_on, answer, superseded_by = row
@@ -61,43 +68,54 @@ class AnswerReader:
             expires_on = date.fromisoformat(expires_on)
         return Found(number, state, expires_on, answer, superseded_by)
 
-    def _execute(self, kind: str, key: str):
-        cursor = self._connection().cursor()
+    def _execute(self, connection, kind: str, key: str):
+        cursor = connection.cursor()
         try:
             cursor.execute(self.sql[kind], (key,))
             return cursor.fetchone()
         finally:
             cursor.close()
 
-    def _connection(self):
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # made before a fork: not ours
-            local.pid, local.connection = os.getpid(), self._connect()
-        return local.connection
+    def _take(self):
+        with self._lock:
+            if self._pid != os.getpid():  # made before a fork: the parent's, not ours
+                self._pid, self._free = os.getpid(), []
+            if self._free:
+                return self._free.pop()
+        return self._connect()
+
+    def _give(self, connection) -> None:
+        with self._lock:
+            self._free.append(connection)
+
+    def close(self) -> None:
+        """Close the idle connections (new ones are made if the reader is used again)."""
+        with self._lock:
+            free, self._free = self._free, []
+        for connection in free:
+            _close(connection)
 
     def _connect(self):
-        args, options = self.dialect.create_connect_args(self.url)
+        """A driver connection made by the engine (its connect arguments and listeners), taken
+        out of the pool for good."""
+        pooled = self.engine.raw_connection()
+        pooled.detach()
+        connection = pooled.dbapi_connection
         if self.dialect.name == "sqlite":
-            connection = self.dialect.loaded_dbapi.connect(*args, **options)
             connection.isolation_level = None  # autocommit: each read sees the latest commit
             connection.execute("PRAGMA query_only = ON")
             return connection
-        connection = self.dialect.loaded_dbapi.connect(*args, **options, autocommit=True)
+        connection.rollback()  # the pool's ping may have begun a transaction
+        connection.autocommit = True
         connection.execute("SET default_transaction_read_only = on")
         return connection
 
-    def close(self) -> None:
-        """Close this thread's connection (a new one is made if the reader is used again)."""
-        self._forget()
 
-    def _forget(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.pid = self._local.connection = None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # it is broken already; a new one follows
-                pass
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # it is broken already; a new one follows
+        pass
 
 
 def reader_for(app) -> AnswerReader | None:

@@ -136,6 +136,8 @@ def live_server(tmp_path_factory):
             server.shutdown()
             thread.join(timeout=10)
             server.server_close()
+            if reader := app.extensions.get("verification_answer_reader"):
+                reader.close()  # the public look-up's own connections
             with app.app_context():
                 _db.session.remove()
                 _db.drop_all()

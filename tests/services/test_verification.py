@@ -227,7 +227,7 @@ def test_the_worker_reader_sees_each_commit_at_once(empty_database_url):
         cert.state = "suspended"
         _db.session.commit()
         assert reader.find("number", cert.number).state == "suspended"
-        reader._local.connection.close()  # a dropped connection is made again
+        reader._free[0].close()  # a dropped connection is made again
         assert reader.find("number", cert.number).state == "suspended"
         reader.close()
         _db.session.remove()
