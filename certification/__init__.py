@@ -34,6 +34,7 @@ BLUEPRINTS = (
     "exports.views",
     "decisions.views",
     "certificates.views",
+    "health.views",
 )
 
 

@@ -254,13 +254,12 @@ def delete_attachment(attachment_id: int):
     answer = db.session.get(Answer, found.answer_id)
     back = back_to(audit.id, answer.clause, answer.question_id)
     try:
-        path = services.delete_attachment(current_user, found, audit)
+        services.delete_attachment(current_user, found, audit)
     except services.AuditWorkError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
-    path.unlink(missing_ok=True)  # the file goes only once its row is gone for good
+    db.session.commit()  # the file goes with this commit, once its row is gone for good
     flash(_("The attachment was removed."), "success")
     return redirect(back)
 

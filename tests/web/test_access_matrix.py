@@ -90,6 +90,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.verify": set(ROLES),
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
+    "health.healthz": set(ROLES),  # load balancers ask it, without a login
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
