@@ -38,6 +38,14 @@ def load_config(instance_path: str) -> dict:
         # (0 turns that cache off; a change made in the same worker clears it at once).
         "RATE_LIMIT_VERIFY": os.environ.get("RATE_LIMIT_VERIFY", "60/minute"),
         "VERIFY_CACHE_SECONDS": float(os.environ.get("VERIFY_CACHE_SECONDS", 5)),
+        # Rate-limit counters: per process by default; a shared store (redis://host:6379) when
+        # several app servers run. Sign-in: failed attempts per account and per address.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10/15 minutes"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/15 minutes"),
+        # Single-use links to set a password: an invitation, a reset.
+        "INVITATION_LINK_DAYS": int(os.environ.get("INVITATION_LINK_DAYS", 7)),
+        "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", 24)),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For (0: none, the default).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # An offline checklist workbook (one row per question) is far smaller than this.

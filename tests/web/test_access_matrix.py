@@ -91,6 +91,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
+    "security.two_factor": STAFF,
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -101,7 +102,14 @@ REDIRECTED = {
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
-NOT_OBJECT_PAGES = {"static", "accounts.login", "accounts.home"}
+NOT_OBJECT_PAGES = {
+    "static",
+    "accounts.login",
+    "accounts.home",
+    "security.second_step",  # without a pending sign-in: back to the login page
+    "security.forgot_password",
+    "security.set_password",  # a wrong or spent token: 404 for everyone
+}
 
 # endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
 POST_ALLOWED: dict[str, set[str]] = {
@@ -111,6 +119,13 @@ POST_ALLOWED: dict[str, set[str]] = {
     "accounts.logout": set(ROLES),
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
+    "admin.password_link": {"admin"},
+    "admin.reset_two_factor": {"admin"},
+    "security.second_step": set(ROLES),  # nothing happens without a pending sign-in
+    "security.two_factor": STAFF,
+    "security.two_factor_off": STAFF,
+    "security.forgot_password": set(ROLES),  # a neutral answer, whoever asks
+    "security.set_password": set(ROLES),  # the token is the key: a wrong one gets 404
     "admin.add_conflict": {"admin"},
     "admin.add_qualification": {"admin"},
     "admin.remove_conflict": {"admin"},

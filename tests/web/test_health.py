@@ -36,7 +36,7 @@ def test_healthz_says_the_database_is_unreachable(down_app):
 def test_pages_answer_a_branded_503_while_the_database_is_down(down_app):
     client = down_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"  # a signed-in user: loading them needs the database
+        session["_user_id"] = "1:nonce"  # a signed-in user: loading them needs the database
     for path in ("/login", "/organisations/", "/verify?number=ACB-1", "/register"):
         response = client.get(path)
         page = response.get_data(as_text=True)
