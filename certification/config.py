@@ -53,6 +53,8 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": dict(LANGUAGES),
         "PAGE_SIZE": 20,
+        # Served over HTTPS (production): the session cookie is Secure and HSTS is sent.
+        "HTTPS": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),

@@ -30,4 +30,4 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
 # Counters live in RATELIMIT_STORAGE_URI ("memory://" per process; "redis://..." shared).
-limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+limiter = Limiter(key_func=get_remote_address)

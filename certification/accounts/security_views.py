@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +23,7 @@ from certification.accounts import links, throttle, two_factor
 from certification.accounts.forms import CodeForm, ForgotPasswordForm, SetPasswordForm
 from certification.accounts.sessions import load_user
 from certification.accounts.views import signed_in, too_many_attempts
-from certification.extensions import db
+from certification.extensions import db, limiter
 
 bp = Blueprint("security", __name__)
 
@@ -109,7 +119,20 @@ def two_factor_off():
     return redirect(url_for("security.two_factor"))
 
 
+def _too_many_requests(request_limit):
+    form = ForgotPasswordForm()
+    flash(too_many_attempts(int(request_limit.limit.get_expiry())), "error")
+    response = make_response(render_template("accounts/forgot_password.html", form=form), 429)
+    response.headers["Retry-After"] = str(request_limit.limit.get_expiry())
+    return response
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
+    methods=["POST"],
+    on_breach=_too_many_requests,
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

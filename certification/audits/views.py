@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from certification.access import can_edit_checklist, can_view_checklist
+from certification.access import can_edit_checklist, can_view_checklist, visible_or_404
 from certification.audits import services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
@@ -63,8 +63,7 @@ def load_audit(audit_id: int, allowed) -> Audit:
     audit = services.load_audit(audit_id)
     if audit is None:
         abort(404)
-    if not allowed(current_user, audit):
-        abort(403)
+    visible_or_404(allowed(current_user, audit))
     return audit
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from certification.access import PLANNING, can_edit_checklist, can_view_checklist
+from certification.access import PLANNING, can_edit_checklist, can_view_checklist, visible_or_404
 from certification.audits import services, workbook
 from certification.audits.workbook_upload import merge_workbook, parse_workbook
 from certification.extensions import db
@@ -40,8 +40,7 @@ def may_upload(user, audit: Audit) -> bool:
 
 def load(audit_id: int, allowed) -> tuple[Audit, object]:
     audit = db.get_or_404(Audit, audit_id)
-    if not allowed(current_user, audit):
-        abort(403)
+    visible_or_404(allowed(current_user, audit))
     checklist = services.checklist_of(audit)
     if checklist is None:
         abort(404)

@@ -324,3 +324,14 @@ def test_forgot_password_is_neutral_and_the_admin_passes_a_reset_link_on(app, cl
     client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert old.get("/portal/").status_code == 302  # the session from before the reset ended
     assert sign_in(client, person.email, NEW_PASSWORD).status_code == 302
+
+
+def test_forgot_password_requests_are_limited_per_address(app, client, db):
+    app.config["LOGIN_LIMIT_ADDRESS"] = "2/minute"
+    try:
+        for _ in range(2):
+            assert client.post("/forgot-password", data={"email": "a@b.test"}).status_code == 302
+        refused = client.post("/forgot-password", data={"email": "a@b.test"})
+        assert refused.status_code == 429 and "Too many failed sign-ins" in text(refused)
+    finally:
+        app.config["LOGIN_LIMIT_ADDRESS"] = "50/15 minutes"
