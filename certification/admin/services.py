@@ -77,14 +77,7 @@ def create_user(actor, details: UserDetails, password: str = "") -> User:
     """Add a user; without a password they set their own from an invitation link
     (certification.accounts.links). Client users always do."""
     details = _checked(details, None)
-    if password and details.role == Role.CLIENT:
-        raise AdminError(
-            _(
-                "Client users choose their own password from an invitation link: "
-                "leave the password empty."
-            ),
-            "password",
-        )
+    _no_password_by_hand(details, password)
     if password and (problem := password_problem(password, details)) is not None:
         raise AdminError(problem, "password")
     user = User(
@@ -109,6 +102,7 @@ def create_user(actor, details: UserDetails, password: str = "") -> User:
 def update_user(actor, user: User, details: UserDetails, new_password: str = "") -> list[str]:
     """Change a user; returns what changed (also logged, never with a password)."""
     details = _checked(details, user)
+    _no_password_by_hand(details, new_password)
     if new_password and (problem := password_problem(new_password, details)) is not None:
         raise AdminError(problem, "password")
     _keep_an_active_admin(user, details)
@@ -124,6 +118,18 @@ def update_user(actor, user: User, details: UserDetails, new_password: str = "")
     if changes:
         record(actor, user, "user_updated", reason="; ".join(changes))
     return changes
+
+
+def _no_password_by_hand(details: UserDetails, password: str) -> None:
+    """Client users choose their own password from a link: no password passes through hands."""
+    if password and details.role == Role.CLIENT:
+        raise AdminError(
+            _(
+                "Client users choose their own password from an invitation link: "
+                "leave the password empty."
+            ),
+            "password",
+        )
 
 
 def _checked(details: UserDetails, user: User | None) -> UserDetails:

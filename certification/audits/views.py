@@ -22,7 +22,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from certification.access import can_edit_checklist, can_view_checklist, visible_or_404
+from certification.access import (
+    can_edit_checklist,
+    can_view_audit,
+    can_view_checklist,
+    visible_or_404,
+)
 from certification.audits import services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
@@ -63,7 +68,9 @@ def load_audit(audit_id: int, allowed) -> Audit:
     audit = services.load_audit(audit_id)
     if audit is None:
         abort(404)
-    visible_or_404(allowed(current_user, audit))
+    visible_or_404(can_view_audit(current_user, audit))  # another client's audit: as if missing
+    if not allowed(current_user, audit):
+        abort(403)
     return audit
 
 

@@ -335,3 +335,26 @@ def test_forgot_password_requests_are_limited_per_address(app, client, db):
         assert refused.status_code == 429 and "Too many failed sign-ins" in text(refused)
     finally:
         app.config["LOGIN_LIMIT_ADDRESS"] = "50/15 minutes"
+
+
+def test_an_admin_cannot_set_a_client_users_password_by_hand(client, db, login_as):
+    login_as("admin")
+    person = factories.user(Role.CLIENT, email="client@example.test")
+    db.session.commit()
+    page = text(
+        client.post(
+            f"/admin/users/{person.id}",
+            data={
+                "name": person.name,
+                "email": person.email,
+                "role": "client",
+                "organisation_id": str(person.organisation_id),
+                "locale": "en",
+                "active": "y",
+                "password": NEW_PASSWORD,
+            },
+        )
+    )
+    assert "choose their own password from an invitation link" in page
+    db.session.refresh(person)
+    assert person.check_password(factories.PASSWORD)
