@@ -1,7 +1,7 @@
 """sign-in security: session nonce, two-factor, password links
 
 Revision ID: 6e3916f4bc2f
-Revises: 7be468dc9012
+Revises: b13f0a1d5e2c
 Create Date: 2026-11-29 07:47:25.870834
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6e3916f4bc2f'
-down_revision = '7be468dc9012'
+down_revision = 'b13f0a1d5e2c'
 branch_labels = None
 depends_on = None
 
