@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from certification.config import load_config
-from certification.extensions import babel, csrf, db, login_manager, migrate
+from certification.extensions import babel, csrf, db, limiter, login_manager, migrate
 from certification.i18n import catalogues, languages
 from certification.sessions import LeanCookieSessions
 
@@ -21,6 +21,7 @@ ROOT = PACKAGE.parent
 # Views modules (under certification/) that define `bp`; registered in this order.
 BLUEPRINTS = (
     "accounts.views",
+    "accounts.security_views",
     "admin.views",
     "organisations.views",
     "applications.views",
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     "exports.views",
     "decisions.views",
     "certificates.views",
+    "health.views",
 )
 
 
@@ -61,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Batch mode lets later migrations alter SQLite tables (SQLite has no ALTER COLUMN).
     migrate.init_app(app, db, directory=str(PACKAGE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     catalogues.compile_stale(PACKAGE / "translations")
@@ -75,11 +78,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from certification.cli import register_cli
     from certification.errors import register_errors
+    from certification.security_headers import register_security_headers
     from certification.templating import register_templating
 
     register_cli(app)
     register_errors(app)
     register_templating(app)
+    register_security_headers(app)
     return app
 
 
@@ -114,12 +119,10 @@ def select_locale() -> str:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    from certification.accounts.models import User
+def _load_user(session_id: str):
+    from certification.accounts.sessions import load_user
 
-    user = db.session.get(User, int(user_id))
-    # A deactivated account loses its session at the next request, not at its next login.
-    return user if user is not None and user.active else None
+    return load_user(session_id)
 
 
 @event.listens_for(Engine, "connect")

@@ -31,11 +31,17 @@ def roles_required(*roles: Role):
 
 
 def get_visible_or_404(model, object_id, can_view):
-    """The `model` row with `object_id`, else 404; 403 unless `can_view(current_user, row)`."""
+    """The `model` row with `object_id` if `can_view(current_user, row)`, else 404."""
     obj = db.get_or_404(model, object_id)
-    if not can_view(current_user, obj):
-        abort(403)
+    visible_or_404(can_view(current_user, obj))
     return obj
+
+
+def visible_or_404(visible: bool) -> None:
+    """A row the user may not see answers 404 exactly like a missing one (not 403): nobody
+    learns which ids of another organisation exist."""
+    if not visible:
+        abort(404)
 
 
 def can_view_organisation(user, organisation) -> bool:

@@ -36,6 +36,14 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)),
         # Public look-ups per client address.
         "RATE_LIMIT_VERIFY": os.environ.get("RATE_LIMIT_VERIFY", "60/minute"),
+        # Rate-limit counters: per process by default; a shared store (redis://host:6379) when
+        # several app servers run. Sign-in: failed attempts per account and per address.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10/15 minutes"),
+        "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/15 minutes"),
+        # Single-use links to set a password: an invitation, a reset.
+        "INVITATION_LINK_DAYS": int(os.environ.get("INVITATION_LINK_DAYS", 7)),
+        "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", 24)),
         # Behind a reverse proxy: how many proxies set X-Forwarded-For (0: none, the default).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         # An offline checklist workbook (one row per question) is far smaller than this.
@@ -43,6 +51,8 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": dict(LANGUAGES),
         "PAGE_SIZE": 20,
+        # Served over HTTPS (production): the session cookie is Secure and HSTS is sent.
+        "HTTPS": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),

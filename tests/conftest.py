@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from certification import create_app
 from certification.extensions import db as _db
+from certification.extensions import limiter
 from tests import factories
 
 
@@ -80,6 +81,7 @@ def db(app):
 
 @pytest.fixture
 def client(app, db):
+    limiter.reset()  # rate-limit counts (look-ups, failed sign-ins) start afresh in each test
     return app.test_client()
 
 
@@ -91,7 +93,7 @@ def login_as(client, db):
         user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
         _db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

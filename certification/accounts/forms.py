@@ -3,8 +3,8 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, EqualTo, ValidationError
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from certification.i18n.languages import LANGUAGES
 
@@ -44,3 +44,20 @@ class AccountForm(FlaskForm):
     def validate_current_password(self, field) -> None:
         if self.new_password.data and not field.data:
             raise ValidationError(_l("Enter your current password to change it."))
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        _l("Code"), validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)]
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired()])

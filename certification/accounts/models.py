@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -69,6 +70,14 @@ class User(UserMixin, Timestamped, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     locale: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session cookie's user id: a new value ends every session signed in before.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    # TOTP two-factor sign-in (RFC 6238): the shared secret, and the last time step accepted
+    # (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    # A client asked for a password reset: the admin sees it and hands a link on.
+    reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation = relationship("Organisation", back_populates="users")
     qualifications: Mapped[list[AuditorQualification]] = relationship(
@@ -86,6 +95,22 @@ class User(UserMixin, Timestamped, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the session nonce (Flask-Login)."""
+        return f"{self.id}:{self.session_nonce}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in so far stops working at its next request."""
+        self.session_nonce = secrets.token_hex(16)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret)
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash != NO_PASSWORD
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -98,6 +123,37 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role != Role.CLIENT
+
+
+# An invited user has no password until they set one from their link; nothing matches this.
+NO_PASSWORD = "!"
+
+
+class AccountLink(Timestamped, db.Model):
+    """A single-use link to set a password: an invitation or a reset. Only its hash is kept."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invitation" or "reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(Timestamped, db.Model):
+    """One two-factor recovery code, shown once and kept as a hash; good for one sign-in."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditorQualification(Timestamped, db.Model):

@@ -4,12 +4,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from certification.accounts import throttle, two_factor
 from certification.accounts.forms import AccountForm, LanguageForm, LoginForm
 from certification.accounts.models import Role, User
+from certification.accounts.passwords import check_or_pretend
 from certification.admin import services as user_services
 from certification.extensions import db
 
@@ -35,23 +37,56 @@ def home():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email, address = form.email.data.strip().lower(), request.remote_addr or ""
+        if wait := throttle.wait_seconds(email, address):
+            flash(too_many_attempts(wait), "error")
+            return render_template("accounts/login.html", form=form), 429
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        # An unknown address costs a password hash too, so timing does not tell it apart.
+        right = check_or_pretend(user.password_hash if user else None, form.password.data)
+        if not right or not user.active:
+            throttle.record_failure(email, address)
             flash(_("Email or password is not right."), "error")
         else:
-            login_user(user)
-            target = request.args.get("next", "")
-            # Only same-site paths: never redirect to another host after login.
-            if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
-                target = url_for("accounts.home")
-            return redirect(target)
+            throttle.record_success(email)
+            target = safe_next(request.args.get("next", ""))
+            if user.has_two_factor:  # the second step signs in (security.second_step)
+                session["two_factor_user"], session["two_factor_next"] = user.get_id(), target
+                return redirect(url_for("security.second_step"))
+            return signed_in(user, target)
     return render_template("accounts/login.html", form=form)
+
+
+def too_many_attempts(wait: int) -> str:
+    minutes = max(1, -(-wait // 60))
+    return ngettext(
+        "Too many failed sign-ins: try again in %(num)d minute.",
+        "Too many failed sign-ins: try again in %(num)d minutes.",
+        minutes,
+    )
+
+
+def safe_next(target: str) -> str:
+    """Only same-site paths: never redirect to another host after login."""
+    if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
+        return url_for("accounts.home")
+    return target
+
+
+def signed_in(user: User, target: str):
+    login_user(user)
+    if two_factor.must_enrol(user):
+        flash(_("Your role signs in with a second factor: set it up now."), "info")
+        return redirect(url_for("security.two_factor"))
+    return redirect(target)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Ends this user's sessions on the server too: a copied cookie stops working."""
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
@@ -93,6 +128,9 @@ def account():
             session["locale"] = current_user.locale
             refresh()  # the confirmation already speaks the newly chosen language
             if password_changed:
+                login_user(
+                    current_user._get_current_object()
+                )  # this session goes on; every other one has ended
                 flash(_("Your password was changed."), "success")
             else:
                 flash(_("Your language choice was saved."), "success")

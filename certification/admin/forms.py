@@ -85,10 +85,7 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField(
-        _l("Initial password"),
-        validators=[DataRequired(message=_l("Enter an initial password."))],
-    )
+    password = PasswordField(_l("Initial password (staff only)"))
 
 
 class EditUserForm(UserForm):
@@ -191,6 +188,9 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
     )
     accredited = BooleanField(_l("New certificates are issued as accredited"))
+    two_factor_for_staff = BooleanField(
+        _l("Administrators and committee members must sign in with a second factor")
+    )
 
     # Setting key -> the field that shows its error; money errors go above the currency table.
     FIELD_OF = {"stage1_share": "stage1_percent"}
@@ -213,6 +213,7 @@ class SettingsForm(FlaskForm):
         self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
         self.certificate_number_format.data = values["certificate_number_format"]
         self.accredited.data = bool(values["accredited"])
+        self.two_factor_for_staff.data = bool(values["two_factor_for_staff"])
         return self
 
     def validate_new_code(self, field) -> None:
@@ -249,6 +250,7 @@ class SettingsForm(FlaskForm):
         values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
         values["accredited"] = bool(self.accredited.data)
+        values["two_factor_for_staff"] = bool(self.two_factor_for_staff.data)
         return values
 
     def add_errors(self, errors: dict[str, str]) -> None:

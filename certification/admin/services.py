@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from certification.accounts import passwords
 from certification.accounts.models import (
+    NO_PASSWORD,
     AuditorQualification,
     ConflictKind,
     ConflictOfInterest,
@@ -25,7 +26,7 @@ from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
 from certification.organisations.models import Organisation
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 LOCALES = tuple(LANGUAGES)
 PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE)
 SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
@@ -65,20 +66,19 @@ def organisation_problem(role: Role, organisation) -> str | None:
     return None
 
 
-def password_problem(password: str) -> str | None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        return ngettext(
-            "The password needs at least %(num)d character.",
-            "The password needs at least %(num)d characters.",
-            MIN_PASSWORD_LENGTH,
-        )
-    return None
+def password_problem(password: str, user=None) -> str | None:
+    """The password policy (certification.accounts.passwords), told with the person's own
+    name and email so that a password made of them is refused."""
+    inputs = (user.name, user.email) if user is not None else ()
+    return passwords.password_problem(password, inputs)
 
 
-def create_user(actor, details: UserDetails, password: str) -> User:
-    """Add a user with an initial password."""
+def create_user(actor, details: UserDetails, password: str = "") -> User:
+    """Add a user; without a password they set their own from an invitation link
+    (certification.accounts.links). Client users always do."""
     details = _checked(details, None)
-    if (problem := password_problem(password)) is not None:
+    _no_password_by_hand(details, password)
+    if password and (problem := password_problem(password, details)) is not None:
         raise AdminError(problem, "password")
     user = User(
         name=details.name,
@@ -88,7 +88,10 @@ def create_user(actor, details: UserDetails, password: str) -> User:
         locale=details.locale,
         active=details.active,
     )
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:
+        user.password_hash = NO_PASSWORD
     db.session.add(user)
     db.session.flush()
     role_line = f"role: {details.role.value}"
@@ -99,7 +102,8 @@ def create_user(actor, details: UserDetails, password: str) -> User:
 def update_user(actor, user: User, details: UserDetails, new_password: str = "") -> list[str]:
     """Change a user; returns what changed (also logged, never with a password)."""
     details = _checked(details, user)
-    if new_password and (problem := password_problem(new_password)) is not None:
+    _no_password_by_hand(details, new_password)
+    if new_password and (problem := password_problem(new_password, details)) is not None:
         raise AdminError(problem, "password")
     _keep_an_active_admin(user, details)
     changes = _describe_user_changes(user, details)
@@ -108,11 +112,24 @@ def update_user(actor, user: User, details: UserDetails, new_password: str = "")
     user.locale, user.active = details.locale, details.active
     if new_password:
         user.set_password(new_password)
+        user.end_sessions()
         changes.append("password reset by an administrator")
     db.session.flush()
     if changes:
         record(actor, user, "user_updated", reason="; ".join(changes))
     return changes
+
+
+def _no_password_by_hand(details: UserDetails, password: str) -> None:
+    """Client users choose their own password from a link: no password passes through hands."""
+    if password and details.role == Role.CLIENT:
+        raise AdminError(
+            _(
+                "Client users choose their own password from an invitation link: "
+                "leave the password empty."
+            ),
+            "password",
+        )
 
 
 def _checked(details: UserDetails, user: User | None) -> UserDetails:
@@ -200,11 +217,12 @@ def update_own_account(user: User, locale: str, current: str = "", new: str = ""
     if new:
         if not user.check_password(current or ""):
             raise AdminError(_("The current password is not right."), "current_password")
-        if (problem := password_problem(new)) is not None:
+        if (problem := password_problem(new, user)) is not None:
             raise AdminError(problem, "new_password")
     user.locale = locale
     if new:
         user.set_password(new)
+        user.end_sessions()  # a password change ends every other session
     db.session.flush()
     if new:
         record(user, user, "password_changed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -12,7 +12,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from certification.access import roles_required
+from certification.accounts import links, two_factor
 from certification.accounts.models import (
+    AccountLink,
     AuditorQualification,
     ConflictKind,
     ConflictOfInterest,
@@ -64,7 +66,12 @@ def users():
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
-    return render_template("admin/users.html", page=page, role=role, q=search, roles=list(Role))
+    resets = db.session.scalars(
+        select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
+    ).all()
+    return render_template(
+        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -74,15 +81,51 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = services.create_user(
-                current_user, form.details(_organisation(form)), form.password.data
+                current_user, form.details(_organisation(form)), form.password.data or ""
             )
         except services.AdminError as error:
             _refused(form, error)
         else:
+            if not user.has_password:  # they set it themselves from an invitation link
+                return _show_link(user)
             db.session.commit()
             flash(_("The user %(name)s was created.", name=user.name), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/link", methods=["POST"])
+@roles_required(Role.ADMIN)
+def password_link(user_id: int):
+    """A single-use link for the person to set their password: an invitation or a reset."""
+    user = db.get_or_404(User, user_id)
+    if not user.active:
+        flash(_("%(name)s cannot sign in: make the account active first.", name=user.name), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _show_link(user)
+
+
+def _show_link(user: User):
+    """Issue the link, commit, and show it once to the admin to pass on."""
+    token = links.issue_link(current_user, user, datetime.now(UTC))
+    db.session.commit()
+    link = db.session.scalar(
+        select(AccountLink).where(AccountLink.user_id == user.id).order_by(AccountLink.id.desc())
+    )
+    return render_template("admin/link.html", user=user, link=link, url=links.link_url(token))
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """A lost phone and lost recovery codes: the person enrols again at the next sign-in."""
+    user = db.get_or_404(User, user_id)
+    if user.has_two_factor:
+        two_factor.disable(current_user, user)
+        user.end_sessions()
+        db.session.commit()
+    flash(_("Two-factor sign-in of %(name)s was reset.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ only through an access check; the client's file name is kept for display only.
 from __future__ import annotations
 
 import io
-import secrets
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 from certification.activity.services import record
 from certification.applications.models import Document
 from certification.extensions import db
+from certification.storage import files
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME_LENGTH = 200
@@ -193,39 +193,31 @@ def check_all(uploads, limit: int | None = None, *, photos: bool = False) -> lis
     return [check_upload(Upload(*upload), limit, photos) for upload in uploads]
 
 
-def write_file(data: bytes, written: list[Path] | None = None) -> str:
-    """Store bytes under a new random name in UPLOAD_FOLDER; returns that name.
+def write_file(data: bytes) -> str:
+    """Stage bytes under a new random name in UPLOAD_FOLDER; returns that name.
 
-    The path goes into `written` (if given) before the first byte, so that a caller can remove
-    even a half-written file.
+    The file takes that name only when the session commits (certification.storage.files).
     """
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16)
-    path = folder / stored_name
-    with path.open("xb") as out:
-        if written is not None:
-            written.append(path)
-        out.write(data)
-    return stored_name
+    return files.stage_file(db.session(), upload_folder(), data)
 
 
 def store_files(
     checked: list[CheckedUpload], make_row: Callable[[CheckedUpload, str], T]
 ) -> list[T]:
-    """Write each file and add the row make_row(upload, stored_name) builds for it; flush.
+    """Stage each file and add the row make_row(upload, stored_name) builds for it; flush.
 
-    All or nothing: if anything fails, the files written so far are removed.
+    All or nothing: if anything fails, the files staged so far are removed at once.
     """
-    written: list[Path] = []
+    staged: list[str] = []
     try:
         rows = []
         for upload in checked:
-            rows.append(make_row(upload, write_file(upload.data, written)))
+            staged.append(write_file(upload.data))
+            rows.append(make_row(upload, staged[-1]))
         db.session.add_all(rows)
         db.session.flush()
     except Exception:
-        remove_files(written)
+        files.unstage(db.session(), staged, upload_folder())
         raise
     return rows
 
@@ -258,9 +250,9 @@ def _document_row(actor, organisation, application, upload, kind, stored_name) -
     )
 
 
-def remove_files(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def remove_on_commit(path: Path) -> None:
+    """The file of a deleted row goes once that deletion commits."""
+    files.delete_on_commit(db.session(), path)
 
 
 def stored_path(stored_name: str) -> Path:

@@ -27,6 +27,7 @@ from certification.access import (
     can_view_document,
     get_visible_or_404,
     roles_required,
+    visible_or_404,
 )
 from certification.accounts.models import Role
 from certification.applications import schemes, services, uploads
@@ -77,8 +78,7 @@ def new():
         organisations = by_name(db.session.scalars(select(Organisation)))
         return render_template("applications/pick_organisation.html", organisations=organisations)
     organisation = db.get_or_404(Organisation, organisation_id)
-    if not can_submit_application(current_user, organisation):
-        abort(403)
+    visible_or_404(can_submit_application(current_user, organisation))
     form = ApplicationForm().for_organisation(organisation)
     if form.validate_on_submit():
         application = submit_from_form(form, organisation)
@@ -129,8 +129,7 @@ def detail(application_id: int):
     application = db.get_or_404(Application, application_id)
     if current_user.role == Role.CLIENT:
         # Clients read their own applications in the portal; never another organisation's.
-        if not can_view_application(current_user, application):
-            abort(403)
+        visible_or_404(can_view_application(current_user, application))
         return redirect(url_for("portal.application", application_id=application.id))
     if not can_review_application(current_user, application):
         abort(403)

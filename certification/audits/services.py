@@ -417,7 +417,7 @@ def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attach
 
 
 def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
-    """Remove one's own attachment; returns the file to delete once the change is committed."""
+    """Remove one's own attachment; its file goes when the change commits."""
     check_can_edit(actor, audit)
     if attachment.uploaded_by_id != actor.id:
         raise AuditWorkError(_("Only the person who attached a file can remove it."))
@@ -425,6 +425,7 @@ def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
     path = attachment_path(attachment)
     db.session.delete(attachment)
     db.session.flush()
+    uploads.remove_on_commit(path)
     return path
 
 

@@ -22,7 +22,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from certification.access import can_edit_checklist, can_view_checklist
+from certification.access import (
+    can_edit_checklist,
+    can_view_audit,
+    can_view_checklist,
+    visible_or_404,
+)
 from certification.audits import services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
@@ -63,6 +68,7 @@ def load_audit(audit_id: int, allowed) -> Audit:
     audit = services.load_audit(audit_id)
     if audit is None:
         abort(404)
+    visible_or_404(can_view_audit(current_user, audit))  # another client's audit: as if missing
     if not allowed(current_user, audit):
         abort(403)
     return audit
@@ -254,13 +260,12 @@ def delete_attachment(attachment_id: int):
     answer = db.session.get(Answer, found.answer_id)
     back = back_to(audit.id, answer.clause, answer.question_id)
     try:
-        path = services.delete_attachment(current_user, found, audit)
+        services.delete_attachment(current_user, found, audit)
     except services.AuditWorkError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
-    db.session.commit()
-    path.unlink(missing_ok=True)  # the file goes only once its row is gone for good
+    db.session.commit()  # the file goes with this commit, once its row is gone for good
     flash(_("The attachment was removed."), "success")
     return redirect(back)
 

@@ -11,7 +11,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from certification.access import PLANNING, can_edit_checklist, can_view_checklist
+from certification.access import (
+    PLANNING,
+    can_edit_checklist,
+    can_view_audit,
+    can_view_checklist,
+    visible_or_404,
+)
 from certification.audits import services, workbook
 from certification.audits.workbook_upload import merge_workbook, parse_workbook
 from certification.extensions import db
@@ -40,6 +46,7 @@ def may_upload(user, audit: Audit) -> bool:
 
 def load(audit_id: int, allowed) -> tuple[Audit, object]:
     audit = db.get_or_404(Audit, audit_id)
+    visible_or_404(can_view_audit(current_user, audit))  # another client's audit: as if missing
     if not allowed(current_user, audit):
         abort(403)
     checklist = services.checklist_of(audit)

@@ -127,7 +127,7 @@ def toggle_confidentiality(
         "made_confidential" if certificate.confidential else "made_public",
         reason=reason,
     )
-    db.session.flush()  # the public look-up cache forgets on this flush (verification/cache.py)
+    db.session.flush()  # the public answer is rewritten on this flush (verification/answers.py)
     return certificate
 
 

@@ -27,6 +27,7 @@ from certification.access import (
     can_view_organisation,
     get_visible_or_404,
     roles_required,
+    visible_or_404,
 )
 from certification.accounts.models import Role
 from certification.applications import uploads
@@ -242,8 +243,7 @@ def attachment(attachment_id: int):
     if row.corrective_action_id is None:
         abort(404)
     finding = db.session.get(CorrectiveAction, row.corrective_action_id).finding
-    if not can_view_finding(current_user, finding):
-        abort(403)
+    visible_or_404(can_view_finding(current_user, finding))
     path = evidence.attachment_path(row)
     if not path.is_file():
         abort(404)

@@ -15,6 +15,7 @@ from certification.access import (
     can_view_cycle,
     get_visible_or_404,
     roles_required,
+    visible_or_404,
 )
 from certification.accounts.models import Role
 from certification.extensions import db
@@ -57,8 +58,7 @@ def cycle(cycle_id: int):
     found = services.load_cycle(cycle_id)
     if found is None:
         abort(404)
-    if not can_view_cycle(current_user, found):
-        abort(403)
+    visible_or_404(can_view_cycle(current_user, found))
     return render_template(
         "programme/cycle.html",
         cycle=found,

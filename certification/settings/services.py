@@ -23,6 +23,8 @@ DEFAULTS: dict[str, object] = {
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
     # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
     "accredited": False,
+    # Admins and committee members must sign in with a second factor (TOTP).
+    "two_factor_for_staff": False,
 }
 
 

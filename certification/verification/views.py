@@ -1,7 +1,8 @@
 """Public verification: the QR page, look-up by number, the JSON API and the public register.
 
-No login. Every look-up is rate-limited per client address (request.remote_addr: behind a reverse
-proxy, the app needs werkzeug's ProxyFix to see the client's address) and written to the log
+No login. Every look-up is rate-limited per client address by Flask-Limiter (request.remote_addr:
+behind a reverse proxy, PROXY_COUNT makes it the client's own address; the counters live in
+RATELIMIT_STORAGE_URI, shared by every app server when that is Redis) and written to the log
 "certification.verification" (not the database, so a look-up stays one SELECT of one row,
 verification/answers.py).
 """
@@ -9,71 +10,73 @@ verification/answers.py).
 from __future__ import annotations
 
 import logging
+import math
+import time
 from datetime import date
-from functools import lru_cache
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from limits import parse_many
 
 from certification.applications.schemes import scheme_title
-from certification.extensions import csrf
+from certification.extensions import csrf, limiter
 from certification.templating import format_day
 from certification.verification import answers, services
-from certification.verification.ratelimit import (
-    FixedWindowCounter,
-    Limit,
-    parse_limit,
-    retry_after,
-)
 from certification.workflow import CertificateState
 
 bp = Blueprint("verification", __name__)
 log = logging.getLogger("certification.verification")
 
 DEFAULT_LIMIT = "60/minute"
-COUNTER = "verification_rate_counter"
 API = "verification.api_certificate"
 PAGE_CACHE = "private, no-cache"
 # A status can change any minute (suspension, withdrawal): a cache may keep an answer only to
 # ask again whether it still holds, never to show it unasked.
 API_CACHE = "no-cache"
+SWITCHED_OFF = ("", "0", "off", "none")
 
 
 @bp.record_once
 def _set_up(state) -> None:
-    state.app.extensions[COUNTER] = FixedWindowCounter()
-    _limit_of(state.app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT))  # bad setting: fail now
+    setting = state.app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT)
+    if not _switched_off(setting):
+        parse_many(setting)  # a bad setting fails at start, not at the first look-up
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)  # look-ups are kept even when the app logs warnings only
 
 
-@lru_cache(maxsize=8)
-def _limit_of(setting: str | None) -> Limit | None:
-    return parse_limit(setting)
+def _setting() -> str:
+    return current_app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT)
 
 
-@bp.before_request
-def limit_rate():
-    """429 with Retry-After once an address has used up RATE_LIMIT_VERIFY in this window."""
-    limit = _limit_of(current_app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT))
-    if limit is None:
-        return None
-    address = request.remote_addr or "unknown"
-    wait = current_app.extensions[COUNTER].hit(address, limit)
-    if wait is None:
-        return None
-    log.warning("rate limited from %s: %s", address, request.full_path)
+def _switched_off(setting: str | None = None) -> bool:
+    return str(_setting() if setting is None else setting).strip().lower() in SWITCHED_OFF
+
+
+def _too_many(request_limit):
+    """429 with Retry-After once an address has used up RATE_LIMIT_VERIFY in its window."""
+    log.warning("rate limited from %s: %s", request.remote_addr, request.full_path)
     message = _("Too many look-ups from your address. Please try again in a minute.")
     if request.endpoint == API:
         response = jsonify(error=message)
-        response.status_code = 429
     else:
         response = current_app.make_response(
-            (render_template("verification/too_many.html", message=message), 429)
+            render_template("verification/too_many.html", message=message)
         )
-    response.headers["Retry-After"] = retry_after(wait)
+    response.status_code = 429
+    wait = min(math.ceil(request_limit.reset_at - time.time()), request_limit.limit.get_expiry())
+    response.headers["Retry-After"] = str(max(1, wait))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# One count per address for every public look-up: the pages, the JSON API and the register.
+limiter.shared_limit(
+    lambda: DEFAULT_LIMIT if _switched_off() else _setting(),
+    scope="public-lookups",
+    exempt_when=_switched_off,
+    on_breach=_too_many,
+)(bp)
 
 
 def _logged(kind: str, asked: str, found):

@@ -49,14 +49,17 @@ def user_count(db) -> int:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_create_user_for_each_role(db, role):
+    """Staff may be given an initial password; client users always set their own."""
     admin = factories.user(Role.ADMIN)
     organisation = factories.organisation() if role == Role.CLIENT else None
+    password = "" if role == Role.CLIENT else NEW_PASSWORD
     user = services.create_user(
-        admin, details(role, organisation, email="New.Person@Example.TEST"), NEW_PASSWORD
+        admin, details(role, organisation, email="New.Person@Example.TEST"), password
     )
     assert user.role == role.value
     assert user.email == "new.person@example.test"
-    assert user.check_password(NEW_PASSWORD)
+    assert user.check_password(NEW_PASSWORD) == (role != Role.CLIENT)
+    assert user.has_password == (role != Role.CLIENT)
     (entry,) = log_rows(db, "user_created")
     assert entry.actor_id == admin.id and entry.subject_id == user.id
     assert NEW_PASSWORD not in entry.reason

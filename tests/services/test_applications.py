@@ -83,6 +83,8 @@ def test_client_submission_stores_the_application_its_sites_and_documents(app, d
     assert document.original_name == "manual.pdf" and document.size == len(PDF)
     assert document.content_type == "application/pdf"
     assert document.stored_name != "manual.pdf" and len(document.stored_name) == 32
+    assert upload_files(app) - before == {f"{document.stored_name}.part"}  # not yet in place
+    db.session.commit()
     assert upload_files(app) - before == {document.stored_name}
     assert uploads.document_path(document).read_bytes() == PDF
     assert actions(application) == ["created"]

@@ -175,6 +175,7 @@ def test_the_full_path_answer_reject_answer_accept_verify_is_logged(db):
     attachments = db.session.scalars(select(Attachment)).all()
     assert [a.original_name for a in attachments] == ["evidence.pdf"]
     assert attachments[0].corrective_action_id == finding.actions[0].id
+    db.session.commit()  # the file takes its place when its row commits
     assert evidence.attachment_path(attachments[0]).read_bytes() == PDF
 
 

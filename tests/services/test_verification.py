@@ -16,7 +16,6 @@ from certification.extensions import db as _db
 from certification.organisations.models import Organisation, Site
 from certification.verification import answers, services
 from certification.verification.models import PublicAnswer
-from certification.verification.ratelimit import FixedWindowCounter, Limit, parse_limit
 from certification.verification.reader import AnswerReader
 from tests import factories
 from tests.sql_counting import counting_queries
@@ -294,40 +293,15 @@ def test_every_certificate_has_its_answer_and_a_rebuild_writes_the_same(db):
     assert after == before
 
 
-# --- the rate-limit counter (pure) ------------------------------------------------
+# --- the rate limit's setting ------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("60/minute", Limit(60, 60)),
-        ("5/second", Limit(5, 1)),
-        ("100/hours", Limit(100, 3600)),
-        ("", None),
-        ("0", None),
-        ("off", None),
-        (None, None),
-    ],
-)
-def test_parse_limit(text, expected):
-    assert parse_limit(text) == expected
-
-
-@pytest.mark.parametrize("text", ["60", "sixty/minute", "60/fortnight", "-1/minute", "0/minute"])
-def test_parse_limit_refuses_nonsense(text):
+@pytest.mark.parametrize("setting", ["60", "sixty/minute", "60/fortnight"])
+def test_a_bad_rate_limit_setting_fails_when_the_app_starts(setting):
     with pytest.raises(ValueError):
-        parse_limit(text)
+        create_app({"RATE_LIMIT_VERIFY": setting, "SECRET_KEY": "x", "TESTING": True})
 
 
-def test_fixed_window_counts_per_address_and_resets_with_the_window():
-    now = [120.0]
-    counter = FixedWindowCounter(clock=lambda: now[0])
-    limit = Limit(2, 60)
-    assert counter.hit("a", limit) is None
-    assert counter.hit("a", limit) is None
-    assert counter.hit("a", limit) == pytest.approx(60.0)  # window 120..180
-    assert counter.hit("b", limit) is None
-    now[0] = 179.5
-    assert counter.hit("a", limit) == pytest.approx(0.5)
-    now[0] = 180.0
-    assert counter.hit("a", limit) is None
+@pytest.mark.parametrize("setting", ["60/minute", "5 per second", "100/hour", "off", "0", ""])
+def test_good_rate_limit_settings_start(setting):
+    create_app({"RATE_LIMIT_VERIFY": setting, "SECRET_KEY": "x", "TESTING": True})

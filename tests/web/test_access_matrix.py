@@ -90,6 +90,8 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.verify": set(ROLES),
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
+    "health.healthz": set(ROLES),  # load balancers ask it, without a login
+    "security.two_factor": STAFF,
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -100,7 +102,14 @@ REDIRECTED = {
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
-NOT_OBJECT_PAGES = {"static", "accounts.login", "accounts.home"}
+NOT_OBJECT_PAGES = {
+    "static",
+    "accounts.login",
+    "accounts.home",
+    "security.second_step",  # without a pending sign-in: back to the login page
+    "security.forgot_password",
+    "security.set_password",  # a wrong or spent token: 404 for everyone
+}
 
 # endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
 POST_ALLOWED: dict[str, set[str]] = {
@@ -110,6 +119,13 @@ POST_ALLOWED: dict[str, set[str]] = {
     "accounts.logout": set(ROLES),
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
+    "admin.password_link": {"admin"},
+    "admin.reset_two_factor": {"admin"},
+    "security.second_step": set(ROLES),  # nothing happens without a pending sign-in
+    "security.two_factor": STAFF,
+    "security.two_factor_off": STAFF,
+    "security.forgot_password": set(ROLES),  # a neutral answer, whoever asks
+    "security.set_password": set(ROLES),  # the token is the key: a wrong one gets 404
     "admin.add_conflict": {"admin"},
     "admin.add_qualification": {"admin"},
     "admin.remove_conflict": {"admin"},
@@ -220,6 +236,15 @@ def world(db, app):
     return people, ids, attachments
 
 
+def missing(ids, attachments) -> tuple[dict, dict]:
+    """The same ids, every number replaced by one that no row has."""
+    gone = 987654321
+    return (
+        {k: gone if isinstance(v, int) else v for k, v in ids.items()},
+        dict.fromkeys(attachments, gone),
+    )
+
+
 def routes(app, method: str):
     return sorted(
         (rule for rule in app.url_map.iter_rules() if method in rule.methods),
@@ -282,6 +307,13 @@ def test_who_gets_each_page(app, client, db, login_as, world, role):
             ok = response.status_code == 200
         elif role == "anonymous":
             ok = response.status_code == 302 and "/login" in response.headers["Location"]
+        elif role == "client_a" and rule.arguments:
+            # another organisation's object answers exactly like a missing one (a 403 only where
+            # the role alone is refused, so that a missing id gets the same 403)
+            ok = response.status_code == 404 or (
+                response.status_code == 403
+                and client.get(url(rule, *missing(ids, attachments))).status_code == 403
+            )
         else:
             ok = response.status_code in (403, 404)
         if role == "client_a" and SECRET in body:

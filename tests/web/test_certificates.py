@@ -166,7 +166,7 @@ def test_client_never_sees_another_organisations_certificate(client, login_as):
     login_as(factories.user("client", organisation_id=mine.organisation_id))
     assert client.get(f"/certificates/{mine.id}").status_code == 200
     for url in (f"/certificates/{theirs.id}", f"/certificates/{theirs.id}.pdf"):
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
     assert client.get("/certificates/999999").status_code == 404
     portal = client.get("/portal/").get_data(as_text=True)
     assert mine.number in portal and theirs.number not in portal

@@ -137,7 +137,7 @@ def test_a_non_team_auditor_cannot_start(client, db, login_as):
     audit, _lead, _member = team_audit(db, start=TODAY)
     db.session.commit()
     login_as("auditor")
-    assert client.post(f"/audits/{audit.id}/start").status_code == 403
+    assert client.post(f"/audits/{audit.id}/start").status_code == 404
     db.session.expire_all()
     assert audit.state == "scheduled"
 
@@ -331,9 +331,12 @@ def test_others_can_neither_attach_nor_download(app, client, db, login_as, on_si
     attachment = db.session.scalar(select(Attachment))
     user = factories.user("client", organisation=audit.organisation) if who == "client" else who
     login_as(user)
-    assert client.get(f"/audits/attachments/{attachment.id}").status_code == 403
-    assert upload(client, audit, "IMG2.jpg", JPEG).status_code == 403
-    assert client.post(f"/audits/attachments/{attachment.id}/delete").status_code == 403
+    # an auditor off the team does not see the audit at all; the client sees its own audit but
+    # not the auditors' working papers
+    refused = 404 if who == "auditor" else 403
+    assert client.get(f"/audits/attachments/{attachment.id}").status_code == refused
+    assert upload(client, audit, "IMG2.jpg", JPEG).status_code == refused
+    assert client.post(f"/audits/attachments/{attachment.id}/delete").status_code == refused
     assert attachments(db) == 1
 
 

@@ -162,17 +162,17 @@ def test_observations_are_shown_read_only(client, login_as, raise_finding):
 def test_url_guessing_gets_404_or_403(client, login_as, raise_finding, db):
     finding, lead = raise_finding("minor")
     login_as(factories.user("client"))  # another organisation
-    assert client.get(f"/findings/{finding.id}/answer").status_code == 403
-    assert client.post(f"/findings/{finding.id}/answer", data=answer_form()).status_code == 403
-    assert client.get(f"/findings/{finding.id}").status_code == 403
+    assert client.get(f"/findings/{finding.id}/answer").status_code == 404
+    assert client.post(f"/findings/{finding.id}/answer", data=answer_form()).status_code == 404
+    assert client.get(f"/findings/{finding.id}").status_code == 404
     assert client.get("/findings/999999/answer").status_code == 404
     assert client.get("/findings/files/999999").status_code == 404
     assert client.get("/findings/").status_code == 403
 
     login_as(factories.user("auditor"))  # not on the team
-    assert client.get(f"/findings/{finding.id}").status_code == 403
-    assert client.post(f"/findings/{finding.id}/accept").status_code == 403
-    assert client.get(f"/findings/{finding.id}/edit").status_code == 403
+    assert client.get(f"/findings/{finding.id}").status_code == 404
+    assert client.post(f"/findings/{finding.id}/accept").status_code == 404
+    assert client.get(f"/findings/{finding.id}/edit").status_code == 404
 
     login_as(factories.user("planner"))  # sees, but does not review or answer
     assert client.get(f"/findings/{finding.id}").status_code == 200

@@ -162,8 +162,8 @@ def test_a_client_reads_its_own_application_and_not_anothers(client, db, login_a
     page = client.get(f"/portal/applications/{own.id}").get_data(as_text=True)
     assert "Withdraw the application" in page
 
-    assert client.get(f"/applications/{foreign.id}").status_code == 403
-    assert client.get(f"/portal/applications/{foreign.id}").status_code == 403
+    assert client.get(f"/applications/{foreign.id}").status_code == 404
+    assert client.get(f"/portal/applications/{foreign.id}").status_code == 404
     assert client.get("/portal/applications/999999").status_code == 404
 
 
@@ -216,6 +216,6 @@ def test_a_client_cannot_withdraw_another_organisations_application(client, db, 
     foreign = factories.application()
     db.session.commit()
     response = client.post(f"/portal/applications/{foreign.id}/withdraw", data={"reason": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     db.session.refresh(foreign)
     assert foreign.state == "submitted"

@@ -293,8 +293,8 @@ def test_auditor_sees_only_own_audits(client, db, login_as, programme):
     page = text(client.get("/programme/mine"))
     assert "Ege Sigorta A.Ş." in page and "Başkent Hastanesi A.Ş." not in page
     assert client.get(f"/programme/audits/{mine.audits[0].id}").status_code == 200
-    assert client.get(f"/programme/audits/{theirs.audits[0].id}").status_code == 403
-    assert client.get(f"/programme/cycles/{theirs.id}").status_code == 403
+    assert client.get(f"/programme/audits/{theirs.audits[0].id}").status_code == 404
+    assert client.get(f"/programme/cycles/{theirs.id}").status_code == 404
     cycle_page = text(client.get(f"/programme/cycles/{mine.id}"))
     assert "Change dates or team" not in cycle_page
 
@@ -322,8 +322,8 @@ def test_client_reads_own_programme_only(client, db, login_as, programme):
     assert "Schedule this audit" not in audit_page and "Cancel this audit" not in audit_page
     assert "History" not in audit_page
 
-    assert client.get(f"/programme/cycles/{other.id}").status_code == 403
-    assert client.get(f"/programme/audits/{other.audits[0].id}").status_code == 403
+    assert client.get(f"/programme/cycles/{other.id}").status_code == 404
+    assert client.get(f"/programme/audits/{other.audits[0].id}").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, db, programme):

@@ -209,9 +209,9 @@ def test_client_of_another_organisation_is_refused(client, db, login_as):
     login_as("client")  # of a new organisation of its own
 
     for url in (f"/quotes/{quote.id}", f"/quotes/{quote.id}.pdf"):
-        assert client.get(url).status_code == 403, url
-    assert client.post(f"/quotes/{quote.id}/accept", data={}).status_code == 403
-    assert client.post(f"/quotes/{quote.id}/reject", data={}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/quotes/{quote.id}/accept", data={}).status_code == 404
+    assert client.post(f"/quotes/{quote.id}/reject", data={}).status_code == 404
     assert reload(db, quote).state == "issued"
 
 
@@ -219,8 +219,8 @@ def test_a_draft_is_invisible_to_the_client(client, db, login_as):
     quote = factories.quote(approved_application())
     login_as("client", organisation=quote.organisation)
 
-    assert client.get(f"/quotes/{quote.id}").status_code == 403
-    assert client.get(f"/quotes/{quote.id}.pdf").status_code == 403
+    assert client.get(f"/quotes/{quote.id}").status_code == 404
+    assert client.get(f"/quotes/{quote.id}.pdf").status_code == 404
     assert quote.number not in text(client.get("/portal/"))
 
 

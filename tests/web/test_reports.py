@@ -153,14 +153,14 @@ def test_client_sees_own_submitted_report_not_another_orgs(client, login_as):
     other, _l, _m = audit_with_team(state="submitted")
     login_as("client", organisation=audit.organisation)
     assert client.get(f"/audits/{audit.id}/report").status_code == 200
-    assert client.get(f"/audits/{other.id}/report").status_code == 403
-    assert client.get(f"/audits/{other.id}/report.pdf").status_code == 403
+    assert client.get(f"/audits/{other.id}/report").status_code == 404
+    assert client.get(f"/audits/{other.id}/report.pdf").status_code == 404
 
 
 def test_client_does_not_see_the_report_before_submission(client, login_as):
     audit, _lead, _member = audit_with_team()
     login_as("client", organisation=audit.organisation)
-    assert client.get(f"/audits/{audit.id}/report").status_code == 403
+    assert client.get(f"/audits/{audit.id}/report").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["planner", "committee", "admin"])
@@ -177,7 +177,7 @@ def test_staff_read_the_report_and_its_pdf(client, login_as, role):
 def test_auditor_off_the_team_is_refused(client, login_as):
     audit, _lead, _member = audit_with_team()
     login_as("auditor")
-    assert client.get(f"/audits/{audit.id}/report").status_code == 403
+    assert client.get(f"/audits/{audit.id}/report").status_code == 404
 
 
 def test_audit_page_panel_links_to_report_and_pdf(client, login_as):

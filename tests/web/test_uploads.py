@@ -214,7 +214,7 @@ def test_a_client_cannot_download_another_organisations_document(client, db, log
     login_as("client")
     document = stored_document(factories.organisation())
     db.session.commit()
-    assert client.get(f"/applications/documents/{document.id}").status_code == 403
+    assert client.get(f"/applications/documents/{document.id}").status_code == 404
     assert client.get("/applications/documents/999999").status_code == 404
 
 

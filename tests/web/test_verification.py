@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from certification.verification.views import COUNTER
+from certification.extensions import limiter
 from tests import factories
 from tests.services.test_verification import certificate
 
@@ -25,9 +25,9 @@ OTHER = {"REMOTE_ADDR": "192.0.2.7"}
 @pytest.fixture(autouse=True)
 def fresh_counters(app):
     """Look-ups of earlier tests must not count against this one."""
-    app.extensions[COUNTER].reset()
+    limiter.reset()
     yield
-    app.extensions[COUNTER].reset()
+    limiter.reset()
 
 
 @pytest.fixture

@@ -56,8 +56,8 @@ def test_the_team_downloads_the_workbook(client, login_as):
         (Role.PLANNER, 200, 403),  # planners may read it offline, not merge it
         (Role.ADMIN, 200, 403),
         (Role.COMMITTEE, 403, 403),
-        (Role.AUDITOR, 403, 403),  # not on this audit's team
-        (Role.CLIENT, 403, 403),
+        (Role.AUDITOR, 404, 404),  # not on this audit's team: as if there were no audit
+        (Role.CLIENT, 404, 404),  # another organisation's audit
     ],
 )
 def test_who_else_may_download_and_upload(client, login_as, who, download_status, upload_status):

@@ -1,0 +1,68 @@
+"""Upload folder against database rows: files nobody refers to, and rows whose file is gone."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from certification.applications.models import Document
+from certification.audits.models import Attachment
+from certification.extensions import db
+from certification.storage.files import PART_SUFFIX
+
+# A `.part` file younger than this may belong to an upload still in progress.
+UNFINISHED_AFTER_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class MissingFile:
+    table: str
+    row_id: int
+    stored_name: str
+    original_name: str
+
+
+@dataclass
+class UploadReport:
+    orphans: list[str] = field(default_factory=list)  # files no row refers to
+    missing: list[MissingFile] = field(default_factory=list)  # rows whose file is gone
+
+    @property
+    def clean(self) -> bool:
+        return not self.orphans and not self.missing
+
+
+def stored_files() -> list[MissingFile]:
+    """Every row that owns a file in UPLOAD_FOLDER (documents, evidence attachments)."""
+    rows = []
+    for model in (Document, Attachment):
+        query = select(model.id, model.stored_name, model.original_name).order_by(model.id)
+        for row_id, stored_name, original_name in db.session.execute(query):
+            rows.append(MissingFile(model.__tablename__, row_id, stored_name, original_name))
+    return rows
+
+
+def check_uploads(folder: Path, now: float | None = None) -> UploadReport:
+    """Compare the folder with the rows; unfinished `.part` files count once they are stale."""
+    now = time.time() if now is None else now
+    rows = stored_files()
+    present = {p.name: p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+    known = {row.stored_name for row in rows}
+    report = UploadReport()
+    for name, path in sorted(present.items()):
+        if name in known:
+            continue
+        if name.endswith(PART_SUFFIX) and now - path.stat().st_mtime < UNFINISHED_AFTER_SECONDS:
+            continue
+        report.orphans.append(name)
+    report.missing = [row for row in rows if row.stored_name not in present]
+    return report
+
+
+def remove_orphans(folder: Path, report: UploadReport) -> int:
+    for name in report.orphans:
+        (folder / name).unlink(missing_ok=True)
+    return len(report.orphans)
