@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import wtforms
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from certification.edge import INTEGER_LIMIT
 
@@ -24,7 +24,7 @@ class IntegerField(wtforms.IntegerField):
         super().process_formdata(valuelist)
         if self.data is not None and abs(self.data) > INTEGER_LIMIT:
             self.data = None
-            raise ValueError(_l("This number is too large."))
+            raise ValueError(_("This number is too large."))
 
 
 class DecimalField(wtforms.DecimalField):
@@ -34,4 +34,4 @@ class DecimalField(wtforms.DecimalField):
         super().process_formdata(valuelist)
         if self.data is not None and (not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT):
             self.data = None
-            raise ValueError(_l("Enter an ordinary number."))
+            raise ValueError(_("Enter an ordinary number."))
