@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     HRFlowable,
+    LayoutError,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -47,27 +48,67 @@ from certification.pdf_kit import (
 QR_SIZE = 28 * mm
 
 
+# A certificate this small is tried on one page first (its usual look); a larger one, or one
+# that turns out not to fit, is laid out with annex pages at once.
+ONE_PAGE_SITES = 8
+ONE_PAGE_CHARACTERS = 2500
+ONE_PAGE_LINES = 40
+# On the first page of a certificate with an annex the scope stays if it is about this short.
+SCOPE_ON_FIRST_PAGE = 1500
+
+
 def render_certificate_pdf(
     certificate, *, body_name: str, body_address: str, verify_url: str
 ) -> bytes:
-    """The certificate, A4 landscape, DejaVu Sans embedded so every script renders."""
+    """The certificate, A4 landscape, DejaVu Sans embedded so every script renders.
+
+    The first page looks as a certificate always has; what does not fit on it (many sites, a
+    long scope) continues on annex pages, each with the number and "page X of Y".
+    """
+    build = _builder(certificate, body_name, body_address, verify_url)
+    if _may_fit_one_page(certificate):
+        try:
+            pdf, pages = build(annex=False)
+        except LayoutError:  # a site row taller than the page: the annex has no such rows
+            pages = 0
+        if pages == 1:
+            return pdf
+    return build(annex=True)[0]
+
+
+def _builder(certificate, body_name: str, body_address: str, verify_url: str):
     styles = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=34 * mm,
-        bottomMargin=22 * mm,
-        title=f"{WORDS['title'][0].title()} {certificate.number}",
-        author=body_name,
-        subject=scheme_title(certificate.scheme, certificate.edition),
-    )
     decorate = page_decoration(certificate, body_name, body_address, verify_url)
-    story = _story(certificate, verify_url, styles, (doc.width, doc.height))
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+
+    def build(annex: bool) -> tuple[bytes, int]:
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=PAGE,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=34 * mm,
+            bottomMargin=22 * mm,
+            title=f"{WORDS['title'][0].title()} {certificate.number}",
+            author=body_name,
+            subject=scheme_title(certificate.scheme, certificate.edition),
+        )
+        story = _story(certificate, verify_url, styles, annex)
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=NumberedCanvas)
+        return buffer.getvalue(), doc.page
+
+    return build
+
+
+def _may_fit_one_page(certificate) -> bool:
+    texts = [certificate.scope or ""]
+    for site in certificate.sites:
+        texts += [site.name or "", site.address or "", site.scope or ""]
+    return (
+        len(certificate.sites) <= ONE_PAGE_SITES
+        and sum(len(text) for text in texts) <= ONE_PAGE_CHARACTERS
+        and sum(text.count("\n") for text in texts) <= ONE_PAGE_LINES
+    )
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -94,39 +135,27 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _story(certificate, verify_url: str, styles, frame: tuple[float, float]) -> list:
-    """The first page as the certificate has always looked; what does not fit on it (many sites,
-    a long scope) goes to annex pages, each with the number and "page X of Y"."""
+def _story(certificate, verify_url: str, styles, annex: bool) -> list:
     heading = _heading(certificate, styles)
     right = [_facts_block(certificate, styles), Spacer(1, 2 * mm), _qr_block(verify_url, styles)]
-    scope, sites = _scope_block(certificate, styles), _sites(certificate, styles)
-    whole = _two_columns([*scope, Spacer(1, 3 * mm), *sites], right)
-    if _fits([*heading, whole], frame):
-        return [*heading, whole]
-    note = Paragraph(escape(both("see_annex_sites")), styles["body"])
-    first_page = _two_columns([*scope, Spacer(1, 3 * mm), note], right)
-    annex = [
-        PageBreak(),
-        Paragraph(escape(f"{both('annex')} {certificate.number}"), styles["name"]),
-    ]
-    if not _fits([*heading, first_page], frame):
+    scope = _scope_block(certificate, styles)
+    if not annex:
+        return [
+            *heading,
+            _two_columns([*scope, Spacer(1, 3 * mm), *_sites(certificate, styles)], right),
+        ]
+    title = f"{both('annex')} {certificate.number}"
+    pages = [PageBreak(), Paragraph(escape(title), styles["name"])]
+    scope_text = certificate.scope or ""
+    if len(scope_text) <= SCOPE_ON_FIRST_PAGE and scope_text.count("\n") <= 20:
+        note = Paragraph(escape(both("see_annex_sites")), styles["body"])
+        first_page = _two_columns([*scope, Spacer(1, 3 * mm), note], right)
+    else:
         note = Paragraph(escape(both("see_annex_scope")), styles["body"])
         first_page = _two_columns([scope[0], note], right)
-        annex += [Spacer(1, 3 * mm), *scope]
-    annex += [Spacer(1, 3 * mm), *_site_entries(certificate, styles)]
-    return [*heading, first_page, *annex]
-
-
-def _fits(flowables, frame: tuple[float, float]) -> bool:
-    """Whether the flowables fit on one page (the first page's frame)."""
-    width, height = frame
-    used = 0.0
-    for flowable in flowables:
-        used += flowable.wrap(width, height)[1] + flowable.getSpaceBefore()
-        used += flowable.getSpaceAfter()
-        if used > height:
-            return False
-    return True
+        pages += [Spacer(1, 3 * mm), *scope]
+    pages += [Spacer(1, 3 * mm), *_site_entries(certificate, styles)]
+    return [*heading, first_page, *pages]
 
 
 def _heading(certificate, styles) -> list:
