@@ -9,6 +9,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from certification.accounts.models import Role
@@ -33,6 +34,7 @@ from certification.extensions import db as database
 from certification.findings.models import Finding
 from certification.programme.models import AuditTeamMember
 from tests import factories
+from tests.strategies import typed_text
 
 TODAY = date(2026, 11, 24)
 
@@ -479,3 +481,22 @@ def _central_entries(data: bytes):
     while start != -1:
         yield start
         start = data.find(b"PK\x01\x02", start + 4)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(evidence=typed_text(20_000, min_size=1))
+def test_any_evidence_the_checklist_takes_goes_out_and_comes_back(db, evidence):
+    audit, (lead,) = started_audit()
+    answer(audit, lead, "8.2-b", grade="observation", evidence=evidence)
+    data = download(audit, lead)
+    rows = list(sheet_of(data).iter_rows(min_row=2, values_only=True))
+    written = rows[1][EVIDENCE - 1] or ""
+    same = written.strip() == evidence.strip()  # the sheet keeps no edge spaces
+    assert same, f"{len(written)} characters written, {len(evidence)} saved"
+    parsed = parse_workbook(data, audit, services.checklist_of(audit))
+    assert parsed.rows is not None  # reads back without a refusal
+    db.session.rollback()
