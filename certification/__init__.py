@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     app.session_interface = LeanCookieSessions()
+    from certification.edge import register_edge
+
+    register_edge(app)  # before the blueprints: their <int:...> routes use its converter
     _import_models()
     db.init_app(app)
     # Batch mode lets later migrations alter SQLite tables (SQLite has no ALTER COLUMN).
@@ -125,22 +128,45 @@ def _load_user(session_id: str):
     return load_user(session_id)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked; PostgreSQL always does.
+# How long a SQLite writer waits for another one to finish before giving up ("database is locked").
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Requests that only read; any other method may write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-    The driver's own transaction handling is switched off too: it would commit a SAVEPOINT
-    (`begin_nested`) opened before any write. `_sqlite_begin` issues BEGIN instead, the recipe
-    of SQLAlchemy's pysqlite documentation ("Serializable isolation / Savepoints").
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    """SQLite: foreign keys on, WAL, a busy timeout, and transactions begun by `_sqlite_begin`.
+
+    Foreign keys are enforced only when asked (PostgreSQL always does). WAL lets readers go on
+    while one process writes, and the busy timeout makes a writer wait for the other instead of
+    failing: with several gunicorn workers on one SQLite file both are needed (README,
+    "Production"). The driver's own transaction handling is switched off: it would commit a
+    SAVEPOINT (`begin_nested`) opened before any write; `_sqlite_begin` issues BEGIN instead, the
+    recipe of SQLAlchemy's pysqlite documentation ("Serializable isolation / Savepoints").
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")  # a no-op answer "memory" for :memory:
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
+    """A transaction that may write takes SQLite's write lock when it begins (BEGIN IMMEDIATE).
+
+    Two writers then never interleave: the second waits (busy timeout) and reads what the first
+    committed, so a state change it would repeat is refused like on PostgreSQL, where
+    `activity.services.lock` takes the row. A deferred BEGIN would let both read, and the second
+    fail at its first write with "database is locked". Pages that only read stay concurrent.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """Outside a request (CLI commands, the demo builder, tests' set-up) or an unsafe method."""
+    return not has_request_context() or request.method not in SAFE_METHODS

@@ -1,21 +1,36 @@
 """Error pages, and the one place a refused state change becomes a clear message."""
 
-from flask import Flask, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+import logging
 
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import DataError, IntegrityError
+
+from certification.activity.services import refusal_message
+from certification.extensions import db
 from certification.workflow import TransitionError
 
 
 def register_errors(app: Flask) -> None:
     @app.errorhandler(TransitionError)
     def refused_transition(error: TransitionError):
-        flash(
-            _(
-                "This cannot be done now: the item is %(state)s.",
-                state=getattr(error.state, "label", error.state),
-            ),
-            "error",
+        db.session.rollback()  # whatever the request did before the refused move is undone
+        flash(refusal_message(error), "error")
+        return redirect(_same_site_referrer() or url_for("accounts.home"))
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(DataError)
+    def refused_by_database(error):
+        """The last line: a database constraint refused what the checks before let through."""
+        db.session.rollback()
+        logging.getLogger("certification").warning("database refused a change: %s", error.orig)
+        message = _(
+            "This could not be saved: the records do not allow it (for example a second record "
+            "where only one may exist). Nothing was changed."
         )
+        if request.is_json or request.path.startswith("/api/"):
+            return jsonify(error=message), 409
+        flash(message, "error")
         return redirect(_same_site_referrer() or url_for("accounts.home"))
 
     for code, title in ((403, "Access refused"), (404, "Not found"), (413, "File too large")):

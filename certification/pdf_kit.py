@@ -71,6 +71,38 @@ def paragraph_text(value) -> str:
     return escape(display_text(str(value or ""))).replace("\n", "<br/>")
 
 
+# User text goes into the story in pieces of at most this many lines and characters. A page break
+# can fall between them; reportlab splits one long Paragraph again at each page, re-wrapping the
+# rest every time (seconds for a few thousand short lines), and cannot split a table cell at all.
+CHUNK_LINES = 20
+CHUNK_CHARS = 1200
+
+
+def text_chunks(value) -> list[str]:
+    """User text cut into pieces of at most CHUNK_LINES lines and about CHUNK_CHARS characters,
+    at line ends, else at a space, else anywhere (one unbroken word); never empty."""
+    chunks: list[str] = []
+    lines: list[str] = []
+    size = 0
+    for line in str(value or "").split("\n"):
+        while len(line) > CHUNK_CHARS:
+            cut = line.rfind(" ", 0, CHUNK_CHARS) + 1 or CHUNK_CHARS
+            chunks.append("\n".join([*lines, line[:cut]]) if lines else line[:cut])
+            lines, size, line = [], 0, line[cut:]
+        if lines and (len(lines) >= CHUNK_LINES or size + len(line) > CHUNK_CHARS):
+            chunks.append("\n".join(lines))
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line) + 1
+    chunks.append("\n".join(lines))
+    return chunks
+
+
+def text_paragraphs(value, style: ParagraphStyle) -> list[Paragraph]:
+    """User text (any length, any script, line breaks kept) as paragraphs that flow over pages."""
+    return [Paragraph(paragraph_text(chunk), style) for chunk in text_chunks(value)]
+
+
 def paragraph_styles() -> dict[str, ParagraphStyle]:
     """Body, small and bold text; each document adds its own headings with heading_style."""
     fonts = register_fonts()
@@ -112,16 +144,37 @@ def a4_document(buffer, title: str, author: str, **metadata) -> SimpleDocTemplat
     )
 
 
-def facts_table(rows: list[tuple[str, str]], styles) -> Table:
-    """Label / value pairs; values are user text and may be in any script."""
-    data = [
-        [
-            Paragraph(escape(str(label)), styles["bold"]),
-            Paragraph(paragraph_text(value), styles["body"]),
-        ]
-        for label, value in rows
-    ]
-    table = Table(data, colWidths=[45 * mm, None], hAlign="LEFT")
+def facts_table(rows: list[tuple[str, str]], styles) -> list:
+    """Label / value pairs; values are user text in any script and of any length.
+
+    A table of two columns; a value longer than a piece of text (text_chunks) starts in the table
+    and continues below it, indented like the column, so that it flows over pages.
+    """
+    story: list = []
+    cells: list[list] = []
+    for label, value in rows:
+        first, *rest = text_chunks(value)
+        cells.append(
+            [
+                Paragraph(escape(str(label)), styles["bold"]),
+                Paragraph(paragraph_text(first), styles["body"]),
+            ]
+        )
+        if rest:
+            story.append(_facts_rows(cells))
+            indented = ParagraphStyle("continued", parent=styles["body"], leftIndent=FACT_LABEL)
+            story += [Paragraph(paragraph_text(chunk), indented) for chunk in rest]
+            cells = []
+    if cells:
+        story.append(_facts_rows(cells))
+    return story
+
+
+FACT_LABEL = 45 * mm
+
+
+def _facts_rows(cells: list[list]) -> Table:
+    table = Table(cells, colWidths=[FACT_LABEL, None], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [

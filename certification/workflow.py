@@ -140,6 +140,10 @@ class TransitionError(Exception):
         self.state, self.action = state, action
         super().__init__(f"cannot {action.value} when {state.value}")
 
+    @property
+    def already_done(self) -> bool:
+        return already_done(self.state, self.action)
+
 
 def next_state(state: StrEnum, action: Action) -> StrEnum:
     # StrEnum members of different lifecycles compare equal when their values match
@@ -148,6 +152,11 @@ def next_state(state: StrEnum, action: Action) -> StrEnum:
     if target is None or type(target) is not type(state):
         raise TransitionError(state, action)
     return target
+
+
+def already_done(state: StrEnum, action: Action) -> bool:
+    """`state` is where `action` leads: a second click (or a colleague) did it first."""
+    return any(a == action and target is state for (_s, a), target in TRANSITIONS.items())
 
 
 def allowed_actions(state: StrEnum) -> list[Action]:

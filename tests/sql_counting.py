@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 # SQLite gets an explicit BEGIN from the app (see certification/__init__.py); PostgreSQL's
 # driver begins implicitly. Neither is a query a page asked for.
-NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK")
+NOT_QUERIES = ("BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
 
 
 @contextmanager

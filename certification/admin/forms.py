@@ -9,13 +9,11 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -35,6 +33,7 @@ from certification.accounts.forms import LOCALE_CHOICES, email_address
 from certification.accounts.models import ConflictKind, Role
 from certification.admin import services
 from certification.admin import settings_services as rules
+from certification.forms_kit import DecimalField, IntegerField
 
 NO_ORGANISATION = 0
 

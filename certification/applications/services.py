@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import AuditorQualification, Role, User
 from certification.activity.models import ActivityLog
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, transition
 from certification.applications import schemes, uploads
 from certification.applications.models import Application
 from certification.extensions import db
@@ -117,6 +117,7 @@ def review_application(
     """Record the application review and its outcome (17021-1 9.1.2)."""
     notes = (notes or "").strip()
     action = Action.APPROVE if approve else Action.REJECT
+    lock(application)
     next_state(application.state_enum, action)  # refuse early, before anything changes
     if approve and not competence_confirmed:
         raise ApplicationError(
@@ -136,6 +137,7 @@ def review_application(
 def withdraw_application(actor, application: Application, *, reason: str) -> Application:
     """The client takes its application back, with a reason for the record."""
     reason = (reason or "").strip()
+    lock(application)
     if not reason:
         raise ApplicationError(_("Give a reason for withdrawing the application."), field="reason")
     transition(actor, application, Action.WITHDRAW, reason=reason)

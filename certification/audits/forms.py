@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, RadioField, SelectChoice, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.audits.services import MAX_EVIDENCE
+from certification.forms_kit import IntegerField
 
 
 class AnswerForm(FlaskForm):

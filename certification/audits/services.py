@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
 from certification.audits.models import Answer, Attachment, AuditChecklist, Grade
 from certification.checklists import loader
@@ -83,9 +83,12 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
     """The team starts a scheduled audit on or after its first day; the checklist file is kept."""
     if not on_team(actor, audit):
         raise AuditWorkError(_("Only the audit team can start this audit."))
+    lock(audit)
     try:
         next_state(audit.state_enum, Action.START)
-    except TransitionError:
+    except TransitionError as error:
+        if refused_again(error):
+            raise
         raise AuditWorkError(
             _("This cannot be done now: the audit is %(state)s.", state=audit.state_enum.label)
         ) from None

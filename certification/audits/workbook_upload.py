@@ -8,9 +8,7 @@ formula's text is plain text.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +16,6 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from certification.activity.services import record
@@ -38,7 +35,6 @@ from certification.audits.workbook import (
     EVIDENCE,
     FORMAT,
     GRADE,
-    MAX_INFLATION,
     POINTS,
     QUESTION,
     VERSION,
@@ -53,6 +49,7 @@ from certification.audits.workbook import (
     plan_merge,
     shorten,
 )
+from certification.audits.workbook_archive import opened_workbook
 from certification.extensions import db
 
 EXTRA_ROWS = 200
@@ -104,16 +101,13 @@ def parse_workbook(
     """Read and check the whole file; raise WorkbookRefused listing every problem."""
     limit = limit or int(current_app.config.get("WORKBOOK_MAX_BYTES", DEFAULT_MAX_BYTES))
     languages = list(languages or current_app.config.get("LANGUAGES", ("en",)))
-    workbook = open_workbook(data, limit)
-    try:
+    with opened_workbook(data, limit) as workbook:
         about = _read_about(workbook, audit)
         if CHECKLIST_SHEET not in workbook.sheetnames:
             raise WorkbookRefused(
                 [_("The workbook has no sheet “%(name)s”.", name=CHECKLIST_SHEET)]
             )
         raw = _filled_rows(workbook[CHECKLIST_SHEET], len(checklist.questions()) + EXTRA_ROWS)
-    finally:
-        workbook.close()
     reader = _RowReader(audit, checklist, grade_aliases(languages))
     rows = reader.read(raw)
     reader.check_complete(rows, about.get("checksum", ""))
@@ -140,24 +134,6 @@ def _filled_rows(sheet, most: int) -> list[tuple[int, tuple]]:
                 ]
             )
     return filled
-
-
-def open_workbook(data: bytes, limit: int):
-    if len(data) > limit:
-        raise WorkbookRefused(
-            [_("The file is larger than %(limit)s MiB.", limit=round(limit / 1024 / 1024, 1))]
-        )
-    not_a_workbook = WorkbookRefused([_("The file is not an Excel workbook (.xlsx).")])
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-        if inflated > limit * MAX_INFLATION:
-            raise WorkbookRefused([_("The file is larger than it looks; it was refused.")])
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except WorkbookRefused:
-        raise
-    except Exception as error:  # zipfile, XML and openpyxl errors alike: not a usable workbook
-        raise not_a_workbook from error
 
 
 def _read_about(workbook, audit) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, TextAreaField
+from wtforms import DateField, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 REASON = dict(
@@ -17,6 +17,15 @@ REASON = dict(
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), **REASON)
+
+
+class ConfidentialityForm(ReasonForm):
+    # What the page offered ("1": make confidential, "0": make public): a second click of the
+    # same button finds it done instead of switching it back.
+    make_confidential = HiddenField()
+
+    def wanted(self) -> bool | None:
+        return {"1": True, "0": False}.get(self.make_confidential.data or "")
 
 
 class SuspendForm(ReasonForm):

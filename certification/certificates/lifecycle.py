@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.activity.models import ActivityLog
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refused_again, transition
 from certification.certificates import rules
 from certification.certificates.models import Certificate
 from certification.extensions import db
@@ -56,6 +56,7 @@ def suspend_certificate(
     actor, certificate: Certificate, reason: str, today: date, limit: date | None = None
 ) -> Certificate:
     """17021-1 9.6.5: temporarily invalid until `limit` (policy: at most 6 months)."""
+    lock(certificate)
     reason = _reason(reason)
     longest = rules.longest_suspension(today, int(settings.get("suspension_months")))
     limit = limit or longest
@@ -75,6 +76,7 @@ def suspend_certificate(
 
 def restore_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
     """From suspension; or from expiry within the restoration window (17021-1 9.6.3.2.5)."""
+    lock(certificate)
     reason = _reason(reason)
     months = rules.RESTORATION_MONTHS
     if not rules.restorable(certificate.state, certificate.expires_on, today, months):
@@ -104,6 +106,7 @@ def restore_certificate(actor, certificate: Certificate, reason: str, today: dat
 
 def withdraw_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
     """17021-1 9.6.5: withdrawn on request, or after a suspension that was not resolved."""
+    lock(certificate)
     reason = _reason(reason)
     move(actor, certificate, Action.WITHDRAW, reason)
     certificate.ended_on = today
@@ -113,14 +116,26 @@ def withdraw_certificate(actor, certificate: Certificate, reason: str, today: da
 
 
 def toggle_confidentiality(
-    actor, certificate: Certificate, reason: str, today: date
+    actor, certificate: Certificate, reason: str, today: date, make_confidential: bool | None = None
 ) -> Certificate:
     """At the client's request a certificate is kept out of the public register; the public
-    pages then show only its number and status (the body still confirms validity on request)."""
+    pages then show only its number and status (the body still confirms validity on request).
+
+    `make_confidential`: the value the page offered; None switches whatever it is now.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_("Give the reason; it is kept with the certificate."), "reason")
-    certificate.confidential = not certificate.confidential
+    lock(certificate)
+    if make_confidential is not None and certificate.confidential == make_confidential:
+        raise CertificateError(
+            _("Already done: the certificate is confidential now. Nothing was changed.")
+            if make_confidential
+            else _("Already done: the certificate is public now. Nothing was changed.")
+        )
+    certificate.confidential = (
+        make_confidential if make_confidential is not None else not certificate.confidential
+    )
     record(
         actor,
         certificate,
@@ -144,7 +159,9 @@ def move(actor, certificate: Certificate, action: Action, reason: str, until=Non
         reason = _("%(reason)s (until %(date)s)", reason=reason, date=format_day(until))
     try:
         transition(actor, certificate, action, reason=reason)
-    except TransitionError:
+    except TransitionError as error:
+        if refused_again(error):
+            raise
         raise _not_now(certificate) from None
 
 

@@ -1,107 +1,114 @@
 """The certificate as a PDF: A4 landscape, bilingual, with a QR code to the verification page.
 
 Pure: takes the certificate, the body's name and address and the verification URL; returns bytes.
-The wording is English and Turkish side by side on every certificate whatever the reader's
-language, so those pairs are the document's own text here, not interface strings.
-17021-1 8.2.2 lists what a certificate shows; each item has its line below.
+17021-1 8.2.2 lists what a certificate shows; each item has its line below. The fixed wording and
+what every page carries are in pdf_page.py.
 """
 
 from __future__ import annotations
 
 import io
-import math
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCode
-from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    HRFlowable,
+    LayoutError,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from certification.applications.schemes import scheme_title
+from certification.certificates.pdf_page import (
+    INK,
+    MUTED,
+    PAGE,
+    WORDS,
+    NumberedCanvas,
+    both,
+    page_decoration,
+)
 from certification.pdf_kit import (
     LINE,
     SHADE,
-    display_text,
     head_office_name,
     joined,
     paragraph_text,
     register_fonts,
+    text_paragraphs,
 )
-from certification.workflow import CertificateState
 
-INK = colors.HexColor("#1d3557")
-MUTED = colors.HexColor("#5b6b7b")
-PAGE = landscape(A4)
 QR_SIZE = 28 * mm
 
-# (English, Turkish): the certificate's fixed wording.
-WORDS = {
-    "title": ("CERTIFICATE", "SERTİFİKA"),
-    "certify": (
-        "This is to certify that the complaints-handling management system of",
-        "Bu belge, aşağıdaki kuruluşun şikâyet yönetim sisteminin",
-    ),
-    "conforms": ("conforms to the requirements of", "şartlarına uygun olduğunu belgeler"),
-    "scope": ("Scope", "Kapsam"),
-    "sites": ("Certified sites", "Belgelendirilen sahalar"),
-    "site": ("Site", "Saha"),
-    "address": ("Address", "Adres"),
-    "head_office": ("head office", "merkez"),
-    "number": ("Certificate number", "Sertifika numarası"),
-    "revision": ("Revision", "Revizyon"),
-    "issued": ("Issue (effective) date", "Yürürlük tarihi"),
-    "original": ("Original certification date", "İlk belgelendirme tarihi"),
-    "expires": ("Expiry date", "Geçerlilik sonu"),
-    "accreditation": ("Accreditation status", "Akreditasyon durumu"),
-    "accredited": ("Accredited", "Akredite"),
-    "unaccredited": ("Not accredited", "Akredite değil"),
-    "band": ("Rating", "Derece"),
-    "verify": ("Verify this certificate", "Bu sertifikayı doğrulayın"),
-    "replaces": ("replaces", "yerine geçtiği"),
-    "validity": (
-        "The validity of this certificate depends on successful surveillance audits. "
-        "Its current status is shown at the address of the QR code.",
-        "Bu sertifikanın geçerliliği başarılı gözetim denetimlerine bağlıdır. "
-        "Güncel durumu QR kodundaki adreste gösterilir.",
-    ),
-}
-STATE_WORDS = {
-    CertificateState.SUSPENDED: ("SUSPENDED", "ASKIYA ALINDI"),
-    CertificateState.WITHDRAWN: ("WITHDRAWN", "GERİ ÇEKİLDİ"),
-    CertificateState.EXPIRED: ("EXPIRED", "SÜRESİ DOLDU"),
-    CertificateState.SUPERSEDED: ("SUPERSEDED", "YERİNE YENİSİ VERİLDİ"),
-}
 
-
-def both(key: str) -> str:
-    english, turkish = WORDS[key]
-    return f"{english} / {turkish}"
+# A certificate this small is tried on one page first (its usual look); a larger one, or one
+# that turns out not to fit, is laid out with annex pages at once.
+ONE_PAGE_SITES = 8
+ONE_PAGE_CHARACTERS = 2500
+ONE_PAGE_LINES = 40
+# On the first page of a certificate with an annex the scope stays if it is about this short.
+SCOPE_ON_FIRST_PAGE = 1500
 
 
 def render_certificate_pdf(
     certificate, *, body_name: str, body_address: str, verify_url: str
 ) -> bytes:
-    """The certificate, A4 landscape, DejaVu Sans embedded so every script renders."""
+    """The certificate, A4 landscape, DejaVu Sans embedded so every script renders.
+
+    The first page looks as a certificate always has; what does not fit on it (many sites, a
+    long scope) continues on annex pages, each with the number and "page X of Y".
+    """
+    build = _builder(certificate, body_name, body_address, verify_url)
+    if _may_fit_one_page(certificate):
+        try:
+            pdf, pages = build(annex=False)
+        except LayoutError:  # a site row taller than the page: the annex has no such rows
+            pages = 0
+        if pages == 1:
+            return pdf
+    return build(annex=True)[0]
+
+
+def _builder(certificate, body_name: str, body_address: str, verify_url: str):
     styles = _styles()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=34 * mm,
-        bottomMargin=22 * mm,
-        title=f"{WORDS['title'][0].title()} {certificate.number}",
-        author=body_name,
-        subject=scheme_title(certificate.scheme, certificate.edition),
+    decorate = page_decoration(certificate, body_name, body_address, verify_url)
+
+    def build(annex: bool) -> tuple[bytes, int]:
+        buffer = io.BytesIO()
+        doc = SimpleDocTemplate(
+            buffer,
+            pagesize=PAGE,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=34 * mm,
+            bottomMargin=22 * mm,
+            title=f"{WORDS['title'][0].title()} {certificate.number}",
+            author=body_name,
+            subject=scheme_title(certificate.scheme, certificate.edition),
+        )
+        story = _story(certificate, verify_url, styles, annex)
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=NumberedCanvas)
+        return buffer.getvalue(), doc.page
+
+    return build
+
+
+def _may_fit_one_page(certificate) -> bool:
+    texts = [certificate.scope or ""]
+    for site in certificate.sites:
+        texts += [site.name or "", site.address or "", site.scope or ""]
+    return (
+        len(certificate.sites) <= ONE_PAGE_SITES
+        and sum(len(text) for text in texts) <= ONE_PAGE_CHARACTERS
+        and sum(text.count("\n") for text in texts) <= ONE_PAGE_LINES
     )
-    decorate = _page_decoration(certificate, body_name, body_address, verify_url)
-    doc.build(_story(certificate, verify_url, styles), onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -128,7 +135,30 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _story(certificate, verify_url: str, styles) -> list:
+def _story(certificate, verify_url: str, styles, annex: bool) -> list:
+    heading = _heading(certificate, styles)
+    right = [_facts_block(certificate, styles), Spacer(1, 2 * mm), _qr_block(verify_url, styles)]
+    scope = _scope_block(certificate, styles)
+    if not annex:
+        return [
+            *heading,
+            _two_columns([*scope, Spacer(1, 3 * mm), *_sites(certificate, styles)], right),
+        ]
+    title = f"{both('annex')} {certificate.number}"
+    pages = [PageBreak(), Paragraph(escape(title), styles["name"])]
+    scope_text = certificate.scope or ""
+    if len(scope_text) <= SCOPE_ON_FIRST_PAGE and scope_text.count("\n") <= 20:
+        note = Paragraph(escape(both("see_annex_sites")), styles["body"])
+        first_page = _two_columns([*scope, Spacer(1, 3 * mm), note], right)
+    else:
+        note = Paragraph(escape(both("see_annex_scope")), styles["body"])
+        first_page = _two_columns([scope[0], note], right)
+        pages += [Spacer(1, 3 * mm), *scope]
+    pages += [Spacer(1, 3 * mm), *_site_entries(certificate, styles)]
+    return [*heading, first_page, *pages]
+
+
+def _heading(certificate, styles) -> list:
     organisation = certificate.organisation
     story = [
         Paragraph(escape(both("title")), styles["title"]),
@@ -136,33 +166,26 @@ def _story(certificate, verify_url: str, styles) -> list:
         Paragraph(escape(WORDS["certify"][0]), styles["centred"]),
         Paragraph(escape(WORDS["certify"][1]), styles["muted"]),
         Spacer(1, 2 * mm),
-        Paragraph(paragraph_text(organisation.legal_name), styles["name"]),
+        *text_paragraphs(organisation.legal_name, styles["name"]),
     ]
     if organisation.english_name and organisation.english_name != organisation.legal_name:
-        story.append(Paragraph(paragraph_text(organisation.english_name), styles["centred"]))
+        story += text_paragraphs(organisation.english_name, styles["centred"])
     place = joined(organisation.address, organisation.city, organisation.country)
-    story += [
-        Paragraph(paragraph_text(place), styles["centred"]),
+    return [
+        *story,
+        *text_paragraphs(place, styles["centred"]),
         Spacer(1, 2 * mm),
         Paragraph(escape(both("conforms")), styles["muted"]),
         Paragraph(
             escape(scheme_title(certificate.scheme, certificate.edition)), styles["standard"]
         ),
         Spacer(1, 4 * mm),
-        _two_columns(
-            [*_scope_block(certificate, styles), Spacer(1, 3 * mm), *_sites(certificate, styles)],
-            [_facts_block(certificate, styles), Spacer(1, 2 * mm), _qr_block(verify_url, styles)],
-        ),
     ]
-    return story
 
 
 def _two_columns(left, right) -> Table:
     width = PAGE[0] - 40 * mm
-    # splitInRow: a long list of sites continues on the next page.
-    table = Table(
-        [[left, right]], colWidths=[width * 0.6, width * 0.4], hAlign="LEFT", splitInRow=1
-    )
+    table = Table([[left, right]], colWidths=[width * 0.6, width * 0.4], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -178,7 +201,7 @@ def _two_columns(left, right) -> Table:
 def _scope_block(certificate, styles) -> list:
     return [
         Paragraph(escape(both("scope")), styles["label"]),
-        Paragraph(paragraph_text(certificate.scope), styles["body"]),
+        *text_paragraphs(certificate.scope, styles["body"]),
     ]
 
 
@@ -223,17 +246,9 @@ def _sites(certificate, styles) -> list:
     head = [Paragraph(escape(both(key)), styles["label"]) for key in ("site", "address", "scope")]
     rows = [head]
     for site in certificate.sites:
-        name = site.name
-        if site.is_head_office:
-            name = head_office_name(name, both("head_office"))
-        place = joined(site.address, site.city, site.country)
-        rows.append(
-            [
-                Paragraph(paragraph_text(name), styles["small"]),
-                Paragraph(paragraph_text(place), styles["small"]),
-                Paragraph(paragraph_text(site.scope or certificate.scope), styles["small"]),
-            ]
-        )
+        name, place = _site_name(site), joined(site.address, site.city, site.country)
+        texts = (name, place, site.scope or certificate.scope)
+        rows.append([Paragraph(paragraph_text(text), styles["small"]) for text in texts])
     table = Table(rows, colWidths=[40 * mm, 50 * mm, None], hAlign="LEFT", repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -245,6 +260,29 @@ def _sites(certificate, styles) -> list:
         )
     )
     return [Paragraph(escape(both("sites")), styles["label"]), Spacer(1, 1 * mm), table]
+
+
+def _site_entries(certificate, styles) -> list:
+    """The sites on annex pages: one entry each, whose address and scope flow over pages."""
+    story = [Paragraph(escape(both("sites")), styles["label"]), Spacer(1, 1 * mm)]
+    for number, site in enumerate(certificate.sites, start=1):
+        place = joined(site.address, site.city, site.country)
+        # A site without a scope of its own does not repeat the certificate's (maybe long) one.
+        scope = site.scope or both("same_scope")
+        story += [
+            HRFlowable(width="100%", thickness=0.4, color=LINE, spaceAfter=1 * mm),
+            Paragraph(f"{number}. {paragraph_text(_site_name(site))}", styles["body"]),
+            Paragraph(escape(both("address")), styles["label"]),
+            *text_paragraphs(place or "—", styles["small"]),
+            Paragraph(escape(both("scope")), styles["label"]),
+            *text_paragraphs(scope, styles["small"]),
+            Spacer(1, 1.5 * mm),
+        ]
+    return story
+
+
+def _site_name(site) -> str:
+    return head_office_name(site.name, both("head_office")) if site.is_head_office else site.name
 
 
 def qr_code(url: str, size: float = QR_SIZE) -> QrCode:
@@ -260,67 +298,3 @@ def _qr_block(verify_url: str, styles) -> Table:
         TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
     )
     return table
-
-
-def _page_decoration(certificate, body_name: str, body_address: str, verify_url: str):
-    """Border, the body's mark, name and address, and the state if no longer active."""
-    fonts = register_fonts()
-    state = CertificateState(certificate.state)
-
-    def draw(canvas, doc) -> None:
-        width, height = PAGE
-        canvas.saveState()
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(2)
-        canvas.rect(8 * mm, 8 * mm, width - 16 * mm, height - 16 * mm)
-        canvas.setLineWidth(0.5)
-        canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
-        mark = _mark()
-        mark.drawOn(canvas, 20 * mm, height - 33 * mm)
-        canvas.setFillColor(INK)
-        canvas.setFont(fonts.bold, 13)
-        canvas.drawString(45 * mm, height - 20 * mm, display_text(body_name))
-        canvas.setFont(fonts.regular, 8.5)
-        canvas.drawString(45 * mm, height - 25 * mm, display_text(body_address))
-        canvas.setFont(fonts.regular, 8)
-        canvas.drawRightString(width - 20 * mm, height - 20 * mm, certificate.number)
-        canvas.setFont(fonts.regular, 7)
-        canvas.setFillColor(MUTED)
-        footer = [f"{both('verify')}: {verify_url}", *WORDS["validity"]]
-        for line, text in enumerate(footer):
-            canvas.drawString(20 * mm, (18 - 3.3 * line) * mm, text)
-        if state in STATE_WORDS:
-            canvas.setFillColor(colors.HexColor("#b00020"))
-            canvas.setFont(fonts.bold, 12)
-            canvas.drawRightString(
-                width - 20 * mm, height - 26 * mm, " / ".join(STATE_WORDS[state])
-            )
-        canvas.restoreState()
-
-    return draw
-
-
-def _mark() -> Drawing:
-    """The body's mark: a ring with a five-pointed star and the standard's number."""
-    size = 22 * mm
-    r = size / 2
-    drawing = Drawing(size, size)
-    drawing.add(Circle(r, r, r - 1, strokeColor=INK, strokeWidth=1.6, fillColor=None))
-    points = []
-    for i in range(10):
-        radius = r * (0.55 if i % 2 == 0 else 0.23)
-        angle = math.pi / 2 + i * math.pi / 5
-        points += [r + radius * math.cos(angle), r + 1.5 + radius * math.sin(angle)]
-    drawing.add(Polygon(points, fillColor=INK, strokeColor=None))
-    drawing.add(
-        String(
-            r,
-            3,
-            "10002",
-            fontName=register_fonts().bold,
-            fontSize=6,
-            textAnchor="middle",
-            fillColor=INK,
-        )
-    )
-    return drawing

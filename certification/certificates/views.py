@@ -30,7 +30,7 @@ from certification.access import (
     roles_required,
 )
 from certification.certificates import queries, services
-from certification.certificates.forms import ReasonForm, SuspendForm
+from certification.certificates.forms import ConfidentialityForm, ReasonForm, SuspendForm
 from certification.certificates.models import Certificate
 from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
@@ -47,7 +47,7 @@ ACTIONS = {
     "withdraw": (services.withdraw_certificate, ReasonForm, _l("The certificate was withdrawn.")),
     "confidentiality": (
         services.toggle_confidentiality,
-        ReasonForm,
+        ConfidentialityForm,
         _l("The certificate's public visibility was changed."),
     ),
 }
@@ -77,7 +77,9 @@ def detail(certificate_id: int):
 
 
 def render_detail(certificate: Certificate, forms: dict | None = None, status: int = 200):
-    forms = {name: form(formdata=None) for name, (_v, form, _m) in ACTIONS.items()} | (forms or {})
+    offered = {name: form(formdata=None) for name, (_v, form, _m) in ACTIONS.items()}
+    offered["confidentiality"].make_confidential.data = "0" if certificate.confidential else "1"
+    forms = offered | (forms or {})
     page = render_template(
         "certificates/detail.html",
         certificate=certificate,
@@ -103,6 +105,8 @@ def change(certificate_id: int, action: str):
     if not form.validate_on_submit():
         return render_detail(certificate, {action: form}, status=400)
     extra = {"limit": form.limit.data} if action == "suspend" else {}
+    if action == "confidentiality":
+        extra = {"make_confidential": form.wanted()}
     try:
         verb(current_user, certificate, form.reason.data, date.today(), **extra)
     except services.CertificateError as error:

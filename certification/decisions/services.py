@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import ConflictKind, Role, User
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refusal_message, transition
 from certification.certificates.models import Certificate
 from certification.decisions import rules
 from certification.decisions.models import Decision, DecisionMember, Outcome
@@ -190,13 +190,9 @@ def decide(
     `other_members`: (member_id, agrees, reasons) of the co-deciding committee members.
     """
     reasons = (reasons or "").strip()
+    lock(audit)  # a second "grant" at the same moment waits here, then finds the file decided
     if audit.state != AuditState.SUBMITTED:
-        raise DecisionError(
-            _(
-                "There is nothing to decide: the audit is %(state)s.",
-                state=audit.state_enum.label,
-            )
-        )
+        raise DecisionError(_nothing_to_decide(audit))
     _check_decider(actor, audit, audit.organisation, today)
     if not reasons:
         raise DecisionError(_("Give the reasons for the decision."), "reasons")
@@ -238,6 +234,15 @@ def decide(
     record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
     db.session.flush()
     return decision
+
+
+def _nothing_to_decide(audit: Audit) -> str:
+    if audit.state in (AuditState.CLOSED, AuditState.RETURNED):
+        return _(
+            "This file was already decided (the audit is %(state)s): nothing was changed.",
+            state=audit.state_enum.label,
+        )
+    return _("There is nothing to decide: the audit is %(state)s.", state=audit.state_enum.label)
 
 
 def _check_decider(actor, audit: Audit | None, organisation, today: date) -> None:
@@ -312,7 +317,9 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
             certificates.restore_certificate(actor, certificate, decision.reasons, today)
         elif chosen == Outcome.WITHDRAW:
             certificates.withdraw_certificate(actor, certificate, decision.reasons, today)
-    except (ValueError, TransitionError) as error:
+    except TransitionError as error:
+        raise DecisionError(refusal_message(error)) from None
+    except ValueError as error:
         raise DecisionError(getattr(error, "message", None) or str(error)) from None
     db.session.flush()
 
@@ -327,6 +334,7 @@ def decide_on_certificate(
     from certification.certificates import services as certificates
 
     reasons = (reasons or "").strip()
+    lock(certificate)
     _check_decider(actor, None, certificate.organisation, today)
     if str(outcome) not in {o.value for o in ON_REQUEST}:
         raise DecisionError(_("Choose suspension or withdrawal."), "outcome")
@@ -335,7 +343,8 @@ def decide_on_certificate(
     chosen = Outcome(outcome)
     allowed = rules.NEEDS_CERTIFICATE_STATE[chosen]
     if certificate.state not in allowed:
-        raise DecisionError(outcome_message("certificate_state"), "outcome")
+        refused = TransitionError(certificate.state_enum, Action(chosen.value))
+        raise DecisionError(refusal_message(refused, outcome_message("certificate_state")))
     decision = Decision(
         organisation_id=certificate.organisation_id,
         cycle_id=certificate.cycle_id,
@@ -356,7 +365,9 @@ def decide_on_certificate(
     )
     try:
         act(actor, certificate, reasons, today)
-    except (ValueError, TransitionError) as error:
+    except TransitionError as error:
+        raise DecisionError(refusal_message(error)) from None
+    except ValueError as error:
         raise DecisionError(getattr(error, "message", None) or str(error)) from None
     record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
     db.session.flush()

@@ -104,6 +104,9 @@ def decide(audit_id: int):
         )
     except services.DecisionError as error:
         db.session.rollback()
+        if audit.state != AuditState.SUBMITTED:  # decided meanwhile: the file shows the decision
+            flash(error.message, "error")
+            return redirect(url_for("decisions.file", audit_id=audit.id))
         show_error(form, error)
         status = 403 if isinstance(error, services.NotImpartial) and not error.field else 400
         return render_file(audit, form, status=status)

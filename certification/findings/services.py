@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.access import can_answer_finding, can_review_finding
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
 from certification.audits.models import Answer, Grade
 from certification.extensions import db
@@ -60,7 +60,7 @@ def sync_finding(actor, answer: Answer, today: date) -> Finding | None:
 def _raise(actor, answer: Answer, grade: Grade, today: date) -> Finding:
     if answer.id is None:
         db.session.flush()
-    audit = db.session.get(Audit, answer.audit_id)
+    audit = lock(db.session.get(Audit, answer.audit_id))  # numbers: one raise at a time per audit
     last = db.session.scalar(
         select(func.max(Finding.number)).where(Finding.audit_id == answer.audit_id)
     )
@@ -246,6 +246,7 @@ def answer_finding(
 
     Everything is checked before anything is written; one bad file refuses the whole answer.
     """
+    lock(finding)  # a double submit waits here, then finds the finding answered
     _check_allowed(finding, Action.ANSWER)
     if not can_answer_finding(actor, finding):
         raise FindingError(_("Only the client's own users can answer this finding."))
@@ -334,6 +335,7 @@ def verify_finding(actor, finding: Finding, note: str) -> Finding:
     """The action is in place and effective: checked at the next audit or by document review."""
     if not can_review_finding(actor, finding):
         raise FindingError(_("Only the audit team can verify this finding."))
+    lock(finding)
     _check_allowed(finding, Action.VERIFY)
     note = (note or "").strip()
     if not note:
@@ -349,6 +351,7 @@ def verify_finding(actor, finding: Finding, note: str) -> Finding:
 def _reviewable(actor, finding: Finding, action: Action) -> CorrectiveAction:
     if not can_review_finding(actor, finding):
         raise FindingError(_("Only the audit team can review the client's answer."))
+    lock(finding)
     _check_allowed(finding, action)
     corrective = latest_action(finding)
     if corrective is None or corrective.accepted is not None:
@@ -374,7 +377,9 @@ def _check_allowed(finding: Finding, action: Action) -> None:
         )
     try:
         next_state(finding.state_enum, action)
-    except TransitionError:
+    except TransitionError as error:
+        if refused_again(error):
+            raise
         raise FindingError(
             _(
                 "This cannot be done now: the finding is %(state)s.",

@@ -15,7 +15,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from certification.accounts.forms import email_address
+from certification.forms_kit import IntegerField
 from certification.i18n.collation import sorted_by_name
 from certification.organisations import services
 from certification.settings import services as settings

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import ConflictKind, Role, User
 from certification.activity.models import ActivityLog
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refused_again, transition
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
@@ -64,6 +64,7 @@ class AssignmentRefused(ProgrammeError):
 def create_programme(quote, actor, today: date) -> Cycle:
     """On acceptance: a new cycle with stage 1, stage 2, two surveillances and recertification."""
     application = quote.application
+    lock(quote.organisation)  # cycle numbers count the organisation's cycles: one at a time
     earlier = db.session.scalar(
         select(func.count(Cycle.id)).where(Cycle.organisation_id == quote.organisation_id)
     )
@@ -203,6 +204,7 @@ def schedule_audit(
 
     Every check runs before anything changes, so a refusal leaves the audit as it was.
     """
+    lock(audit)
     action = Action.SCHEDULE if audit.state == AuditState.PLANNED else Action.RESCHEDULE
     _check_allowed(audit, action)
     _check_dates(start, end, today)
@@ -244,7 +246,9 @@ def schedule_audit(
 def _check_allowed(audit: Audit, action: Action) -> None:
     try:
         next_state(audit.state_enum, action)
-    except TransitionError:
+    except TransitionError as error:
+        if refused_again(error):
+            raise
         raise ProgrammeError(
             _("This cannot be done now: the audit is %(state)s.", state=audit.state_enum.label)
         ) from None
@@ -363,6 +367,7 @@ def _log_schedule(actor, audit, action, before, seats, people, problems, overrid
 
 def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
     """Take a planned or scheduled audit out of the programme, with a reason for the record."""
+    lock(audit)
     _check_allowed(audit, Action.CANCEL)
     reason = (reason or "").strip()
     if not reason:

@@ -27,6 +27,7 @@ from certification.pdf_kit import (
     paragraph_text,
     ruled_table,
     site_line,
+    text_paragraphs,
 )
 from certification.quotes.services import prices
 from certification.templating import format_day, format_days, format_money
@@ -55,7 +56,7 @@ def render_quote_pdf(quote, body_name: str, body_address: str) -> bytes:
         Paragraph(paragraph_text(body_address), styles["small"]),
         Spacer(1, 6 * mm),
         Paragraph(escape(_("Quote %(number)s", number=quote.number)), styles["title"]),
-        facts_table(_header_rows(quote), styles),
+        *facts_table(_header_rows(quote), styles),
         *_client_section(quote, styles),
         *_audit_time_section(quote, styles),
         *_price_section(quote, styles),
@@ -85,7 +86,7 @@ def _client_section(quote, styles) -> list:
     rows.append((_("Sites"), "\n".join(site_line(site) for site in application.sites) or "—"))
     rows.append((_("Standard"), scheme_title(application.scheme, application.edition)))
     rows.append((_("Scope"), application.scope))
-    return [Paragraph(escape(_("Client")), styles["h2"]), facts_table(rows, styles)]
+    return [Paragraph(escape(_("Client")), styles["h2"]), *facts_table(rows, styles)]
 
 
 def _grid(data: list[list], styles, widths, total_row: bool = False) -> Table:
@@ -136,14 +137,8 @@ def _audit_time_section(quote, styles) -> list:
         Spacer(1, 2 * mm),
     ]
     if quote.adjustment_justification:
-        story.append(
-            Paragraph(
-                escape(_("Justification of the adjustment:"))
-                + " "
-                + paragraph_text(quote.adjustment_justification),
-                styles["body"],
-            )
-        )
+        story.append(Paragraph(escape(_("Justification of the adjustment:")), styles["body"]))
+        story += text_paragraphs(quote.adjustment_justification, styles["body"])
     notes = _(
         "Effective personnel: %(employees)s; sites: %(sites)s. An auditor-day is 8 hours; at "
         "least %(share)s of the audit time is spent on site. The number of sites visited follows "
@@ -213,5 +208,5 @@ def _terms_section(quote, styles) -> list:
     story += [Paragraph(escape(term), styles["body"]) for term in terms]
     if quote.notes:
         story.append(Paragraph(escape(_("Notes")), styles["h2"]))
-        story.append(Paragraph(paragraph_text(quote.notes), styles["body"]))
+        story += text_paragraphs(quote.notes, styles["body"])
     return story

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role
 from certification.activity.models import ActivityLog
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, transition
 from certification.applications.services import moment
 from certification.audit_time import (
     MAX_REDUCTION_PERCENT,
@@ -223,6 +223,7 @@ def _add_numbered(fields: dict, year: int) -> Quote:
 
 def issue_quote(actor, quote: Quote, today: date) -> Quote:
     """Send a draft to the client; an older quote still open for the application is withdrawn."""
+    _lock(quote)
     next_state(quote.state_enum, Action.ISSUE)  # refuse before anything changes
     _check_application_open(quote)
     older = [
@@ -236,6 +237,13 @@ def issue_quote(actor, quote: Quote, today: date) -> Quote:
             actor, old, Action.WITHDRAW, reason=_("Replaced by %(number)s.", number=quote.number)
         )
     return quote
+
+
+def _lock(quote: Quote) -> None:
+    """The application first, then the quote (always in this order: no deadlock), so that two
+    answers or two sendings at once for one application run one after the other."""
+    lock(quote.application)
+    lock(quote)
 
 
 def _check_application_open(quote: Quote) -> None:
@@ -280,6 +288,7 @@ def _record_decision(actor, quote: Quote, note: str, today: date) -> None:
 
 def accept_quote(actor, quote: Quote, note: str | None, today: date):
     """The client agrees: the application is contracted and the 3-year programme is created."""
+    _lock(quote)  # a double click waits here, then finds the quote accepted: one programme
     _check_open_for_answer(quote, Action.ACCEPT, today)
     note = _decision_note(actor, note)
     _check_application_open(quote)
@@ -298,6 +307,7 @@ def accept_quote(actor, quote: Quote, note: str | None, today: date):
 
 def reject_quote(actor, quote: Quote, note: str | None, today: date) -> Quote:
     """The client declines; a reason is welcome but a client need not give one."""
+    _lock(quote)
     _check_open_for_answer(quote, Action.REJECT, today)
     note = _decision_note(actor, note)
     _record_decision(actor, quote, note, today)
@@ -307,6 +317,7 @@ def reject_quote(actor, quote: Quote, note: str | None, today: date) -> Quote:
 
 def withdraw_quote(actor, quote: Quote, reason: str | None) -> Quote:
     """The body takes back a draft or an unanswered quote."""
+    _lock(quote)
     transition(actor, quote, Action.WITHDRAW, reason=(reason or "").strip())
     return quote
 

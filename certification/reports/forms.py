@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, RadioField, TextAreaField
+from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from certification.forms_kit import DecimalField, IntegerField
 from certification.reports.models import Recommendation
 from certification.reports.services import FiguresInput
 

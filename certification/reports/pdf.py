@@ -33,6 +33,7 @@ from certification.pdf_kit import (
     register_fonts,
     ruled_table,
     site_line,
+    text_paragraphs,
 )
 from certification.programme.models import TeamRole
 from certification.templating import format_day
@@ -114,7 +115,7 @@ def _cover(data, body_name: str, body_address: str, styles) -> list:
         Paragraph(paragraph_text(body_address), styles["small"]),
         Spacer(1, 8 * mm),
         Paragraph(escape(_("Audit report")), styles["title"]),
-        facts_table(rows, styles),
+        *facts_table(rows, styles),
     ]
 
 
@@ -137,9 +138,9 @@ def _summary(data, styles) -> list:
         if data.band_label:
             rows.append((_("Rating"), _localised(data.band_label)))
     rows.append((_("Findings"), _finding_counts(data.findings)))
-    story.append(facts_table(rows, styles))
+    story += facts_table(rows, styles)
     if data.report is not None and data.report.summary:
-        story += [Spacer(1, 2 * mm), Paragraph(paragraph_text(data.report.summary), styles["body"])]
+        story += [Spacer(1, 2 * mm), *text_paragraphs(data.report.summary, styles["body"])]
     return story
 
 
@@ -244,7 +245,7 @@ def _finding_block(finding, styles) -> list:
     ]
     if finding.grade_enum.is_nonconformity:
         rows.append((_("Corrective action"), _action_status(finding)))
-    return [_heading(title, styles, "h3"), facts_table(rows, styles)]
+    return [_heading(title, styles, "h3"), *facts_table(rows, styles)]
 
 
 def _action_status(finding) -> str:
@@ -312,7 +313,7 @@ def _recommendation(data, styles) -> list:
     if data.recommendation != data.computed:
         rows.append((_("The findings suggested"), data.computed.label))
         rows.append((_("Reason"), data.report.override_reason if data.report else ""))
-    return [_heading(_("Recommendation"), styles), facts_table(rows, styles)]
+    return [_heading(_("Recommendation"), styles), *facts_table(rows, styles)]
 
 
 def _signatures(data, styles) -> list:

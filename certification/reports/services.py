@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from certification.activity.services import record, transition
+from certification.activity.services import lock, record, refused_again, transition
 from certification.audits.models import Answer
 from certification.extensions import db
 from certification.findings.models import Finding
@@ -233,9 +233,12 @@ def submit_report(
 
     Every check runs before anything changes, so a refusal leaves the audit as it was.
     """
+    lock(audit)  # a second click waits, then finds the report submitted
     try:
         next_state(audit.state_enum, Action.SUBMIT)
-    except TransitionError:
+    except TransitionError as error:
+        if refused_again(error):
+            raise
         raise ReportError(
             _(
                 "The report cannot be submitted now: the audit is %(state)s.",

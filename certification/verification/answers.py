@@ -276,7 +276,8 @@ def _after_flush(session: Session, _context) -> None:
 @sa_event.listens_for(Session, "do_orm_execute")
 def _after_bulk_change(orm_execute_state):
     """An UPDATE or DELETE statement on a watched table changes rows without a flush: run it,
-    then rewrite every answer (none of the app's own verbs does this; a one-off script might)."""
+    then rewrite the answers it may change: those of one row when the statement names it in the
+    `row_id` execution option (a state transition), else every answer (a one-off script)."""
     if not (orm_execute_state.is_update or orm_execute_state.is_delete):
         return None
     mapper = orm_execute_state.bind_mapper
@@ -284,5 +285,24 @@ def _after_bulk_change(orm_execute_state):
     if mapper is None or not issubclass(mapper.class_, watched):
         return None
     result = orm_execute_state.invoke_statement()
-    rebuild_all(orm_execute_state.session.connection())
+    connection = orm_execute_state.session.connection()
+    row_id = orm_execute_state.execution_options.get("row_id")
+    if row_id is None:
+        rebuild_all(connection)
+    else:  # one row by its key (activity.services.transition): only the answers it touches
+        refresh(connection, _concerned_by_row(connection, mapper.class_, row_id))
     return result
+
+
+def _concerned_by_row(connection: Connection, model, row_id: int) -> set[int]:
+    if model is Certificate:
+        return {row_id}
+    column = {Audit: Audit.cycle_id, CertificateSite: CertificateSite.certificate_id}.get(model)
+    if column is None:  # an organisation
+        return set(
+            connection.execute(select(_CERT.id).where(_CERT.organisation_id == row_id)).scalars()
+        )
+    owner = connection.execute(select(column).where(model.id == row_id)).scalar()
+    if model is CertificateSite:
+        return {owner}
+    return set(connection.execute(select(_CERT.id).where(_CERT.cycle_id == owner)).scalars())

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, got_request_exception
-from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
 from certification import create_app
 from certification.extensions import db as _db
+from tests.own_database import own_database
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,40 +75,10 @@ class LiveServer:
     errors: list[BaseException] = field(default_factory=list)
 
 
-def _postgres_url(url: str) -> str:
-    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-@contextmanager
-def _live_database(tmp_dir: Path):
-    """Yield (SQLAlchemy URL, engine options) of a database that belongs to the live app alone."""
-    options: dict = {"pool_pre_ping": True}
-    database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
-        yield f"sqlite:///{tmp_dir / 'live.db'}", options
-        return
-    url = _postgres_url(database_url)
-    schema = f"browser_{os.getpid()}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    options["connect_args"] = {"options": f"-csearch_path={schema}"}
-    try:
-        yield url, options
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("live")
-    with _live_database(tmp_dir) as (database_url, engine_options):
+    with own_database(tmp_dir, "browser") as (database_url, engine_options):
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": database_url,

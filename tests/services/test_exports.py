@@ -8,6 +8,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
 from certification.certificates.models import Certificate, CertificateSite
@@ -16,6 +17,7 @@ from certification.exports.certsearch import _row_problems, certsearch_query, wr
 from certification.exports.register import register_query, write_register
 from certification.extensions import db
 from tests import factories
+from tests.strategies import typed_text
 
 _numbers = itertools.count(1)
 ISSUED = date(2026, 3, 15)
@@ -231,8 +233,12 @@ def test_values_certsearch_cannot_take_are_refused_naming_the_certificate(db):
 def test_over_long_names_and_numbers_are_named_with_their_length():
     """Should a column ever grow past CertSearch's limits, the check still names the value."""
     row = SimpleNamespace(
-        number="N" * 61, legal_name_length=301, english_name_length=10,
-        trading_name_length=0, number_length=61, scope_length=20,
+        number="N" * 61,
+        legal_name_length=301,
+        english_name_length=10,
+        trading_name_length=0,
+        number_length=61,
+        scope_length=20,
     )
     problems = _row_problems(row)
     assert len(problems) == 2
@@ -297,3 +303,35 @@ def test_a_long_export_tells_how_far_it_has_come(db, monkeypatch):
     assert told[-1] == 10 and 5 in told  # checks and certifications: 5 rows; sites: 10
     write_register(io.BytesIO())  # outside `reporting`: nobody is told
     assert told[-1] == 10
+# --- any text the forms accept ------------------------------------------------------------------
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    legal_name=typed_text(300, lines=False, min_size=1),
+    english_name=typed_text(300, lines=False),
+    city=typed_text(120, lines=False),
+    scope=typed_text(10_000, min_size=1),
+    site_text=typed_text(2000),
+)
+def test_any_text_the_forms_accept_is_written_and_reads_back(
+    db, legal_name, english_name, city, scope, site_text
+):
+    org = factories.organisation(legal_name=legal_name, english_name=english_name, city=city)
+    cert = certificate(org, sites=2, scope=scope)
+    cert.sites[1].address = cert.sites[1].scope = site_text
+    db.session.flush()
+    query = register_query().where(Certificate.id == cert.id)
+
+    [row] = rows(register_bytes(query), "Register")
+    assert (row["Legal name"], row["Scope"]) == (legal_name, scope)
+    assert (row["English name"] or "", row["City"] or "") == (english_name, city)
+    certsearch = rows(
+        certsearch_bytes(certsearch_query().where(Certificate.id == cert.id)), "Sites"
+    )
+    assert site_text in [value for site in certsearch for value in site.values()] or not site_text
+    db.session.rollback()

@@ -12,6 +12,7 @@ from certification.extensions import db
 from certification.programme import services
 from certification.programme.models import AuditTeamMember
 from certification.programme.services import AssignmentRefused, ProgrammeError
+from certification.workflow import TransitionError
 from tests import factories
 
 TODAY = factories.today()
@@ -269,8 +270,9 @@ def test_cancel_needs_a_reason_and_is_logged():
     assert stage1.state == "cancelled"
     [entry] = log("cancel")
     assert "Client postponed certification." in entry.reason
-    with pytest.raises(ProgrammeError):
+    with pytest.raises(TransitionError) as again:  # "Already done", said app-wide
         services.cancel_audit(planner, stage1, "again", TODAY)
+    assert again.value.already_done
 
 
 def test_my_audits_lists_only_the_auditors_own():

@@ -16,6 +16,7 @@ from certification.programme.models import AuditTeamMember
 from certification.reports import services
 from certification.reports.models import AuditFigures, AuditReport, Recommendation
 from certification.reports.services import FiguresInput, ReportError
+from certification.workflow import TransitionError
 from tests import factories
 
 TODAY = factories.today()
@@ -140,11 +141,18 @@ def test_open_minor_recommends_after_the_plan():
     assert submit(audit).recommendation == "recommended_after_plan"
 
 
-@pytest.mark.parametrize("state", ["scheduled", "submitted", "closed"])
-def test_submit_refused_outside_the_teams_hands(state):
+@pytest.mark.parametrize(
+    "state, refusal",
+    [
+        ("scheduled", ReportError),
+        ("submitted", TransitionError),  # submitted already: "Already done", said app-wide
+        ("closed", ReportError),
+    ],
+)
+def test_submit_refused_outside_the_teams_hands(state, refusal):
     audit = audit_in_progress(state=state)
     answer_all(audit)
-    with pytest.raises(ReportError):
+    with pytest.raises(refusal):
         submit(audit)
     assert audit.state == state
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from certification.accounts.models import Role
@@ -33,6 +34,7 @@ from certification.extensions import db as database
 from certification.findings.models import Finding
 from certification.programme.models import AuditTeamMember
 from tests import factories
+from tests.strategies import typed_text
 
 TODAY = date(2026, 11, 24)
 
@@ -409,3 +411,92 @@ def test_a_zip_that_inflates_far_beyond_its_size_is_refused_unopened(db):
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)
     with pytest.raises(WorkbookRefused, match="larger than it looks"):
         parse_workbook(buffer.getvalue(), audit, services.checklist_of(audit), limit=100_000)
+
+
+# -- hostile and broken files ---------------------------------------------------------------------
+
+
+def rewrite(data: bytes, change) -> bytes:
+    """The same zip with `change(name, content) -> content` applied to every entry."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, change(info.filename, source.read(info.filename)))
+    return buffer.getvalue()
+
+
+def sheet_xml(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>&lol4;</t></is></c></row></sheetData>
+</worksheet>"""
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>&secret;</t></is></c></row></sheetData>
+</worksheet>"""
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        pytest.param(lambda name, xml: xml[: len(xml) // 2] if sheet_xml(name) else xml, id="cut"),
+        pytest.param(lambda name, xml: BILLION_LAUGHS if sheet_xml(name) else xml, id="bomb"),
+        pytest.param(lambda name, xml: EXTERNAL_ENTITY if sheet_xml(name) else xml, id="external"),
+        pytest.param(lambda name, xml: b"" if name == "[Content_Types].xml" else xml, id="empty"),
+    ],
+)
+def test_a_broken_or_hostile_workbook_is_refused_with_a_message(db, break_it):
+    audit, (lead,) = started_audit()
+    data = rewrite(edit(download(audit, lead), set_cells(G2="Conforming")), break_it)
+    with pytest.raises(WorkbookRefused) as refused:
+        upload(audit, lead, data)
+    assert refused.value.problems  # a message for the person, never an exception
+    assert count_answers(db) == 0
+
+
+def test_a_zip_entry_lying_about_its_size_is_refused(db):
+    audit, (lead,) = started_audit()
+    data = bytearray(edit(download(audit, lead), set_cells(G2="Conforming")))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = next(i for i in archive.infolist() if sheet_xml(i.filename))
+    # The central directory says the sheet inflates to 100 bytes; it holds far more.
+    for start in _central_entries(bytes(data)):
+        name_length = int.from_bytes(data[start + 28 : start + 30], "little")
+        if data[start + 46 : start + 46 + name_length].decode() == info.filename:
+            data[start + 24 : start + 28] = (100).to_bytes(4, "little")
+    with pytest.raises(WorkbookRefused, match="not an Excel workbook"):
+        upload(audit, lead, bytes(data))
+    assert count_answers(db) == 0
+
+
+def _central_entries(data: bytes):
+    start = data.find(b"PK\x01\x02")
+    while start != -1:
+        yield start
+        start = data.find(b"PK\x01\x02", start + 4)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(evidence=typed_text(20_000, min_size=1))
+def test_any_evidence_the_checklist_takes_goes_out_and_comes_back(db, evidence):
+    audit, (lead,) = started_audit()
+    answer(audit, lead, "8.2-b", grade="observation", evidence=evidence)
+    data = download(audit, lead)
+    rows = list(sheet_of(data).iter_rows(min_row=2, values_only=True))
+    written = rows[1][EVIDENCE - 1] or ""
+    same = written.strip() == evidence.strip()  # the sheet keeps no edge spaces
+    assert same, f"{len(written)} characters written, {len(evidence)} saved"
+    parsed = parse_workbook(data, audit, services.checklist_of(audit))
+    assert parsed.rows is not None  # reads back without a refusal
+    db.session.rollback()

@@ -9,9 +9,12 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from certification.certificates.pdf import qr_code, render_certificate_pdf
+from tests.strategies import typed_text
 
 URL = "https://cert.example.test/verify/Zx3-abc_DEF0123456789xyzABCDEFGHIJ"
 
@@ -140,6 +143,7 @@ def test_the_qr_code_decodes_back_to_the_verification_url():
     """Render the page to pixels and decode the QR code with an independent reader (zxing)."""
     import pypdfium2 as pdfium  # dev dependencies: a renderer and a QR reader of their own
     import zxingcpp
+
     pdf = render(certificate(*NAMES["georgian"]))
     document = pdfium.PdfDocument(pdf)
     try:
@@ -148,3 +152,70 @@ def test_the_qr_code_decodes_back_to_the_verification_url():
         document.close()
     results = zxingcpp.read_barcodes(image)
     assert [r.text for r in results if r.format == zxingcpp.BarcodeFormat.QRCode] == [URL]
+
+
+# -- any text the forms accept ------------------------------------------------------------------
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    legal_name=typed_text(300, lines=False, min_size=1),
+    address=typed_text(2000),
+    scope=typed_text(10_000, min_size=1),
+    site_name=typed_text(200, lines=False, min_size=1),
+    site_address=typed_text(2000),
+    site_scope=typed_text(5000),
+    site_count=st.integers(min_value=1, max_value=25),
+)
+def test_any_text_the_forms_accept_renders_over_as_many_pages_as_it_takes(
+    legal_name, address, scope, site_name, site_address, site_scope, site_count
+):
+    sites = [
+        SimpleNamespace(
+            name=site_name,
+            address=site_address,
+            city="İzmir",
+            country="TR",
+            scope=site_scope if n % 2 else "",
+            is_head_office=n == 0,
+        )
+        for n in range(site_count)
+    ]
+    cert = certificate(legal_name, address, "TR", scope=scope, sites=sites)
+    pages = PdfReader(io.BytesIO(render(cert))).pages
+    first = pages[0].extract_text()
+    assert cert.number in first and "CERTIFICATE" in first
+    if len(pages) > 1:  # the annex: every page says which certificate and which page it is
+        last = pages[-1].extract_text()
+        assert cert.number in last
+        assert f"Page {len(pages)} of {len(pages)}" in " ".join(last.split())
+
+
+def test_many_sites_continue_on_an_annex_with_page_numbers():
+    sites = [
+        SimpleNamespace(
+            name=f"Şube {n}",
+            address=f"Cadde {n}",
+            city="Bursa",
+            country="TR",
+            scope="",
+            is_head_office=n == 1,
+        )
+        for n in range(1, 81)
+    ]
+    pdf = render(certificate("Güneş A.Ş.", "Cadde 1", "TR", sites=sites))
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    total = len(pages)
+    assert total >= 2
+    assert "The certified sites are listed in the annex." in pages[0]
+    assert "Annex to certificate / Sertifika eki TR-10002-2026-00042-R1" in pages[1]
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text and "TR-10002-2026-00042-R1" in text
+    everything = " ".join(pages)
+    assert all(f"Şube {n}" in everything for n in range(1, 81))
+
+
+def test_a_short_certificate_stays_on_one_page_without_page_numbers():
+    pdf = render(certificate("Güneş A.Ş.", "Cadde 1", "TR"))
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 1 and "Page 1 of" not in pages[0].extract_text()

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from certification.applications.models import Application
 from certification.organisations.models import Organisation, Site
 from certification.pdf_kit import display_text
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
+from tests.strategies import typed_text
 
 BODY = ("Anatolia Certification Body", "Büyükdere Cad. No. 120, Şişli, İstanbul")
 
@@ -156,3 +158,30 @@ def test_arabic_name_reads_back_from_the_pdf():
     text = pdf_text(render_quote_pdf(make_quote(name), *BODY))
 
     assert name in text  # pypdf reads the visual run back in logical order
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    legal_name=typed_text(300, lines=False, min_size=1),
+    address=typed_text(2000),
+    scope=typed_text(5000, min_size=1),
+    justification=typed_text(5000, min_size=1),
+    notes=typed_text(5000),
+)
+def test_any_text_the_forms_accept_renders(legal_name, address, scope, justification, notes):
+    quote = make_quote(
+        legal_name,
+        adjustment_percent=Decimal("-10"),
+        adjustment_justification=justification,
+        notes=notes,
+    )
+    quote.organisation.address = address
+    quote.application.scope = scope
+
+    pages = pypdf.PdfReader(io.BytesIO(render_quote_pdf(quote, *BODY))).pages
+
+    assert "Quote Q-2026-0042" in pages[0].extract_text()

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from certification.accounts.models import User
 from certification.applications.models import Application
@@ -21,6 +22,7 @@ from certification.reports import scoring
 from certification.reports.models import AuditFigures, AuditReport, Recommendation
 from certification.reports.pdf import render_report_pdf
 from certification.reports.services import ReportData, TrendPoint
+from tests.strategies import typed_text
 
 BODY = ("Anatolia Certification Body", "Büyükdere Cad. No. 120, Şişli, İstanbul")
 DAY = date(2026, 11, 24)
@@ -241,3 +243,38 @@ def test_head_office_mark_is_not_repeated():
     assert site_line(branch) == "Depo — Bursa, TR"
     assert head_office_name("Merkez ofis", "head office / merkez") == "Merkez ofis"
     assert head_office_name("Depo", "head office / merkez") == "Depo (head office / merkez)"
+
+
+# -- any text the forms accept ------------------------------------------------------------------
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    statement=typed_text(5000),
+    evidence=typed_text(20_000),
+    corrective=typed_text(5000),
+    summary=typed_text(20_000),
+    override=typed_text(4000, min_size=1),
+    name=typed_text(300, lines=False, min_size=1),
+    member=typed_text(200, lines=False, min_size=1),
+)
+def test_any_text_the_forms_accept_renders(
+    statement, evidence, corrective, summary, override, name, member
+):
+    data = make_data()
+    data.audit.organisation.legal_name = name
+    data.audit.team[0].user.name = member
+    major = data.findings[0]
+    major.statement, major.evidence, major.requirement = statement, evidence, statement
+    action = major.actions[0]
+    action.correction = action.root_cause = action.action = corrective
+    data.report.summary, data.report.override_reason = summary, override
+
+    pages = pypdf.PdfReader(io.BytesIO(render_report_pdf(data, *BODY))).pages
+
+    assert "Audit report" in pages[0].extract_text()
+    assert "Signatures" in pages[-1].extract_text()

@@ -12,6 +12,7 @@ from certification.workflow import (
     QuoteState,
     TransitionError,
     allowed_actions,
+    already_done,
     next_state,
 )
 
@@ -60,6 +61,28 @@ def test_refused_moves_raise_transition_error(state, action):
         next_state(state, action)
     assert str(raised.value) == f"cannot {action.value} when {state.value}"
     assert (raised.value.state, raised.value.action) == (state, action)
+
+
+@pytest.mark.parametrize(
+    "state, action, done",
+    [
+        (Q.ACCEPTED, Action.ACCEPT, True),  # a double click on "accept"
+        (U.CLOSED, Action.CLOSE, True),  # a second "grant" on a decided file
+        (A.APPROVED, Action.APPROVE, True),
+        (F.PLAN_ACCEPTED, Action.ACCEPT_PLAN, True),
+        (C.SUSPENDED, Action.SUSPEND, True),
+        (C.WITHDRAWN, Action.WITHDRAW, True),
+        (Q.REJECTED, Action.ACCEPT, False),  # refused for another reason: not "already done"
+        (U.CANCELLED, Action.START, False),
+        (C.WITHDRAWN, Action.RESTORE, False),
+        (A.WITHDRAWN, Action.CLOSE, False),  # another lifecycle's "withdrawn"/"closed"
+        (U.SUBMITTED, Action.SUBMIT, True),
+        (A.SUBMITTED, Action.SUBMIT, False),  # applications have no "submit" move
+    ],
+)
+def test_already_done_tells_a_repeated_move_from_a_refused_one(state, action, done):
+    assert already_done(state, action) is done
+    assert TransitionError(state, action).already_done is done
 
 
 @pytest.mark.parametrize(
