@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, make_url, text
 from certification import create_app
 from certification.extensions import db as _db
 from tests import factories
+from tests.databases import is_sqlite
 
 
 def _test_database_url(tmp_path_factory) -> str:
@@ -100,7 +101,7 @@ def login_as(client, db):
 def empty_database_url(tmp_path):
     """A database of its own: a new PostgreSQL database under DATABASE_URL, else a SQLite file."""
     server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
+    if not server_url or is_sqlite(server_url):
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
     server = make_url(_normalise(server_url))

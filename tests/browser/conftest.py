@@ -4,9 +4,9 @@ The live app is its own app instance with its own database, so it never fights w
 session-wide `app` fixture of tests/conftest.py (whose `db` fixture empties every table after each
 test):
 
-- on SQLite (DATABASE_URL unset) it is a file in a temporary directory, shared by the server's
-  threads and by the test's own set-up code;
-- on PostgreSQL (DATABASE_URL set) it is the same database, but a schema of its own
+- on SQLite (DATABASE_URL unset or a sqlite:/// URL) it is a file in a temporary directory,
+  shared by the server's threads and by the test's own set-up code;
+- on PostgreSQL (DATABASE_URL names a server) it is the same database, but a schema of its own
   (`browser_<pid>`, put first on the search path of every connection): the tables of the other
   tests stay in the default schema, untouched. The schema is dropped at the end of the session.
 
@@ -34,6 +34,7 @@ from werkzeug.serving import make_server
 
 from certification import create_app
 from certification.extensions import db as _db
+from tests.databases import is_sqlite
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -87,7 +88,7 @@ def _live_database(tmp_dir: Path):
     """Yield (SQLAlchemy URL, engine options) of a database that belongs to the live app alone."""
     options: dict = {"pool_pre_ping": True}
     database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
+    if not database_url or is_sqlite(database_url):
         yield f"sqlite:///{tmp_dir / 'live.db'}", options
         return
     url = _postgres_url(database_url)
