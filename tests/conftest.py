@@ -87,7 +87,10 @@ def login_as(client, db):
     """login_as(role_or_user) -> the signed-in user, through the session like Flask-Login does."""
 
     def login(who, **kwargs):
-        user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
+        if who == "committee":  # a decider, with the competence deciding takes (17021-1 7.2)
+            user = factories.committee_member(**kwargs)
+        else:
+            user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
         _db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)

@@ -19,6 +19,7 @@ from certification.audits.models import Answer, Attachment, AuditChecklist, Grad
 from certification.checklists import loader
 from certification.extensions import db
 from certification.models_base import utcnow
+from certification.programme import stages
 from certification.programme.models import Audit, AuditTeamMember
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
@@ -96,6 +97,8 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
                 date=format_day(audit.start_date),
             )
         )
+    if (refusal := stages.stage2_refusal(audit, today, starting=True)) is not None:
+        raise AuditWorkError(refusal)
     cycle = audit.cycle
     try:
         checklist = loader.checklist_for(cycle.scheme, cycle.edition)

@@ -133,6 +133,66 @@ def renew_certificate(
     return renewed
 
 
+def restore_expired_certificate(actor, certificate: Certificate, decision, *, today: date):
+    """17021-1 9.6.3.2.5: restored from a recertification completed and decided within 6 months
+    of expiry. The restored certificate is a new revision effective on the decision (so the two
+    PDFs differ), keeps the original date and expires on the old expiry + 3 years; the lapse stays
+    visible on the old revision, and the restored cycle gets its surveillance due dates."""
+    _check_decision(decision, today)
+    if certificate.state != C.EXPIRED:
+        raise CertificateError(
+            _(
+                "Only an expired certificate is restored this way; this one is %(state)s.",
+                state=certificate.state_enum.label,
+            )
+        )
+    if not rules.restorable(certificate.state, certificate.expires_on, decision.decided_on):
+        raise CertificateError(
+            _(
+                "ISO/IEC 17021-1 9.6.3.2.5: more than %(months)d months have passed since the "
+                "certificate expired: at least a new stage 2 audit is needed.",
+                months=rules.RESTORATION_MONTHS,
+            )
+        )
+    dates = rules.restoration_dates(
+        decision.decided_on, certificate.expires_on, certificate.original_issued_on
+    )
+    restored = _new_certificate(
+        decision,
+        dates,
+        certificate.scope,
+        certificate.sites,
+        certificate.accredited,
+        certificate.confidential,
+        certificate.band,
+        RENEWAL_TYPE,
+        supersedes=certificate,
+        revision=certificate.revision + 1,
+    )
+    transition(
+        actor,
+        certificate,
+        Action.SUPERSEDE,
+        reason=_(
+            "Restored as revision %(revision)d (%(number)s) after the lapse.",
+            revision=restored.revision,
+            number=restored.number,
+        ),
+    )
+    restored.cycle_id = start_next_cycle(
+        actor, decision.cycle, decision.decided_on, restored.expires_on
+    ).id
+    record(
+        actor,
+        restored,
+        "certificate_restored",
+        to_state=restored.state,
+        reason=_issue_note(restored),
+    )
+    db.session.flush()
+    return restored
+
+
 def revise_certificate(
     actor, certificate: Certificate, decision, *, scope: str, sites, today: date
 ) -> Certificate:

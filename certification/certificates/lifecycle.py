@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -74,27 +73,23 @@ def suspend_certificate(
 
 
 def restore_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
-    """From suspension; or from expiry within the restoration window (17021-1 9.6.3.2.5)."""
+    """A suspended certificate comes back once the client resolved the cause (17021-1 9.6.5).
+
+    An expired one does not come back this way: only the committee's decision on a completed
+    recertification audit restores it, as a new revision (issuing.restore_expired_certificate).
+    """
     reason = _reason(reason)
-    months = rules.RESTORATION_MONTHS
-    if not rules.restorable(certificate.state, certificate.expires_on, today, months):
-        if certificate.state == C.EXPIRED:
-            raise CertificateError(
-                ngettext(
-                    "More than %(num)d month has passed since the certificate expired: "
-                    "at least a new stage 2 audit is needed.",
-                    "More than %(num)d months have passed since the certificate expired: "
-                    "at least a new stage 2 audit is needed.",
-                    months,
-                )
-            )
-        raise _not_now(certificate)
     if certificate.state == C.EXPIRED:
-        dates = rules.restoration_dates(
-            today, certificate.expires_on, certificate.original_issued_on
+        raise CertificateError(
+            _(
+                "ISO/IEC 17021-1 9.6.3.2.5: an expired certificate is restored only by the "
+                "committee's decision on a recertification audit completed within %(months)d "
+                "months of expiry.",
+                months=rules.RESTORATION_MONTHS,
+            )
         )
-        certificate.issued_on, certificate.expires_on = dates.issued_on, dates.expires_on
-        certificate.ended_on = None
+    if not rules.restorable(certificate.state, certificate.expires_on, today):
+        raise _not_now(certificate)
     move(actor, certificate, Action.RESTORE, reason)
     certificate.suspended_on = certificate.suspended_until = None
     certificate.status_reason = reason

@@ -40,7 +40,9 @@ def initial_dates(decided_on: date) -> CertificateDates:
 
 def renewal_dates(decided_on: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
     """17021-1 9.6.3.2.4: the recertified certificate expires on the old expiry + 3 years."""
-    return CertificateDates(decided_on, original_issued_on, renewed_expiry(old_expiry))
+    return CertificateDates(
+        decided_on, original_issued_on, renewed_expiry(old_expiry, original_issued_on)
+    )
 
 
 def renewal_in_time(decided_on: date, old_expiry: date) -> bool:
@@ -50,7 +52,9 @@ def renewal_in_time(decided_on: date, old_expiry: date) -> bool:
 
 def restoration_dates(today: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
     """A lapsed certificate restored in the window keeps its original date and old expiry + 3."""
-    return CertificateDates(today, original_issued_on, renewed_expiry(old_expiry))
+    return CertificateDates(
+        today, original_issued_on, renewed_expiry(old_expiry, original_issued_on)
+    )
 
 
 def restorable(state: str, expires_on: date, today: date, months: int = RESTORATION_MONTHS) -> bool:

@@ -8,6 +8,7 @@ from certification.certificates.issuing import (
     RENEWAL_TYPE,
     issue_certificate,
     renew_certificate,
+    restore_expired_certificate,
     revise_certificate,
 )
 from certification.certificates.lifecycle import (
@@ -29,6 +30,7 @@ __all__ = [
     "issue_certificate",
     "renew_certificate",
     "restore_certificate",
+    "restore_expired_certificate",
     "revise_certificate",
     "suspend_certificate",
     "sweep",

@@ -71,7 +71,9 @@ class Cycle(Timestamped, db.Model):
     application = relationship("Application")
     quote = relationship("Quote")
     audits: Mapped[list[Audit]] = relationship(
-        back_populates="cycle", order_by="Audit.sequence", cascade="all, delete-orphan"
+        back_populates="cycle",
+        order_by="(Audit.sequence, Audit.id)",
+        cascade="all, delete-orphan",
     )
 
 
@@ -99,6 +101,8 @@ class Audit(Timestamped, db.Model):
     start_date: Mapped[date | None] = mapped_column(index=True)
     end_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Recertification: the effective personnel the client declared at renewal (IAF MD 5).
+    declared_personnel: Mapped[int | None]
 
     cycle: Mapped[Cycle] = relationship(back_populates="audits")
     organisation = relationship("Organisation")

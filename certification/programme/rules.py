@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from certification.accounts.competence import CompetenceRole, competence_problem
 from certification.workflow import (
     add_months,
     add_years,
     due_status,
     programme_dates,
+    stage1_validity,
     surveillance_2_window,
 )
 
@@ -29,13 +31,11 @@ OPEN_STATES = ("planned", "scheduled")
 
 
 def is_qualified(user_qualifications, scheme: str, sector_code: str, on_date: date) -> bool:
-    """17021-1 7.1: competent for this scheme in this sector (IAF code), still valid on the day."""
-    return any(
-        q.scheme == scheme
-        and q.sector_code == sector_code
-        and (q.valid_until is None or q.valid_until >= on_date)
-        for q in user_qualifications
+    """17021-1 7.1: competent for this scheme in this sector (IAF code), valid on the day."""
+    problem = competence_problem(
+        user_qualifications, CompetenceRole.AUDITOR, scheme, sector_code, on_date
     )
+    return problem is None
 
 
 def blocking_conflict(conflicts, organisation_id: int, today: date):
@@ -113,3 +113,34 @@ def audit_due_status(
     if state == "scheduled":
         return "overdue" if end_date is not None and end_date > due_by else None
     return due_status(due_by, today, windows)
+
+
+def stage2_problem(
+    stage1_state: str | None,
+    stage1_readiness: str,
+    stage1_last_day: date | None,
+    stage2_first_day: date,
+    *,
+    starting: bool,
+    warn_days: int = 90,
+    void_months: int = 6,
+) -> str | None:
+    """Why stage 2 cannot be scheduled (starting=False) or started (starting=True) on that day.
+
+    17021-1 9.3.1: stage 2 follows the lead auditor's conclusion that the client is ready
+    ("stage1_missing", "stage1_not_concluded", "stage1_not_ready"); policy: past the stage 1
+    validity (`void_months`, default 6) stage 1 must be repeated ("stage1_void").
+    """
+    if stage1_state is None:
+        return "stage1_missing"
+    if stage1_readiness == "not_ready":
+        return "stage1_not_ready"
+    if starting and (stage1_state != "closed" or stage1_readiness != "ready"):
+        return "stage1_not_concluded"
+    if stage1_last_day is not None and stage2_first_day < stage1_last_day:
+        return "before_stage1"
+    if stage1_last_day is not None:
+        validity = stage1_validity(stage1_last_day, stage2_first_day, warn_days, void_months)
+        if validity == "void":
+            return "stage1_void"
+    return None

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from certification.accounts.models import ConflictKind, Role, User
+from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.activity.services import record, transition
-from certification.applications.schemes import scheme_title
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
-from certification.programme import rules
+from certification.programme import renewal, rules, stages
+from certification.programme import team as team_assessment
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle, TeamRole
 from certification.settings import services as settings
 from certification.templating import format_day
@@ -108,7 +108,7 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
     """The recertification decision starts the next cycle (domain.md "The cycle"): two
     surveillances due 12 and 24 months after the decision and a recertification before the
     renewed certificate expires, with the auditor-days of the cycle before."""
-    days = {audit.kind: audit.planned_days for audit in previous.audits}
+    days = renewal.next_cycle_days(previous)
     cycle = Cycle(
         organisation_id=previous.organisation_id,
         application_id=previous.application_id,
@@ -150,7 +150,8 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
 
 def refresh_programme_dates(cycle: Cycle) -> Cycle:
     """Recompute every audit's window from the decision date and the audits already dated."""
-    by_kind = {audit.kind: audit for audit in cycle.audits}
+    # A repeated stage replaces the earlier one: the latest audit of each kind not cancelled.
+    by_kind = {a.kind: a for a in cycle.audits if a.state != AuditState.CANCELLED}
     windows = rules.programme_windows(
         cycle.decision_date,
         stage1_last_day=_last_day(by_kind.get(AuditKind.STAGE1)),
@@ -204,18 +205,26 @@ def schedule_audit(
     action = Action.SCHEDULE if audit.state == AuditState.PLANNED else Action.RESCHEDULE
     _check_allowed(audit, action)
     _check_dates(start, end, today)
+    if (refusal := stages.stage2_refusal(audit, start, starting=False)) is not None:
+        raise ProgrammeError(refusal, field="start")
+    if (refusal := renewal.undeclared_refusal(audit)) is not None:
+        raise ProgrammeError(refusal, field="start")
     seats = _seats(lead_id, team)
     people = _load_people(seats)
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
-    problems = {uid: _problem(people[uid], audit, start, end) for uid, _role in seats}
-    refusals = {
-        uid: _(
-            "%(problem)s To assign them anyway, write the reason in their override field.",
-            problem=problem,
-        )
-        for uid, problem in problems.items()
-        if problem and not overrides.get(uid)
-    }
+    candidates = team_assessment.assess_people(list(people.values()), audit, start, end)
+    problems = {uid: " ".join(candidates[uid].override_words) for uid, _role in seats}
+    refusals = {}
+    for uid, _role in seats:
+        candidate = candidates[uid]
+        if candidate.blocking_words:
+            # 17021-1 5.2.10 (consultancy) and 9.2.2 (two audits at once): no override.
+            refusals[uid] = " ".join(candidate.blocking_words)
+        elif problems[uid] and not overrides.get(uid):
+            refusals[uid] = _(
+                "%(problem)s To assign them anyway, write the reason in their override field.",
+                problem=problems[uid],
+            )
     if refusals:
         raise AssignmentRefused(refusals)
 
@@ -299,41 +308,6 @@ def _load_people(seats: list[tuple[int, str]]) -> dict[int, User]:
             field="team",
         )
     return people
-
-
-def _problem(person: User, audit: Audit, start: date, end: date) -> str:
-    """Why this person should not audit this client, or "" (17021-1 5.2 and 7.1).
-
-    The conflict counts on the first audit day; the qualification must hold to the last.
-    """
-    cycle, organisation = audit.cycle, audit.organisation
-    conflict = rules.blocking_conflict(person.conflicts, organisation.id, start)
-    if conflict is not None:
-        return _(
-            "%(name)s has a conflict of interest with %(organisation)s (%(kind)s, %(until)s).",
-            name=person.name,
-            organisation=organisation.display_name,
-            kind=_conflict_label(conflict.kind),
-            until=_("ended %(date)s", date=format_day(conflict.ended_on))
-            if conflict.ended_on
-            else _("ongoing"),
-        )
-    if not rules.is_qualified(person.qualifications, cycle.scheme, organisation.sector_code, end):
-        return _(
-            "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s.",
-            name=person.name,
-            scheme=scheme_title(cycle.scheme, cycle.edition),
-            sector=organisation.sector_code,
-            date=format_day(end),
-        )
-    return ""
-
-
-def _conflict_label(kind: str) -> str:
-    try:
-        return ConflictKind(kind).label
-    except ValueError:
-        return kind
 
 
 def _log_schedule(actor, audit, action, before, seats, people, problems, overrides) -> None:

@@ -35,6 +35,7 @@ from certification.pdf_kit import (
     site_line,
 )
 from certification.programme.models import TeamRole
+from certification.reports.models import Readiness
 from certification.templating import format_day
 
 BAR = colors.HexColor("#3b6ea5")
@@ -308,6 +309,11 @@ def _period(figures) -> str:
 
 
 def _recommendation(data, styles) -> list:
+    if data.audit.kind == "stage1":
+        # 17021-1 9.3.1: stage 1 ends with a conclusion on readiness, not a recommendation.
+        readiness = data.report.readiness if data.report else ""
+        label = Readiness(readiness).label if readiness else _("Not concluded yet")
+        return [_heading(_("Conclusion"), styles), facts_table([(_("Conclusion"), label)], styles)]
     rows = [(_("Recommendation"), data.recommendation.label)]
     if data.recommendation != data.computed:
         rows.append((_("The findings suggested"), data.computed.label))

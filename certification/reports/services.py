@@ -233,27 +233,14 @@ def submit_report(
 
     Every check runs before anything changes, so a refusal leaves the audit as it was.
     """
-    try:
-        next_state(audit.state_enum, Action.SUBMIT)
-    except TransitionError:
+    if audit.kind == "stage1":
         raise ReportError(
             _(
-                "The report cannot be submitted now: the audit is %(state)s.",
-                state=audit.state_enum.label,
+                "ISO/IEC 17021-1 9.3.1: stage 1 ends with the lead auditor's conclusion on "
+                "readiness for stage 2, not in the committee's queue; record the conclusion."
             )
-        ) from None
-    data = report_data(audit)
-    if data.checklist is None:
-        raise ReportError(_("This audit has no checklist, so there is nothing to report on."))
-    if data.unanswered:
-        raise ReportError(
-            ngettext(
-                "%(num)d question of the checklist is still unanswered.",
-                "%(num)d questions of the checklist are still unanswered.",
-                len(data.unanswered),
-            ),
-            unanswered=data.unanswered,
         )
+    data = check_report_ready(audit, Action.SUBMIT, today)
     final = _recommendation(recommendation)
     reason = (override_reason or "").strip()
     if final != data.computed and not reason:
@@ -275,6 +262,42 @@ def submit_report(
     note = _submit_note(final, data.computed, reason, today)
     transition(actor, audit, Action.SUBMIT, reason=note)
     return report
+
+
+def check_report_ready(audit: Audit, action: Action, today: date) -> ReportData:
+    """What submitting and concluding share: the state allows it, the audit has begun, and every
+    question is answered. Returns the report data."""
+    try:
+        next_state(audit.state_enum, action)
+    except TransitionError:
+        raise ReportError(
+            _(
+                "The report cannot be submitted now: the audit is %(state)s.",
+                state=audit.state_enum.label,
+            )
+        ) from None
+    if audit.start_date is None or today < audit.start_date:
+        # 17021-1 9.4.8: the report records an audit that took place.
+        raise ReportError(
+            _(
+                "ISO/IEC 17021-1 9.4.8: the report cannot be submitted before the audit's first "
+                "day (%(date)s).",
+                date=format_day(audit.start_date),
+            )
+        )
+    data = report_data(audit)
+    if data.checklist is None:
+        raise ReportError(_("This audit has no checklist, so there is nothing to report on."))
+    if data.unanswered:
+        raise ReportError(
+            ngettext(
+                "%(num)d question of the checklist is still unanswered.",
+                "%(num)d questions of the checklist are still unanswered.",
+                len(data.unanswered),
+            ),
+            unanswered=data.unanswered,
+        )
+    return data
 
 
 def _recommendation(value) -> Recommendation:

@@ -7,6 +7,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
+from certification.programme import rules
 from certification.programme.rules import (
     Window,
     audit_due_status,
@@ -140,3 +141,48 @@ def test_windows_after_the_decision(decision, surveillance1, s1_due, s2, recerti
 )
 def test_audit_due_status(state, due_by, end_date, expected):
     assert audit_due_status(state, due_by, end_date, DAY, (90, 30, 7)) == expected
+
+
+S1_END = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("state", "readiness", "last_day", "first_day", "starting", "expected"),
+    [
+        ("closed", "ready", S1_END, date(2026, 4, 1), True, None),
+        ("closed", "ready", S1_END, S1_END, True, None),  # straight after stage 1
+        (None, "", None, date(2026, 4, 1), False, "stage1_missing"),
+        (None, "", None, date(2026, 4, 1), True, "stage1_missing"),
+        # Scheduling ahead of the conclusion is planning; starting needs the conclusion.
+        ("scheduled", "", S1_END, date(2026, 4, 1), False, None),
+        ("in_progress", "", S1_END, date(2026, 4, 1), True, "stage1_not_concluded"),
+        ("closed", "not_ready", S1_END, date(2026, 4, 1), False, "stage1_not_ready"),
+        ("closed", "not_ready", S1_END, date(2026, 4, 1), True, "stage1_not_ready"),
+        ("scheduled", "", S1_END, date(2026, 3, 9), False, "before_stage1"),
+        # Validity: 6 months by default; the last valid day is 2026-09-10.
+        ("closed", "ready", S1_END, date(2026, 9, 10), True, None),
+        ("closed", "ready", S1_END, date(2026, 9, 11), True, "stage1_void"),
+        ("scheduled", "", S1_END, date(2026, 9, 11), False, "stage1_void"),
+    ],
+)
+def test_stage2_follows_a_concluded_stage1_within_its_validity(
+    state, readiness, last_day, first_day, starting, expected
+):
+    assert (
+        rules.stage2_problem(state, readiness, last_day, first_day, starting=starting) == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("void_months", "first_day", "expected"),
+    [
+        (3, date(2026, 6, 10), None),
+        (3, date(2026, 6, 11), "stage1_void"),
+        (12, date(2027, 3, 10), None),
+    ],
+)
+def test_the_stage1_validity_setting_acts(void_months, first_day, expected):
+    problem = rules.stage2_problem(
+        "closed", "ready", S1_END, first_day, starting=True, void_months=void_months
+    )
+    assert problem == expected
