@@ -76,6 +76,8 @@ ACTIONS = {
     "stage_repeated": _l("Stage to be conducted again"),
     "renewal_personnel_declared": _l("Personnel declared for renewal"),
     "surveillance_overdue": _l("Surveillance overdue: flagged for the committee"),
+    "audit_overdue": _l("Audit not held by its due date: flagged for the committee"),
+    "late_exception": _l("Scheduled after its due date: justified exception"),
     "suspension_limit_passed": _l("Suspension past its limit: flagged for the committee"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),

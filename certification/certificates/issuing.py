@@ -59,7 +59,7 @@ def issue_certificate(
     certificate = _new_certificate(
         decision, dates, scope, sites, accredited, confidential, band, certification_type
     )
-    _start_programme(decision.cycle, decision.decided_on)
+    _start_programme(decision.cycle, decision.decided_on, certificate.expires_on)
     record(
         actor,
         certificate,
@@ -329,10 +329,10 @@ def _site_copy(site) -> CertificateSite:
     )
 
 
-def _start_programme(cycle, decided_on: date) -> None:
+def _start_programme(cycle, decided_on: date, expires_on: date) -> None:
     """From the grant on, the programme shows the surveillance due-by dates (17021-1 9.1.3)."""
     if cycle.decision_date is None:
-        cycle.decision_date = decided_on
+        cycle.decision_date, cycle.expires_on = decided_on, expires_on
         refresh_programme_dates(cycle)
 
 

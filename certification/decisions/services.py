@@ -28,6 +28,7 @@ from certification.decisions.file import (
     outcome_message,
     previous_decisions,
     relied_findings,
+    relied_on,
 )
 from certification.decisions.models import Decision, DecisionMember, Outcome
 from certification.extensions import db
@@ -47,6 +48,7 @@ __all__ = [
     "outcome_message",
     "previous_decisions",
     "relied_findings",
+    "relied_on",
 ]
 
 # Outcomes a client may ask for on a certificate, without an audit (17021-1 9.6.5).
@@ -245,7 +247,8 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
 def decide_on_certificate(
     actor, certificate: Certificate, *, outcome: Outcome | str, reasons: str, today: date
 ) -> Decision:
-    """Suspension or withdrawal at the client's own request (17021-1 9.6.5), without an audit."""
+    """Suspension or withdrawal without an audit (17021-1 9.6.5): at the client's own request, or
+    for an audit not held by its due date (9.6.2; the committee's list for suspension)."""
     from certification.certificates import services as certificates
 
     reasons = (reasons or "").strip()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from certification.access import can_decide, roles_required
 from certification.accounts.models import User
+from certification.certificates import lifecycle
 from certification.certificates.models import Certificate
 from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
@@ -41,7 +42,15 @@ def queue():
         audit.id: services.days_waiting(reports.get(audit.id), audit, date.today())
         for audit in page.items
     }
-    return render_template("decisions/queue.html", page=page, reports=reports, waiting=waiting)
+    today = date.today()
+    return render_template(
+        "decisions/queue.html",
+        page=page,
+        reports=reports,
+        waiting=waiting,
+        overdue=lifecycle.overdue_audits(today),
+        past_limit=lifecycle.suspensions_past_limit(today),
+    )
 
 
 @bp.route("/audits/<int:audit_id>")
@@ -71,6 +80,7 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         ),
         notes=services.file_notes(audit, certificate, today),
         stage1=stage1,
+        late_audits=[a for a in services.relied_on(audit) if a.late_justification],
         stage1_data=report_data(stage1) if stage1 is not None else None,
         stage1_warning=stages.stage1_warning(audit, audit.start_date),
         open_for_decision=audit.state == AuditState.SUBMITTED,

@@ -45,6 +45,9 @@ class ScheduleForm(FlaskForm):
     lead_id = SelectField(_l("Lead auditor"), coerce=int, default=0)
     lead_override = TextAreaField(_l("Reason to assign the lead anyway"), [Length(max=2000)])
     members = FieldList(FormField(MemberForm), min_entries=MIN_ROWS)
+    late_reason = TextAreaField(
+        _l("Justified exception: why the audit is held after its due date"), [Length(max=2000)]
+    )
 
     @staticmethod
     def initial(audit, asked=None) -> dict:
@@ -58,6 +61,7 @@ class ScheduleForm(FlaskForm):
         ]
         asked = asked or {}
         return {
+            "late_reason": audit.late_justification,
             "start": _day(asked.get("start")) or audit.start_date,
             "end": _day(asked.get("end")) or audit.end_date,
             "lead_id": lead.user_id if lead else 0,

@@ -66,6 +66,8 @@ class Cycle(Timestamped, db.Model):
     scheme: Mapped[str] = mapped_column(String(60))
     edition: Mapped[str] = mapped_column(String(20))
     decision_date: Mapped[date | None]  # set by the committee's certification decision
+    # The expiry of this cycle's certificate: the recertification is due the day before.
+    expires_on: Mapped[date | None]
 
     organisation = relationship("Organisation")
     application = relationship("Application")
@@ -103,6 +105,8 @@ class Audit(Timestamped, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     # Recertification: the effective personnel the client declared at renewal (IAF MD 5).
     declared_personnel: Mapped[int | None]
+    # Scheduled after its due-by date: the planner's justified exception, seen by the committee.
+    late_justification: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     cycle: Mapped[Cycle] = relationship(back_populates="audits")
     organisation = relationship("Organisation")

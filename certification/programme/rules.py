@@ -15,6 +15,8 @@ from certification.workflow import (
     add_years,
     due_status,
     programme_dates,
+    recertification_deadline,
+    recertification_latest,
     stage1_validity,
     surveillance_2_window,
 )
@@ -75,11 +77,17 @@ def programme_windows(
     stage1_last_day: date | None = None,
     surveillance1_last_day: date | None = None,
     stage1_void_months: int = 6,
+    *,
+    surveillance2_last_day: date | None = None,
+    expires_on: date | None = None,
 ) -> dict[str, Window]:
     """Window of each audit of the programme, from what is known so far.
 
     Stage 2 follows stage 1 (policy: a new stage 1 after `stage1_void_months`). The rest hang on
-    the certification decision (17021-1 9.1.3): until it exists they have no dates.
+    the certification decision (17021-1 9.1.3): until it exists they have no dates. The
+    recertification is due before the cycle's expiry (`expires_on`, else decision + 3 years) and,
+    an audit every calendar year with the recertification year counted (9.1.3.3), at the latest
+    in the calendar year after surveillance 2.
     """
     stage2 = Window()
     if stage1_last_day is not None:
@@ -90,13 +98,27 @@ def programme_windows(
     surveillance2 = Window(decision_date, dates["surveillance_2"])
     if surveillance1_last_day is not None:
         surveillance2 = Window(*surveillance_2_window(decision_date, surveillance1_last_day))
+    recertification = (
+        recertification_deadline(expires_on) if expires_on else dates["recertification"]
+    )
+    if surveillance2_last_day is not None:
+        recertification = min(recertification, recertification_latest(surveillance2_last_day))
     return {
         "stage1": Window(),
         "stage2": stage2,
         "surveillance1": Window(decision_date, dates["surveillance_1"]),
         "surveillance2": surveillance2,
-        "recertification": Window(None, dates["recertification"]),
+        "recertification": Window(None, recertification),
     }
+
+
+# The audits of the programme held against a due-by date (17021-1 9.1.3, 9.6.2).
+DUE_KINDS = ("surveillance1", "surveillance2", "recertification")
+
+
+def scheduled_late(kind: str, due_by: date | None, last_day: date) -> bool:
+    """The audit would end after its due-by date (a justified exception is then needed)."""
+    return kind in DUE_KINDS and due_by is not None and last_day > due_by
 
 
 def audit_due_status(

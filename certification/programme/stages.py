@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from certification.activity.services import record
 from certification.extensions import db
 from certification.programme import rules
+from certification.programme.dates import refresh_programme_dates
 from certification.programme.models import Audit, AuditKind
 from certification.settings import services as settings
 from certification.templating import format_day
@@ -151,7 +152,5 @@ def repeat_stage(actor, cycle, kind: str, reason: str, today: date) -> Audit:
             reason=reason,
         ),
     )
-    from certification.programme.services import refresh_programme_dates
-
     refresh_programme_dates(cycle)
     return audit

@@ -161,6 +161,7 @@ def schedule(audit_id: int):
                 form.team(),
                 form.overrides(),
                 today=date.today(),
+                late_reason=form.late_reason.data or "",
             )
         except services.ProgrammeError as error:
             db.session.rollback()
@@ -192,7 +193,8 @@ def show_refusal(form: ScheduleForm, error: services.ProgrammeError) -> None:
         )
         return
     # "team" is the team as a whole (not one field of the form): shown above the form.
-    field = getattr(form, error.field, None) if error.field in ("start", "end", "lead_id") else None
+    own_fields = ("start", "end", "lead_id", "late_reason")
+    field = getattr(form, error.field, None) if error.field in own_fields else None
     (field.errors if field is not None else form.form_errors).append(error.message)
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from certification.activity.services import transition
 from certification.extensions import db
 from certification.models_base import utcnow
+from certification.programme.dates import refresh_programme_dates
 from certification.programme.models import Audit, TeamRole
 from certification.reports.models import AuditReport, Readiness
 from certification.reports.services import ReportError, check_report_ready, report_of
@@ -57,8 +58,6 @@ def conclude_stage1(actor, audit: Audit, *, readiness: Readiness | str, summary:
             summary=summary,
         ),
     )
-    from certification.programme.services import refresh_programme_dates
-
     refresh_programme_dates(audit.cycle)
     return report
 

@@ -357,7 +357,7 @@ def test_sweep_flags_overdue_surveillance_once(db):
     second = services.sweep(date(2027, 3, 17))
     assert second.overdue_surveillance == [audits["surveillance1"]] and second.newly_flagged == 0
     flags = db.session.scalars(
-        select(ActivityLog).where(ActivityLog.action == "surveillance_overdue")
+        select(ActivityLog).where(ActivityLog.action == "audit_overdue")
     ).all()
     assert len(flags) == 1 and flags[0].subject_id == audits["surveillance1"].id
 

@@ -531,3 +531,120 @@ def test_the_team_overview_tells_qualified_free_and_conflicted_before_picking():
     )
     assert rows["Cem Danışman"].assessment.consultancy
     assert not rows["Deniz Dolu"].assessment.free and "already on" in rows["Deniz Dolu"].reasons[0]
+
+
+# -- programme dates ----------------------------------------------------------------------------
+
+
+def granted_cycle(granted=date(2025, 11, 1)):
+    """A certified cycle with its surveillance and recertification audits planned."""
+    org = factories.organisation()
+    quote = factories.quote(factories.application(org))
+    cycle = programme.create_programme(quote, factories.user("planner"), granted)
+    for audit in cycle.audits[:2]:
+        audit.state = "closed"
+        audit.start_date = audit.end_date = granted - timedelta(days=20)
+    grant = Decision(
+        organisation_id=cycle.organisation_id, cycle=cycle, outcome="grant", decided_on=granted
+    )
+    db.session.add(grant)
+    db.session.flush()
+    certificate = certificates.issue_certificate(
+        None, grant, today=granted, scope="Complaints handling", sites=org.sites
+    )
+    return cycle, certificate
+
+
+def test_a_surveillance_after_its_due_date_needs_a_justified_exception():
+    cycle, _certificate = granted_cycle(date(2025, 12, 1))
+    surveillance1 = next(a for a in cycle.audits if a.kind == "surveillance1")
+    assert surveillance1.due_by == date(2026, 12, 1)
+    lead = qualified_auditor()
+    planner = factories.user("planner")
+    late = date(2026, 12, 2)
+    with pytest.raises(programme.ProgrammeError) as refused:
+        programme.schedule_audit(planner, surveillance1, TODAY, late, lead.id, [], {}, today=TODAY)
+    assert "ISO/IEC 17021-1 9.1.3" in refused.value.message
+    assert refused.value.field == "late_reason"
+    assert surveillance1.state == "planned" and surveillance1.start_date is None
+    assert log("late_exception") == []
+    programme.schedule_audit(
+        planner,
+        surveillance1,
+        TODAY,
+        late,
+        lead.id,
+        [],
+        {},
+        today=TODAY,
+        late_reason="The client's site was closed by flooding in October.",
+    )
+    assert surveillance1.state == "scheduled"
+    assert surveillance1.late_justification.startswith("The client's site was closed")
+    assert "Justification: The client's site" in log("late_exception")[0].reason
+
+
+def test_an_audit_not_held_by_its_due_date_puts_the_certificate_on_the_committees_list():
+    cycle, certificate = granted_cycle()
+    surveillance1 = next(a for a in cycle.audits if a.kind == "surveillance1")
+    assert certificates.overdue_audits(date(2026, 11, 1)) == []
+    assert certificates.overdue_audits(date(2026, 11, 2)) == [(surveillance1, certificate)]
+    result = certificates.sweep(date(2026, 11, 2))
+    assert result.overdue_surveillance == [surveillance1] and result.newly_flagged == 1
+    assert certificates.sweep(date(2026, 11, 3)).newly_flagged == 0
+    # Held (started) on its due day: off the list.
+    surveillance1.state, surveillance1.start_date = "in_progress", date(2026, 11, 1)
+    surveillance1.end_date = date(2026, 11, 1)
+    assert certificates.overdue_audits(date(2026, 11, 10)) == []
+
+
+def test_an_audit_flagged_under_the_earlier_code_is_not_flagged_again():
+    cycle, _certificate = granted_cycle()
+    surveillance1 = next(a for a in cycle.audits if a.kind == "surveillance1")
+    db.session.add(
+        ActivityLog(
+            subject_type="Audit", subject_id=surveillance1.id, action="surveillance_overdue"
+        )
+    )
+    db.session.flush()
+    assert certificates.sweep(date(2026, 11, 2)).newly_flagged == 0
+
+
+def test_a_renewed_cycle_keeps_its_recertification_due_before_its_own_expiry():
+    cycle, certificate = granted_cycle(date(2026, 3, 15))
+    renewal_decision = Decision(
+        organisation_id=cycle.organisation_id,
+        cycle=cycle,
+        outcome="renew",
+        decided_on=date(2029, 2, 1),
+    )
+    db.session.add(renewal_decision)
+    db.session.flush()
+    renewed = certificates.renew_certificate(
+        None, certificate, renewal_decision, today=date(2029, 2, 1)
+    )
+    recertification = next(a for a in renewed.cycle.audits if a.kind == "recertification")
+    assert renewed.expires_on == date(2032, 3, 14)
+    assert recertification.due_by == date(2032, 3, 13)
+    programme.refresh_programme_dates(renewed.cycle)
+    assert recertification.due_by == date(2032, 3, 13)
+
+
+def test_chained_renewals_from_29_february_expire_on_28_february_in_2040():
+    cycle, certificate = granted_cycle(date(2028, 2, 29))
+    assert certificate.expires_on == date(2031, 2, 27)
+    expiries = []
+    for decided_on in (date(2031, 1, 10), date(2034, 1, 10), date(2037, 1, 10)):
+        renewal_decision = Decision(
+            organisation_id=certificate.organisation_id,
+            cycle=certificate.cycle,
+            outcome="renew",
+            decided_on=decided_on,
+        )
+        db.session.add(renewal_decision)
+        db.session.flush()
+        certificate = certificates.renew_certificate(
+            None, certificate, renewal_decision, today=decided_on
+        )
+        expiries.append(certificate.expires_on)
+    assert expiries == [date(2034, 2, 27), date(2037, 2, 27), date(2040, 2, 28)]

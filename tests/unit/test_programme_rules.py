@@ -186,3 +186,37 @@ def test_the_stage1_validity_setting_acts(void_months, first_day, expected):
         "closed", "ready", S1_END, first_day, starting=True, void_months=void_months
     )
     assert problem == expected
+
+
+@pytest.mark.parametrize(
+    ("decision", "expires_on", "surveillance2", "recertification"),
+    [
+        # Before surveillance 2: due the day before expiry.
+        (date(2026, 3, 15), None, None, date(2029, 3, 13)),
+        # A renewed cycle: its own expiry (old expiry + 3 years), not decision + 3 years.
+        (date(2029, 2, 1), date(2032, 3, 14), None, date(2032, 3, 13)),
+        # 9.1.3.3, the recertification year counted: at the latest the year after surveillance 2.
+        (date(2026, 11, 15), None, date(2027, 12, 10), date(2028, 12, 31)),
+        (date(2026, 3, 15), None, date(2028, 3, 1), date(2029, 3, 13)),
+    ],
+)
+def test_recertification_window(decision, expires_on, surveillance2, recertification):
+    windows = programme_windows(
+        decision, expires_on=expires_on, surveillance2_last_day=surveillance2
+    )
+    assert windows["recertification"] == Window(None, recertification)
+
+
+@pytest.mark.parametrize(
+    ("kind", "due_by", "last_day", "late"),
+    [
+        ("surveillance1", date(2027, 3, 15), date(2027, 3, 15), False),
+        ("surveillance1", date(2027, 3, 15), date(2027, 3, 16), True),
+        ("surveillance2", date(2028, 3, 15), date(2028, 4, 1), True),
+        ("recertification", date(2029, 3, 13), date(2029, 3, 14), True),
+        ("stage2", date(2027, 3, 15), date(2027, 4, 1), False),  # the stage 1 validity rules it
+        ("surveillance1", None, date(2027, 4, 1), False),  # no due date before the decision
+    ],
+)
+def test_an_audit_after_its_due_date_needs_an_exception(kind, due_by, last_day, late):
+    assert rules.scheduled_late(kind, due_by, last_day) is late

@@ -3,11 +3,12 @@ committee file that shows stage 1 and what stands in the way of a grant."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from certification.audits.models import Answer
+from certification.certificates.models import Certificate
 from certification.checklists.loader import checklist_for
 from certification.extensions import db
 from certification.programme.models import Audit, AuditTeamMember
@@ -119,3 +120,60 @@ def test_the_planner_records_the_personnel_declared_for_renewal(client, login_as
     assert "6.5 auditor-days" in text(done)
     db.session.expire_all()
     assert db.session.get(Audit, recertification.id).declared_personnel == 300
+
+
+def test_the_committee_sees_what_to_consider_for_suspension(client, login_as):
+    cycle = factories.cycle(factories.quote(factories.application()))
+    cycle.decision_date = TODAY - timedelta(days=400)
+    surveillance = factories.audit(
+        cycle,
+        kind="surveillance1",
+        state="scheduled",
+        due_by=TODAY - timedelta(days=35),
+        start_date=TODAY - timedelta(days=30),
+        end_date=TODAY - timedelta(days=30),
+        late_justification="Client closed for refurbishment until last month.",
+    )
+    db.session.add(
+        Certificate(
+            number="TR-10002-2025-00042",
+            token="tok-suspension-list",
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            scheme="iso10002",
+            edition="2018",
+            scope="Complaints handling",
+            issued_on=cycle.decision_date,
+            original_issued_on=cycle.decision_date,
+            expires_on=TODAY + timedelta(days=700),
+        )
+    )
+    db.session.commit()
+    login_as("committee")
+    page = text(client.get("/decisions/"))
+    section = page[page.index("To consider for suspension") :]
+    assert "TR-10002-2025-00042" in section and "Surveillance 1 was due by" in section
+    assert "Client closed for refurbishment" in section
+    assert f"/organisations/{surveillance.organisation_id}" in section
+
+
+def test_the_schedule_form_asks_for_the_exception_after_the_due_date(client, login_as):
+    cycle = factories.cycle(factories.quote(factories.application()))
+    cycle.decision_date = TODAY - timedelta(days=300)
+    audit = factories.audit(
+        cycle, kind="surveillance1", state="planned", due_by=TODAY + timedelta(days=5)
+    )
+    lead = factories.user("auditor")
+    factories.qualification(lead)
+    db.session.commit()
+    login_as("planner")
+    late = (TODAY + timedelta(days=10)).isoformat()
+    data = {"start": late, "end": late, "lead_id": str(lead.id), "lead_override": ""}
+    refused = client.post(f"/programme/audits/{audit.id}/schedule", data=data)
+    assert refused.status_code == 400 and "ISO/IEC 17021-1 9.1.3" in text(refused)
+    done = client.post(
+        f"/programme/audits/{audit.id}/schedule",
+        data=data | {"late_reason": "Only week the client's management is available."},
+        follow_redirects=True,
+    )
+    assert "The audit was scheduled." in text(done) and "Justified exception" in text(done)
