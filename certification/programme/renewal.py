@@ -34,11 +34,18 @@ def renewal_time(cycle, personnel: int) -> AuditTime:
     """MD 5 time for the declared personnel, with the sites and the justified adjustment of the
     quote the cycle was contracted on."""
     quote = cycle.quote
+    per_site = [int(site["personnel"]) for site in (quote.site_times or [])]
+    site_personnel = None
+    if len(per_site) > 1:
+        # IAF MD 1: the other sites as quoted, the central function the rest of the declared.
+        site_personnel = [max(1, personnel - sum(per_site[1:])), *per_site[1:]]
     return compute_audit_time(
         personnel,
         sites=max(1, int(quote.sites or 1)),
         adjust_percent=float(quote.adjustment_percent or 0),
         stage1_share=settings.stage1_share(),
+        site_personnel=site_personnel,
+        site_reduction_percent=float(quote.site_reduction_percent or 0),
     )
 
 
