@@ -72,6 +72,7 @@ ACTIONS = {
     "certificate_issued": _l("Certificate issued"),
     "certificate_revised": _l("Certificate revised (new scope)"),
     "certificate_renewed": _l("Certificate renewed"),
+    "band_revised": _l("Rating band revised (new certificate revision)"),
     "certificate_restored": _l("Certificate restored after its lapse (new revision)"),
     "stage_repeated": _l("Stage to be conducted again"),
     "renewal_personnel_declared": _l("Personnel declared for renewal"),

@@ -148,7 +148,9 @@ def checklist_of(audit: Audit, recorded: AuditChecklist | None = None) -> loader
     if current is not None and loader.fingerprint(current) == recorded.fingerprint:
         return current
     if recorded.fingerprint not in _FROM_SOURCE:
-        _FROM_SOURCE[recorded.fingerprint] = loader.parse(recorded.source, recorded.file_name)
+        _FROM_SOURCE[recorded.fingerprint] = loader.parse(
+            recorded.source, recorded.file_name, stored=True
+        )
     return _FROM_SOURCE[recorded.fingerprint]
 
 
@@ -194,6 +196,17 @@ def _checked_values(checklist, question, grade, points, evidence) -> tuple:
         if not 0 <= points <= question.max_points:
             raise AuditWorkError(
                 _("Points run from 0 to %(max)s.", max=question.max_points), field="points"
+            )
+        cap = checklist.points_cap(question, grade)
+        if grade is not None and points > cap:
+            raise AuditWorkError(
+                _(
+                    "%(grade)s earns at most %(cap)s points in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    grade=Grade(grade).label,
+                    cap=cap,
+                ),
+                field="points",
             )
     evidence = (evidence or "").replace("\r\n", "\n")  # browsers post textareas with CRLF
     if len(evidence) > MAX_EVIDENCE:

@@ -194,7 +194,14 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
 
 
 def revise_certificate(
-    actor, certificate: Certificate, decision, *, scope: str, sites, today: date
+    actor,
+    certificate: Certificate,
+    decision,
+    *,
+    scope: str,
+    sites,
+    today: date,
+    band: str | None = None,
 ) -> Certificate:
     """A change of scope issues a new revision (same dates, revision + 1); the old is superseded.
 
@@ -223,7 +230,7 @@ def revise_certificate(
         sites,
         certificate.accredited,
         certificate.confidential,
-        certificate.band,
+        certificate.band if band is None else band,
         certificate.certification_type,
         supersedes=certificate,
         revision=certificate.revision + 1,
@@ -243,6 +250,35 @@ def revise_certificate(
         actor, revised, "certificate_revised", to_state=revised.state, reason=_issue_note(revised)
     )
     db.session.flush()
+    return revised
+
+
+def rerate_certificate(actor, certificate: Certificate, decision, *, band: str, today: date):
+    """The star scheme: the band is revised at every surveillance decision; when it changes the
+    certificate gets a new revision carrying it (same scope, sites and dates), logged."""
+    if (band or "") == (certificate.band or ""):
+        return certificate
+    before = certificate.band
+    revised = revise_certificate(
+        actor,
+        certificate,
+        decision,
+        scope=certificate.scope,
+        sites=certificate.sites,
+        today=today,
+        band=band,
+    )
+    record(
+        actor,
+        revised,
+        "band_revised",
+        reason=_(
+            "Rating band %(before)s -> %(after)s (revision %(revision)d).",
+            before=before or "—",
+            after=band or "—",
+            revision=revised.revision,
+        ),
+    )
     return revised
 
 

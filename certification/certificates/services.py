@@ -8,6 +8,7 @@ from certification.certificates.issuing import (
     RENEWAL_TYPE,
     issue_certificate,
     renew_certificate,
+    rerate_certificate,
     restore_expired_certificate,
     revise_certificate,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "issue_certificate",
     "overdue_audits",
     "renew_certificate",
+    "rerate_certificate",
     "restore_certificate",
     "restore_expired_certificate",
     "revise_certificate",

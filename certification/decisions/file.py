@@ -23,6 +23,8 @@ from certification.extensions import db
 from certification.findings.models import Finding
 from certification.programme.models import Audit
 from certification.programme.rules import blocking_conflict
+from certification.reports import scoring
+from certification.reports.services import answers_of, checklist_of
 from certification.templating import format_day
 from certification.workflow import CertificateState, restoration_deadline, stage2_redo_deadline
 
@@ -102,7 +104,20 @@ def file_facts(audit: Audit, certificate: Certificate | None) -> rules.FileFacts
         earlier_audits=tuple((a.kind, a.state) for a in earlier_audits(audit)),
         certificate_state=certificate.state if certificate else None,
         certificate_expires_on=certificate.expires_on if certificate else None,
+        rating=rating_of(audit),
     )
+
+
+def rating_of(audit: Audit) -> str | None:
+    """The star scheme's rating of this audit: "ok", "withheld", "below_lowest_band"; None when
+    the scheme gives no rating."""
+    checklist = checklist_of(audit)
+    if checklist is None or not checklist.scored:
+        return None
+    scores = scoring.score(checklist, answers_of(audit))
+    if scores.certifiable:
+        return "ok"
+    return "withheld" if scores.rating_withheld else "below_lowest_band"
 
 
 def findings_summary(findings) -> list[tuple[str, str]]:
@@ -233,6 +248,14 @@ def outcome_message(problem: str, audit: Audit | None = None, certificate=None) 
         ),
         "earlier_audit_open": _(
             "ISO/IEC 17021-1 9.5.3: every earlier audit of the cycle must be closed first."
+        ),
+        "no_rating": _(
+            "Star scheme rule: this audit has no rating (too few questions were answered other "
+            "than not applicable), so no certificate can rest on it."
+        ),
+        "below_lowest_band": _(
+            "Star scheme rule: the audit's rating is below the lowest star band, so no "
+            "certificate can be granted or kept on it."
         ),
     }
     return messages.get(problem, _("This outcome cannot be decided on this file."))

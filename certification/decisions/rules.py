@@ -56,6 +56,8 @@ NEEDS_CERTIFICATE_STATE: dict[Outcome, tuple[str | None, ...]] = {
     Out.RENEW: ("active",),
 }
 
+# Outcomes that let a certificate of a scored scheme stand on the audit's rating.
+RATED = frozenset({Out.GRANT, Out.RENEW, Out.MAINTAIN, Out.RESTORE, Out.EXTEND_SCOPE})
 # Outcomes that change the certified scope, so the decision must state it.
 SCOPE_OUTCOMES = frozenset({Out.EXTEND_SCOPE, Out.REDUCE_SCOPE})
 # Outcomes that conclude the cycle's file: every earlier audit of the cycle must be closed first.
@@ -87,6 +89,9 @@ class FileFacts:
     earlier_audits: tuple[tuple[str, str], ...] = ()  # (kind, state)
     certificate_state: str | None = None
     certificate_expires_on: date | None = None
+    # Scored schemes: "ok", "withheld" (too few questions answered) or "below_lowest_band";
+    # None for schemes without a rating.
+    rating: str | None = None
 
 
 def impartiality_problem(
@@ -223,6 +228,14 @@ def stage2_majors_problem(outcome: str, findings: Iterable[FindingFacts], today:
     return None
 
 
+def rating_problem(outcome: str, rating: str | None) -> str | None:
+    """The star scheme (domain.md): no certificate on an audit without a rating, nor below the
+    lowest star band; "no_rating" or "below_lowest_band"."""
+    if outcome not in RATED or rating in (None, "ok"):
+        return None
+    return "no_rating" if rating == "withheld" else "below_lowest_band"
+
+
 def decision_problem(outcome: str, facts: FileFacts, today: date) -> str | None:
     """Every rule a decision on this file must meet, in the order a reader would check them."""
     if outcome not in {o.value for o in outcomes_for(facts.audit_kind)}:
@@ -242,4 +255,5 @@ def decision_problem(outcome: str, facts: FileFacts, today: date) -> str | None:
             audit_last_day=facts.last_day,
         )
         or earlier_audits_problem(outcome, facts.earlier_audits)
+        or rating_problem(outcome, facts.rating)
     )

@@ -27,6 +27,7 @@ from certification.decisions.file import (
     impartiality_reason,
     outcome_message,
     previous_decisions,
+    rating_of,
     relied_findings,
     relied_on,
 )
@@ -208,6 +209,7 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
     chosen = decision.outcome_enum
     sites = list(audit.cycle.application.sites) if audit.cycle.application else []
     band = report.band if report is not None else ""
+    scored = rating_of(audit) is not None
     try:
         if chosen in (Outcome.GRANT, Outcome.RENEW):
             issued = certificates.issue_certificate(
@@ -222,7 +224,13 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
             decision.certificate_id = issued.id
         elif chosen in rules.SCOPE_OUTCOMES:
             revised = certificates.revise_certificate(
-                actor, certificate, decision, scope=decision.scope, sites=sites, today=today
+                actor,
+                certificate,
+                decision,
+                scope=decision.scope,
+                sites=sites,
+                today=today,
+                band=band if scored else None,
             )
             decision.certificate_id = revised.id
         elif chosen == Outcome.SUSPEND:
@@ -234,11 +242,25 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
             decision.certificate_id = restored.id
         elif chosen == Outcome.RESTORE:
             certificates.restore_certificate(actor, certificate, decision.reasons, today)
+            _rerate(actor, decision, certificate, band, scored, today)
+        elif chosen == Outcome.MAINTAIN:
+            _rerate(actor, decision, certificate, band, scored, today)
         elif chosen == Outcome.WITHDRAW:
             certificates.withdraw_certificate(actor, certificate, decision.reasons, today)
     except (ValueError, TransitionError) as error:
         raise DecisionError(getattr(error, "message", None) or str(error)) from None
     db.session.flush()
+
+
+def _rerate(actor, decision, certificate, band: str, scored: bool, today: date) -> None:
+    """Star scheme: every surveillance decision revises the band (a revision when it changes)."""
+    from certification.certificates import services as certificates
+
+    if scored:
+        revised = certificates.rerate_certificate(
+            actor, certificate, decision, band=band, today=today
+        )
+        decision.certificate_id = revised.id
 
 
 # -- decisions on a certificate without an audit -----------------------------------------------

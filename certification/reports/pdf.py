@@ -137,6 +137,8 @@ def _summary(data, styles) -> list:
         rows.append((_("Overall score"), _percent(data.scores.percent)))
         if data.band_label:
             rows.append((_("Rating"), _localised(data.band_label)))
+        if data.rating_note:
+            rows.append((_("Rating"), data.rating_note))
     rows.append((_("Findings"), _finding_counts(data.findings)))
     story.append(facts_table(rows, styles))
     if data.report is not None and data.report.summary:

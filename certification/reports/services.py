@@ -73,6 +73,23 @@ class ReportData:
         band = self.scores.band if self.scores else None
         return band.label if band is not None else None
 
+    @property
+    def rating_note(self) -> str | None:
+        """Why a scored audit has no rating, or why its rating gives no certificate."""
+        scores = self.scores
+        if scores is None or self.checklist is None or not self.checklist.scored:
+            return None
+        if scores.rating_withheld:
+            return _(
+                "No rating: %(share)s%% of the questions were answered other than not "
+                "applicable; this scheme rates an audit from %(least)s%%.",
+                share=f"{scores.applicable_percent:.0f}",
+                least=f"{self.checklist.min_answered_percent:g}",
+            )
+        if scores.band is not None and not scores.certifiable:
+            return _("Below the lowest star band: no certificate can be granted on this rating.")
+        return None
+
 
 # -- reading -----------------------------------------------------------------------------------
 

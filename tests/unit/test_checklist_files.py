@@ -137,7 +137,7 @@ def test_the_star_scheme_is_scored_on_the_2018_clauses(checklists):
 )
 def test_each_clause_has_one_to_three_questions_in_english_and_turkish(checklists, key):
     checklist = checklists[key]
-    assert checklist.version == "2026.1"
+    assert checklist.version.startswith("2026.")
     for clause in checklist.clauses():
         assert 1 <= len(clause.questions) <= 3, clause.number
         assert clause.title["tr"] != clause.title["en"], clause.number

@@ -16,6 +16,7 @@ from certification.decisions.rules import (
     findings_problem,
     impartiality_problem,
     outcome_problem,
+    rating_problem,
     restoration_problem,
     stage2_majors_problem,
 )
@@ -270,3 +271,23 @@ def facts(**kw) -> FileFacts:
 )
 def test_decision_problem_checks_every_rule(outcome, file, expected):
     assert decision_problem(outcome, file, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("outcome", "rating", "expected"),
+    [
+        ("grant", "ok", None),
+        ("grant", None, None),  # a scheme without a rating
+        ("grant", "withheld", "no_rating"),
+        ("grant", "below_lowest_band", "below_lowest_band"),
+        ("maintain", "below_lowest_band", "below_lowest_band"),
+        ("renew", "withheld", "no_rating"),
+        ("restore", "below_lowest_band", "below_lowest_band"),
+        # Outcomes that keep no certificate on the rating are not held back by it.
+        ("refuse", "below_lowest_band", None),
+        ("suspend", "withheld", None),
+        ("withdraw", "below_lowest_band", None),
+    ],
+)
+def test_no_certificate_below_the_lowest_star_band(outcome, rating, expected):
+    assert rating_problem(outcome, rating) == expected
