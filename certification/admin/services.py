@@ -291,7 +291,12 @@ def _checked_competence(role, details: CompetenceDetails, keep_sector: str | Non
     evidence = (details.evidence or "").strip()
     if len(evidence) > MAX_EVIDENCE:
         raise AdminError(
-            _("Keep the evidence note under %(count)d characters.", count=MAX_EVIDENCE), "evidence"
+            ngettext(
+                "Keep the evidence note under %(num)d character.",
+                "Keep the evidence note under %(num)d characters.",
+                MAX_EVIDENCE,
+            ),
+            "evidence",
         )
     return sector, evidence
 

@@ -200,11 +200,13 @@ def _checked_values(checklist, question, grade, points, evidence) -> tuple:
         cap = checklist.points_cap(question, grade)
         if grade is not None and points > cap:
             raise AuditWorkError(
-                _(
-                    "%(grade)s earns at most %(cap)s points in this scheme: a major "
+                ngettext(
+                    "%(grade)s earns at most %(num)d point in this scheme: a major "
                     "nonconformity earns none, a minor never full points.",
+                    "%(grade)s earns at most %(num)d points in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    cap,
                     grade=Grade(grade).label,
-                    cap=cap,
                 ),
                 field="points",
             )

@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from certification.activity.services import record, transition
 from certification.certificates import rules
@@ -148,10 +149,12 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
         )
     if not rules.restorable(certificate.state, certificate.expires_on, decision.decided_on):
         raise CertificateError(
-            _(
-                "ISO/IEC 17021-1 9.6.3.2.5: more than %(months)d months have passed since the "
+            ngettext(
+                "ISO/IEC 17021-1 9.6.3.2.5: more than %(num)d month has passed since the "
                 "certificate expired: at least a new stage 2 audit is needed.",
-                months=rules.RESTORATION_MONTHS,
+                "ISO/IEC 17021-1 9.6.3.2.5: more than %(num)d months have passed since the "
+                "certificate expired: at least a new stage 2 audit is needed.",
+                rules.RESTORATION_MONTHS,
             )
         )
     dates = rules.restoration_dates(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -83,11 +84,14 @@ def restore_certificate(actor, certificate: Certificate, reason: str, today: dat
     reason = _reason(reason)
     if certificate.state == C.EXPIRED:
         raise CertificateError(
-            _(
+            ngettext(
                 "ISO/IEC 17021-1 9.6.3.2.5: an expired certificate is restored only by the "
-                "committee's decision on a recertification audit completed within %(months)d "
+                "committee's decision on a recertification audit completed within %(num)d month "
+                "of expiry.",
+                "ISO/IEC 17021-1 9.6.3.2.5: an expired certificate is restored only by the "
+                "committee's decision on a recertification audit completed within %(num)d "
                 "months of expiry.",
-                months=rules.RESTORATION_MONTHS,
+                rules.RESTORATION_MONTHS,
             )
         )
     if not rules.restorable(certificate.state, certificate.expires_on, today):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from certification.activity.services import record
 from certification.extensions import db
@@ -79,10 +80,12 @@ def stage2_refusal(audit: Audit, first_day: date, *, starting: bool) -> str | No
             "ISO/IEC 17021-1 9.3.1: stage 2 cannot start before stage 1 ends (%(date)s).",
             date=format_day(last_day),
         ),
-        "stage1_void": _(
-            "Stage 1 validity (%(months)d months, a setting): stage 1 ended on %(date)s, so "
+        "stage1_void": ngettext(
+            "Stage 1 validity (%(num)d month, a setting): stage 1 ended on %(date)s, so "
             "stage 2 had to start by %(latest)s; stage 1 must be repeated.",
-            months=void_months,
+            "Stage 1 validity (%(num)d months, a setting): stage 1 ended on %(date)s, so "
+            "stage 2 had to start by %(latest)s; stage 1 must be repeated.",
+            void_months,
             date=format_day(last_day),
             latest=format_day(add_months(last_day, void_months)) if last_day else "",
         ),
@@ -100,11 +103,13 @@ def stage1_warning(audit: Audit, first_day: date | None) -> str | None:
     warn_days, void_months = _validity()
     if rules.stage1_validity(stage1.end_date, first_day, warn_days, void_months) != "warn":
         return None
-    return _(
-        "Stage 1 ended %(days)d days before stage 2 starts (the warning is set at %(warn)d days): "
-        "check that its conclusions still hold.",
-        days=(first_day - stage1.end_date).days,
-        warn=warn_days,
+    return ngettext(
+        "Stage 1 ended %(num)d day before stage 2 starts, later than the warning setting "
+        "(%(warn)s): check that its conclusions still hold.",
+        "Stage 1 ended %(num)d days before stage 2 starts, later than the warning setting "
+        "(%(warn)s): check that its conclusions still hold.",
+        (first_day - stage1.end_date).days,
+        warn=ngettext("%(num)d day", "%(num)d days", warn_days),
     )
 
 

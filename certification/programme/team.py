@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from certification.accounts.models import ConflictKind, Role, User
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
+from certification.i18n.collation import sorted_by_name
 from certification.programme import team_rules
 from certification.programme.models import Audit, AuditTeamMember
 from certification.templating import format_day
@@ -87,12 +89,16 @@ def team_overview(audit: Audit, start: date | None, end: date | None) -> list[Ca
     start, end = start or audit.start_date, end or audit.end_date
     if start is None or end is None or end < start:
         return []
-    people = db.session.scalars(
-        select(User)
-        .where(User.role == Role.AUDITOR.value, User.active.is_(True))
-        .options(selectinload(User.qualifications), selectinload(User.conflicts))
-        .order_by(User.name)
-    ).all()
+    people = sorted_by_name(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.AUDITOR.value, User.active.is_(True))
+            .options(selectinload(User.qualifications), selectinload(User.conflicts))
+            .order_by(User.id)
+        ),
+        lambda u: u.name,
+        get_locale(),
+    )
     candidates = assess_people(people, audit, start, end)
     return [candidates[p.id] for p in people]
 

@@ -156,8 +156,8 @@ def _check_site_reduction(reduction: Decimal, adjust: Decimal, justification: st
     if reduction < 0 or reduction - adjust > MAX_SITE_REDUCTION_PERCENT:
         raise QuoteError(
             _(
-                "A sampled site's time can be reduced by at most %(max)s%% in all (IAF MD 1).",
-                max=MAX_SITE_REDUCTION_PERCENT,
+                "A sampled site's time can be reduced by at most %(max)s in all (IAF MD 1).",
+                max=formatting.percent(MAX_SITE_REDUCTION_PERCENT),
             ),
             field="site_reduction_percent",
         )

@@ -15,6 +15,7 @@ from certification.activity.services import record, transition
 from certification.audits.models import Answer
 from certification.extensions import db
 from certification.findings.models import Finding
+from certification.i18n import formatting
 from certification.models_base import utcnow
 from certification.programme.models import Audit
 from certification.reports import scoring
@@ -81,10 +82,10 @@ class ReportData:
             return None
         if scores.rating_withheld:
             return _(
-                "No rating: %(share)s%% of the questions were answered other than not "
-                "applicable; this scheme rates an audit from %(least)s%%.",
-                share=f"{scores.applicable_percent:.0f}",
-                least=f"{self.checklist.min_answered_percent:g}",
+                "No rating: %(share)s of the questions were answered other than not "
+                "applicable; this scheme rates an audit from %(least)s.",
+                share=formatting.percent(scores.applicable_percent, 0),
+                least=formatting.percent(self.checklist.min_answered_percent, 0),
             )
         if scores.band is not None and not scores.certifiable:
             return _("Below the lowest star band: no certificate can be granted on this rating.")

@@ -6,7 +6,7 @@ with the conclusion their report recommended; stage 1 audits the committee alrea
 recorded as ready. Verified findings get the day they were verified, from the activity log.
 
 Revision ID: fef7cf286e8d
-Revises: 7be468dc9012
+Revises: b13f0a1d5e2c
 Create Date: 2026-11-29 07:31:13.733120
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fef7cf286e8d'
-down_revision = '7be468dc9012'
+down_revision = 'b13f0a1d5e2c'
 branch_labels = None
 depends_on = None
 
