@@ -80,6 +80,7 @@ class Action(StrEnum):
     SUBMIT = "submit"
     RETURN = "return"
     CLOSE = "close"
+    CONCLUDE = "conclude"  # stage 1: the lead auditor's conclusion on readiness closes it
     CANCEL = "cancel"
     # findings
     ANSWER = "answer"
@@ -117,6 +118,8 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (U.SUBMITTED, Action.RETURN): U.RETURNED,
     (U.SUBMITTED, Action.CLOSE): U.CLOSED,
     (U.RETURNED, Action.SUBMIT): U.SUBMITTED,
+    (U.IN_PROGRESS, Action.CONCLUDE): U.CLOSED,
+    (U.RETURNED, Action.CONCLUDE): U.CLOSED,
     (F.OPEN, Action.ANSWER): F.ANSWERED,
     (F.ANSWER_REJECTED, Action.ANSWER): F.ANSWERED,
     (F.ANSWERED, Action.ACCEPT_PLAN): F.PLAN_ACCEPTED,
@@ -130,6 +133,8 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (C.SUSPENDED, Action.WITHDRAW): C.WITHDRAWN,
     (C.SUSPENDED, Action.EXPIRE): C.EXPIRED,
     (C.EXPIRED, Action.RESTORE): C.ACTIVE,
+    # 17021-1 9.6.3.2.5: a restored expired certificate is a new revision; the old one stays.
+    (C.EXPIRED, Action.SUPERSEDE): C.SUPERSEDED,
 }
 
 
@@ -241,6 +246,12 @@ def surveillance_2_window(decision_date: date, surveillance_1_done_on: date) -> 
     return date(year, 1, 1), latest
 
 
+def recertification_latest(surveillance_2_done_on: date) -> date:
+    """17021-1 9.1.3.3: an audit every calendar year, the recertification year counted: the
+    recertification falls at the latest in the calendar year after surveillance 2."""
+    return date(surveillance_2_done_on.year + 1, 12, 31)
+
+
 def surveillance_2_in_required_year(surveillance_1_done_on: date, surveillance_2_on: date) -> bool:
     """17021-1 9.1.3.3: surveillance 2 falls in the calendar year after surveillance 1."""
     return surveillance_2_on.year == surveillance_2_earliest_year(surveillance_1_done_on)
@@ -251,9 +262,22 @@ def recertification_deadline(expiry: date) -> date:
     return expiry - timedelta(days=1)
 
 
-def renewed_expiry(old_expiry: date) -> date:
-    """17021-1 9.6.3.2.4: the new cycle expires on the old expiry + 3 years, not decision + 3."""
-    return add_years(old_expiry, 3)
+def renewed_expiry(old_expiry: date, first_cycle_start: date | None = None) -> date:
+    """17021-1 9.6.3.2.4: the new cycle expires on the old expiry + 3 years, not decision + 3.
+
+    Counted, like the first expiry, as the day before an anniversary of the first cycle's start,
+    so that chained renewals keep 29 February right in later leap years: a cycle begun on
+    2028-02-29 expires on 2031-02-27, 2034-02-27, 2037-02-27 and then 2040-02-28.
+    """
+    if first_cycle_start is not None:
+        cycles = round((old_expiry - first_cycle_start).days / (3 * 365.25))
+        if (
+            cycles >= 1
+            and add_years(first_cycle_start, 3 * cycles) - timedelta(days=1) == old_expiry
+        ):
+            return add_years(first_cycle_start, 3 * (cycles + 1)) - timedelta(days=1)
+    # Off the chain (a transferred certificate, say): the day before the next anniversary.
+    return add_years(old_expiry + timedelta(days=1), 3) - timedelta(days=1)
 
 
 def restoration_deadline(expiry: date, months: int = 6) -> date:

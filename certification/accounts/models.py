@@ -8,10 +8,11 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from certification.accounts.competence import CompetenceRole
 from certification.extensions import db
 from certification.models_base import Timestamped
 
@@ -157,17 +158,26 @@ class RecoveryCode(Timestamped, db.Model):
 
 
 class AuditorQualification(Timestamped, db.Model):
-    """An auditor (or committee member) is competent for a scheme in a sector (IAF/EA code)."""
+    """A recorded competence (17021-1 7.1, 7.2): a person is competent in a role (auditor,
+    certification committee member; see accounts.competence.CompetenceRole) for a scheme, in
+    one IAF/EA sector or ("") every sector, from one day to another, on recorded evidence."""
 
     __tablename__ = "auditor_qualifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30), default="auditor", server_default="auditor")
     scheme: Mapped[str] = mapped_column(String(60))
-    sector_code: Mapped[str] = mapped_column(String(20))
+    sector_code: Mapped[str] = mapped_column(String(20))  # "" : every sector of the scheme
+    valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     auditor: Mapped[User] = relationship(back_populates="qualifications")
+
+    @property
+    def role_enum(self) -> CompetenceRole:
+        return CompetenceRole(self.role)
 
 
 class ConflictOfInterest(Timestamped, db.Model):

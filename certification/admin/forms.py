@@ -92,19 +92,53 @@ class EditUserForm(UserForm):
 
 
 class QualificationForm(FlaskForm):
+    """A competence record (17021-1 7.1, 7.2); its role follows the person's account."""
+
     scheme = SelectField(_l("Scheme"), validators=[DataRequired()])
     sector_code = IntegerField(
         _l("IAF sector code"),
         validators=[
-            InputRequired(message=_l("Enter the IAF sector code.")),
+            Optional(),
             NumberRange(min=1, max=39, message=_l("IAF sector codes run from 1 to 39.")),
         ],
     )
+    valid_from = DateField(_l("Valid from (optional)"), validators=[Optional()])
     valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
+    evidence = TextAreaField(
+        _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
+    )
 
     def with_schemes(self) -> QualificationForm:
         self.scheme.choices = [SelectChoice(v, title) for v, title in services.scheme_ids()]
         return self
+
+    def details(self) -> services.CompetenceDetails:
+        return services.CompetenceDetails(
+            scheme=self.scheme.data,
+            sector_code=self.sector_code.data,
+            valid_from=self.valid_from.data,
+            valid_until=self.valid_until.data,
+            evidence=self.evidence.data or "",
+        )
+
+
+class RenewQualificationForm(FlaskForm):
+    """Validity and evidence of an existing competence record."""
+
+    valid_from = DateField(_l("Valid from (optional)"), validators=[Optional()])
+    valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
+    evidence = TextAreaField(
+        _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
+    )
+
+    def details(self, qualification) -> services.CompetenceDetails:
+        return services.CompetenceDetails(
+            scheme=qualification.scheme,
+            sector_code=None,
+            valid_from=self.valid_from.data,
+            valid_until=self.valid_until.data,
+            evidence=self.evidence.data or "",
+        )
 
 
 class ConflictForm(FlaskForm):

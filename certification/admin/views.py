@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.access import roles_required
 from certification.accounts import links, two_factor
+from certification.accounts.competence import FOR_USER_ROLE
 from certification.accounts.models import (
     AccountLink,
     AuditorQualification,
@@ -29,6 +30,7 @@ from certification.admin.forms import (
     NewUserForm,
     QualificationForm,
     RemoveConflictForm,
+    RenewQualificationForm,
     SettingsForm,
 )
 from certification.extensions import db
@@ -192,9 +194,7 @@ def add_qualification(user_id: int):
     form = QualificationForm().with_schemes()
     if form.validate_on_submit():
         try:
-            services.add_qualification(
-                current_user, person, form.scheme.data, form.sector_code.data, form.valid_until.data
-            )
+            services.add_qualification(current_user, person, form.details())
         except services.AdminError as error:
             _refused(form, error)
         else:
@@ -202,6 +202,25 @@ def add_qualification(user_id: int):
             flash(_("The qualification was added."), "success")
             return redirect(url_for("admin.profile", user_id=person.id))
     return _render_profile(person, qualification_form=form)
+
+
+@bp.route("/qualifications/<int:qualification_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def renew_qualification(qualification_id: int):
+    """Renew or correct a competence record's validity and evidence."""
+    qualification = db.get_or_404(AuditorQualification, qualification_id)
+    person = qualification.auditor
+    form = RenewQualificationForm(prefix=f"q{qualification.id}")
+    if form.validate_on_submit():
+        try:
+            services.update_qualification(current_user, qualification, form.details(qualification))
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The qualification was updated."), "success")
+            return redirect(url_for("admin.profile", user_id=person.id))
+    return _render_profile(person, renew_forms={qualification.id: form})
 
 
 @bp.route("/qualifications/<int:qualification_id>/remove", methods=["POST"])
@@ -264,8 +283,20 @@ def _profile_person(user_id: int) -> User:
     return person
 
 
-def _render_profile(person: User, qualification_form=None, conflict_form=None):
-    qualifications = sorted(person.qualifications, key=lambda q: (q.scheme, q.sector_code.zfill(3)))
+def _render_profile(person: User, qualification_form=None, conflict_form=None, renew_forms=None):
+    qualifications = sorted(
+        person.qualifications, key=lambda q: (q.role, q.scheme, q.sector_code.zfill(3))
+    )
+    renew_forms = {
+        q.id: RenewQualificationForm(
+            formdata=None,
+            prefix=f"q{q.id}",
+            valid_from=q.valid_from,
+            valid_until=q.valid_until,
+            evidence=q.evidence,
+        )
+        for q in qualifications
+    } | (renew_forms or {})
     conflicts = sorted(person.conflicts, key=lambda c: c.started_on or date.min, reverse=True)
     return render_template(
         "admin/profile.html",
@@ -274,6 +305,8 @@ def _render_profile(person: User, qualification_form=None, conflict_form=None):
         conflicts=conflicts,
         scheme_titles=dict(services.scheme_ids()),
         qualification_form=qualification_form or QualificationForm(formdata=None).with_schemes(),
+        renew_forms=renew_forms,
+        competence_role=FOR_USER_ROLE.get(person.role),
         conflict_form=conflict_form
         or ConflictForm(formdata=None).for_organisations(_organisations()),
         conflict_kinds={k.value: k.label for k in ConflictKind},

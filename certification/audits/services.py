@@ -19,6 +19,7 @@ from certification.audits.models import Answer, Attachment, AuditChecklist, Grad
 from certification.checklists import loader
 from certification.extensions import db
 from certification.models_base import utcnow
+from certification.programme import stages
 from certification.programme.models import Audit, AuditTeamMember
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
@@ -99,6 +100,8 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
                 date=format_day(audit.start_date),
             )
         )
+    if (refusal := stages.stage2_refusal(audit, today, starting=True)) is not None:
+        raise AuditWorkError(refusal)
     cycle = audit.cycle
     try:
         checklist = loader.checklist_for(cycle.scheme, cycle.edition)
@@ -148,7 +151,9 @@ def checklist_of(audit: Audit, recorded: AuditChecklist | None = None) -> loader
     if current is not None and loader.fingerprint(current) == recorded.fingerprint:
         return current
     if recorded.fingerprint not in _FROM_SOURCE:
-        _FROM_SOURCE[recorded.fingerprint] = loader.parse(recorded.source, recorded.file_name)
+        _FROM_SOURCE[recorded.fingerprint] = loader.parse(
+            recorded.source, recorded.file_name, stored=True
+        )
     return _FROM_SOURCE[recorded.fingerprint]
 
 
@@ -194,6 +199,19 @@ def _checked_values(checklist, question, grade, points, evidence) -> tuple:
         if not 0 <= points <= question.max_points:
             raise AuditWorkError(
                 _("Points run from 0 to %(max)s.", max=question.max_points), field="points"
+            )
+        cap = checklist.points_cap(question, grade)
+        if grade is not None and points > cap:
+            raise AuditWorkError(
+                ngettext(
+                    "%(grade)s earns at most %(num)d point in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    "%(grade)s earns at most %(num)d points in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    cap,
+                    grade=Grade(grade).label,
+                ),
+                field="points",
             )
     evidence = (evidence or "").replace("\r\n", "\n")  # browsers post textareas with CRLF
     if len(evidence) > MAX_EVIDENCE:

@@ -44,13 +44,14 @@ class DecisionForm(FlaskForm):
 
 
 class CertificateDecisionForm(FlaskForm):
-    """Suspension or withdrawal at the client's request, without an audit."""
+    """Suspension or withdrawal without an audit: at the client's request, or because an audit
+    was not held by its due date (17021-1 9.6.2, 9.6.5)."""
 
     outcome = RadioField(
         _l("Decision"), choices=[], validators=[InputRequired(_l("Choose an outcome."))]
     )
     reasons = TextAreaField(
-        _l("Reasons (the client's request)"),
+        _l("Reasons (the client's request, or the audit not held in time)"),
         [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
     )
 

@@ -38,7 +38,7 @@ AUDIT_STORIES = (neva, caucasus, mekong)
 def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     """Fill an empty database; returns the demo logins by role."""
     today = today or date.today()
-    staff = create_staff()
+    staff = create_staff(today)
     logins = logins_by_role()
     planner = staff["planner@demo.test"]
     orgs: dict = {}

@@ -98,7 +98,7 @@ def finding_timeline(finding: Finding) -> list[ActivityLog]:
 
 @lru_cache(maxsize=16)
 def _parsed(fingerprint: str, source: str):
-    return loader.parse(source)
+    return loader.parse(source, stored=True)
 
 
 def question_texts(finding: Finding, locale) -> tuple[str, str]:

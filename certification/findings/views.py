@@ -225,7 +225,7 @@ def verify(finding_id: int):
     if not form.validate_on_submit():
         return render_detail(finding, verify_form=form, status=400)
     try:
-        services.verify_finding(current_user, finding, form.note.data)
+        services.verify_finding(current_user, finding, form.note.data, date.today())
     except services.FindingError as error:
         db.session.rollback()
         add_error(form, error)

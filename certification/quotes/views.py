@@ -84,6 +84,7 @@ def new(application_id: int):
                 form.currency.data,
                 form.notes.data,
                 today=date.today(),
+                site_reduction_percent=form.site_reduction_percent.data or 0,
             )
         except services.QuoteError as error:
             db.session.rollback()

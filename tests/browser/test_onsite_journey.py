@@ -134,8 +134,11 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
             valid_until=today - timedelta(days=10),
             prepared_by_id=planner.id,
         )
+        cycle = factories.cycle(quote)
+        # 17021-1 9.3.1: stage 2 follows stage 1 concluded "ready" by its lead auditor.
+        factories.concluded_stage1(cycle, today - timedelta(days=14))
         audit = factories.audit(
-            factories.cycle(quote),
+            cycle,
             kind="stage2",
             state="scheduled",
             planned_days=2.5,

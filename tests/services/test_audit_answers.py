@@ -24,9 +24,9 @@ def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=T
     """A stage 2 audit with a lead and a second auditor on its team."""
     lead, member = factories.user("auditor"), factories.user("auditor")
     quote = factories.quote(factories.application(scheme=scheme, edition=edition))
-    audit = factories.audit(
-        factories.cycle(quote), kind="stage2", state=state, start_date=start, end_date=start
-    )
+    cycle = factories.cycle(quote)
+    factories.concluded_stage1(cycle, (start or TODAY) - timedelta(days=7))
+    audit = factories.audit(cycle, kind="stage2", state=state, start_date=start, end_date=start)
     db.session.add_all(
         [
             AuditTeamMember(audit=audit, user=lead, role="lead"),

@@ -22,7 +22,7 @@ from certification.organisations.models import Organisation
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.reports.models import AuditFigures, AuditReport
-from certification.workflow import add_years
+from certification.workflow import add_years, renewed_expiry
 
 
 @pytest.fixture
@@ -202,8 +202,10 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
             team = {m.user_id for m in decision.audit.team} if decision.audit else set()
             assert not team & {m.member_id for m in decision.members}
         assert {d.outcome for d in decisions} >= {
-            "accept_report", "grant", "maintain", "extend_scope", "renew", "withdraw",
+            "grant", "maintain", "extend_scope", "renew", "withdraw",
         }
+        # Stage 1 is concluded by its lead auditor (17021-1 9.3.1), never by the committee.
+        assert "accept_report" not in {d.outcome for d in decisions}
 
         # Granted stage 2 of the star scheme: active, with its band and the surveillances dated.
         (starred,) = _certificates("Mekong Electronics JSC")
@@ -220,7 +222,7 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         missed = _audit(suspended.organisation.english_name, "surveillance1")
         assert missed.due_by < suspended.suspended_on
         flagged = select(ActivityLog).where(
-            ActivityLog.action == "surveillance_overdue", ActivityLog.subject_id == missed.id
+            ActivityLog.action == "audit_overdue", ActivityLog.subject_id == missed.id
         )
         assert db.session.scalar(flagged) is not None
 
@@ -244,7 +246,7 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         old, renewed = _certificates("Siberian Passenger Company JSC")
         assert renewed.certification_type == "recertification" and renewed.state == "active"
         assert renewed.supersedes_id == old.id and old.state == "superseded"
-        assert renewed.expires_on == add_years(old.expires_on, 3)
+        assert renewed.expires_on == renewed_expiry(old.expires_on, old.original_issued_on)
         assert renewed.original_issued_on == old.original_issued_on == old.issued_on
         assert old.issued_on < renewed.issued_on < old.expires_on
 

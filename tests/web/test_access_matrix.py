@@ -79,8 +79,9 @@ GET_ALLOWED: dict[str, set[str]] = {
     "workbooks.download": PLANNING | {"lead"},
     "workbooks.upload": {"lead"},
     # the decision and the certificate; verification is public
-    "decisions.queue": {"admin", "committee"},
-    "decisions.file": {"admin", "committee"},
+    # 17021-1 9.5.1.2: the committee decides; an administrator is not a decider by role.
+    "decisions.queue": {"committee"},
+    "decisions.file": {"committee"},
     "certificates.index": STAFF,
     "certificates.detail": STAFF | {"client_b"},
     "certificates.pdf": STAFF | {"client_b"},
@@ -130,6 +131,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "admin.add_qualification": {"admin"},
     "admin.remove_conflict": {"admin"},
     "admin.remove_qualification": {"admin"},
+    "admin.renew_qualification": {"admin"},
     "admin.settings": {"admin"},
     "applications.new": PLANNING,
     "applications.review": PLANNING,
@@ -142,6 +144,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "quotes.withdraw": PLANNING,
     "programme.schedule": PLANNING,
     "programme.cancel": PLANNING,
+    "programme.repeat": PLANNING,
+    "programme.declare_personnel": PLANNING,
     "organisations.new": PLANNING,
     "organisations.edit": PLANNING,
     "audits.start": {"lead"},
@@ -155,9 +159,10 @@ POST_ALLOWED: dict[str, set[str]] = {
     "findings.answer": {"client_b"},
     "reports.figures": {"lead"},
     "reports.submit": {"lead"},
+    "reports.conclude": {"lead"},
     "workbooks.upload": {"lead"},
-    "decisions.decide": {"admin", "committee"},
-    "decisions.certificate_decision": {"admin", "committee"},
+    "decisions.decide": {"committee"},
+    "decisions.certificate_decision": {"committee"},
     "certificates.change": PLANNING,
 }
 
@@ -170,7 +175,7 @@ def world(db, app):
     people = {
         "admin": factories.user("admin"),
         "planner": factories.user("planner"),
-        "committee": factories.user("committee"),
+        "committee": factories.committee_member(),
         "auditor": factories.user("auditor"),
         "lead": factories.user("auditor"),
         "client_a": factories.user("client", organisation=org_a),
@@ -228,6 +233,7 @@ def world(db, app):
         "finding_id": finding.id,
         "certificate_id": certificate.id,
         "action": "suspend",
+        "kind": "stage2",
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",

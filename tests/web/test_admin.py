@@ -211,6 +211,45 @@ def test_add_and_remove_a_qualification(client, db, login_as):
     assert len(log_rows(db, "qualification_removed")) == 1
 
 
+def test_the_admin_records_and_renews_a_committee_members_competence(client, db, login_as):
+    """17021-1 7.2: deciders hold a recorded competence for the scheme, kept in the UI."""
+    login_as("admin")
+    member = factories.user(Role.COMMITTEE, name="Zeynep Kurul")
+    db.session.commit()
+    profile = client.get(f"/admin/users/{member.id}/profile").get_data(as_text=True)
+    assert "member of the certification committee" in profile
+    data = {
+        "scheme": "iso10002",
+        "sector_code": "",
+        "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "evidence": "Committee induction and two observed decisions",
+    }
+    page = client.post(
+        f"/admin/users/{member.id}/qualifications", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "The qualification was added." in page and "Every sector" in page
+    assert "Certification committee member" in page and "two observed decisions" in page
+    (competence,) = db.session.scalars(select(AuditorQualification)).all()
+    assert (competence.role, competence.sector_code) == ("committee_member", "")
+    prefix = f"q{competence.id}"
+    refused = client.post(
+        f"/admin/qualifications/{competence.id}",
+        data={f"{prefix}-valid_from": "2027-01-01", f"{prefix}-valid_until": "2026-12-31"},
+    )
+    assert "cannot end before it starts" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AuditorQualification, competence.id).valid_until.year == 2026
+    client.post(
+        f"/admin/qualifications/{competence.id}",
+        data={f"{prefix}-valid_until": "2028-12-31", f"{prefix}-evidence": "Re-evaluated"},
+    )
+    db.session.expire_all()
+    renewed = db.session.get(AuditorQualification, competence.id)
+    assert renewed.valid_until.year == 2028 and renewed.evidence == "Re-evaluated"
+    assert len(log_rows(db, "qualification_updated")) == 1
+
+
 def test_sector_code_out_of_range_is_refused(client, db, login_as):
     login_as("admin")
     auditor = factories.user(Role.AUDITOR)

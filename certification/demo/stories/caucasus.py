@@ -122,7 +122,7 @@ def audits(spec: DemoOrg, org, client, staff, today: date) -> None:
     team = [staff[email] for email in spec.team]
     stage1, stage2 = first_audits(org)
     day = today - timedelta(days=100)
-    on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
+    team = on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
     entries = stage1_entries(stage1, CAUCASUS, CAUCASUS_STAGE1, {})
     answer(team, stage1, entries, today)
     write_up(team[0], stage1, CAUCASUS_STAGE1)
@@ -133,7 +133,7 @@ def audits(spec: DemoOrg, org, client, staff, today: date) -> None:
            "office and both branches. Ready for stage 2; the internal audit must be done "
            "before it.")
     day = today - timedelta(days=14)
-    on_site(planner, team, stage2, day, 3, today - timedelta(days=95))
+    team = on_site(planner, team, stage2, day, 3, today - timedelta(days=95))
     entries = stage2_entries(stage2, CAUCASUS, CAUCASUS_STAGE2, {})
     answer(team, stage2, entries, today)
     attach(team[0], stage2, "7.2-a", ("branch-call-log-sample.pdf",

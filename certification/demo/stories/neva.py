@@ -25,12 +25,12 @@ ORGANISATION = DemoOrg(
 )
 
 NEVA_OBSERVATION = DemoFinding(
-    "5.2-b", "observation", None,
+    "5.4-c", "observation", None,
     "Представитель по работе с жалобами (заместитель директора по клиентскому сервису) назначен "
     "устно; приказ с его полномочиями не предъявлен. Запрошен к этапу 2.",
     statement="Представитель руководства по работе с жалобами назначен без документа, "
     "определяющего его обязанности и полномочия.",
-    requirement="ISO 10002:2018, п. 5.2; РК-07 ред. 2, приложение Б (матрица "
+    requirement="ISO 10002:2018, п. 5.4; РК-07 ред. 2, приложение Б (матрица "
     "ответственности).",
 )
 NEVA_STAGE1 = [
@@ -83,7 +83,7 @@ def audits(spec: DemoOrg, org, client, staff, today: date) -> None:
     planner = staff["planner@demo.test"]
     team = [staff[email] for email in spec.team]
     stage1, _ = first_audits(org)
-    on_site(planner, team, stage1, today - timedelta(days=1), 2, today - timedelta(days=38))
+    team = on_site(planner, team, stage1, today - timedelta(days=1), 2, today - timedelta(days=38))
     entries = [(q, grade, None, note) for q, grade, note in NEVA_STAGE1]
     answer(team, stage1, entries, today)
     write_up(team[0], stage1, [NEVA_OBSERVATION])
