@@ -34,6 +34,9 @@ BLUEPRINTS = (
     "exports.views",
     "decisions.views",
     "certificates.views",
+    "complaints.public_views",
+    "complaints.review_views",
+    "complaints.views",
 )
 
 
@@ -96,6 +99,7 @@ def _import_models() -> None:
         "decisions",
         "certificates",
         "settings",
+        "complaints",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -31,6 +31,8 @@ SUBJECTS = {
     "User": (_l("User"), None),
     "ConflictOfInterest": (_l("Conflict of interest"), None),
     "AuditorQualification": (_l("Qualification"), None),
+    "Complaint": (_l("Complaint"), "complaints.detail"),
+    "ComplaintAttachment": (_l("File sent with a complaint"), None),
 }
 
 STATES = {
@@ -39,6 +41,7 @@ STATES = {
     "Audit": workflow.AuditState,
     "Finding": workflow.FindingState,
     "Certificate": workflow.CertificateState,
+    "Complaint": workflow.ComplaintState,
 }
 
 ACTIONS = {
@@ -73,6 +76,10 @@ ACTIONS = {
     "certificate_renewed": _l("Certificate renewed"),
     "surveillance_overdue": _l("Surveillance overdue: flagged for the committee"),
     "suspension_limit_passed": _l("Suspension past its limit: flagged for the committee"),
+    "complaint_received": _l("Complaint received"),
+    "complaint_client_informed": _l("The certified client was told of the complaint"),
+    "complaint_client_responded": _l("The certified client answered the complaint"),
+    "complaint_rated": _l("The complainant rated the handling"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),
     Action.CONTRACT.value: _l("Contracted"),
@@ -95,12 +102,25 @@ ACTIONS = {
     Action.RESTORE.value: _l("Restored"),
     Action.SUPERSEDE.value: _l("Superseded"),
     Action.RENEW.value: _l("Renewed"),
+    Action.REINSTATE.value: _l("Reinstated on appeal"),
+    Action.REOPEN.value: _l("Reopened for the committee after an appeal"),
+    Action.ACKNOWLEDGE.value: _l("Acknowledged"),
+    Action.ASSESS.value: _l("Initial assessment recorded"),
+    Action.DISMISS.value: _l("Answered and closed as not a complaint"),
+    Action.ASSIGN.value: _l("Investigator appointed"),
+    Action.PROPOSE.value: _l("Decision proposed"),
+    Action.RESPOND.value: _l("Answer sent"),
+    Action.CONTEST.value: _l("Outcome not accepted: appeal and recourse explained"),
 }
 
 # The same code means different things for different subjects.
 SUBJECT_ACTIONS = {
     ("Application", "created"): _l("Application submitted"),
     ("Quote", Action.ISSUE.value): _l("Quote sent to the client"),
+    ("Complaint", Action.APPROVE.value): _l("Decision on the complaint approved"),
+    ("Complaint", Action.RETURN.value): _l("Sent back to the investigator"),
+    ("Complaint", Action.ACCEPT.value): _l("Outcome accepted by the complainant"),
+    ("Complaint", Action.CLOSE.value): _l("Complaint closed"),
 }
 
 

@@ -191,6 +191,13 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
     )
     accredited = BooleanField(_l("New certificates are issued as accredited"))
+    complaint_acknowledge_days = _whole(_l("Acknowledge a complaint within (working days)"))
+    complaint_answer_days = _whole(_l("Answer a complaint within (working days)"))
+    complaint_reply_days = _whole(
+        _l("Wait for the complainant's reply before closing (working days)")
+    )
+    appeal_days = _whole(_l("Days a client has to appeal a decision"))
+    holidays = TextAreaField(_l("Holidays (not working days)"))
 
     # Setting key -> the field that shows its error; money errors go above the currency table.
     FIELD_OF = {"stage1_share": "stage1_percent"}
@@ -213,6 +220,7 @@ class SettingsForm(FlaskForm):
         self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
         self.certificate_number_format.data = values["certificate_number_format"]
         self.accredited.data = bool(values["accredited"])
+        self.holidays.data = "\n".join(values["holidays"])
         return self
 
     def validate_new_code(self, field) -> None:
@@ -249,6 +257,7 @@ class SettingsForm(FlaskForm):
         values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
         values["accredited"] = bool(self.accredited.data)
+        values["holidays"] = rules.parse_holidays(self.holidays.data)
         return values
 
     def add_errors(self, errors: dict[str, str]) -> None:

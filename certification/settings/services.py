@@ -23,6 +23,13 @@ DEFAULTS: dict[str, object] = {
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
     # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
     "accredited": False,
+    # Complaints and appeals about the body (17021-1 9.7, 9.8): time limits in working days
+    # (weekends and the holidays below skipped), the appeal window in calendar days.
+    "complaint_acknowledge_days": 5,
+    "complaint_answer_days": 15,
+    "complaint_reply_days": 10,
+    "appeal_days": 30,
+    "holidays": [],
 }
 
 

@@ -21,6 +21,8 @@ from certification.audits.services import (
     start_audit,
 )
 from certification.certificates.models import Certificate
+from certification.complaints import handling as complaint_handling
+from certification.complaints.services import Filing, receive_complaint
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.programme.models import AuditTeamMember
@@ -90,6 +92,18 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.verify": set(ROLES),
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
+    # complaints: anyone files one and follows it by its private link; staff handle them
+    "complaints_public.new": set(ROLES),
+    "complaints_public.track": set(ROLES),
+    "complaints.index": STAFF,
+    "complaints.overdue": STAFF,
+    "complaints.record": PLANNING,
+    "complaints.detail": PLANNING | {"committee", "auditor"},  # the auditor investigates it
+    "complaints.attachment": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},  # the complaint is about organisation B
+    "complaints_review.page": PLANNING | {"committee"},
+    "complaints_review.pdf": PLANNING | {"committee"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -143,6 +157,13 @@ POST_ALLOWED: dict[str, set[str]] = {
     "decisions.decide": {"admin", "committee"},
     "decisions.certificate_decision": {"admin", "committee"},
     "certificates.change": PLANNING,
+    "complaints_public.new": set(ROLES),
+    "complaints_public.reply": set(ROLES),
+    "complaints_public.rate": set(ROLES),
+    "complaints.record": PLANNING,
+    "complaints.step": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},
 }
 
 
@@ -196,6 +217,7 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    complaint = complaint_about(org_b, people, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -215,9 +237,45 @@ def world(db, app):
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
+        "complaint_id": complaint.id,
+        "complaint_token": complaint.token,
+        "step": "propose",
+        "year": today.year,
     }
-    attachments = {"audits": photo.id, "findings": evidence.id}
+    attachments = {
+        "audits": photo.id,
+        "findings": evidence.id,
+        "complaints": complaint.attachments[0].id,
+    }
     return people, ids, attachments
+
+
+def complaint_about(org_b, people, today):
+    """A complaint about B from the public, assessed, and investigated by the auditor."""
+    filing = Filing(
+        complainant_name="Public Person",
+        email="p@example.test",
+        subject="Rude staff",
+        description="At the counter.",
+        about="client",
+        named_organisation=SECRET,
+        category="certified_client",
+        files=[("queue.pdf", PDF)],
+    )
+    complaint = receive_complaint(None, filing, channel="web", today=today)
+    complaint_handling.acknowledge(people["planner"], complaint, "Received.", today)
+    complaint_handling.assess(
+        people["planner"],
+        complaint,
+        category="certified_client",
+        severity="low",
+        urgency="normal",
+        notes="",
+        today=today,
+        organisation_id=org_b.id,
+    )
+    complaint_handling.assign(people["planner"], complaint, people["auditor"], today)
+    return complaint
 
 
 def routes(app, method: str):
