@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "complaints.public_views",
     "complaints.review_views",
     "complaints.views",
+    "appeals.views",
 )
 
 
@@ -100,6 +101,7 @@ def _import_models() -> None:
         "certificates",
         "settings",
         "complaints",
+        "appeals",
     ):
         importlib.import_module(f"certification.{name}.models")
 

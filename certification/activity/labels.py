@@ -33,6 +33,8 @@ SUBJECTS = {
     "AuditorQualification": (_l("Qualification"), None),
     "Complaint": (_l("Complaint"), "complaints.detail"),
     "ComplaintAttachment": (_l("File sent with a complaint"), None),
+    "Appeal": (_l("Appeal"), "appeals.detail"),
+    "AppealAttachment": (_l("File sent with an appeal"), None),
 }
 
 STATES = {
@@ -42,6 +44,7 @@ STATES = {
     "Finding": workflow.FindingState,
     "Certificate": workflow.CertificateState,
     "Complaint": workflow.ComplaintState,
+    "Appeal": workflow.AppealState,
 }
 
 ACTIONS = {
@@ -80,6 +83,8 @@ ACTIONS = {
     "complaint_client_informed": _l("The certified client was told of the complaint"),
     "complaint_client_responded": _l("The certified client answered the complaint"),
     "complaint_rated": _l("The complainant rated the handling"),
+    "appeal_lodged": _l("Appeal lodged"),
+    "appeal_stays_decision": _l("The decision is suspended while the appeal is reviewed"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),
     Action.CONTRACT.value: _l("Contracted"),
@@ -111,6 +116,8 @@ ACTIONS = {
     Action.PROPOSE.value: _l("Decision proposed"),
     Action.RESPOND.value: _l("Answer sent"),
     Action.CONTEST.value: _l("Outcome not accepted: appeal and recourse explained"),
+    Action.APPOINT_PANEL.value: _l("Appeal panel appointed"),
+    Action.UPHOLD.value: _l("Appeal upheld"),
 }
 
 # The same code means different things for different subjects.
@@ -121,6 +128,8 @@ SUBJECT_ACTIONS = {
     ("Complaint", Action.RETURN.value): _l("Sent back to the investigator"),
     ("Complaint", Action.ACCEPT.value): _l("Outcome accepted by the complainant"),
     ("Complaint", Action.CLOSE.value): _l("Complaint closed"),
+    ("Appeal", Action.REJECT.value): _l("Appeal rejected"),
+    ("Appeal", Action.WITHDRAW.value): _l("Appeal withdrawn"),
 }
 
 

@@ -134,7 +134,7 @@ def renew_certificate(
 
 
 def revise_certificate(
-    actor, certificate: Certificate, decision, *, scope: str, sites, today: date
+    actor, certificate: Certificate, decision, *, scope: str, sites, today: date, band=None
 ) -> Certificate:
     """A change of scope issues a new revision (same dates, revision + 1); the old is superseded.
 
@@ -163,7 +163,7 @@ def revise_certificate(
         sites,
         certificate.accredited,
         certificate.confidential,
-        certificate.band,
+        certificate.band if band is None else band,  # a rating band changed on appeal
         certificate.certification_type,
         supersedes=certificate,
         revision=certificate.revision + 1,

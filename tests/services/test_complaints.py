@@ -120,11 +120,13 @@ def test_a_bad_file_refuses_the_whole_complaint(db, app):
 
 def test_staff_cannot_date_a_complaint_in_the_future_or_long_ago(db):
     with pytest.raises(services.ComplaintError):
-        services.receive_complaint(None, filing(), channel="letter", today=TODAY,
-                                   received_on=TODAY + timedelta(days=1))  # fmt: skip
+        services.receive_complaint(
+            None, filing(), channel="letter", today=TODAY, received_on=TODAY + timedelta(days=1)
+        )
     with pytest.raises(services.ComplaintError):
-        services.receive_complaint(None, filing(), channel="letter", today=TODAY,
-                                   received_on=TODAY - timedelta(days=90))  # fmt: skip
+        services.receive_complaint(
+            None, filing(), channel="letter", today=TODAY, received_on=TODAY - timedelta(days=90)
+        )
     letter = services.receive_complaint(
         None, filing(), channel="letter", today=TODAY, received_on=date(2026, 4, 13)
     )
@@ -178,9 +180,15 @@ def test_the_whole_handling_until_the_complainant_accepts(db):
         .order_by(ActivityLog.id)
     ).all()
     assert actions == [
-        "complaint_received", "acknowledge", "assess", "assign", "propose", "approve", "respond",
+        "complaint_received",
+        "acknowledge",
+        "assess",
+        "assign",
+        "propose",
+        "approve",
+        "respond",
         "accept",
-    ]  # fmt: skip
+    ]
 
 
 def test_an_involved_person_cannot_investigate_and_the_reason_is_given(db):

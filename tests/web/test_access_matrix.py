@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
 from certification.audits.services import (
@@ -23,6 +24,8 @@ from certification.audits.services import (
 from certification.certificates.models import Certificate
 from certification.complaints import handling as complaint_handling
 from certification.complaints.services import Filing, receive_complaint
+from certification.decisions.models import Decision
+from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.programme.models import AuditTeamMember
@@ -104,6 +107,12 @@ GET_ALLOWED: dict[str, set[str]] = {
     "complaints.client_view": {"client_b"},  # the complaint is about organisation B
     "complaints_review.page": PLANNING | {"committee"},
     "complaints_review.pdf": PLANNING | {"committee"},
+    # appeals: the client appeals B's decision; staff who oversee appeals see them
+    "appeals.index": PLANNING | {"committee"},
+    "appeals.new": {"client_b"},
+    "appeals.detail": PLANNING | {"committee", "client_b"},
+    "appeals.attachment": PLANNING | {"committee", "client_b"},
+    "appeals.answer_pdf": set(),  # only once the panel has decided: the world's appeal waits
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -164,6 +173,10 @@ POST_ALLOWED: dict[str, set[str]] = {
     "complaints.step": PLANNING | {"committee", "auditor"},
     "complaints.client_new": {"client_a", "client_b"},
     "complaints.client_view": {"client_b"},
+    "appeals.new": {"client_b"},
+    "appeals.panel": PLANNING,
+    "appeals.decide": set(),  # panel members only, and the world's appeal has no panel yet
+    "appeals.withdraw": {"client_b"},
 }
 
 
@@ -218,6 +231,7 @@ def world(db, app):
     )
     db.session.add(certificate)
     complaint = complaint_about(org_b, people, today)
+    appeal = appeal_of_b(certificate, people, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -240,12 +254,15 @@ def world(db, app):
         "complaint_id": complaint.id,
         "complaint_token": complaint.token,
         "step": "propose",
+        "decision_id": appeal.decision_id,
+        "appeal_id": appeal.id,
         "year": today.year,
     }
     attachments = {
         "audits": photo.id,
         "findings": evidence.id,
         "complaints": complaint.attachments[0].id,
+        "appeals": appeal.attachments[0].id,
     }
     return people, ids, attachments
 
@@ -276,6 +293,21 @@ def complaint_about(org_b, people, today):
     )
     complaint_handling.assign(people["planner"], complaint, people["auditor"], today)
     return complaint
+
+
+def appeal_of_b(certificate, people, today):
+    """B appeals a suspension of its certificate, with a file; no panel yet."""
+    decision = Decision(
+        organisation_id=certificate.organisation_id,
+        cycle_id=certificate.cycle_id,
+        certificate_id=certificate.id,
+        outcome="suspend",
+        decided_on=today,
+        reasons="Surveillance refused.",
+    )
+    _db.session.add(decision)
+    _db.session.flush()
+    return lodge_appeal(people["client_b"], decision, "Agreed date", [("a.pdf", PDF)], today)
 
 
 def routes(app, method: str):

@@ -154,8 +154,13 @@ def test_the_identity_is_hidden_from_staff_not_handling_it(client, db, login_as)
 def test_an_involved_investigator_is_refused_on_the_page_with_the_reason(client, db, login_as):
     complaint, people = to_state("acknowledged", received())
     auditor = factories.user("auditor", name="Elena Petrova")
-    assess(people["planner"], complaint, "personnel", today=date.today(),
-           involved=[(auditor.id, "the auditor complained about")])  # fmt: skip
+    assess(
+        people["planner"],
+        complaint,
+        "personnel",
+        today=date.today(),
+        involved=[(auditor.id, "the auditor complained about")],
+    )
     _db.session.commit()
     login_as(people["planner"])
     before = snapshot(_db)
@@ -194,9 +199,13 @@ def test_a_client_complains_in_the_portal(client, db, login_as):
     page = text(client.get("/complaints/client/new"))
     response = client.post(
         "/complaints/client/new",
-        data={"submission_key": form_key(page), "category": "audit_conduct",
-              "subject": "The audit report came late", "description": "Six weeks late."},
-    )  # fmt: skip
+        data={
+            "submission_key": form_key(page),
+            "category": "audit_conduct",
+            "subject": "The audit report came late",
+            "description": "Six weeks late.",
+        },
+    )
     assert response.status_code == 302
     complaint = _db.session.scalars(select(Complaint)).one()
     assert (complaint.channel, complaint.complainant_organisation_id) == (
@@ -212,8 +221,9 @@ def test_the_client_complained_about_reads_it_and_answers(client, db, login_as):
     complaint, people = to_state(
         "acknowledged", received(about="client", named_organisation="Shop", identity_shared=False)
     )
-    assess(people["planner"], complaint, "certified_client", organisation_id=org.id,
-           today=date.today())  # fmt: skip
+    assess(
+        people["planner"], complaint, "certified_client", organisation_id=org.id, today=date.today()
+    )
     _db.session.commit()
     login_as("client", organisation=org)
     portal = text(client.get("/portal/"))
@@ -230,8 +240,9 @@ def test_complaints_about_a_client_show_in_its_next_audit(client, db, login_as):
     cycle = factories.cycle(factories.quote(factories.application(org)))
     audit = factories.audit(cycle, kind="surveillance1", state="planned")
     complaint, people = to_state("acknowledged", received(about="client", named_organisation="X"))
-    assess(people["planner"], complaint, "certified_client", organisation_id=org.id,
-           today=date.today())  # fmt: skip
+    assess(
+        people["planner"], complaint, "certified_client", organisation_id=org.id, today=date.today()
+    )
     _db.session.commit()
     login_as("planner")
     page = text(client.get(f"/programme/audits/{audit.id}"))
