@@ -38,6 +38,7 @@ BLUEPRINTS = (
     "complaints.review_views",
     "complaints.views",
     "appeals.views",
+    "transfers.views",
 )
 
 
@@ -102,6 +103,7 @@ def _import_models() -> None:
         "settings",
         "complaints",
         "appeals",
+        "transfers",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -35,6 +35,7 @@ SUBJECTS = {
     "ComplaintAttachment": (_l("File sent with a complaint"), None),
     "Appeal": (_l("Appeal"), "appeals.detail"),
     "AppealAttachment": (_l("File sent with an appeal"), None),
+    "Transfer": (_l("Transfer of certification"), "transfers.detail"),
 }
 
 STATES = {
@@ -45,6 +46,7 @@ STATES = {
     "Certificate": workflow.CertificateState,
     "Complaint": workflow.ComplaintState,
     "Appeal": workflow.AppealState,
+    "Transfer": workflow.TransferState,
 }
 
 ACTIONS = {
@@ -85,6 +87,7 @@ ACTIONS = {
     "complaint_rated": _l("The complainant rated the handling"),
     "appeal_lodged": _l("Appeal lodged"),
     "appeal_stays_decision": _l("The decision is suspended while the appeal is reviewed"),
+    "transfer_applied": _l("Transfer of certification applied for"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),
     Action.CONTRACT.value: _l("Contracted"),
@@ -118,6 +121,8 @@ ACTIONS = {
     Action.CONTEST.value: _l("Outcome not accepted: appeal and recourse explained"),
     Action.APPOINT_PANEL.value: _l("Appeal panel appointed"),
     Action.UPHOLD.value: _l("Appeal upheld"),
+    Action.REVIEW.value: _l("Pre-transfer review recorded"),
+    Action.GRANT.value: _l("Transfer granted"),
 }
 
 # The same code means different things for different subjects.
@@ -130,6 +135,8 @@ SUBJECT_ACTIONS = {
     ("Complaint", Action.CLOSE.value): _l("Complaint closed"),
     ("Appeal", Action.REJECT.value): _l("Appeal rejected"),
     ("Appeal", Action.WITHDRAW.value): _l("Appeal withdrawn"),
+    ("Transfer", Action.REJECT.value): _l("Transfer refused"),
+    ("Transfer", Action.WITHDRAW.value): _l("Transfer withdrawn"),
 }
 
 

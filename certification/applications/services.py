@@ -20,7 +20,7 @@ from certification.organisations.models import Site
 from certification.workflow import Action, next_state
 
 MIN_SCOPE_LENGTH = 10
-KINDS = ("initial", "recertification")
+KINDS = ("initial", "recertification", "transfer")  # transfer: IAF MD 2, see transfers/
 
 
 class ApplicationError(ValueError):

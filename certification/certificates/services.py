@@ -6,7 +6,9 @@ restoration, withdrawal, confidentiality, the nightly sweep) in lifecycle.py.
 
 from certification.certificates.issuing import (
     RENEWAL_TYPE,
+    TRANSFER_TYPE,
     issue_certificate,
+    issue_transferred_certificate,
     renew_certificate,
     revise_certificate,
 )
@@ -24,10 +26,12 @@ from certification.certificates.lifecycle import (
 
 __all__ = [
     "RENEWAL_TYPE",
+    "TRANSFER_TYPE",
     "CertificateError",
     "SweepResult",
     "current_certificate",
     "issue_certificate",
+    "issue_transferred_certificate",
     "reinstate_certificate",
     "renew_certificate",
     "restore_certificate",

@@ -29,6 +29,7 @@ from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.programme.models import AuditTeamMember
+from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -113,6 +114,11 @@ GET_ALLOWED: dict[str, set[str]] = {
     "appeals.detail": PLANNING | {"committee", "client_b"},
     "appeals.attachment": PLANNING | {"committee", "client_b"},
     "appeals.answer_pdf": set(),  # only once the panel has decided: the world's appeal waits
+    # transfers: B applies to transfer a certificate of another body
+    "transfers.index": STAFF,
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.detail": STAFF | {"client_b"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -177,6 +183,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "appeals.panel": PLANNING,
     "appeals.decide": set(),  # panel members only, and the world's appeal has no panel yet
     "appeals.withdraw": {"client_b"},
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.review": PLANNING | {"auditor", "lead"},  # a competent person of the body
+    "transfers.decide": {"admin", "committee"},
+    "transfers.withdraw": PLANNING | {"client_b"},
 }
 
 
@@ -232,6 +243,7 @@ def world(db, app):
     db.session.add(certificate)
     complaint = complaint_about(org_b, people, today)
     appeal = appeal_of_b(certificate, people, today)
+    transfer = transfer_of_b(org_b, people, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -256,6 +268,7 @@ def world(db, app):
         "step": "propose",
         "decision_id": appeal.decision_id,
         "appeal_id": appeal.id,
+        "transfer_id": transfer.id,
         "year": today.year,
     }
     attachments = {
@@ -308,6 +321,33 @@ def appeal_of_b(certificate, people, today):
     _db.session.add(decision)
     _db.session.flush()
     return lodge_appeal(people["client_b"], decision, "Agreed date", [("a.pdf", PDF)], today)
+
+
+def transfer_of_b(org_b, people, today):
+    """B applies to transfer a certificate of another body (nothing reviewed yet)."""
+    other = OtherCertificate(
+        issuing_body="Another Body",
+        accreditation_body="TURKAK",
+        accreditation_number="AB-1",
+        certificate_number="X-1",
+        certificate_status="active",
+        issued_on=today - timedelta(days=400),
+        original_issued_on=today - timedelta(days=400),
+        expires_on=today + timedelta(days=600),
+        last_audit_kind="stage2",
+        last_audit_on=today - timedelta(days=410),
+    )
+    return apply_for_transfer(
+        people["planner"],
+        org_b,
+        other,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        site_ids=[s.id for s in org_b.sites],
+        files=[],
+        today=today,
+    )
 
 
 def routes(app, method: str):
