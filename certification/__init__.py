@@ -39,6 +39,7 @@ BLUEPRINTS = (
     "complaints.views",
     "appeals.views",
     "transfers.views",
+    "impartiality.views",
 )
 
 
@@ -104,6 +105,7 @@ def _import_models() -> None:
         "complaints",
         "appeals",
         "transfers",
+        "impartiality",
     ):
         importlib.import_module(f"certification.{name}.models")
 

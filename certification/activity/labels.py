@@ -36,6 +36,9 @@ SUBJECTS = {
     "Appeal": (_l("Appeal"), "appeals.detail"),
     "AppealAttachment": (_l("File sent with an appeal"), None),
     "Transfer": (_l("Transfer of certification"), "transfers.detail"),
+    "ImpartialityRisk": (_l("Impartiality risk"), None),
+    "ImpartialityReview": (_l("Impartiality committee review"), None),
+    "Declaration": (_l("Confidentiality and impartiality declaration"), None),
 }
 
 STATES = {
@@ -88,6 +91,11 @@ ACTIONS = {
     "appeal_lodged": _l("Appeal lodged"),
     "appeal_stays_decision": _l("The decision is suspended while the appeal is reviewed"),
     "transfer_applied": _l("Transfer of certification applied for"),
+    "risk_recorded": _l("Impartiality risk recorded"),
+    "risk_reviewed": _l("Impartiality risk reviewed"),
+    "risk_changed": _l("Impartiality risk changed"),
+    "impartiality_review_recorded": _l("Impartiality committee review recorded"),
+    "declaration_signed": _l("Declaration signed"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),
     Action.CONTRACT.value: _l("Contracted"),

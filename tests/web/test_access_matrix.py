@@ -28,6 +28,7 @@ from certification.decisions.models import Decision
 from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
+from certification.impartiality import services as impartiality
 from certification.programme.models import AuditTeamMember
 from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
@@ -119,6 +120,13 @@ GET_ALLOWED: dict[str, set[str]] = {
     "transfers.new": PLANNING,
     "transfers.apply": {"client_a", "client_b"},
     "transfers.detail": STAFF | {"client_b"},
+    # impartiality: everyone of the body signs; the admin keeps the records, others read them
+    "impartiality.index": STAFF,
+    "impartiality.declarations": PLANNING | {"committee"},
+    "impartiality.risks": PLANNING | {"committee"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": PLANNING | {"committee"},
+    "impartiality.minutes": PLANNING | {"committee"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -188,6 +196,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "transfers.review": PLANNING | {"auditor", "lead"},  # a competent person of the body
     "transfers.decide": {"admin", "committee"},
     "transfers.withdraw": PLANNING | {"client_b"},
+    "impartiality.index": STAFF,  # each signs their own declaration
+    "impartiality.declarations": {"admin"},
+    "impartiality.risks": {"admin"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": {"admin"},
 }
 
 
@@ -244,6 +257,7 @@ def world(db, app):
     complaint = complaint_about(org_b, people, today)
     appeal = appeal_of_b(certificate, people, today)
     transfer = transfer_of_b(org_b, people, today)
+    risk, review = impartiality_records(org_b, people, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -269,6 +283,8 @@ def world(db, app):
         "decision_id": appeal.decision_id,
         "appeal_id": appeal.id,
         "transfer_id": transfer.id,
+        "risk_id": risk.id,
+        "review_id": review.id,
         "year": today.year,
     }
     attachments = {
@@ -348,6 +364,24 @@ def transfer_of_b(org_b, people, today):
         files=[],
         today=today,
     )
+
+
+def impartiality_records(org_b, people, today):
+    """A risk about B in the register and a committee review with its minutes."""
+    values = {
+        "threat": "familiarity",
+        "source_kind": "client",
+        "organisation_id": org_b.id,
+        "description": "Same lead auditor for years",
+        "action_taken": "Rotation",
+        "review_on": today + timedelta(days=100),
+    }
+    risk = impartiality.save_risk(people["admin"], values, today)
+    minutes = [("minutes.pdf", PDF)]
+    review = impartiality.record_committee_review(
+        people["admin"], today, "A, B", "Fine", minutes, today
+    )
+    return risk, review
 
 
 def routes(app, method: str):
