@@ -97,6 +97,21 @@ def lodge_appeal(actor, decision: Decision, grounds: str, files, today: date) ->
         lodged_on=today,
         lodged_by_id=actor.id,
     )
+    _insert(appeal, today)
+    _store_files(actor, appeal, checked)
+    record(
+        actor,
+        appeal,
+        "appeal_lodged",
+        to_state=appeal.state,
+        reason=f"{appeal.number}: {appeal.kind_label}",
+    )
+    db.session.flush()
+    return appeal
+
+
+def _insert(appeal: Appeal, today: date) -> None:
+    """Number and insert; a second appeal of the decision fails on the unique index."""
     try:
         with db.session.begin_nested():
             appeal.number = f"APL-{today.year}-{next_in_sequence(f'appeal-{today.year}'):04d}"
@@ -104,6 +119,9 @@ def lodge_appeal(actor, decision: Decision, grounds: str, files, today: date) ->
             db.session.flush()
     except IntegrityError:
         raise AppealError(_("This decision has already been appealed.")) from None
+
+
+def _store_files(actor, appeal: Appeal, checked) -> None:
     rows = uploads.store_files(
         checked,
         lambda upload, stored_name: AppealAttachment(
@@ -123,15 +141,6 @@ def lodge_appeal(actor, decision: Decision, grounds: str, files, today: date) ->
             reason=row.original_name,
             organisation_id=appeal.organisation_id,
         )
-    record(
-        actor,
-        appeal,
-        "appeal_lodged",
-        to_state=appeal.state,
-        reason=f"{appeal.number}: {appeal.kind_label}",
-    )
-    db.session.flush()
-    return appeal
 
 
 # -- the panel -----------------------------------------------------------------------------------

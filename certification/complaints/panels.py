@@ -7,7 +7,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from certification.complaints import handling, rules
+from certification.complaints import closing, rules
 from certification.complaints.access import can_answer_as_client, can_view_complaint
 from certification.complaints.models import About, Complaint
 from certification.extensions import db
@@ -27,7 +27,7 @@ def portal_panel(organisation) -> str:
         "complaints/_portal_panel.html",
         filed=filed,
         about_us=about_us,
-        may_respond={c.id for c in about_us if handling.client_may_respond(c)},
+        may_respond={c.id for c in about_us if closing.client_may_respond(c)},
     )
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from certification.applications import uploads
-from certification.complaints import handling, services
+from certification.complaints import closing, services
 from certification.complaints.forms import FilingForm, RateForm, ReplyForm
 from certification.complaints.models import Channel
 from certification.extensions import db
@@ -129,9 +129,7 @@ def reply(complaint_token: str):
     if not form.validate_on_submit():
         return _track_page(complaint, reply_form=form, status=400)
     try:
-        handling.reply(
-            None, complaint, form.accepted.data == "yes", form.comment.data, date.today()
-        )
+        closing.reply(None, complaint, form.accepted.data == "yes", form.comment.data, date.today())
     except services.ComplaintError as error:
         db.session.rollback()
         if error.field:
@@ -151,7 +149,7 @@ def rate(complaint_token: str):
     if not form.validate_on_submit():
         return _track_page(complaint, rate_form=form, status=400)
     try:
-        handling.rate(complaint, form.score.data, form.comment.data)
+        closing.rate(complaint, form.score.data, form.comment.data)
     except services.ComplaintError as error:
         db.session.rollback()
         if error.field:

@@ -93,35 +93,10 @@ def receive_complaint(
         existing = by_submission_key(submission_key)
         if existing is not None:
             raise DuplicateSubmission(existing)
-    limits = rules.deadlines(
-        received_on,
-        holidays(),
-        int(settings.get("complaint_acknowledge_days")),
-        int(settings.get("complaint_answer_days")),
+    complaint = _complaint_row(
+        actor, filing, channel, received_on, organisation, complainant_organisation
     )
-    complaint = Complaint(
-        token=secrets.token_urlsafe(32),
-        submission_key=submission_key or None,
-        state=ComplaintState.RECEIVED.value,
-        channel=channel,
-        language=filing.language if filing.language in LANGUAGES else "en",
-        about=filing.about,
-        category=filing.category,
-        organisation_id=getattr(organisation, "id", None),
-        named_organisation=filing.named_organisation.strip()[:300],
-        complainant_organisation_id=getattr(complainant_organisation, "id", None),
-        filed_by_id=getattr(actor, "id", None),
-        complainant_name=filing.complainant_name.strip(),
-        complainant_email=filing.email.strip(),
-        complainant_phone=filing.phone.strip(),
-        complainant_key=rules.contact_key(filing.email, filing.phone),
-        identity_shared=bool(filing.identity_shared),
-        subject=filing.subject.strip(),
-        description=filing.description.strip(),
-        received_on=received_on,
-        acknowledge_by=limits.acknowledge_by,
-        answer_by=limits.answer_by,
-    )
+    complaint.submission_key = submission_key or None
     _insert_once(complaint, received_on.year, submission_key)
     _store_attachments(actor, complaint, checked)
     # The log never names the complainant (ISO 10002 4.10): the number and the channel only.
@@ -138,6 +113,38 @@ def receive_complaint(
     )
     db.session.flush()
     return complaint
+
+
+def _complaint_row(actor, filing: Filing, channel, received_on, organisation, complainant_org):
+    """The new complaint with its time limits, fixed from the settings of the day."""
+    limits = rules.deadlines(
+        received_on,
+        holidays(),
+        int(settings.get("complaint_acknowledge_days")),
+        int(settings.get("complaint_answer_days")),
+    )
+    return Complaint(
+        token=secrets.token_urlsafe(32),
+        state=ComplaintState.RECEIVED.value,
+        channel=channel,
+        language=filing.language if filing.language in LANGUAGES else "en",
+        about=filing.about,
+        category=filing.category,
+        organisation_id=getattr(organisation, "id", None),
+        named_organisation=filing.named_organisation.strip()[:300],
+        complainant_organisation_id=getattr(complainant_org, "id", None),
+        filed_by_id=getattr(actor, "id", None),
+        complainant_name=filing.complainant_name.strip(),
+        complainant_email=filing.email.strip(),
+        complainant_phone=filing.phone.strip(),
+        complainant_key=rules.contact_key(filing.email, filing.phone),
+        identity_shared=bool(filing.identity_shared),
+        subject=filing.subject.strip(),
+        description=filing.description.strip(),
+        received_on=received_on,
+        acknowledge_by=limits.acknowledge_by,
+        answer_by=limits.answer_by,
+    )
 
 
 def _insert_once(complaint: Complaint, year: int, submission_key: str | None) -> None:

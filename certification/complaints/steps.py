@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from certification.accounts.models import Role, User
-from certification.complaints import forms, handling, rules
+from certification.complaints import closing, forms, handling, rules
 from certification.complaints.models import Closure
 from certification.extensions import db
 from certification.organisations.models import Organisation
@@ -107,14 +107,14 @@ STEPS: dict[str, Step] = {
     ),
     "record_reply": Step(
         forms.RecordReplyForm,
-        lambda a, c, f, t: handling.reply(a, c, f.accepted.data == "yes", f.comment.data, t),
+        lambda a, c, f, t: closing.reply(a, c, f.accepted.data == "yes", f.comment.data, t),
         _l("The complainant's reply is recorded."),
         (K.ANSWERED,),
         "manager",
     ),
     "close": Step(
         forms.CloseForm,
-        lambda a, c, f, t: handling.close(a, c, f.closure.data, f.note.data, t),
+        lambda a, c, f, t: closing.close(a, c, f.closure.data, f.note.data, t),
         _l("The complaint is closed."),
         (K.ANSWERED, K.IN_RECOURSE),
         "manager",

@@ -26,7 +26,7 @@ from certification.access import get_visible_or_404, roles_required
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.applications.uploads import safe_content_type
-from certification.complaints import handling, rules, services, steps
+from certification.complaints import closing, handling, rules, services, steps
 from certification.complaints.access import (
     can_answer_as_client,
     can_list_complaints,
@@ -241,7 +241,7 @@ def client_view(complaint_id: int):
     form = ClientResponseForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            handling.client_respond(current_user, complaint, form.text.data, date.today())
+            closing.client_respond(current_user, complaint, form.text.data, date.today())
         except services.ComplaintError as error:
             db.session.rollback()
             form.text.errors = [*form.text.errors, error.message]
@@ -254,7 +254,7 @@ def client_view(complaint_id: int):
         complaint=complaint,
         form=form,
         show_identity=complaint.identity_shared,
-        may_respond=handling.client_may_respond(complaint),
+        may_respond=closing.client_may_respond(complaint),
     ), (400 if form.errors else 200)
 
 

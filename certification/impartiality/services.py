@@ -47,30 +47,7 @@ def save_risk(
 ) -> ImpartialityRisk:
     """Record a new risk, or change one (its review recorded when `reviewed` is set)."""
     _check_admin(actor)
-    fields = {
-        "threat": values.get("threat") or "",
-        "source_kind": values.get("source_kind") or "",
-        "organisation_id": values.get("organisation_id") or None,
-        "person_id": values.get("person_id") or None,
-        "relation": (values.get("relation") or "").strip(),
-        "description": (values.get("description") or "").strip(),
-        "action_taken": (values.get("action_taken") or "").strip(),
-        "review_on": values.get("review_on"),
-        "level": values.get("level") if values.get("level") in rules.LEVELS else "medium",
-    }
-    problem = rules.risk_problem(
-        fields["threat"],
-        fields["source_kind"],
-        fields["organisation_id"],
-        fields["person_id"],
-        fields["relation"],
-        fields["description"],
-        fields["action_taken"],
-        fields["review_on"],
-        today,
-    )
-    if problem:
-        raise ImpartialityError(RISK_MESSAGES[problem](), problem)
+    fields = _risk_fields(values, today)
     if fields["source_kind"] != "client":
         fields["organisation_id"] = None
     if fields["source_kind"] != "person":
@@ -91,6 +68,25 @@ def save_risk(
     record(actor, risk, action, reason=f"{risk.threat_label}: {risk.description[:200]}")
     db.session.flush()
     return risk
+
+
+def _risk_fields(values: dict, today: date) -> dict:
+    """The entry's values, checked (17021-1 5.2.3: with the action taken, reviewed on a date)."""
+    fields = {
+        "threat": values.get("threat") or "",
+        "source_kind": values.get("source_kind") or "",
+        "organisation_id": values.get("organisation_id") or None,
+        "person_id": values.get("person_id") or None,
+        "relation": (values.get("relation") or "").strip(),
+        "description": (values.get("description") or "").strip(),
+        "action_taken": (values.get("action_taken") or "").strip(),
+        "review_on": values.get("review_on"),
+    }
+    problem = rules.risk_problem(*fields.values(), today)
+    if problem:
+        raise ImpartialityError(RISK_MESSAGES[problem](), problem)
+    fields["level"] = values.get("level") if values.get("level") in rules.LEVELS else "medium"
+    return fields
 
 
 def record_committee_review(

@@ -163,21 +163,33 @@ def _check_state(transfer: Transfer, action: Action) -> None:
         ) from None
 
 
+CHECKS = ("reports_reviewed", "nonconformities_reviewed", "complaints_reviewed", "cycle_checked")
+
+
 def review_transfer(actor, transfer: Transfer, review: dict, today: date) -> Transfer:
     """IAF MD 2 pre-transfer review by a competent person: the last reports, the open
     nonconformities, the complaints and where the cycle stands; a visit if they decide so."""
     _check_state(transfer, Action.REVIEW)
-    checks = [
-        bool(review.get(k))
-        for k in (
-            "reports_reviewed",
-            "nonconformities_reviewed",
-            "complaints_reviewed",
-            "cycle_checked",
-        )
-    ]
     findings = (review.get("review_findings") or "").strip()
     visited, visited_on = bool(review.get("visited")), review.get("visited_on")
+    _check_review(
+        actor, [bool(review.get(k)) for k in CHECKS], findings, visited, visited_on, today
+    )
+    refusal = eligibility_refusal(_stated(transfer), today)
+    if refusal is not None:
+        raise TransferError(*refusal)
+    for key in CHECKS:
+        setattr(transfer, key, True)
+    transfer.visited, transfer.visited_on = visited, visited_on if visited else None
+    transfer.visit_notes = (review.get("visit_notes") or "").strip()
+    transfer.review_findings, transfer.recommended = findings, bool(review.get("recommended"))
+    transfer.reviewed_on, transfer.reviewed_by_id = today, actor.id
+    verdict = _("transfer recommended") if transfer.recommended else _("transfer not recommended")
+    transition(actor, transfer, Action.REVIEW, reason=verdict)
+    return transfer
+
+
+def _check_review(actor, checks, findings: str, visited: bool, visited_on, today: date) -> None:
     problem = rules.review_problem(
         getattr(actor, "role", ""), checks, findings, visited, visited_on, today
     )
@@ -195,23 +207,6 @@ def review_transfer(actor, transfer: Transfer, review: dict, today: date) -> Tra
     }
     if problem:
         raise TransferError(*messages[problem])
-    refusal = eligibility_refusal(_stated(transfer), today)
-    if refusal is not None:
-        raise TransferError(*refusal)
-    for key in (
-        "reports_reviewed",
-        "nonconformities_reviewed",
-        "complaints_reviewed",
-        "cycle_checked",
-    ):
-        setattr(transfer, key, True)
-    transfer.visited, transfer.visited_on = visited, visited_on if visited else None
-    transfer.visit_notes = (review.get("visit_notes") or "").strip()
-    transfer.review_findings, transfer.recommended = findings, bool(review.get("recommended"))
-    transfer.reviewed_on, transfer.reviewed_by_id = today, actor.id
-    verdict = _("transfer recommended") if transfer.recommended else _("transfer not recommended")
-    transition(actor, transfer, Action.REVIEW, reason=verdict)
-    return transfer
 
 
 def _stated(transfer: Transfer) -> OtherCertificate:
@@ -226,17 +221,7 @@ def decide_transfer(
     """The committee decides like any other decision (17021-1 9.5): impartial members, not the
     reviewer; a grant needs the certification agreement (accepted quote) in force."""
     _check_state(transfer, Action.GRANT if grant else Action.REJECT)
-    if getattr(actor, "role", None) not in DECIDERS:
-        raise TransferError(_("Only members of the certification committee decide."))
-    reason = impartiality_reason(actor, None, transfer.organisation, today)
-    if reason is None and actor.id == transfer.reviewed_by_id:
-        reason = _(
-            "%(name)s did the pre-transfer review, so cannot decide on it: ISO/IEC 17021-1 keeps "
-            "the decision apart from the review.",
-            name=actor.name,
-        )
-    if reason is not None:
-        raise TransferError(reason)
+    _check_decider(actor, transfer, today)
     reasons = (reasons or "").strip()
     if not reasons:
         raise TransferError(_("Give the reasons for the decision."), "reasons")
@@ -265,6 +250,20 @@ def decide_transfer(
     record(actor, decision, "decided", reason=f"{decision.outcome_enum.label}: {reasons}")
     db.session.flush()
     return transfer
+
+
+def _check_decider(actor, transfer: Transfer, today: date) -> None:
+    if getattr(actor, "role", None) not in DECIDERS:
+        raise TransferError(_("Only members of the certification committee decide."))
+    reason = impartiality_reason(actor, None, transfer.organisation, today)
+    if reason is None and actor.id == transfer.reviewed_by_id:
+        reason = _(
+            "%(name)s did the pre-transfer review, so cannot decide on it: ISO/IEC 17021-1 keeps "
+            "the decision apart from the review.",
+            name=actor.name,
+        )
+    if reason is not None:
+        raise TransferError(reason)
 
 
 def _maybe_cycle(transfer: Transfer):

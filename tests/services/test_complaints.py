@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from certification.activity.models import ActivityLog
-from certification.complaints import handling, services
+from certification.complaints import closing, handling, services
 from certification.complaints.models import Complaint, ComplaintAttachment
 from certification.extensions import db as _db
 from certification.programme.models import AuditTeamMember
@@ -172,7 +172,7 @@ def test_the_whole_handling_until_the_complainant_accepts(db):
     complaint, people = to_state("answered")
     assert complaint.acknowledged_on == TODAY and complaint.answered_on == TODAY
     assert complaint.approver_id == people["approver"].id
-    handling.reply(None, complaint, True, "Thank you", TODAY)
+    closing.reply(None, complaint, True, "Thank you", TODAY)
     assert complaint.state == "closed" and complaint.closure == "accepted"
     actions = _db.session.scalars(
         select(ActivityLog.action)
@@ -273,7 +273,7 @@ def test_sent_back_goes_to_the_investigator_again(db):
         ("received", lambda c, p: handling.assign(p["planner"], c, p["investigator"], TODAY)),
         ("acknowledged", lambda c, p: handling.acknowledge(p["planner"], c, "Again", TODAY)),
         ("answered", lambda c, p: handling.dismiss(p["planner"], c, "No", TODAY)),
-        ("decision_approved", lambda c, p: handling.close(p["planner"], c, "no_reply", "x", TODAY)),
+        ("decision_approved", lambda c, p: closing.close(p["planner"], c, "no_reply", "x", TODAY)),
     ],
 )
 def test_a_step_out_of_order_is_refused_and_changes_nothing(db, state, step):
@@ -303,14 +303,14 @@ def test_not_a_complaint_is_answered_and_closed(db):
 def test_not_accepting_keeps_the_complaint_open_with_the_recourse_explained(db):
     complaint, people = to_state("answered")
     with pytest.raises(services.ComplaintError):
-        handling.reply(None, complaint, False, "", TODAY)  # why not, please
-    handling.reply(None, complaint, False, "The apology is not enough.", TODAY)
+        closing.reply(None, complaint, False, "", TODAY)  # why not, please
+    closing.reply(None, complaint, False, "The apology is not enough.", TODAY)
     assert complaint.state == "in_recourse" and complaint.closed_on is None
     assert "internal appeal" in complaint.recourse_note
     assert "accreditation body" in complaint.recourse_note
     with pytest.raises(services.ComplaintError):  # no_reply does not fit any more
-        handling.close(people["planner"], complaint, "no_reply", "x", TODAY)
-    handling.close(people["planner"], complaint, "recourse_exhausted", "Appeal rejected.", TODAY)
+        closing.close(people["planner"], complaint, "no_reply", "x", TODAY)
+    closing.close(people["planner"], complaint, "recourse_exhausted", "Appeal rejected.", TODAY)
     assert complaint.state == "closed"
 
 
@@ -318,32 +318,32 @@ def test_a_complaint_without_reply_closes_only_after_the_reply_time(db):
     complaint, people = to_state("answered")
     before = snapshot(_db)
     with pytest.raises(services.ComplaintError) as refused:
-        handling.close(people["planner"], complaint, "no_reply", "No word.", date(2026, 5, 4))
+        closing.close(people["planner"], complaint, "no_reply", "No word.", date(2026, 5, 4))
     assert "10 working days" in refused.value.message
     assert snapshot(_db) == before
-    handling.close(people["planner"], complaint, "no_reply", "No word.", date(2026, 5, 5))
+    closing.close(people["planner"], complaint, "no_reply", "No word.", date(2026, 5, 5))
     assert complaint.state == "closed" and complaint.closure == "no_reply"
 
 
 def test_the_handling_is_rated_once_after_closing(db):
     complaint, _people = to_state("answered")
     with pytest.raises(services.ComplaintError):
-        handling.rate(complaint, 5, "")
-    handling.reply(None, complaint, True, "", TODAY)
+        closing.rate(complaint, 5, "")
+    closing.reply(None, complaint, True, "", TODAY)
     with pytest.raises(services.ComplaintError):
-        handling.rate(complaint, 7, "")
-    handling.rate(complaint, 4, "Quick and fair.")
+        closing.rate(complaint, 7, "")
+    closing.rate(complaint, 4, "Quick and fair.")
     assert (complaint.satisfaction_score, complaint.satisfaction_comment) == (4, "Quick and fair.")
     before = snapshot(_db)
     with pytest.raises(services.ComplaintError) as again:
-        handling.rate(complaint, 1, "Changed my mind")
+        closing.rate(complaint, 1, "Changed my mind")
     assert "already rated" in again.value.message
     assert snapshot(_db) == before
 
 
 def test_the_guarded_update_refuses_a_second_rating_that_raced(db):
     complaint, _people = to_state("answered")
-    handling.reply(None, complaint, True, "", TODAY)
+    closing.reply(None, complaint, True, "", TODAY)
     _db.session.execute(
         Complaint.__table__.update()
         .where(Complaint.id == complaint.id)
@@ -352,7 +352,7 @@ def test_the_guarded_update_refuses_a_second_rating_that_raced(db):
     # this request loaded the complaint before the other rating landed
     set_committed_value(complaint, "satisfaction_score", None)
     with pytest.raises(services.ComplaintError):
-        handling.rate(complaint, 1, "")
+        closing.rate(complaint, 1, "")
     _db.session.expire_all()
     assert _db.session.get(Complaint, complaint.id).satisfaction_score == 5
 
@@ -385,11 +385,11 @@ def test_the_certified_client_is_told_and_answers_once(db):
     ).one()
     assert informed.organisation_id == org.id
     with pytest.raises(services.ComplaintError):
-        handling.client_respond(other, complaint, "Not us", TODAY)
-    handling.client_respond(client, complaint, "We refunded the customer.", TODAY)
+        closing.client_respond(other, complaint, "Not us", TODAY)
+    closing.client_respond(client, complaint, "We refunded the customer.", TODAY)
     assert complaint.client_response == "We refunded the customer."
     with pytest.raises(services.ComplaintError):
-        handling.client_respond(client, complaint, "Again", TODAY)
+        closing.client_respond(client, complaint, "Again", TODAY)
 
 
 def test_files_are_stored_under_random_names(db, app):

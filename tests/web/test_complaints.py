@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from certification.complaints import handling, services
+from certification.complaints import closing, services
 from certification.complaints.models import Complaint
 from certification.extensions import db as _db
 from tests import factories
@@ -111,7 +111,7 @@ def test_the_complainant_replies_and_rates_through_the_link(client, db):
 
 def test_the_complainant_rates_once(client, db):
     complaint, _people = to_state("answered", received())
-    handling.reply(None, complaint, True, "", date.today())
+    closing.reply(None, complaint, True, "", date.today())
     _db.session.commit()
     url = f"/complaints/track/{complaint.token}"
     assert "How did we handle your complaint?" in text(client.get(url))
@@ -255,8 +255,8 @@ def test_the_management_review_page_and_pdf(client, db, login_as):
     year = date.today().year
     first = received(today=date(year, 1, 5) if date.today() >= date(year, 1, 5) else None)
     complaint, _people = to_state("answered", first, today=first.received_on)
-    handling.reply(None, complaint, True, "", first.received_on)
-    handling.rate(complaint, 5, "")
+    closing.reply(None, complaint, True, "", first.received_on)
+    closing.rate(complaint, 5, "")
     received(category="fees")
     login_as("committee")
     page = text(client.get(f"/complaints/review/?year={year}"))

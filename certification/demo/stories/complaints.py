@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from certification.complaints import handling
+from certification.complaints import closing, handling
 from certification.complaints.services import Filing, filing_from_user, receive_complaint
 
 
@@ -286,7 +286,7 @@ def _handle(spec: Complaint, complaint, staff, organisation, clients: dict, day:
         else:
             handling.respond(planner, complaint, day)
     if spec.until == "in_recourse":
-        handling.reply(
+        closing.reply(
             None,
             complaint,
             False,
@@ -311,7 +311,7 @@ def _assess(spec: Complaint, complaint, staff, organisation, clients: dict, day:
     )
     client = clients.get(organisation.english_name) if organisation else None
     if client is not None:
-        handling.client_respond(
+        closing.client_respond(
             client, complaint, "We have called the customer and reopened the case.", day
         )
 
@@ -326,7 +326,7 @@ def _answer(spec: Complaint) -> str:
 
 def _close(spec: Complaint, complaint, planner, day: date) -> None:
     if spec.reply == "none":
-        handling.close(
+        closing.close(
             planner,
             complaint,
             "no_reply",
@@ -334,6 +334,6 @@ def _close(spec: Complaint, complaint, planner, day: date) -> None:
             day + timedelta(days=20),
         )
         return
-    handling.reply(None, complaint, True, "", day + timedelta(days=2))
+    closing.reply(None, complaint, True, "", day + timedelta(days=2))
     if spec.rating:
-        handling.rate(complaint, spec.rating, "")
+        closing.rate(complaint, spec.rating, "")
