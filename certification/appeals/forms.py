@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from certification.applications.forms import CheckboxesField
@@ -23,14 +23,22 @@ class AppealForm(FlaskForm):
 
 class PanelForm(FlaskForm):
     members = CheckboxesField(_l("Members of the appeal panel"), coerce=int)
-    stays_decision = BooleanField(_l("The decision is suspended while the appeal is reviewed"))
-    stay_reason = TextAreaField(_l("Why the decision is suspended meanwhile"), [Length(max=LONG)])
 
     def with_choices(self, people) -> PanelForm:
         self.members.choices = [
             SelectChoice(p.id, f"{p.name} ({p.role_enum.label})") for p in people
         ]
         return self
+
+
+class StayForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the decision is suspended meanwhile"),
+        [
+            DataRequired(_l("Say why the decision is suspended during the appeal.")),
+            Length(max=LONG),
+        ],
+    )
 
 
 class AppealDecisionForm(FlaskForm):

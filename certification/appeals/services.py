@@ -186,11 +186,9 @@ def panel_refusal(person: User, appeal: Appeal, today: date) -> str | None:
     return messages[problem] % {"name": person.name} if problem else None
 
 
-def appoint_panel(
-    actor, appeal: Appeal, member_ids, today: date, *, stays_decision=False, stay_reason=""
-) -> Appeal:
+def appoint_panel(actor, appeal: Appeal, member_ids, today: date) -> Appeal:
     """The appeal is acknowledged and handed to a panel of people not involved (refused with
-    the reason otherwise); the decision stays in force unless the panel is told otherwise."""
+    the reason otherwise)."""
     _check_state(appeal, Action.APPOINT_PANEL)
     if getattr(actor, "role", None) not in (Role.ADMIN, Role.PLANNER):
         raise AppealError(_("Only the certification manager appoints an appeal panel."))
@@ -201,16 +199,30 @@ def appoint_panel(
         refusal = panel_refusal(person, appeal, today)
         if refusal is not None:
             raise AppealError(refusal, "members")
-    stay_reason = (stay_reason or "").strip()
-    if stays_decision and not stay_reason:
-        raise AppealError(_("Say why the decision is suspended during the appeal."), "stay_reason")
     appeal.panel = [AppealPanelMember(user_id=p.id) for p in people]
     appeal.panel_appointed_on, appeal.panel_appointed_by_id = today, actor.id
-    appeal.stays_decision, appeal.stay_reason = bool(stays_decision), stay_reason
     names = ", ".join(p.name for p in people)
     transition(actor, appeal, Action.APPOINT_PANEL, reason=_("Panel: %(names)s.", names=names))
-    if stays_decision:
-        record(actor, appeal, "appeal_stays_decision", reason=stay_reason)
+    return appeal
+
+
+def stay_decision(actor, appeal: Appeal, reason: str, today: date) -> Appeal:
+    """17021-1 9.8: the decision stays in force during the appeal unless the panel says
+    otherwise; a panel member records that it is suspended meanwhile, and why."""
+    if appeal.state != AppealState.UNDER_REVIEW:
+        raise AppealError(
+            _("This cannot be done now: the appeal is %(state)s.", state=appeal.state_enum.label)
+        )
+    if getattr(actor, "id", None) not in {m.user_id for m in appeal.panel}:
+        raise AppealError(_("Only a member of the appeal panel records its decision."))
+    if appeal.stays_decision:
+        raise AppealError(_("The decision is already suspended during the appeal."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AppealError(_("Say why the decision is suspended during the appeal."), "reason")
+    appeal.stays_decision, appeal.stay_reason = True, reason
+    record(actor, appeal, "appeal_stays_decision", reason=reason)
+    db.session.flush()
     return appeal
 
 

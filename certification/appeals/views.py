@@ -30,6 +30,7 @@ from certification.appeals.forms import (
     AppealDecisionForm,
     AppealForm,
     PanelForm,
+    StayForm,
     WithdrawAppealForm,
 )
 from certification.appeals.models import Appeal, AppealAttachment
@@ -115,7 +116,9 @@ def detail(appeal_id: int):
     return render_detail(get_visible_or_404(Appeal, appeal_id, can_view_appeal))
 
 
-def render_detail(appeal: Appeal, panel_form=None, decision_form=None, status: int = 200):
+def render_detail(
+    appeal: Appeal, panel_form=None, decision_form=None, stay_form=None, status: int = 200
+):
     staff = current_user.role != Role.CLIENT
     on_panel = current_user.id in {m.user_id for m in appeal.panel}
     page = render_template(
@@ -124,6 +127,7 @@ def render_detail(appeal: Appeal, panel_form=None, decision_form=None, status: i
         panel_form=panel_form or _panel_form(formdata=None),
         decision_form=decision_form or AppealDecisionForm(formdata=None).with_choices(),
         withdraw_form=WithdrawAppealForm(formdata=None),
+        stay_form=stay_form or StayForm(formdata=None),
         may_appoint=current_user.role in (Role.ADMIN, Role.PLANNER) and appeal.state == "lodged",
         may_decide=on_panel and appeal.state == "under_review",
         may_withdraw=current_user.role == Role.CLIENT
@@ -159,18 +163,10 @@ def panel(appeal_id: int):
     if not form.validate_on_submit():
         return render_detail(appeal, panel_form=form, status=400)
     try:
-        services.appoint_panel(
-            current_user,
-            appeal,
-            form.members.data,
-            date.today(),
-            stays_decision=form.stays_decision.data,
-            stay_reason=form.stay_reason.data,
-        )
+        services.appoint_panel(current_user, appeal, form.members.data, date.today())
     except services.AppealError as error:
         db.session.rollback()
-        target = form.stay_reason if error.field == "stay_reason" else form.members
-        target.errors = [*target.errors, error.message]
+        form.members.errors = [*form.members.errors, error.message]
         return render_detail(appeal, panel_form=form, status=400)
     db.session.commit()
     flash(_("The appeal panel is appointed."), "success")
@@ -205,6 +201,26 @@ def decide(appeal_id: int):
     flash(
         _("The panel's decision is recorded: %(state)s.", state=appeal.state_enum.label), "success"
     )
+    return redirect(url_for("appeals.detail", appeal_id=appeal.id))
+
+
+@bp.route("/<int:appeal_id>/stay", methods=["POST"])
+@login_required
+def stay(appeal_id: int):
+    appeal = get_visible_or_404(Appeal, appeal_id, can_view_appeal)
+    if current_user.id not in {m.user_id for m in appeal.panel}:
+        abort(403)
+    form = StayForm()
+    if not form.validate_on_submit():
+        return render_detail(appeal, stay_form=form, status=400)
+    try:
+        services.stay_decision(current_user, appeal, form.reason.data, date.today())
+    except services.AppealError as error:
+        db.session.rollback()
+        form.reason.errors = [*form.reason.errors, error.message]
+        return render_detail(appeal, stay_form=form, status=400)
+    db.session.commit()
+    flash(_("The decision is suspended while the appeal is reviewed."), "success")
     return redirect(url_for("appeals.detail", appeal_id=appeal.id))
 
 

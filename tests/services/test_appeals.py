@@ -135,21 +135,23 @@ def test_the_panel_excludes_the_audit_team_and_the_deciders_with_the_reason(db):
     assert snapshot(_db) == before
 
 
-def test_a_stay_of_the_decision_needs_a_reason(db):
-    decision, *_rest = suspended()
+def test_the_panel_may_suspend_the_decision_meanwhile_with_a_reason(db):
+    decision, certificate, *_rest = suspended()
     appeal = lodged(decision)
     planner, member = factories.user("planner"), factories.user("committee")
+    with pytest.raises(services.AppealError):  # no panel yet
+        services.stay_decision(member, appeal, "Strong evidence.", TODAY)
+    services.appoint_panel(planner, appeal, [member.id], TODAY)
+    assert appeal.state == "under_review" and not appeal.stays_decision
+    before = snapshot(_db)
     with pytest.raises(services.AppealError):
-        services.appoint_panel(planner, appeal, [member.id], TODAY, stays_decision=True)
-    services.appoint_panel(
-        planner,
-        appeal,
-        [member.id],
-        TODAY,
-        stays_decision=True,
-        stay_reason="Evidence of the agreed date is strong.",
-    )
-    assert appeal.state == "under_review" and appeal.stays_decision
+        services.stay_decision(member, appeal, "", TODAY)
+    with pytest.raises(services.AppealError):  # the planner is not on the panel
+        services.stay_decision(planner, appeal, "Strong evidence.", TODAY)
+    assert snapshot(_db) == before
+    services.stay_decision(member, appeal, "Evidence of the agreed date is strong.", TODAY)
+    assert appeal.stays_decision and "agreed date" in appeal.stay_reason
+    assert certificate.state == "suspended"  # recorded: the certificate's lifecycle is not moved
 
 
 def under_review(decision):

@@ -190,6 +190,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "appeals.new": {"client_b"},
     "appeals.panel": PLANNING,
     "appeals.decide": set(),  # panel members only, and the world's appeal has no panel yet
+    "appeals.stay": set(),
     "appeals.withdraw": {"client_b"},
     "transfers.new": PLANNING,
     "transfers.apply": {"client_a", "client_b"},

@@ -61,7 +61,10 @@ def test_the_panel_upholds_and_the_client_reads_the_answer(client, db, login_as)
     _db.session.commit()
     login_as(member)
     page = text(client.get(f"/appeals/{appeal.id}"))
-    assert "Record the panel's decision" in page
+    assert "Record the panel's decision" in page and "Stays in force during the appeal" in page
+    client.post(f"/appeals/{appeal.id}/stay", data={"reason": "The e-mails are convincing."})
+    page = text(client.get(f"/appeals/{appeal.id}"))
+    assert "Suspended until the panel decides: The e-mails are convincing." in page
     response = client.post(
         f"/appeals/{appeal.id}/decide",
         data={"outcome": "upheld", "reasons": "The date was agreed.", "answer": "Upheld."},
