@@ -98,7 +98,7 @@ class Appeal(Timestamped, db.Model):
 
 class AppealPanelMember(Timestamped, db.Model):
     __tablename__ = "appeal_panel_members"
-    __table_args__ = (UniqueConstraint("appeal_id", "user_id", name="one_seat_per_person"),)
+    __table_args__ = (UniqueConstraint("appeal_id", "user_id", name="one_seat_per_panel_member"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)

@@ -85,7 +85,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['appeal_id'], ['appeals.id'], name=op.f('fk_appeal_panel_members_appeal_id_appeals')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_appeal_panel_members_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appeal_panel_members')),
-    sa.UniqueConstraint('appeal_id', 'user_id', name='one_seat_per_person')
+    sa.UniqueConstraint('appeal_id', 'user_id', name='one_seat_per_panel_member')
     )
     with op.batch_alter_table('appeal_panel_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appeal_panel_members_appeal_id'), ['appeal_id'], unique=False)
