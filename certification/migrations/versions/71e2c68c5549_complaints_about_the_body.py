@@ -1,7 +1,7 @@
 """complaints about the body
 
 Revision ID: 71e2c68c5549
-Revises: 7be468dc9012
+Revises: b13f0a1d5e2c
 Create Date: 2026-11-29 07:42:20.501644
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '71e2c68c5549'
-down_revision = '7be468dc9012'
+down_revision = 'b13f0a1d5e2c'
 branch_labels = None
 depends_on = None
 
