@@ -6,7 +6,6 @@ Pure: takes the appeal and the body's name and address, returns bytes.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
@@ -48,15 +47,15 @@ def render_appeal_answer_pdf(appeal, body_name: str, body_address: str) -> bytes
         Paragraph(paragraph_text(body_name), styles["bold"]),
         Paragraph(paragraph_text(body_address), styles["small"]),
         Spacer(1, 6 * mm),
-        Paragraph(escape(title), title_style),
+        Paragraph(paragraph_text(title), title_style),
         facts_table(rows, styles),
-        Paragraph(escape(_("Our answer")), h2),
+        Paragraph(paragraph_text(_("Our answer")), h2),
         Paragraph(paragraph_text(appeal.answer), styles["body"]),
-        Paragraph(escape(_("The panel's reasons")), h2),
+        Paragraph(paragraph_text(_("The panel's reasons")), h2),
         Paragraph(paragraph_text(appeal.reasons), styles["body"]),
         Spacer(1, 4 * mm),
         Paragraph(
-            escape(
+            paragraph_text(
                 _(
                     "The panel's members took no part in the audit or in the decision appealed "
                     "(ISO/IEC 17021-1 9.8)."

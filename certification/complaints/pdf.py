@@ -7,7 +7,6 @@ the page's charts. Never names a complainant.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
@@ -22,6 +21,7 @@ from certification.pdf_kit import (
     facts_table,
     heading_style,
     paragraph_styles,
+    paragraph_text,
     ruled_table,
 )
 
@@ -34,11 +34,11 @@ def render_review_pdf(figures: ReviewFigures, body_name: str, prepared_on: str) 
     buffer = io.BytesIO()
     doc = a4_document(buffer, title, body_name)
     story = [
-        Paragraph(escape(body_name), styles["bold"]),
+        Paragraph(paragraph_text(body_name), styles["bold"]),
         Spacer(1, 4 * mm),
-        Paragraph(escape(title), styles["title"]),
+        Paragraph(paragraph_text(title), styles["title"]),
         Paragraph(
-            escape(
+            paragraph_text(
                 _(
                     "ISO 10002 8.2 to 8.6: the body's own complaints-handling process, for the "
                     "management review. Prepared on %(date)s.",
@@ -49,9 +49,9 @@ def render_review_pdf(figures: ReviewFigures, body_name: str, prepared_on: str) 
         ),
         Spacer(1, 3 * mm),
         facts_table(summary_rows(figures), styles),
-        Paragraph(escape(_("Complaints received per month, by category")), styles["h2"]),
+        Paragraph(paragraph_text(_("Complaints received per month, by category")), styles["h2"]),
         _monthly_table(figures, styles),
-        Paragraph(escape(_("Satisfaction with the handling")), styles["h2"]),
+        Paragraph(paragraph_text(_("Satisfaction with the handling")), styles["h2"]),
         _satisfaction_table(figures, styles),
     ]
     doc.build(story)
@@ -105,7 +105,7 @@ def summary_rows(figures: ReviewFigures) -> list[tuple[str, str]]:
 
 
 def _cell(text, styles, style="body"):
-    return Paragraph(escape(str(text)), styles[style])
+    return Paragraph(paragraph_text(str(text)), styles[style])
 
 
 def _monthly_table(figures: ReviewFigures, styles):
