@@ -37,6 +37,12 @@ BLUEPRINTS = (
     "decisions.views",
     "certificates.views",
     "health.views",
+    "complaints.public_views",
+    "complaints.review_views",
+    "complaints.views",
+    "appeals.views",
+    "transfers.views",
+    "impartiality.views",
 )
 
 
@@ -107,6 +113,10 @@ def _import_models() -> None:
         "certificates",
         "verification",
         "settings",
+        "complaints",
+        "appeals",
+        "transfers",
+        "impartiality",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -31,6 +31,14 @@ SUBJECTS = {
     "User": (_l("User"), None),
     "ConflictOfInterest": (_l("Conflict of interest"), None),
     "AuditorQualification": (_l("Qualification"), None),
+    "Complaint": (_l("Complaint"), "complaints.detail"),
+    "ComplaintAttachment": (_l("File sent with a complaint"), None),
+    "Appeal": (_l("Appeal"), "appeals.detail"),
+    "AppealAttachment": (_l("File sent with an appeal"), None),
+    "Transfer": (_l("Transfer of certification"), "transfers.detail"),
+    "ImpartialityRisk": (_l("Impartiality risk"), None),
+    "ImpartialityReview": (_l("Impartiality committee review"), None),
+    "Declaration": (_l("Confidentiality and impartiality declaration"), None),
 }
 
 STATES = {
@@ -39,6 +47,9 @@ STATES = {
     "Audit": workflow.AuditState,
     "Finding": workflow.FindingState,
     "Certificate": workflow.CertificateState,
+    "Complaint": workflow.ComplaintState,
+    "Appeal": workflow.AppealState,
+    "Transfer": workflow.TransferState,
 }
 
 ACTIONS = {
@@ -87,6 +98,18 @@ ACTIONS = {
     "audit_overdue": _l("Audit not held by its due date: flagged for the committee"),
     "late_exception": _l("Scheduled after its due date: justified exception"),
     "suspension_limit_passed": _l("Suspension past its limit: flagged for the committee"),
+    "complaint_received": _l("Complaint received"),
+    "complaint_client_informed": _l("The certified client was told of the complaint"),
+    "complaint_client_responded": _l("The certified client answered the complaint"),
+    "complaint_rated": _l("The complainant rated the handling"),
+    "appeal_lodged": _l("Appeal lodged"),
+    "appeal_stays_decision": _l("The decision is suspended while the appeal is reviewed"),
+    "transfer_applied": _l("Transfer of certification applied for"),
+    "risk_recorded": _l("Impartiality risk recorded"),
+    "risk_reviewed": _l("Impartiality risk reviewed"),
+    "risk_changed": _l("Impartiality risk changed"),
+    "impartiality_review_recorded": _l("Impartiality committee review recorded"),
+    "declaration_signed": _l("Declaration signed"),
     Action.APPROVE.value: _l("Approved"),
     Action.REJECT.value: _l("Rejected"),
     Action.CONTRACT.value: _l("Contracted"),
@@ -110,12 +133,33 @@ ACTIONS = {
     Action.RESTORE.value: _l("Restored"),
     Action.SUPERSEDE.value: _l("Superseded"),
     Action.RENEW.value: _l("Renewed"),
+    Action.REINSTATE.value: _l("Reinstated on appeal"),
+    Action.REOPEN.value: _l("Reopened for the committee after an appeal"),
+    Action.ACKNOWLEDGE.value: _l("Acknowledged"),
+    Action.ASSESS.value: _l("Initial assessment recorded"),
+    Action.DISMISS.value: _l("Answered and closed as not a complaint"),
+    Action.ASSIGN.value: _l("Investigator appointed"),
+    Action.PROPOSE.value: _l("Decision proposed"),
+    Action.RESPOND.value: _l("Answer sent"),
+    Action.CONTEST.value: _l("Outcome not accepted: appeal and recourse explained"),
+    Action.APPOINT_PANEL.value: _l("Appeal panel appointed"),
+    Action.UPHOLD.value: _l("Appeal upheld"),
+    Action.REVIEW.value: _l("Pre-transfer review recorded"),
+    Action.GRANT.value: _l("Transfer granted"),
 }
 
 # The same code means different things for different subjects.
 SUBJECT_ACTIONS = {
     ("Application", "created"): _l("Application submitted"),
     ("Quote", Action.ISSUE.value): _l("Quote sent to the client"),
+    ("Complaint", Action.APPROVE.value): _l("Decision on the complaint approved"),
+    ("Complaint", Action.RETURN.value): _l("Sent back to the investigator"),
+    ("Complaint", Action.ACCEPT.value): _l("Outcome accepted by the complainant"),
+    ("Complaint", Action.CLOSE.value): _l("Complaint closed"),
+    ("Appeal", Action.REJECT.value): _l("Appeal rejected"),
+    ("Appeal", Action.WITHDRAW.value): _l("Appeal withdrawn"),
+    ("Transfer", Action.REJECT.value): _l("Transfer refused"),
+    ("Transfer", Action.WITHDRAW.value): _l("Transfer withdrawn"),
 }
 
 

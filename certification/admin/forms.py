@@ -224,6 +224,13 @@ class SettingsForm(FlaskForm):
     two_factor_for_staff = BooleanField(
         _l("Administrators and committee members must sign in with a second factor")
     )
+    complaint_acknowledge_days = _whole(_l("Acknowledge a complaint within (working days)"))
+    complaint_answer_days = _whole(_l("Answer a complaint within (working days)"))
+    complaint_reply_days = _whole(
+        _l("Wait for the complainant's reply before closing (working days)")
+    )
+    appeal_days = _whole(_l("Days a client has to appeal a decision"))
+    holidays = TextAreaField(_l("Holidays (not working days)"))
 
     # Setting key -> the field that shows its error; money errors go above the currency table.
     FIELD_OF = {"stage1_share": "stage1_percent"}
@@ -247,6 +254,7 @@ class SettingsForm(FlaskForm):
         self.certificate_number_format.data = values["certificate_number_format"]
         self.accredited.data = bool(values["accredited"])
         self.two_factor_for_staff.data = bool(values["two_factor_for_staff"])
+        self.holidays.data = "\n".join(values["holidays"])
         return self
 
     def validate_new_code(self, field) -> None:
@@ -284,6 +292,7 @@ class SettingsForm(FlaskForm):
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
         values["accredited"] = bool(self.accredited.data)
         values["two_factor_for_staff"] = bool(self.two_factor_for_staff.data)
+        values["holidays"] = rules.parse_holidays(self.holidays.data)
         return values
 
     def add_errors(self, errors: dict[str, str]) -> None:

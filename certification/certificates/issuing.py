@@ -25,6 +25,7 @@ from certification.workflow import Action, CertificateState
 
 C = CertificateState
 RENEWAL_TYPE = "recertification"
+TRANSFER_TYPE = "transfer"  # marked as such in the register
 
 
 def issue_certificate(
@@ -61,6 +62,32 @@ def issue_certificate(
         decision, dates, scope, sites, accredited, confidential, band, certification_type
     )
     _start_programme(decision.cycle, decision.decided_on, certificate.expires_on)
+    record(
+        actor,
+        certificate,
+        "certificate_issued",
+        to_state=certificate.state,
+        reason=_issue_note(certificate),
+    )
+    db.session.flush()
+    return certificate
+
+
+def issue_transferred_certificate(
+    actor,
+    decision,
+    *,
+    today: date,
+    scope: str,
+    sites,
+    original_issued_on: date,
+    expires_on: date,
+) -> Certificate:
+    """IAF MD 2: a certificate transferred from another body is issued in our name within the
+    existing cycle: the same expiry, the original certification date kept."""
+    _check_decision(decision, today)
+    dates = rules.CertificateDates(decision.decided_on, original_issued_on, expires_on)
+    certificate = _new_certificate(decision, dates, scope, sites, None, False, "", TRANSFER_TYPE)
     record(
         actor,
         certificate,
@@ -233,7 +260,7 @@ def revise_certificate(
         sites,
         certificate.accredited,
         certificate.confidential,
-        certificate.band if band is None else band,
+        certificate.band if band is None else band,  # a rating band changed on appeal
         certificate.certification_type,
         supersedes=certificate,
         revision=certificate.revision + 1,

@@ -116,6 +116,24 @@ def withdraw_certificate(actor, certificate: Certificate, reason: str, today: da
     return certificate
 
 
+def reinstate_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+    """17021-1 9.8: a withdrawal reversed on appeal makes the certificate active again, within
+    its dates; one past its expiry cannot come back this way."""
+    reason = _reason(reason)
+    if certificate.state == C.WITHDRAWN and today > certificate.expires_on:
+        raise CertificateError(
+            _(
+                "The certificate expired on %(date)s: it cannot be reinstated.",
+                date=format_day(certificate.expires_on),
+            )
+        )
+    move(actor, certificate, Action.REINSTATE, reason)
+    certificate.ended_on = None
+    certificate.status_reason = reason
+    db.session.flush()
+    return certificate
+
+
 def toggle_confidentiality(
     actor, certificate: Certificate, reason: str, today: date, make_confidential: bool | None = None
 ) -> Certificate:

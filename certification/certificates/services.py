@@ -6,7 +6,9 @@ restoration, withdrawal, confidentiality, the nightly sweep) in lifecycle.py.
 
 from certification.certificates.issuing import (
     RENEWAL_TYPE,
+    TRANSFER_TYPE,
     issue_certificate,
+    issue_transferred_certificate,
     renew_certificate,
     rerate_certificate,
     restore_expired_certificate,
@@ -17,6 +19,7 @@ from certification.certificates.lifecycle import (
     SweepResult,
     current_certificate,
     overdue_audits,
+    reinstate_certificate,
     restore_certificate,
     suspend_certificate,
     sweep,
@@ -26,11 +29,14 @@ from certification.certificates.lifecycle import (
 
 __all__ = [
     "RENEWAL_TYPE",
+    "TRANSFER_TYPE",
     "CertificateError",
     "SweepResult",
     "current_certificate",
     "issue_certificate",
     "overdue_audits",
+    "issue_transferred_certificate",
+    "reinstate_certificate",
     "renew_certificate",
     "rerate_certificate",
     "restore_certificate",

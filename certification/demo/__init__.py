@@ -26,7 +26,7 @@ from datetime import date
 
 from certification.demo.organisations import ORGANISATIONS, advance, enrol
 from certification.demo.people import DEMO_PASSWORD, add_conflicts, create_staff, logins_by_role
-from certification.demo.stories import caucasus, certificates, mekong, neva
+from certification.demo.stories import caucasus, certificates, complaints, duties, mekong, neva
 from certification.extensions import db
 
 __all__ = ["DEMO_PASSWORD", "build", "rebuild_database"]
@@ -51,6 +51,8 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
         story.audits(story.ORGANISATION, org, client, staff, today)
     add_conflicts(staff, orgs, today)
     certificates.certify(staff, orgs, logins, today)
+    complaints.tell(staff, orgs, today)
+    duties.tell(staff, orgs, logins, today)
     db.session.flush()
     return logins
 

@@ -25,6 +25,13 @@ DEFAULTS: dict[str, object] = {
     "accredited": False,
     # Admins and committee members must sign in with a second factor (TOTP).
     "two_factor_for_staff": False,
+    # Complaints and appeals about the body (17021-1 9.7, 9.8): time limits in working days
+    # (weekends and the holidays below skipped), the appeal window in calendar days.
+    "complaint_acknowledge_days": 5,
+    "complaint_answer_days": 15,
+    "complaint_reply_days": 10,
+    "appeal_days": 30,
+    "holidays": [],
 }
 
 

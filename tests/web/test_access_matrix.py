@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
 from certification.audits.services import (
@@ -21,9 +22,15 @@ from certification.audits.services import (
     start_audit,
 )
 from certification.certificates.models import Certificate
+from certification.complaints import handling as complaint_handling
+from certification.complaints.services import Filing, receive_complaint
+from certification.decisions.models import Decision
+from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
+from certification.impartiality import services as impartiality
 from certification.programme.models import AuditTeamMember
+from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -93,6 +100,36 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
     "security.two_factor": STAFF,
+    # complaints: anyone files one and follows it by its private link; staff handle them
+    "complaints_public.new": set(ROLES),
+    "complaints_public.track": set(ROLES),
+    "complaints.index": STAFF,
+    "complaints.overdue": STAFF,
+    "complaints.record": PLANNING,
+    "complaints.detail": PLANNING | {"committee", "auditor"},  # the auditor investigates it
+    "complaints.attachment": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},  # the complaint is about organisation B
+    "complaints_review.page": PLANNING | {"committee"},
+    "complaints_review.pdf": PLANNING | {"committee"},
+    # appeals: the client appeals B's decision; staff who oversee appeals see them
+    "appeals.index": PLANNING | {"committee"},
+    "appeals.new": {"client_b"},
+    "appeals.detail": PLANNING | {"committee", "client_b"},
+    "appeals.attachment": PLANNING | {"committee", "client_b"},
+    "appeals.answer_pdf": set(),  # only once the panel has decided: the world's appeal waits
+    # transfers: B applies to transfer a certificate of another body
+    "transfers.index": STAFF,
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.detail": STAFF | {"client_b"},
+    # impartiality: everyone of the body signs; the admin keeps the records, others read them
+    "impartiality.index": STAFF,
+    "impartiality.declarations": PLANNING | {"committee"},
+    "impartiality.risks": PLANNING | {"committee"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": PLANNING | {"committee"},
+    "impartiality.minutes": PLANNING | {"committee"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -164,6 +201,28 @@ POST_ALLOWED: dict[str, set[str]] = {
     "decisions.decide": {"committee"},
     "decisions.certificate_decision": {"committee"},
     "certificates.change": PLANNING,
+    "complaints_public.new": set(ROLES),
+    "complaints_public.reply": set(ROLES),
+    "complaints_public.rate": set(ROLES),
+    "complaints.record": PLANNING,
+    "complaints.step": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},
+    "appeals.new": {"client_b"},
+    "appeals.panel": PLANNING,
+    "appeals.decide": set(),  # panel members only, and the world's appeal has no panel yet
+    "appeals.stay": set(),
+    "appeals.withdraw": {"client_b"},
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.review": PLANNING | {"auditor", "lead"},  # a competent person of the body
+    "transfers.decide": {"admin", "committee"},
+    "transfers.withdraw": PLANNING | {"client_b"},
+    "impartiality.index": STAFF,  # each signs their own declaration
+    "impartiality.declarations": {"admin"},
+    "impartiality.risks": {"admin"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": {"admin"},
 }
 
 
@@ -217,6 +276,10 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    complaint = complaint_about(org_b, people, today)
+    appeal = appeal_of_b(certificate, people, today)
+    transfer = transfer_of_b(org_b, people, today)
+    risk, review = impartiality_records(org_b, people, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -237,8 +300,22 @@ def world(db, app):
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
+        "complaint_id": complaint.id,
+        "complaint_token": complaint.token,
+        "step": "propose",
+        "decision_id": appeal.decision_id,
+        "appeal_id": appeal.id,
+        "transfer_id": transfer.id,
+        "risk_id": risk.id,
+        "review_id": review.id,
+        "year": today.year,
     }
-    attachments = {"audits": photo.id, "findings": evidence.id}
+    attachments = {
+        "audits": photo.id,
+        "findings": evidence.id,
+        "complaints": complaint.attachments[0].id,
+        "appeals": appeal.attachments[0].id,
+    }
     return people, ids, attachments
 
 
@@ -249,6 +326,94 @@ def missing(ids, attachments) -> tuple[dict, dict]:
         {k: gone if isinstance(v, int) else v for k, v in ids.items()},
         dict.fromkeys(attachments, gone),
     )
+
+
+def complaint_about(org_b, people, today):
+    """A complaint about B from the public, assessed, and investigated by the auditor."""
+    filing = Filing(
+        complainant_name="Public Person",
+        email="p@example.test",
+        subject="Rude staff",
+        description="At the counter.",
+        about="client",
+        named_organisation=SECRET,
+        category="certified_client",
+        files=[("queue.pdf", PDF)],
+    )
+    complaint = receive_complaint(None, filing, channel="web", today=today)
+    complaint_handling.acknowledge(people["planner"], complaint, "Received.", today)
+    complaint_handling.assess(
+        people["planner"],
+        complaint,
+        category="certified_client",
+        severity="low",
+        urgency="normal",
+        notes="",
+        today=today,
+        organisation_id=org_b.id,
+    )
+    complaint_handling.assign(people["planner"], complaint, people["auditor"], today)
+    return complaint
+
+
+def appeal_of_b(certificate, people, today):
+    """B appeals a suspension of its certificate, with a file; no panel yet."""
+    decision = Decision(
+        organisation_id=certificate.organisation_id,
+        cycle_id=certificate.cycle_id,
+        certificate_id=certificate.id,
+        outcome="suspend",
+        decided_on=today,
+        reasons="Surveillance refused.",
+    )
+    _db.session.add(decision)
+    _db.session.flush()
+    return lodge_appeal(people["client_b"], decision, "Agreed date", [("a.pdf", PDF)], today)
+
+
+def transfer_of_b(org_b, people, today):
+    """B applies to transfer a certificate of another body (nothing reviewed yet)."""
+    other = OtherCertificate(
+        issuing_body="Another Body",
+        accreditation_body="TURKAK",
+        accreditation_number="AB-1",
+        certificate_number="X-1",
+        certificate_status="active",
+        issued_on=today - timedelta(days=400),
+        original_issued_on=today - timedelta(days=400),
+        expires_on=today + timedelta(days=600),
+        last_audit_kind="stage2",
+        last_audit_on=today - timedelta(days=410),
+    )
+    return apply_for_transfer(
+        people["planner"],
+        org_b,
+        other,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        site_ids=[s.id for s in org_b.sites],
+        files=[],
+        today=today,
+    )
+
+
+def impartiality_records(org_b, people, today):
+    """A risk about B in the register and a committee review with its minutes."""
+    values = {
+        "threat": "familiarity",
+        "source_kind": "client",
+        "organisation_id": org_b.id,
+        "description": "Same lead auditor for years",
+        "action_taken": "Rotation",
+        "review_on": today + timedelta(days=100),
+    }
+    risk = impartiality.save_risk(people["admin"], values, today)
+    minutes = [("minutes.pdf", PDF)]
+    review = impartiality.record_committee_review(
+        people["admin"], today, "A, B", "Fine", minutes, today
+    )
+    return risk, review
 
 
 def routes(app, method: str):

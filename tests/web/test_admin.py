@@ -343,6 +343,11 @@ def settings_form(**overrides) -> dict:
         "suspension_months": "6",
         "due_windows": "90, 30, 7",
         "certificate_number_format": "TR-10002-{year}-{seq:05d}",
+        "complaint_acknowledge_days": "5",
+        "complaint_answer_days": "15",
+        "complaint_reply_days": "10",
+        "appeal_days": "30",
+        "holidays": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -431,3 +436,20 @@ def test_currency_in_use_cannot_be_removed_but_an_unused_one_can(client, db, log
     assert "EUR" in settings.currencies()
     client.post("/admin/settings", data=settings_form(**{f"currencies-{index['USD']}-remove": "y"}))
     assert "USD" not in settings.currencies()
+
+
+def test_complaint_time_limits_and_holidays_are_settings(client, db, login_as):
+    login_as("admin")
+    page = client.post(
+        "/admin/settings",
+        data=settings_form(
+            complaint_answer_days="20", holidays="2026-10-29\n2026-04-23, 2026-04-23"
+        ),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Nothing was changed." not in page
+    assert settings.get("complaint_answer_days") == 20
+    assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]  # sorted, no repeats
+    bad = client.post("/admin/settings", data=settings_form(holidays="2026-02-30"))
+    assert "2026-02-30 is not a day" in bad.get_data(as_text=True)
+    assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]
