@@ -48,7 +48,7 @@ def render_appeal_answer_pdf(appeal, body_name: str, body_address: str) -> bytes
         Paragraph(paragraph_text(body_address), styles["small"]),
         Spacer(1, 6 * mm),
         Paragraph(paragraph_text(title), title_style),
-        facts_table(rows, styles),
+        *facts_table(rows, styles),
         Paragraph(paragraph_text(_("Our answer")), h2),
         Paragraph(paragraph_text(appeal.answer), styles["body"]),
         Paragraph(paragraph_text(_("The panel's reasons")), h2),

@@ -33,8 +33,18 @@ def carry_out(actor, appeal, today: date, *, band: str = "") -> None:
             certificates.restore_certificate(actor, certificate, reason, today)
         elif remedy == "reinstate":
             _needs(certificate, CertificateState.WITHDRAWN)
-            remedy_decision(actor, appeal, Outcome.RESTORE, today)
+            decision = remedy_decision(actor, appeal, Outcome.RESTORE, today)
             certificates.reinstate_certificate(actor, certificate, reason, today)
+            # 17021-1 9.6.3.2.5 as the domain reads it: a reinstated certificate is a new
+            # revision effective on the decision, so its PDF differs from the withdrawn one's.
+            appeal.certificate = certificates.revise_certificate(
+                actor,
+                certificate,
+                decision,
+                scope=certificate.scope,
+                sites=certificate.sites,
+                today=today,
+            )
         elif remedy == "rerate":
             _rerate(actor, appeal, certificate, band, reason, today)
         else:

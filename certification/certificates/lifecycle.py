@@ -119,6 +119,7 @@ def withdraw_certificate(actor, certificate: Certificate, reason: str, today: da
 def reinstate_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
     """17021-1 9.8: a withdrawal reversed on appeal makes the certificate active again, within
     its dates; one past its expiry cannot come back this way."""
+    lock(certificate)
     reason = _reason(reason)
     if certificate.state == C.WITHDRAWN and today > certificate.expires_on:
         raise CertificateError(

@@ -48,7 +48,7 @@ def render_review_pdf(figures: ReviewFigures, body_name: str, prepared_on: str) 
             styles["small"],
         ),
         Spacer(1, 3 * mm),
-        facts_table(summary_rows(figures), styles),
+        *facts_table(summary_rows(figures), styles),
         Paragraph(paragraph_text(_("Complaints received per month, by category")), styles["h2"]),
         _monthly_table(figures, styles),
         Paragraph(paragraph_text(_("Satisfaction with the handling")), styles["h2"]),

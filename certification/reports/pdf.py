@@ -316,7 +316,7 @@ def _recommendation(data, styles) -> list:
         # 17021-1 9.3.1: stage 1 ends with a conclusion on readiness, not a recommendation.
         readiness = data.report.readiness if data.report else ""
         label = Readiness(readiness).label if readiness else _("Not concluded yet")
-        return [_heading(_("Conclusion"), styles), facts_table([(_("Conclusion"), label)], styles)]
+        return [_heading(_("Conclusion"), styles), *facts_table([(_("Conclusion"), label)], styles)]
     rows = [(_("Recommendation"), data.recommendation.label)]
     if data.recommendation != data.computed:
         rows.append((_("The findings suggested"), data.computed.label))

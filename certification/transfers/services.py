@@ -307,6 +307,7 @@ def _issue(actor, transfer: Transfer, decision: Decision, cycle, today: date) ->
         raise TransferError(error.message) from None
     transfer.certificate_id = certificate.id
     cycle.decision_date = rules.cycle_start(transfer.expires_on)
+    cycle.expires_on = transfer.expires_on  # IAF MD 2: the cycle keeps the other body's expiry
     done = rules.audits_done(transfer.last_audit_kind)
     note = _("Done by %(body)s before the transfer.", body=transfer.issuing_body)
     for audit in cycle.audits:

@@ -141,7 +141,7 @@ def suspended_client(session) -> None:
     lead = factories.user("auditor", name="Lead Auditor")
     session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
     certificate = grant(cycle, decided_on=decided)
-    decider = factories.user("committee", email=DECIDER, name="Deciding Member")
+    decider = factories.committee_member(email=DECIDER, name="Deciding Member")
     decisions.decide_on_certificate(
         decider, certificate, outcome="suspend", reasons="Surveillance refused.", today=date.today()
     )

@@ -42,7 +42,7 @@ def certified(decided_on=date(2026, 3, 2), band=""):
 def suspended(today=TODAY):
     """A certificate suspended by a committee decision: (decision, certificate, decider, lead)."""
     certificate, _audit, lead = certified()
-    decider = factories.user("committee", name="Deciding Member")
+    decider = factories.committee_member(name="Deciding Member")
     decision = decisions.decide_on_certificate(
         decider, certificate, outcome="suspend", reasons="Surveillance not allowed.", today=today
     )
@@ -138,7 +138,7 @@ def test_the_panel_excludes_the_audit_team_and_the_deciders_with_the_reason(db):
 def test_the_panel_may_suspend_the_decision_meanwhile_with_a_reason(db):
     decision, certificate, *_rest = suspended()
     appeal = lodged(decision)
-    planner, member = factories.user("planner"), factories.user("committee")
+    planner, member = factories.user("planner"), factories.committee_member()
     with pytest.raises(services.AppealError):  # no panel yet
         services.stay_decision(member, appeal, "Strong evidence.", TODAY)
     services.appoint_panel(planner, appeal, [member.id], TODAY)
@@ -187,14 +187,24 @@ def test_a_suspension_upheld_on_appeal_restores_the_certificate(db):
 def test_a_withdrawal_upheld_on_appeal_reinstates_the_certificate(db):
     certificate, _audit, _lead = certified()
     decision = decisions.decide_on_certificate(
-        factories.user("committee"), certificate, outcome="withdraw", reasons="Misuse.", today=TODAY
+        factories.committee_member(),
+        certificate,
+        outcome="withdraw",
+        reasons="Misuse.",
+        today=TODAY,
     )
     appeal, member = under_review(decision)
     services.decide_appeal(
         member, appeal, upheld=True, reasons="No misuse.", answer="Reinstated.", today=TODAY
     )
-    assert certificate.state == "active" and certificate.ended_on is None
     assert appeal.remedy == "reinstate"
+    # A new revision effective on the panel's decision; the withdrawn one is superseded by it.
+    reinstated = appeal.certificate
+    assert reinstated.supersedes is certificate and certificate.state == "superseded"
+    assert reinstated.state == "active" and reinstated.ended_on is None
+    assert reinstated.revision == certificate.revision + 1
+    assert reinstated.issued_on == TODAY
+    assert reinstated.expires_on == certificate.expires_on
 
 
 def test_a_refusal_upheld_on_appeal_goes_back_to_the_committee(db):
@@ -265,7 +275,7 @@ def test_a_rejected_appeal_leaves_the_decision_as_it_was(db):
 def test_only_the_panel_decides_and_with_reasons(db):
     decision, _certificate, decider, _lead = suspended()
     appeal, member = under_review(decision)
-    outsider = factories.user("committee")
+    outsider = factories.committee_member()
     before = snapshot(_db)
     with pytest.raises(services.AppealError):
         services.decide_appeal(outsider, appeal, upheld=True, reasons="x", answer="y", today=TODAY)

@@ -396,5 +396,6 @@ def test_files_are_stored_under_random_names(db, app):
     complaint = receive(files=[("photo of the queue.pdf", PDF)])
     row = _db.session.scalars(select(ComplaintAttachment)).one()
     assert row.original_name == "photo of the queue.pdf" and row.stored_name != row.original_name
+    _db.session.commit()  # the file takes its place when its row commits
     assert services.attachment_path(row).read_bytes() == PDF
     assert row.complaint_id == complaint.id

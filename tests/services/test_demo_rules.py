@@ -30,6 +30,7 @@ from certification.programme.team_rules import BOOKED_STATES, overlaps
 from certification.quotes.models import Quote
 from certification.reports.models import AuditReport
 from certification.settings import services as settings
+from certification.transfers.models import Transfer
 from certification.workflow import certificate_expiry, renewed_expiry, stage2_redo_deadline
 
 
@@ -164,7 +165,10 @@ def certificate_problems(certificate: Certificate, today: date, flagged: set) ->
     if decision is None or certificate.issued_on < decision.decided_on:
         wrong.append(f"{where}: not issued on or after a decision")
     previous = certificate.supersedes
-    if previous is None:
+    transfer = db.session.scalar(select(Transfer).where(Transfer.certificate_id == certificate.id))
+    if transfer is not None:  # IAF MD 2: the transferred certificate keeps the cycle's expiry
+        expected = transfer.expires_on
+    elif previous is None:
         expected = certificate_expiry(certificate.original_issued_on)
     elif certificate.certification_type == "recertification" and (
         previous.expires_on != certificate.expires_on

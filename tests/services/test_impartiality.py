@@ -69,6 +69,7 @@ def test_the_committee_review_keeps_its_minutes(db, app):
         admin, TODAY, "A, B", "Register reviewed.", [("minutes.pdf", PDF)], TODAY
     )
     assert review.minutes_name == "minutes.pdf"
+    _db.session.commit()  # the file takes its place when its row commits
     assert services.uploads.stored_path(review.minutes_stored).read_bytes() == PDF
     assert services.last_committee_review().id == review.id
 

@@ -128,7 +128,7 @@ def test_a_certificate_that_cannot_transfer_is_refused_and_nothing_stored(db, ch
 
 def test_the_review_needs_each_document_checked_and_its_findings(db):
     transfer = apply()
-    reviewer, member = factories.user("auditor"), factories.user("committee")
+    reviewer, member = factories.user("auditor"), factories.committee_member()
     before = snapshot(_db)
     with pytest.raises(services.TransferError) as refused:
         services.review_transfer(
@@ -171,7 +171,7 @@ def test_a_conflicted_member_cannot_decide(db):
 def test_no_grant_before_the_agreement_is_in_force(db):
     transfer = apply()
     reviewed(transfer)
-    member = factories.user("committee")
+    member = factories.committee_member()
     before = snapshot(_db)
     with pytest.raises(services.TransferError) as refused:
         services.decide_transfer(member, transfer, grant=True, reasons="Fine.", today=TODAY)
@@ -184,7 +184,7 @@ def test_a_granted_transfer_continues_the_cycle(db):
     reviewed(transfer)
     cycle = contracted(transfer)
     services.decide_transfer(
-        factories.user("committee"), transfer, grant=True, reasons="Review is clean.", today=TODAY
+        factories.committee_member(), transfer, grant=True, reasons="Review is clean.", today=TODAY
     )
     certificate = transfer.certificate
     assert transfer.state == "transferred" and transfer.decision.outcome == "grant"
@@ -209,7 +209,7 @@ def test_the_register_marks_a_transferred_certificate(db):
     reviewed(transfer)
     contracted(transfer)
     services.decide_transfer(
-        factories.user("committee"), transfer, grant=True, reasons="Clean.", today=TODAY
+        factories.committee_member(), transfer, grant=True, reasons="Clean.", today=TODAY
     )
     target = io.BytesIO()
     write_register(target)
@@ -223,7 +223,7 @@ def test_a_refused_transfer_issues_nothing(db):
     transfer = apply()
     reviewed(transfer)
     services.decide_transfer(
-        factories.user("committee"), transfer, grant=False, reasons="Open major.", today=TODAY
+        factories.committee_member(), transfer, grant=False, reasons="Open major.", today=TODAY
     )
     assert transfer.state == "refused" and transfer.certificate_id is None
 
