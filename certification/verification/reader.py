@@ -19,6 +19,8 @@ import threading
 from datetime import date
 from typing import NamedTuple
 
+from sqlalchemy.exc import DBAPIError
+
 from certification.extensions import db
 
 COLUMNS = "number, certificate_state, expires_on, answer, superseded_by"
@@ -53,6 +55,15 @@ class AnswerReader:
         return engine.dialect.name == "sqlite" and database not in ("", ":memory:")
 
     def find(self, kind: str, key: str) -> Found | None:
+        """The row, or None; a database that cannot be reached raises SQLAlchemy's own error
+        (OperationalError, ...), which the app answers with its 503 like any other page."""
+        base = self.dialect.loaded_dbapi.Error
+        try:
+            return self._find(kind, key)
+        except base as error:
+            raise DBAPIError.instance(self.sql[kind], (key,), error, base) from error
+
+    def _find(self, kind: str, key: str) -> Found | None:
         connection = self._take()
         try:
             row = self._execute(connection, kind, key)
