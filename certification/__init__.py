@@ -20,6 +20,7 @@ ROOT = PACKAGE.parent
 # Views modules (under certification/) that define `bp`; registered in this order.
 BLUEPRINTS = (
     "accounts.views",
+    "home.views",
     "admin.views",
     "organisations.views",
     "applications.views",

@@ -18,7 +18,15 @@ from certification.i18n import formatting, languages, plurals
 # slot -> functions(obj) returning HTML. Later domains add their part of a page of an earlier one
 # (the findings of an audit on the audit page, ...) without that page knowing about them.
 PANELS: dict[str, list[Callable[[Any], str]]] = {}
-SLOTS = ("audit", "organisation", "portal", "cycle")
+SLOTS = (
+    "audit",
+    "organisation",
+    "portal",
+    "cycle",
+    # each role's home page (certification/home): later domains add their part
+    *(f"home_{role.value}" for role in Role),
+    "account",  # the signed-in user's own account page
+)
 
 
 def register_panel(slot: str, render: Callable[[Any], str]) -> None:

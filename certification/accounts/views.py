@@ -9,26 +9,20 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from certification.accounts.forms import AccountForm, LanguageForm, LoginForm
-from certification.accounts.models import Role, User
+from certification.accounts.models import User
 from certification.admin import services as user_services
 from certification.extensions import db
+from certification.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
-
-HOME_BY_ROLE = {
-    Role.ADMIN: "admin.users",
-    Role.PLANNER: "organisations.index",
-    Role.AUDITOR: "programme.my_audits",
-    Role.COMMITTEE: "programme.index",
-    Role.CLIENT: "portal.index",
-}
 
 
 @bp.route("/")
 def home():
+    """Everyone lands on the home page of their role (certification/home)."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return redirect(url_for(HOME_BY_ROLE[current_user.role_enum]))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,6 +35,8 @@ def login():
             flash(_("Email or password is not right."), "error")
         else:
             login_user(user)
+            user.last_login_at = utcnow()
+            db.session.commit()
             target = request.args.get("next", "")
             # Only same-site paths: never redirect to another host after login.
             if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):

@@ -30,6 +30,7 @@ from certification.admin.forms import (
     SettingsForm,
 )
 from certification.extensions import db
+from certification.home import admin as home_admin
 from certification.i18n.collation import page_by_name
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
@@ -57,6 +58,13 @@ def users():
         query = query.where(
             or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
         )
+    # The admin's home links here: dormant accounts, qualifications about to lapse.
+    due = {name: request.args.get(name, type=int) for name in ("dormant", "expiring")}
+    if due["dormant"] is not None:
+        query = query.where(home_admin.dormant_clause(date.today(), due["dormant"]))
+    if due["expiring"] is not None:
+        windows = (max(due["expiring"], 0),)
+        query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
     page = page_by_name(
         db.session.execute(query),
         _users_with_organisation,
@@ -64,7 +72,9 @@ def users():
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
-    return render_template("admin/users.html", page=page, role=role, q=search, roles=list(Role))
+    return render_template(
+        "admin/users.html", page=page, role=role, q=search, roles=list(Role), due=due
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

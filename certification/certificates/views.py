@@ -36,6 +36,7 @@ from certification.certificates.forms import ReasonForm, SuspendForm
 from certification.certificates.models import Certificate
 from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
+from certification.home import planning
 from certification.organisations.models import Organisation, fold
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
@@ -77,10 +78,31 @@ def index():
         query = query.where(Certificate.state == state)
     else:
         state = ""
+    due = {name: request.args.get(name, type=int) for name in ("expiring", "limit")}
+    flagged = request.args.get("flagged") == "1"
+    query = _home_filters(query, due, flagged, date.today())
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template(
-        "certificates/index.html", page=page, q=q, state=state, states=list(CertificateState)
+        "certificates/index.html",
+        page=page,
+        q=q,
+        state=state,
+        states=list(CertificateState),
+        due=due,
+        flagged=flagged,
     )
+
+
+def _home_filters(query, due: dict, flagged: bool, today: date):
+    """The lists the home pages count: expiring without a dated recertification audit,
+    suspensions nearing their limit, certificates the nightly sweep flagged."""
+    if due["expiring"] is not None:
+        query = query.where(planning.expiring_unarranged_clause(today, due["expiring"]))
+    if due["limit"] is not None:
+        query = query.where(planning.suspension_near_limit_clause(today, due["limit"]))
+    if flagged:
+        query = query.where(planning.flagged_clause())
+    return query
 
 
 def load_visible(certificate_id: int) -> Certificate:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -398,20 +398,32 @@ def _soonest_first(query):
     return query.order_by(when.is_(None), when, Audit.id)
 
 
-def open_audits_query(show: str, today: date):
-    """Planner's list: open audits across organisations; "overdue" keeps the late ones."""
+def open_audits_query(
+    show: str, today: date, due_within: int | None = None, kinds: tuple[str, ...] | None = None
+):
+    """Planner's list: open audits across organisations; "overdue" keeps the late ones,
+    `due_within` those due within so many days (or past due), `kinds` those of these kinds."""
     query = select(Audit).where(Audit.state.in_(OPEN))
     if show == "overdue":
-        query = query.where(
-            Audit.due_by.is_not(None),
-            or_(
-                and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
-                and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
-            ),
-        )
+        query = query.where(overdue_clause(today))
     elif show in OPEN:
         query = query.where(Audit.state == show)
+    if due_within is not None:
+        query = query.where(Audit.due_by <= today + timedelta(days=max(due_within, 0)))
+    if kinds:
+        query = query.where(Audit.kind.in_(kinds))
     return _soonest_first(_with_details(query))
+
+
+def overdue_clause(today: date):
+    """SQL: an open audit not held by its due date (planned past it, or dated after it)."""
+    return and_(
+        Audit.due_by.is_not(None),
+        or_(
+            and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
+            and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
+        ),
+    )
 
 
 def my_audits_query(user: User, include_done: bool = False):

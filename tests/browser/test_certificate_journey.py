@@ -190,8 +190,10 @@ def test_committee_grants_the_client_downloads_and_a_stranger_verifies(new_page,
     # --- the client sees the certificate and downloads it ---------------------------------------
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification").click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     panel = client.locator(".certificates-panel")
     certificate_row = panel.get_by_role("row").filter(has_text=number)
     expect(certificate_row).to_contain_text("ISO 10002:2018")

@@ -39,6 +39,8 @@ PLANNING = {"admin", "planner"}
 # 403 or 404 (signed in) or is sent to the login page (anonymous).
 GET_ALLOWED: dict[str, set[str]] = {
     "accounts.account": LOGGED_IN,
+    "home.index": LOGGED_IN,
+    "home.co_signed": {"admin", "committee"},
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
@@ -69,7 +71,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "audits.checklist": PLANNING | {"committee", "lead"},
     "audits.attachment": PLANNING | {"committee", "lead"},
     "audits.session_token": LOGGED_IN,
-    "findings.index": PLANNING | {"committee"},
+    "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
     "findings.edit": {"lead"},
