@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "exports.views",
     "decisions.views",
     "certificates.views",
+    "charts.views",
 )
 
 

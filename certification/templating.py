@@ -13,6 +13,7 @@ from markupsafe import Markup
 from certification import workflow
 from certification.accounts.models import Role
 from certification.applications.uploads import readable_size
+from certification.charts.svg import render as render_chart
 from certification.i18n import formatting, languages, plurals
 
 # slot -> functions(obj) returning HTML. Later domains add their part of a page of an earlier one
@@ -51,6 +52,7 @@ def register_templating(app: Flask) -> None:
         auditor_days=plurals.auditor_days,
         panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
+        svg_chart=render_chart,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["days"] = format_days

@@ -11,6 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from certification.access import roles_required
 from certification.accounts.models import Role
+from certification.charts import figures
+from certification.charts.views import number as chart_number
 from certification.decisions.models import Decision
 from certification.extensions import db
 from certification.home import admin, auditing, client, planning, rules
@@ -88,6 +90,8 @@ def client_home(user, today: date) -> dict:
         findings=findings,
         quotes=client.quotes_to_answer(organisation_id, today),
         documents=client.documents(organisation_id, certificates),
+        trend=figures.client_trend(organisation_id),
+        number=chart_number,
     )
 
 

@@ -41,6 +41,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "accounts.account": LOGGED_IN,
     "home.index": LOGGED_IN,
     "home.co_signed": {"admin", "committee"},
+    "charts.index": PLANNING | {"committee"},
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
