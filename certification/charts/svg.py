@@ -148,7 +148,8 @@ def _x_labels(categories: list[str], slot: float) -> list[str]:
             continue
         x = LEFT + slot * i + slot / 2
         out.append(
-            f'<text class="label" x="{x:.1f}" y="{base}" text-anchor="middle">{escape(label)}</text>'
+            f'<text class="label" x="{x:.1f}" y="{base}" text-anchor="middle">'
+            f"{escape(label)}</text>"
         )
     return out
 
