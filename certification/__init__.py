@@ -36,6 +36,8 @@ BLUEPRINTS = (
     "decisions.views",
     "certificates.views",
     "charts.views",
+    "notifications.views",
+    "calendar.views",
 )
 
 
@@ -98,8 +100,11 @@ def _import_models() -> None:
         "decisions",
         "certificates",
         "settings",
+        "notifications",
+        "calendar",
     ):
         importlib.import_module(f"certification.{name}.models")
+    importlib.import_module("certification.notifications.hooks")
 
 
 def select_locale() -> str:

@@ -14,6 +14,7 @@ from certification.audit_time import AuditTime, AuditTimeError, compute_audit_ti
 from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
 from certification.exports.cli import export_group
+from certification.notifications.cli import notifications_group
 
 
 def register_cli(app: Flask) -> None:
@@ -24,6 +25,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(quotes_group)
     app.cli.add_command(certificates_group)
     app.cli.add_command(export_group)
+    app.cli.add_command(notifications_group)
 
 
 @click.command("demo")

@@ -53,6 +53,7 @@ def register_templating(app: Flask) -> None:
         panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
         svg_chart=render_chart,
+        unread_notifications=_unread_notifications,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["days"] = format_days
@@ -62,6 +63,12 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["country"] = formatting.country
     app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["filesize"] = readable_size
+
+
+def _unread_notifications() -> int:
+    from certification.notifications.views import unread_count
+
+    return unread_count()
 
 
 def format_day(value: date | None, missing: str = "—") -> str:

@@ -13,6 +13,7 @@ from certification.accounts.models import ConflictKind, Role, User
 from certification.activity.models import ActivityLog
 from certification.activity.services import record, transition
 from certification.applications.schemes import scheme_title
+from certification.calendar.services import leave_refusal
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
 from certification.programme import rules
@@ -205,6 +206,9 @@ def schedule_audit(
     _check_allowed(audit, action)
     _check_dates(start, end, today)
     seats = _seats(lead_id, team)
+    refusal = leave_refusal([uid for uid, _role in seats], start, end)  # auditors' leave
+    if refusal:
+        raise ProgrammeError(refusal)
     people = _load_people(seats)
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
     problems = {uid: _problem(people[uid], audit, start, end) for uid, _role in seats}

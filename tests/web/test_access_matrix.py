@@ -20,9 +20,11 @@ from certification.audits.services import (
     save_answer,
     start_audit,
 )
+from certification.calendar.models import Unavailability
 from certification.certificates.models import Certificate
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
+from certification.notifications.models import ExtraRecipient, Notification, OutboxMessage
 from certification.programme.models import AuditTeamMember
 from tests import factories
 
@@ -42,6 +44,11 @@ GET_ALLOWED: dict[str, set[str]] = {
     "home.index": LOGGED_IN,
     "home.co_signed": {"admin", "committee"},
     "charts.index": PLANNING | {"committee"},
+    "notifications.index": LOGGED_IN,
+    "notifications.outbox": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},  # each its own organisation's
+    "calendar.audit_file": PLANNING | {"committee", "lead", "client_b"},
+    "calendar.month": PLANNING,
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
@@ -103,7 +110,8 @@ REDIRECTED = {
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
-NOT_OBJECT_PAGES = {"static", "accounts.login", "accounts.home"}
+# The calendar feed answers by its secret token, whoever asks (tests/web/test_calendar.py).
+NOT_OBJECT_PAGES = {"static", "accounts.login", "accounts.home", "calendar.feed"}
 
 # endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
 POST_ALLOWED: dict[str, set[str]] = {
@@ -111,6 +119,16 @@ POST_ALLOWED: dict[str, set[str]] = {
     "accounts.language": set(ROLES),
     "accounts.login": set(ROLES),
     "accounts.logout": set(ROLES),
+    "notifications.open_one": {"client_b"},  # a notification of client B's user
+    "notifications.read_all": LOGGED_IN,
+    "notifications.reminders": LOGGED_IN,
+    "notifications.retry": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},
+    "notifications.remove_recipient": {"client_b"},
+    "calendar.new_feed": LOGGED_IN,
+    "calendar.revoke_feed": LOGGED_IN,
+    "calendar.add_leave": {"auditor", "lead"},
+    "calendar.remove_leave": {"lead"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.add_conflict": {"admin"},
@@ -199,6 +217,17 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    extra = ExtraRecipient(organisation=org_b, email="quality@b.example.test")
+    db.session.add(extra)
+    leave = Unavailability(user=people["lead"], start_date=today + timedelta(days=60),
+                           end_date=today + timedelta(days=61))
+    db.session.add(leave)
+    db.session.commit()  # the finding raised and answered are announced now
+    notification = db.session.scalars(
+        select(Notification).where(Notification.user_id == people["client_b"].id)
+    ).first()
+    failed = db.session.scalars(select(OutboxMessage)).first()
+    failed.state = "failed"
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -218,6 +247,10 @@ def world(db, app):
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
+        "notification_id": notification.id,
+        "message_id": failed.id,
+        "recipient_id": extra.id,
+        "leave_id": leave.id,
     }
     attachments = {"audits": photo.id, "findings": evidence.id}
     return people, ids, attachments
