@@ -48,6 +48,11 @@ def demo_command(yes: bool) -> None:
         click.echo(f"\n{role}:")
         for email, name in people:
             click.echo(f"  {email:<40} {name}")
+    urls = demo.calendar_urls()
+    db.session.commit()
+    click.echo("\nPrivate calendar feeds (subscribe in a calendar program; host from BASE_URL):")
+    for email, url in urls:
+        click.echo(f"  {email:<40} {url}")
 
 
 @click.group("quotes")
