@@ -2,8 +2,8 @@
 
 Each announcer takes the log row and its subject and calls services.enqueue. The key of every
 message starts with the log row's id, so one change never gives anyone two messages.
-Other domains can tell people of their own events with `announce(...)` or by adding a row
-to ANNOUNCERS (a complaint acknowledged, an invitation, ...).
+Other domains tell people of their own events by adding a row to ANNOUNCERS (with an event in
+events.py), or by calling services.enqueue from their service (a complaint acknowledged, ...).
 """
 
 from __future__ import annotations

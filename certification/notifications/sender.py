@@ -119,11 +119,14 @@ def _deliver(messages: list[OutboxMessage], now: datetime, result: SendResult) -
         return
     try:
         for message in messages:
+            if connection is None:  # the server went away and did not come back: try later
+                _failed(message, None, "SMTPServerDisconnected", now, result)
+                continue
             try:
                 connection.send_message(build_email(message))
             except smtplib.SMTPServerDisconnected as error:
                 _failed(message, None, _describe(error), now, result)
-                connection = connect()
+                connection = _reconnect()
             except (OSError, smtplib.SMTPException) as error:
                 _failed(message, _code(error), _describe(error), now, result)
             else:
@@ -134,9 +137,17 @@ def _deliver(messages: list[OutboxMessage], now: datetime, result: SendResult) -
                 result.sent += 1
     finally:
         try:
-            connection.quit()
+            if connection is not None:
+                connection.quit()
         except (OSError, smtplib.SMTPException):
             pass
+
+
+def _reconnect() -> smtplib.SMTP | None:
+    try:
+        return connect()
+    except (OSError, smtplib.SMTPException):
+        return None
 
 
 def _failed(message, code, text, now, result: SendResult) -> None:

@@ -88,7 +88,7 @@ def test_georgian_client_from_registration_to_accepted_quote(new_page, seed):
     sign_in(client, CLIENT, factories.PASSWORD)
     expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
-    client.get_by_role("link", name="Our certification").click()
+    client.get_by_role("link", name="Our certification", exact=True).click()
     expect(client).to_have_url(re.compile(r"/portal/$"))
     expect(client.get_by_text("You have not applied yet.")).to_be_visible()
 
