@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -70,7 +71,14 @@ def add_leave(actor, start: date | None, end: date | None, note: str, today: dat
     if end < today:
         raise CalendarError(_("These days are already past."), "end")
     if len(note) > NOTE_LIMIT:
-        raise CalendarError(_("Keep this under %(count)s characters.", count=NOTE_LIMIT), "note")
+        raise CalendarError(
+            ngettext(
+                "Keep this under %(num)d character.",
+                "Keep this under %(num)d characters.",
+                NOTE_LIMIT,
+            ),
+            "note",
+        )
     leave = Unavailability(user_id=actor.id, start_date=start, end_date=end, note=note)
     db.session.add(leave)
     db.session.flush()
