@@ -1,7 +1,7 @@
 """sign-in time of each user
 
 Revision ID: b02e2d84d31c
-Revises: 7be468dc9012
+Revises: b13f0a1d5e2c
 Create Date: 2026-11-29 07:59:40.559758
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b02e2d84d31c'
-down_revision = '7be468dc9012'
+down_revision = 'b13f0a1d5e2c'
 branch_labels = None
 depends_on = None
 
