@@ -22,6 +22,7 @@ ROOT = PACKAGE.parent
 BLUEPRINTS = (
     "accounts.views",
     "accounts.security_views",
+    "home.views",
     "admin.views",
     "organisations.views",
     "applications.views",
@@ -43,6 +44,9 @@ BLUEPRINTS = (
     "appeals.views",
     "transfers.views",
     "impartiality.views",
+    "charts.views",
+    "notifications.views",
+    "calendar.views",
 )
 
 
@@ -117,8 +121,11 @@ def _import_models() -> None:
         "appeals",
         "transfers",
         "impartiality",
+        "notifications",
+        "calendar",
     ):
         importlib.import_module(f"certification.{name}.models")
+    importlib.import_module("certification.notifications.hooks")
 
 
 def select_locale() -> str:

@@ -14,6 +14,7 @@ from certification.audit_time import AuditTime, AuditTimeError, compute_audit_ti
 from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
 from certification.exports.cli import export_group
+from certification.notifications.cli import notifications_group
 from certification.storage.cli import backup_command, restore_command, uploads_group
 
 
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_group)
     for command in (uploads_group, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(notifications_group)
 
 
 @click.command("demo")
@@ -49,6 +51,11 @@ def demo_command(yes: bool) -> None:
         click.echo(f"\n{role}:")
         for email, name in people:
             click.echo(f"  {email:<40} {name}")
+    urls = demo.calendar_urls()
+    db.session.commit()
+    click.echo("\nPrivate calendar feeds (subscribe in a calendar program; host from BASE_URL):")
+    for email, url in urls:
+        click.echo(f"  {email:<40} {url}")
 
 
 @click.group("quotes")

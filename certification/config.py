@@ -55,6 +55,15 @@ def load_config(instance_path: str) -> dict:
         "HTTPS": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Links in e-mails and calendar feeds are absolute: the address people open the app at.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Outgoing e-mail. With no MAIL_SERVER, messages wait in the outbox (the admin sees them).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "certification@localhost"),
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),
         "BODY_ADDRESS": os.environ.get(
             "BODY_ADDRESS", "Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye"

@@ -165,3 +165,14 @@ def finding(a: Audit, grade="major", state="open", number=1, **kw) -> Finding:
 
 def today() -> date:
     return date(2026, 11, 24)
+
+
+def next_number() -> int:
+    """A number no other factory row has used yet (for unique names and numbers)."""
+    return next(_seq)
+
+
+def now():
+    from certification.models_base import utcnow
+
+    return utcnow()

@@ -79,6 +79,8 @@ class User(UserMixin, Timestamped, db.Model):
     totp_last_step: Mapped[int | None]
     # A client asked for a password reset: the admin sees it and hands a link on.
     reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The admin's home lists accounts nobody signed in to for a while (dormant accounts).
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation = relationship("Organisation", back_populates="users")
     qualifications: Mapped[list[AuditorQualification]] = relationship(

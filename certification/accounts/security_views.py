@@ -140,8 +140,8 @@ def forgot_password():
         db.session.commit()
         flash(
             _(
-                "If an account has this address, the administrator was told and will send "
-                "you a link to set a new password."
+                "If an account has this address, we have e-mailed it a link to set a new "
+                "password."
             ),
             "info",
         )

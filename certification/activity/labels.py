@@ -75,6 +75,8 @@ ACTIONS = {
     "qualification_removed": _l("Qualification removed"),
     "qualification_updated": _l("Qualification renewed or corrected"),
     "settings_updated": _l("Settings changed"),
+    "leave_added": _l("Unavailable days recorded"),
+    "leave_removed": _l("Unavailable days removed"),
     "answer_graded": _l("Checklist question graded"),
     "attachment_added": _l("Evidence file added"),
     "attachment_removed": _l("Evidence file removed"),

@@ -15,7 +15,6 @@ from certification.access import roles_required
 from certification.accounts import links, two_factor
 from certification.accounts.competence import FOR_USER_ROLE
 from certification.accounts.models import (
-    AccountLink,
     AuditorQualification,
     ConflictKind,
     ConflictOfInterest,
@@ -34,6 +33,7 @@ from certification.admin.forms import (
     SettingsForm,
 )
 from certification.extensions import db
+from certification.home import admin as home_admin
 from certification.i18n.collation import page_by_name
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
@@ -61,6 +61,13 @@ def users():
         query = query.where(
             or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
         )
+    # The admin's home links here: dormant accounts, qualifications about to lapse.
+    due = {name: request.args.get(name, type=int) for name in ("dormant", "expiring")}
+    if due["dormant"] is not None:
+        query = query.where(home_admin.dormant_clause(date.today(), due["dormant"]))
+    if due["expiring"] is not None:
+        windows = (max(due["expiring"], 0),)
+        query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
     page = page_by_name(
         db.session.execute(query),
         _users_with_organisation,
@@ -72,7 +79,7 @@ def users():
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
     return render_template(
-        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets
+        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets, due=due
     )
 
 
@@ -108,12 +115,9 @@ def password_link(user_id: int):
 
 
 def _show_link(user: User):
-    """Issue the link, commit, and show it once to the admin to pass on."""
-    token = links.issue_link(current_user, user, datetime.now(UTC))
+    """Issue the link, e-mail it to the person, commit, and show it once to the admin too."""
+    token, link = links.send_link(current_user, user, datetime.now(UTC))
     db.session.commit()
-    link = db.session.scalar(
-        select(AccountLink).where(AccountLink.user_id == user.id).order_by(AccountLink.id.desc())
-    )
     return render_template("admin/link.html", user=user, link=link, url=links.link_url(token))
 
 

@@ -14,7 +14,7 @@ from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
-from certification.programme.models import Audit
+from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import FindingState
 
 NONCONFORMITIES = list(rules.NONCONFORMITIES)
@@ -71,6 +71,11 @@ def overdue_clause(today: date):
         and_(Finding.state == FindingState.PLAN_ACCEPTED.value, late_target),
         and_(Finding.grade == "major", Finding.state != FindingState.CLOSED.value, late_stage2),
     )
+
+
+def team_audit_ids(user_id: int):
+    """The audits this person is on the team of (SQL, for filtering a list)."""
+    return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
 
 
 def open_findings_query(show: str, today: date):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role, User
 from certification.activity.services import lock, record, refused_again, transition
+from certification.calendar.services import leave_refusal
 from certification.extensions import db
 from certification.programme import renewal, rules, stages
 from certification.programme import team as team_assessment
@@ -54,6 +55,9 @@ def schedule_audit(
         raise ProgrammeError(refusal, field="start")
     late_reason = _late_reason(audit, end, late_reason)
     seats = _seats(lead_id, team)
+    refusal = leave_refusal([uid for uid, _role in seats], start, end)  # auditors' leave
+    if refusal:
+        raise ProgrammeError(refusal)
     people = _load_people(seats)
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
     candidates = team_assessment.assess_people(list(people.values()), audit, start, end)

@@ -6,7 +6,7 @@ Scheduling lives in scheduling.py and the dates in dates.py; their verbs are re-
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -187,25 +187,45 @@ SOONEST = (
 )
 
 
-def open_audits_page(show: str, today: date, args: Mapping[str, str], per_page: int) -> Page:
+def open_audits_page(
+    show: str,
+    today: date,
+    args: Mapping[str, str],
+    per_page: int,
+    due_within: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Page:
     """Planner's list, a page at a time (paged by key: the last page costs what the first does)."""
-    return page_of(open_audits_query(show, today), SOONEST, args, per_page)
+    query = open_audits_query(show, today, due_within, kinds)
+    return page_of(query, SOONEST, args, per_page)
 
 
-def open_audits_query(show: str, today: date):
-    """Planner's list: open audits across organisations; "overdue" keeps the late ones."""
+def open_audits_query(
+    show: str, today: date, due_within: int | None = None, kinds: tuple[str, ...] | None = None
+):
+    """Planner's list: open audits across organisations; "overdue" keeps the late ones,
+    `due_within` those due within so many days (or past due), `kinds` those of these kinds."""
     query = select(Audit).where(Audit.state.in_(OPEN))
     if show == "overdue":
-        query = query.where(
-            Audit.due_by.is_not(None),
-            or_(
-                and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
-                and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
-            ),
-        )
+        query = query.where(overdue_clause(today))
     elif show in OPEN:
         query = query.where(Audit.state == show)
+    if due_within is not None:
+        query = query.where(Audit.due_by <= today + timedelta(days=max(due_within, 0)))
+    if kinds:
+        query = query.where(Audit.kind.in_(kinds))
     return _soonest_first(_with_details(query))
+
+
+def overdue_clause(today: date):
+    """SQL: an open audit not held by its due date (planned past it, or dated after it)."""
+    return and_(
+        Audit.due_by.is_not(None),
+        or_(
+            and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
+            and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
+        ),
+    )
 
 
 def my_audits_query(user: User, include_done: bool = False):

@@ -22,6 +22,7 @@ from certification.extensions import db
 from certification.programme import renewal, services, stages, team
 from certification.programme.forms import CancelForm, PersonnelForm, RepeatForm, ScheduleForm
 from certification.programme.models import Audit
+from certification.workflow import AuditState
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
@@ -33,23 +34,43 @@ SHOW = ("open", "overdue", "planned", "scheduled")
 def index():
     show = request.args.get("show", "open")
     show = show if show in SHOW else "open"
+    due = request.args.get("due", type=int)  # the planner's home: due within N days, or past
+    kind = request.args.get("kind", "")
+    kind = kind if kind in KINDS else ""
     page = services.open_audits_page(
-        show, date.today(), request.args, current_app.config["PAGE_SIZE"]
+        show,
+        date.today(),
+        request.args,
+        current_app.config["PAGE_SIZE"],
+        due_within=due,
+        kinds=KINDS.get(kind),
     )
     badges = services.due_badges(page.items, date.today())
-    return render_template("programme/index.html", page=page, show=show, badges=badges)
+    return render_template(
+        "programme/index.html", page=page, show=show, due=due, kind=kind, badges=badges
+    )
+
+
+KINDS = {"surveillance": ("surveillance1", "surveillance2")}
 
 
 @bp.route("/mine")
 @roles_required(Role.AUDITOR)
 def my_audits():
     include_done = request.args.get("all") == "1"
+    state = request.args.get("state", "")
+    state = state if state in MY_STATES else ""
     query = services.my_audits_query(current_user, include_done)
+    if state:  # the auditor's home: checklists under way, reports the committee returned
+        query = query.where(Audit.state == state)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     badges = services.due_badges(page.items, date.today())
     return render_template(
-        "programme/mine.html", page=page, include_done=include_done, badges=badges
+        "programme/mine.html", page=page, include_done=include_done, state=state, badges=badges
     )
+
+
+MY_STATES = (AuditState.IN_PROGRESS.value, AuditState.RETURNED.value)
 
 
 @bp.route("/cycles/<int:cycle_id>")

@@ -32,6 +32,7 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
+from certification.home import planning
 from certification.programme.models import Cycle
 from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
@@ -59,14 +60,24 @@ def quote_expired(quote: Quote, today: date | None = None) -> bool:
 @roles_required(*PLANNING)
 def index():
     state = request.args.get("state", "")
+    show = request.args.get("show", "")
     query = select(Quote).options(selectinload(Quote.organisation))
     if state in {s.value for s in QuoteState}:
         query = query.where(Quote.state == state)
     else:
         state = ""
+    if show in SHOW:  # the planner's home links here: sent and waiting, or lapsed unanswered
+        query = query.where(SHOW[show](date.today()))
+    else:
+        show = ""
     query = query.order_by(Quote.id.desc())
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("quotes/index.html", page=page, state=state, states=list(QuoteState))
+    return render_template(
+        "quotes/index.html", page=page, state=state, show=show, states=list(QuoteState)
+    )
+
+
+SHOW = {"waiting": planning.quote_waiting_clause, "lapsed": planning.quote_lapsed_clause}
 
 
 @bp.route("/new/<int:application_id>", methods=["GET", "POST"])

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, object] = {
     "stage1_void_months": 6,
     "suspension_months": 6,
     "due_windows": [90, 30, 7],
+    # The admin's home lists active accounts nobody signed in to for this many days.
+    "dormant_account_days": 90,
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
     # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
     "accredited": False,

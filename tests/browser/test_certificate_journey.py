@@ -153,7 +153,7 @@ def test_committee_grants_the_client_downloads_and_a_stranger_verifies(new_page,
     # --- the committee member decides -----------------------------------------------------------
     member = new_page()
     sign_in(member, MEMBER, factories.PASSWORD)
-    member.get_by_role("link", name="Decisions").click()
+    member.get_by_role("link", name="Decisions", exact=True).click()
     expect(member.get_by_role("heading", name="Committee queue", level=1)).to_be_visible()
     row = member.locator("table.decision-queue tbody tr").filter(has_text=LEGAL_NAME)
     expect(row).to_contain_text("Stage 2")
@@ -201,8 +201,10 @@ def test_committee_grants_the_client_downloads_and_a_stranger_verifies(new_page,
     # --- the client sees the certificate and downloads it ---------------------------------------
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification", exact=True).click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     panel = client.locator(".certificates-panel")
     certificate_row = panel.get_by_role("row").filter(has_text=number)
     expect(certificate_row).to_contain_text("ISO 10002:2018")

@@ -154,6 +154,8 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
     # --- the lead auditor starts the audit ----------------------------------------------------
     auditor = new_phone()
     sign_in(auditor, LEAD, factories.PASSWORD)
+    expect(auditor.get_by_role("heading", name="My work", level=1)).to_be_visible()
+    auditor.get_by_role("link", name="My audits", exact=True).tap()
     expect(auditor.get_by_role("heading", name="My audits", level=1)).to_be_visible()
     row = auditor.get_by_role("row").filter(has_text=LEGAL_NAME)
     expect(row).to_contain_text("Scheduled")
@@ -255,8 +257,10 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
     # --- the client answers it in the portal ----------------------------------------------------
     client = new_phone()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification", exact=True).click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     waiting = client.locator(".findings-panel table").first
     expect(client.get_by_role("heading", name="Findings waiting for your answer")).to_be_visible()
     waiting_row = waiting.get_by_role("row").filter(has_text="Finding 1")
@@ -292,6 +296,7 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
 
     # --- the auditor signs in again and accepts the plan ----------------------------------------
     sign_in(auditor, LEAD, factories.PASSWORD)
+    auditor.get_by_role("link", name="My audits", exact=True).tap()
     auditor.get_by_role("row").filter(has_text=LEGAL_NAME).get_by_role("link", name="Stage 2").tap()
     expect(auditor.get_by_role("heading", level=1)).to_contain_text("In progress")
     finding_row = auditor.locator(".findings-panel").get_by_role("row").filter(has_text="Finding 1")

@@ -253,3 +253,28 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         # The committee still has work: at least one report waits for its decision.
         waiting = select(func.count()).select_from(Audit).where(Audit.state == "submitted")
         assert db.session.scalar(waiting) >= 1
+
+
+def test_demo_fills_every_home_page_and_prints_calendar_feeds(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+    feeds = re.findall(r"^  (\S+@\S+)\s+(http://127\.0\.0\.1:5000/calendar/\S+\.ics)$",
+                       result.output, flags=re.M)
+    client = demo_app.test_client()
+    with demo_app.app_context():
+        users = db.session.scalars(select(User).where(User.active.is_(True))).all()
+        assert {email for email, _url in feeds} == {u.email for u in users}
+        # a feed answers with the person's calendar
+        url = dict(feeds)["auditor@demo.test"].replace("http://127.0.0.1:5000", "")
+        assert b"BEGIN:VEVENT" in client.get(url).data
+    for email in ("planner@demo.test", "auditor@demo.test", "committee@demo.test",
+                  "committee2@demo.test", "admin@demo.test", "musteri@anadolu-perakende.com.tr"):
+        client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        page = client.get("/home/").get_data(as_text=True)
+        counts = [int(n) for n in re.findall(r'class="tile-count">(\d+)<', page)]
+        listed = page.count('<ul class="plain">') + page.count("<tbody>")
+        if email.endswith("@demo.test"):
+            assert max(counts, default=0) > 0, f"{email}: every count is zero"
+        else:  # the client of a contracted organisation: its audits and documents are listed
+            assert listed, f"{email}: the home page is empty"
+        client.post("/logout")

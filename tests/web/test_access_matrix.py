@@ -21,6 +21,7 @@ from certification.audits.services import (
     save_answer,
     start_audit,
 )
+from certification.calendar.models import Unavailability
 from certification.certificates.models import Certificate
 from certification.complaints import handling as complaint_handling
 from certification.complaints.services import Filing, receive_complaint
@@ -29,6 +30,7 @@ from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.impartiality import services as impartiality
+from certification.notifications.models import ExtraRecipient, Notification, OutboxMessage
 from certification.programme.models import AuditTeamMember
 from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
@@ -46,6 +48,14 @@ PLANNING = {"admin", "planner"}
 # 403 or 404 (signed in) or is sent to the login page (anonymous).
 GET_ALLOWED: dict[str, set[str]] = {
     "accounts.account": LOGGED_IN,
+    "home.index": LOGGED_IN,
+    "home.co_signed": {"admin", "committee"},
+    "charts.index": PLANNING | {"committee"},
+    "notifications.index": LOGGED_IN,
+    "notifications.outbox": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},  # each its own organisation's
+    "calendar.audit_file": PLANNING | {"committee", "lead", "client_b"},
+    "calendar.month": PLANNING,
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
@@ -76,7 +86,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "audits.checklist": PLANNING | {"committee", "lead"},
     "audits.attachment": PLANNING | {"committee", "lead"},
     "audits.session_token": LOGGED_IN,
-    "findings.index": PLANNING | {"committee"},
+    "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
     "findings.edit": {"lead"},
@@ -140,6 +150,7 @@ REDIRECTED = {
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
+# The calendar feed answers by its secret token, whoever asks (tests/web/test_calendar.py).
 NOT_OBJECT_PAGES = {
     "static",
     "accounts.login",
@@ -147,6 +158,7 @@ NOT_OBJECT_PAGES = {
     "security.second_step",  # without a pending sign-in: back to the login page
     "security.forgot_password",
     "security.set_password",  # a wrong or spent token: 404 for everyone
+    "calendar.feed",
 }
 
 # endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
@@ -155,6 +167,16 @@ POST_ALLOWED: dict[str, set[str]] = {
     "accounts.language": set(ROLES),
     "accounts.login": set(ROLES),
     "accounts.logout": set(ROLES),
+    "notifications.open_one": {"client_b"},  # a notification of client B's user
+    "notifications.read_all": LOGGED_IN,
+    "notifications.reminders": LOGGED_IN,
+    "notifications.retry": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},
+    "notifications.remove_recipient": {"client_b"},
+    "calendar.new_feed": LOGGED_IN,
+    "calendar.revoke_feed": LOGGED_IN,
+    "calendar.add_leave": {"auditor", "lead"},
+    "calendar.remove_leave": {"lead"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.password_link": {"admin"},
@@ -280,6 +302,17 @@ def world(db, app):
     appeal = appeal_of_b(certificate, people, today)
     transfer = transfer_of_b(org_b, people, today)
     risk, review = impartiality_records(org_b, people, today)
+    extra = ExtraRecipient(organisation=org_b, email="quality@b.example.test")
+    db.session.add(extra)
+    leave = Unavailability(user=people["lead"], start_date=today + timedelta(days=60),
+                           end_date=today + timedelta(days=61))
+    db.session.add(leave)
+    db.session.commit()  # the finding raised and answered are announced now
+    notification = db.session.scalars(
+        select(Notification).where(Notification.user_id == people["client_b"].id)
+    ).first()
+    failed = db.session.scalars(select(OutboxMessage)).first()
+    failed.state = "failed"
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -300,6 +333,10 @@ def world(db, app):
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
+        "notification_id": notification.id,
+        "message_id": failed.id,
+        "recipient_id": extra.id,
+        "leave_id": leave.id,
         "complaint_id": complaint.id,
         "complaint_token": complaint.token,
         "step": "propose",

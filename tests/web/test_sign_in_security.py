@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from certification.accounts import passwords
 from certification.accounts.models import AccountLink, RecoveryCode, Role, User
+from certification.notifications.models import OutboxMessage
 from certification.settings import services as settings
 from tests import factories
 
@@ -300,7 +301,7 @@ def test_an_expired_link_is_refused(client, db, login_as):
     assert client.get(path).status_code == 404
 
 
-def test_forgot_password_is_neutral_and_the_admin_passes_a_reset_link_on(app, client, db):
+def test_forgot_password_is_neutral_and_emails_a_reset_link(app, client, db):
     person = factories.user(Role.CLIENT, email="client@example.test")
     admin = factories.user(Role.ADMIN, email="admin@example.test")
     db.session.commit()
@@ -311,19 +312,34 @@ def test_forgot_password_is_neutral_and_the_admin_passes_a_reset_link_on(app, cl
         for email in ("client@example.test", "nobody@example.test")
     ]
     assert all("If an account has this address" in a for a in answers)
+    (message,) = db.session.scalars(select(OutboxMessage)).all()  # nothing for the unknown one
+    assert message.recipient_email == person.email and message.event == "password_reset"
+    start = message.text_body.index("/account/set-password/")
+    path = message.text_body[start:].split()[0]
 
     sign_in(client, admin.email, factories.PASSWORD)
     users = text(client.get("/admin/users"))
     assert "Asked for a new password" in users and "client@example.test" in users
-    page = text(client.post(f"/admin/users/{person.id}/link"))
-    assert "Password reset link" in page
-    path = link_from(page)
-    assert "Asked for a new password" not in text(client.get("/admin/users"))
-
     client.post("/logout")
     client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert old.get("/portal/").status_code == 302  # the session from before the reset ended
     assert sign_in(client, person.email, NEW_PASSWORD).status_code == 302
+    client.post("/logout")
+    sign_in(client, admin.email, factories.PASSWORD)
+    assert "Asked for a new password" not in text(client.get("/admin/users"))
+
+
+def test_the_admin_link_is_emailed_too(client, db, login_as):
+    login_as("admin")
+    person = factories.user(Role.CLIENT, email="client@example.test")
+    db.session.commit()
+    page = text(client.post(f"/admin/users/{person.id}/link"))
+    assert "Password reset link" in page and "We e-mailed this link" in page
+    (message,) = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient_email == person.email
+    assert link_from(page) in message.text_body  # the same link, on BASE_URL's host
+    client.post(f"/admin/users/{person.id}/link")  # a new link: a new message, the old stops
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
 
 
 def test_forgot_password_requests_are_limited_per_address(app, client, db):
