@@ -30,7 +30,7 @@ MEMBER = "aylin.komite@body.example.test"
 def test_double_clicking_grant_records_one_decision_and_one_certificate(page, seed, live):
     with seed() as session:
         audit_id = scenarios.submitted_stage2(session, date.today()).audit.id
-        factories.user("committee", email=MEMBER, name="Aylin Komite")
+        factories.committee_member(email=MEMBER, name="Aylin Komite")
     posts, finished = [], threading.Semaphore(0)
     both_read, racing = threading.Barrier(2, timeout=1.0), threading.local()
 

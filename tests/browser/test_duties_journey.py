@@ -156,6 +156,7 @@ def test_a_client_appeals_a_suspension_and_the_panel_upholds_it(new_page, seed):
 
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
+    client.get_by_role("navigation").get_by_role("link", name="Our certification").click()
     client.get_by_role("link", name=re.compile(r"Appeal this decision")).click()
     expect(client.get_by_text("Surveillance refused.")).to_be_visible()
     client.get_by_label("Why you appeal the decision").fill(

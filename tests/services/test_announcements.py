@@ -81,8 +81,10 @@ def test_a_scheduled_audit_is_told_to_the_team_and_the_client_with_a_calendar_fi
 def test_a_finding_goes_to_the_client_and_its_answer_to_the_team(db):
     org, user = a_client(db)
     lead = factories.user("auditor", email="lead2@body.example.test")
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    factories.concluded_stage1(cycle, TODAY - timedelta(days=20))  # 17021-1 9.3.1
     audit = factories.audit(
-        factories.cycle(factories.quote(factories.application(org))),
+        cycle,
         kind="stage2",
         state="scheduled",
         start_date=TODAY,

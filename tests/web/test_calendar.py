@@ -107,9 +107,9 @@ def test_one_audit_downloads_as_an_ics_file(client, db, login_as):
     assert response.headers["Content-Disposition"].startswith("attachment;")
     (event,) = Calendar.from_ical(response.data).walk("VEVENT")
     assert event.decoded("dtstart") == days(10)
-    # a client of another organisation gets nothing
+    # a client of another organisation gets nothing: not even that the audit exists
     login_as(factories.user("client", organisation=audits[1].organisation))
-    assert client.get(f"/calendar/audits/{audits[0].id}.ics").status_code == 403
+    assert client.get(f"/calendar/audits/{audits[0].id}.ics").status_code == 404
 
 
 def test_the_scheduled_audit_email_carries_the_calendar_file(db):

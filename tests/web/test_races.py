@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from certification import create_app
+from certification.accounts.models import User
 from certification.activity.models import ActivityLog
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
@@ -117,10 +118,12 @@ class Race:
                     pass
 
         def send(user_id: int, url: str, data: dict) -> tuple[int, str]:
+            with self.reading() as reading:  # the cookie keeps the id and the session nonce
+                cookie_id = reading.get(User, user_id).get_id()
             local.racing = True
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = str(user_id), True
+                session["_user_id"], session["_fresh"] = cookie_id, True
             response = client.post(url, data=data, follow_redirects=True)
             return response.status_code, response.get_data(as_text=True)
 
@@ -159,7 +162,7 @@ def one_done_one_refused(results) -> None:
 def test_two_grants_at_once_make_one_decision_and_one_certificate(race):
     with race.setup() as session:
         stage2 = scenarios.submitted_stage2(session, TODAY)
-        first, second = factories.user("committee"), factories.user("committee")
+        first, second = factories.committee_member(), factories.committee_member()
         audit_id, members = stage2.audit.id, (first.id, second.id)
     url = f"/decisions/audits/{audit_id}/decide"
     data = {"outcome": "grant", "reasons": "Every clause conforms.", "scope": "Retail services"}
@@ -177,7 +180,7 @@ def test_two_grants_at_once_make_one_decision_and_one_certificate(race):
 def test_a_double_suspension_request_decision_is_recorded_once(race):
     with race.setup():
         certificate = _certificate()
-        member = factories.user("committee")
+        member = factories.committee_member()
         certificate_id, member_id = certificate.id, member.id
     url = f"/decisions/certificates/{certificate_id}"
     data = {"outcome": "withdraw", "reasons": "The client asked in writing."}
@@ -252,8 +255,14 @@ def test_a_quote_sent_twice_at_once_is_issued_once(race):
 
 def test_an_audit_started_twice_at_once_starts_once(race):
     with race.setup() as session:
+        cycle = factories.cycle()
+        factories.concluded_stage1(cycle, TODAY - timedelta(days=20))  # 17021-1 9.3.1
         audit = factories.audit(
-            kind="stage2", state="scheduled", start_date=TODAY, end_date=TODAY + timedelta(days=1)
+            cycle,
+            kind="stage2",
+            state="scheduled",
+            start_date=TODAY,
+            end_date=TODAY + timedelta(days=1),
         )
         lead = factories.user("auditor")
         session.add(AuditTeamMember(audit_id=audit.id, user_id=lead.id, role="lead"))
