@@ -156,6 +156,10 @@ def save_answer(audit_id: int, question_id: str):
         db.session.rollback()
         note = {"message": stale.message, "theirs": stale.theirs}
         return answer_refused(audit, clause, question_id, form, note, 409)
+    except services.AuditClosed as closed:
+        db.session.rollback()
+        note = {"message": closed.message, "closed": True}
+        return answer_refused(audit, clause, question_id, form, note, 409)
     except services.AuditWorkError as error:
         db.session.rollback()
         note = {"message": error.message, "field": error.field}
@@ -175,7 +179,7 @@ def answer_refused(audit, clause, question_id, form, note: dict, status: int):
         "evidence": form.evidence.data or "",
     }
     if request.is_json:
-        error = "stale" if status == 409 else "invalid"
+        error = "closed" if note.get("closed") else "stale" if status == 409 else "invalid"
         return jsonify(error=error, yours=yours, **note), status
     return render_checklist(
         services.load_audit(audit.id),

@@ -18,13 +18,14 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from openpyxl.worksheet.formula import ArrayFormula
 
-from certification.activity.services import record
+from certification.activity.services import lock, record
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.audits.services import (
     MAX_EVIDENCE,
     AuditWorkError,
     StaleAnswer,
-    save_answer,
+    check_can_edit,
+    save_locked_answer,
 )
 from certification.audits.workbook import (
     ABOUT_SHEET,
@@ -341,6 +342,11 @@ def merge_workbook(
     actor, audit, parsed: ParsedWorkbook, answers: Mapping[str, object], *, today
 ) -> MergeResult:
     """Save the rows that changed offline; report conflicts. The caller commits once."""
+    lock(audit)  # a report submitted meanwhile goes first: then the whole file is refused
+    try:
+        check_can_edit(actor, audit)
+    except AuditWorkError as error:
+        raise WorkbookRefused([error.message]) from None
     to_save, unchanged, conflicts = plan_merge(parsed.rows, answers)
     result = MergeResult(unchanged=unchanged, conflicts=conflicts)
     # Logged (and flushed) first: the write opens the transaction, so that a savepoint inside
@@ -363,7 +369,7 @@ def merge_workbook(
 def _save_row(actor, audit, row: Row, today) -> bool:
     """True if saved, False if someone saved the question in between (a conflict)."""
     try:
-        save_answer(
+        save_locked_answer(
             actor,
             audit,
             row.question_id,
