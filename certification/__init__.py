@@ -107,6 +107,7 @@ def _import_models() -> None:
         "certificates",
         "verification",
         "settings",
+        "submissions",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -34,6 +34,7 @@ from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
 from certification.extensions import db
 from certification.programme.models import Audit
+from certification.submissions.forms import made, token_sent_before
 from certification.templating import register_panel
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
@@ -214,8 +215,11 @@ def add_attachment(audit_id: int, question_id: str):
         if upload.filename
     ]
     clause = question_id.rpartition("-")[0]
+    back = back_to(audit_id, clause, question_id)
+    if earlier := token_sent_before(request.form.get("once", ""), "attachment", lambda _id: back):
+        return earlier
     try:
-        services.add_attachments(current_user, audit, question_id, files)
+        made(services.add_attachments(current_user, audit, question_id, files))
     except services.AuditWorkError as error:
         db.session.rollback()
         return render_checklist(
@@ -226,7 +230,7 @@ def add_attachment(audit_id: int, question_id: str):
         )
     db.session.commit()
     flash(_("Attached."), "success")
-    return redirect(back_to(audit_id, clause, question_id))
+    return redirect(back)
 
 
 def load_attachment(attachment_id: int, allowed) -> tuple[Attachment, Audit]:

@@ -37,6 +37,7 @@ from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
+from certification.submissions.forms import made, sent_before
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
@@ -75,6 +76,8 @@ def new(application_id: int):
     application = db.get_or_404(Application, application_id)
     form = QuoteForm().for_organisation(application.organisation)
     if form.validate_on_submit():
+        if earlier := sent_before(form, "quote", _quote_url):
+            return earlier
         try:
             quote = services.prepare_quote(
                 current_user,
@@ -85,6 +88,7 @@ def new(application_id: int):
                 form.notes.data,
                 today=date.today(),
             )
+            made(quote)
         except services.QuoteError as error:
             db.session.rollback()
             add_error(form, error.field, error.message)
@@ -98,6 +102,10 @@ def new(application_id: int):
         application=application,
         table_days=table_days(application.organisation.effective_personnel),
     )
+
+
+def _quote_url(quote_id: int) -> str:
+    return url_for("quotes.detail", quote_id=quote_id)
 
 
 def add_error(form, field_name: str | None, message: str) -> None:
