@@ -34,7 +34,7 @@ from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
 from certification.extensions import db
 from certification.programme.models import Audit
-from certification.submissions.forms import made, token_sent_before
+from certification.submissions.forms import made, new_token, token_sent_before
 from certification.templating import register_panel
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
@@ -216,7 +216,8 @@ def add_attachment(audit_id: int, question_id: str):
     ]
     clause = question_id.rpartition("-")[0]
     back = back_to(audit_id, clause, question_id)
-    if earlier := token_sent_before(request.form.get("once", ""), "attachment", lambda _id: back):
+    once = request.form.get("once") or new_token()  # a page without it: an unguarded sending
+    if earlier := token_sent_before(once, "attachment", lambda _id: back):
         return earlier
     try:
         made(services.add_attachments(current_user, audit, question_id, files))

@@ -22,7 +22,11 @@ def new_token() -> str:
 
 
 class SentOnce:
-    """Mixin for a create form (put it before FlaskForm): a token made when the form is shown."""
+    """Mixin for a create form (put it before FlaskForm): a token made when the form is shown.
+
+    A sending without the field (a script, not a page of the app) gets a token of its own, so
+    it is not guarded against its own repetition; every page of the app sends the field.
+    """
 
     once = HiddenField(default=new_token)
 
