@@ -131,7 +131,8 @@ def show_refusal(form: ScheduleForm, error: services.ProgrammeError) -> None:
             _("Some people cannot be put on this team without a written reason; see below.")
         )
         return
-    field = getattr(form, error.field or "", None)
+    # "team" (the member rows) is no single field: such refusals go on top of the form.
+    field = form._fields.get(error.field or "")
     (field.errors if field is not None else form.form_errors).append(error.message)
 
 
