@@ -244,37 +244,16 @@ def save_answer(
     evidence,
     expected_version: int,
     today: date,
+    audit_held: bool = False,
 ) -> Answer:
     """Store one graded question; refuses (StaleAnswer) when someone saved it in between.
 
-    The audit's row is held first: a report being submitted at the same moment either waits for
-    this answer (and includes it) or has gone first, and this answer is refused (AuditClosed).
+    The audit's row is held first (`audit_held`: the caller holds it already, for a whole
+    workbook): a report submitted at the same moment either waits for this answer and includes
+    it, or went first, and this answer is refused (AuditClosed).
     """
-    lock(audit)
-    return save_locked_answer(
-        actor,
-        audit,
-        question_id,
-        grade=grade,
-        points=points,
-        evidence=evidence,
-        expected_version=expected_version,
-        today=today,
-    )
-
-
-def save_locked_answer(
-    actor,
-    audit: Audit,
-    question_id: str,
-    *,
-    grade,
-    points,
-    evidence,
-    expected_version: int,
-    today: date,
-) -> Answer:
-    """`save_answer` for a caller that already holds the audit's row (a whole workbook)."""
+    if not audit_held:
+        lock(audit)
     check_can_edit(actor, audit)
     checklist = checklist_of(audit)
     question = _question(checklist, question_id)

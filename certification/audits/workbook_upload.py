@@ -25,7 +25,7 @@ from certification.audits.services import (
     AuditWorkError,
     StaleAnswer,
     check_can_edit,
-    save_locked_answer,
+    save_answer,
 )
 from certification.audits.workbook import (
     ABOUT_SHEET,
@@ -369,7 +369,7 @@ def merge_workbook(
 def _save_row(actor, audit, row: Row, today) -> bool:
     """True if saved, False if someone saved the question in between (a conflict)."""
     try:
-        save_locked_answer(
+        save_answer(
             actor,
             audit,
             row.question_id,
@@ -378,6 +378,7 @@ def _save_row(actor, audit, row: Row, today) -> bool:
             evidence=row.values.evidence,
             expected_version=row.version,
             today=today,
+            audit_held=True,
         )
     except StaleAnswer:
         return False
