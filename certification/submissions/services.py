@@ -9,11 +9,18 @@ for the write lock. The second then reads what the first made, and creates nothi
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from certification.extensions import db
+from certification.models_base import utcnow
 from certification.submissions.models import FormSubmission
+
+# A page's CSRF token expires after an hour (Flask-WTF's default), so no page older than this can
+# be sent again: the user's older tokens are removed as a new one is claimed.
+KEPT_FOR = timedelta(days=7)
 
 
 class SentBefore(Exception):
@@ -32,6 +39,11 @@ def claim(actor, form: str, token: str) -> FormSubmission:
             db.session.add(submission)
     except IntegrityError:
         raise SentBefore(earlier(actor, token)) from None
+    db.session.execute(
+        delete(FormSubmission).where(
+            FormSubmission.user_id == actor.id, FormSubmission.created_at < utcnow() - KEPT_FOR
+        )
+    )
     return submission
 
 

@@ -281,3 +281,27 @@ def test_the_create_pages_carry_a_fresh_token_each_time(race):
     tokens = [page.split('name="once" type="hidden" value="')[1].split('"')[0] for page in pages]
     assert len(set(tokens)) == 2 and all(len(token) >= 16 for token in tokens)
     assert race.count(FormSubmission) == 0  # showing a form keeps nothing
+
+
+def test_tokens_older_than_any_page_that_could_be_sent_again_are_removed(race):
+    from datetime import timedelta
+
+    from certification.submissions.services import KEPT_FOR
+
+    with race.setup() as session:
+        planner = factories.user("planner")
+        other = factories.user("planner")
+        long_ago = utcnow() - KEPT_FOR - timedelta(hours=1)
+        for person in (planner, other):
+            session.add(
+                FormSubmission(
+                    user_id=person.id, token=new_token(), form="quote", created_at=long_ago
+                )
+            )
+        planner_id, other_id = planner.id, other.id
+
+    race.fire(*twice(planner_id, "/organisations/new", organisation_form)[:1], pause_on="none")
+
+    with race.reading() as session:
+        kept = session.execute(select(FormSubmission.user_id, FormSubmission.form)).all()
+    assert sorted(kept) == sorted([(planner_id, "organisation"), (other_id, "quote")])
