@@ -123,6 +123,7 @@ def _import_models() -> None:
         "impartiality",
         "notifications",
         "calendar",
+        "submissions",
     ):
         importlib.import_module(f"certification.{name}.models")
     importlib.import_module("certification.notifications.hooks")

@@ -41,6 +41,9 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10/15 minutes"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/15 minutes"),
+        # Fernet keys sealing two-factor secrets (comma-separated, the first seals; empty: a key
+        # derived from SECRET_KEY). See accounts/sealing.py and the README's production section.
+        "TWO_FACTOR_KEYS": os.environ.get("TWO_FACTOR_KEYS", ""),
         # Single-use links to set a password: an invitation, a reset.
         "INVITATION_LINK_DAYS": int(os.environ.get("INVITATION_LINK_DAYS", 7)),
         "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", 24)),

@@ -42,7 +42,10 @@ def render_panels(slot: str, obj) -> Markup:
 
 
 def register_templating(app: Flask) -> None:
+    from certification.submissions.forms import new_token
+
     app.jinja_env.globals.update(
+        form_token=new_token,  # the one-time token of a create form written by hand
         Role=Role,
         workflow=workflow,
         LANGUAGES=app.config["LANGUAGES"],

@@ -73,9 +73,9 @@ class User(UserMixin, Timestamped, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session cookie's user id: a new value ends every session signed in before.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
-    # TOTP two-factor sign-in (RFC 6238): the shared secret, and the last time step accepted
-    # (a code is good once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # TOTP two-factor sign-in (RFC 6238): the shared secret, sealed (accounts/sealing.py: never
+    # stored in the clear), and the last time step accepted (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     # A client asked for a password reset: the admin sees it and hands a link on.
     reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

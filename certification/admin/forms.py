@@ -34,6 +34,7 @@ from certification.accounts.models import ConflictKind, Role
 from certification.admin import services
 from certification.admin import settings_services as rules
 from certification.forms_kit import DecimalField, IntegerField
+from certification.submissions.forms import SentOnce
 
 NO_ORGANISATION = 0
 
@@ -83,7 +84,7 @@ class UserForm(FlaskForm):
         )
 
 
-class NewUserForm(UserForm):
+class NewUserForm(SentOnce, UserForm):
     password = PasswordField(_l("Initial password (staff only)"))
 
 
@@ -91,7 +92,7 @@ class EditUserForm(UserForm):
     password = PasswordField(_l("New password (leave empty to keep the current one)"))
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(SentOnce, FlaskForm):
     """A competence record (17021-1 7.1, 7.2); its role follows the person's account."""
 
     scheme = SelectField(_l("Scheme"), validators=[DataRequired()])
@@ -141,7 +142,7 @@ class RenewQualificationForm(FlaskForm):
         )
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(SentOnce, FlaskForm):
     organisation_id = SelectField(
         _l("Organisation"),
         coerce=int,

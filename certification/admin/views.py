@@ -38,6 +38,7 @@ from certification.i18n.collation import page_by_name
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
 from certification.settings import services as settings
+from certification.submissions.forms import made, sent_before
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -88,9 +89,13 @@ def users():
 def new_user():
     form = NewUserForm().for_organisations(_organisations())
     if form.validate_on_submit():
+        if earlier := sent_before(form, "user", _user_url):
+            return earlier
         try:
-            user = services.create_user(
-                current_user, form.details(_organisation(form)), form.password.data or ""
+            user = made(
+                services.create_user(
+                    current_user, form.details(_organisation(form)), form.password.data or ""
+                )
             )
         except services.AdminError as error:
             _refused(form, error)
@@ -169,6 +174,14 @@ def _organisation(form) -> Organisation | None:
     return db.session.get(Organisation, form.organisation_id.data or 0)
 
 
+def _user_url(user_id: int) -> str:
+    return url_for("admin.edit_user", user_id=user_id)
+
+
+def _profile_url(user_id: int) -> str:
+    return url_for("admin.profile", user_id=user_id)
+
+
 def _refused(form, error: services.AdminError) -> None:
     """Put a refusal on the field it concerns; nothing of the attempt is kept."""
     db.session.rollback()
@@ -197,8 +210,10 @@ def add_qualification(user_id: int):
     person = _profile_person(user_id)
     form = QualificationForm().with_schemes()
     if form.validate_on_submit():
+        if earlier := sent_before(form, "qualification", lambda _id: _profile_url(person.id)):
+            return earlier
         try:
-            services.add_qualification(current_user, person, form.details())
+            made(services.add_qualification(current_user, person, form.details()))
         except services.AdminError as error:
             _refused(form, error)
         else:
@@ -245,15 +260,19 @@ def add_conflict(user_id: int):
     form = ConflictForm().for_organisations(_organisations())
     if form.validate_on_submit():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        if earlier := sent_before(form, "conflict", lambda _id: _profile_url(person.id)):
+            return earlier
         try:
-            services.add_conflict(
-                current_user,
-                person,
-                organisation,
-                form.kind.data,
-                form.started_on.data,
-                form.ended_on.data,
-                form.note.data,
+            made(
+                services.add_conflict(
+                    current_user,
+                    person,
+                    organisation,
+                    form.kind.data,
+                    form.started_on.data,
+                    form.ended_on.data,
+                    form.note.data,
+                )
             )
         except services.AdminError as error:
             _refused(form, error)

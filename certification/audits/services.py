@@ -160,9 +160,23 @@ def checklist_of(audit: Audit, recorded: AuditChecklist | None = None) -> loader
 # -- answers ------------------------------------------------------------------------------------
 
 
+class AuditClosed(AuditWorkError):
+    """The report went to the committee before this change arrived; the change is not kept."""
+
+
 def check_can_edit(actor, audit: Audit) -> None:
     if not on_team(actor, audit):
         raise AuditWorkError(_("Only the audit team can change this checklist."))
+    if audit.state in (AuditState.SUBMITTED.value, AuditState.CLOSED.value):
+        # 17021-1 9.4.8: the committee decides on the report as submitted, so nothing changes
+        # under it; what was typed stays on the page (and in the browser) for the lead auditor.
+        raise AuditClosed(
+            _(
+                "The report of this audit was submitted to the committee, so this change was "
+                "not saved. What you typed is still on this page: give it to the lead auditor "
+                "(the committee can return the file for more information)."
+            )
+        )
     if audit.state not in EDITABLE:
         raise AuditWorkError(
             _(
@@ -248,8 +262,16 @@ def save_answer(
     evidence,
     expected_version: int,
     today: date,
+    audit_held: bool = False,
 ) -> Answer:
-    """Store one graded question; refuses (StaleAnswer) when someone saved it in between."""
+    """Store one graded question; refuses (StaleAnswer) when someone saved it in between.
+
+    The audit's row is held first (`audit_held`: the caller holds it already, for a whole
+    workbook): a report submitted at the same moment either waits for this answer and includes
+    it, or went first, and this answer is refused (AuditClosed).
+    """
+    if not audit_held:
+        lock(audit)
     check_can_edit(actor, audit)
     checklist = checklist_of(audit)
     question = _question(checklist, question_id)
@@ -394,6 +416,7 @@ def load_audit(audit_id: int) -> Audit | None:
 
 def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attachment]:
     """Photos and documents as evidence of a question; all files are checked before any is kept."""
+    lock(audit)  # like an answer: refused once the report has gone to the committee
     check_can_edit(actor, audit)
     question = _question(checklist_of(audit), question_id)
     try:
@@ -439,6 +462,7 @@ def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attach
 
 def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
     """Remove one's own attachment; its file goes when the change commits."""
+    lock(audit)
     check_can_edit(actor, audit)
     if attachment.uploaded_by_id != actor.id:
         raise AuditWorkError(_("Only the person who attached a file can remove it."))

@@ -112,11 +112,13 @@ def decide(
     today: date,
     scope: str = "",
     other_members: list[tuple[int, bool, str]] | tuple = (),
+    certificate_seen: str = "",
 ) -> Decision:
     """Record the committee's decision on a submitted audit file and carry it out.
 
     Every check runs before anything changes, so a refusal leaves the file as it was.
     `other_members`: (member_id, agrees, reasons) of the co-deciding committee members.
+    `certificate_seen`: the id of the certificate the file showed ("0": none; "": not known).
     """
     reasons = (reasons or "").strip()
     lock(audit)  # a second "grant" at the same moment waits here, then finds the file decided
@@ -126,7 +128,7 @@ def decide(
     if not reasons:
         raise DecisionError(_("Give the reasons for the decision."), "reasons")
     members = _co_members(actor, audit, audit.organisation, other_members, today)
-    certificate = current_certificate(audit.organisation_id, audit.cycle.scheme)
+    certificate = _held_certificate(audit, certificate_seen)
     problem = rules.decision_problem(str(outcome), file_facts(audit, certificate), today)
     if problem is not None:
         raise DecisionError(outcome_message(problem, audit, certificate), "outcome")
@@ -155,6 +157,38 @@ def decide(
     record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
     db.session.flush()
     return decision
+
+
+def _held_certificate(audit: Audit, certificate_seen: str) -> Certificate | None:
+    """The certificate this decision acts on, held until the decision commits.
+
+    Two files of one organisation (a surveillance and a special audit) decided at the same moment
+    act on one certificate: they take the organisation's row in turn (after their own audit's
+    row, always in this order, so no deadlock), and the second reads what the first made of
+    the certificate. If it is no longer the one its file showed, the second is refused.
+    """
+    lock(audit.organisation, rows_may_point_here=True)
+    certificate = current_certificate(audit.organisation_id, audit.cycle.scheme)
+    if certificate is not None:
+        lock(certificate)
+    now = str(certificate.id) if certificate is not None else "0"
+    if certificate_seen and certificate_seen != now:
+        raise DecisionError(_certificate_changed(certificate))
+    return certificate
+
+
+def _certificate_changed(certificate: Certificate | None) -> str:
+    if certificate is None:
+        return _(
+            "The certificate changed while you were deciding: another decision a moment ago "
+            "left no certificate in force. Nothing was changed; read the file again."
+        )
+    return _(
+        "The certificate changed while you were deciding: another decision a moment ago made "
+        "it %(number)s (%(state)s). Nothing was changed; read the file again and decide.",
+        number=certificate.number,
+        state=certificate.state_enum.label,
+    )
 
 
 def _nothing_to_decide(audit: Audit) -> str:

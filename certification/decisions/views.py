@@ -67,6 +67,7 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         scope = certificate.scope if certificate else audit.cycle.application.scope
         form = DecisionForm(formdata=None, scope=scope)
     form.with_choices(rules.outcomes_for(audit.kind), co_member_choices())
+    form.certificate_seen.data = str(certificate.id) if certificate else "0"
     stage1 = stages.latest_stage1(audit) if audit.kind == "stage2" else None
     page = render_template(
         "decisions/file.html",
@@ -120,6 +121,7 @@ def decide(audit_id: int):
             scope=form.scope.data,
             today=date.today(),
             other_members=form.other_members(),
+            certificate_seen=form.certificate_seen.data or "",
         )
     except services.DecisionError as error:
         db.session.rollback()

@@ -9,9 +9,10 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.forms_kit import DecimalField
 from certification.settings import services as settings
+from certification.submissions.forms import SentOnce
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(SentOnce, FlaskForm):
     adjust_percent = DecimalField(
         _l("Adjustment of the table time (%)"),
         default=0,

@@ -38,6 +38,7 @@ from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
+from certification.submissions.forms import made, sent_before
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
@@ -86,6 +87,8 @@ def new(application_id: int):
     application = db.get_or_404(Application, application_id)
     form = QuoteForm().for_organisation(application.organisation)
     if form.validate_on_submit():
+        if earlier := sent_before(form, "quote", _quote_url):
+            return earlier
         try:
             quote = services.prepare_quote(
                 current_user,
@@ -97,6 +100,7 @@ def new(application_id: int):
                 today=date.today(),
                 site_reduction_percent=form.site_reduction_percent.data or 0,
             )
+            made(quote)
         except services.QuoteError as error:
             db.session.rollback()
             add_error(form, error.field, error.message)
@@ -110,6 +114,10 @@ def new(application_id: int):
         application=application,
         table_days=table_days(application.organisation.effective_personnel),
     )
+
+
+def _quote_url(quote_id: int) -> str:
+    return url_for("quotes.detail", quote_id=quote_id)
 
 
 def add_error(form, field_name: str | None, message: str) -> None:

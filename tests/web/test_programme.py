@@ -385,3 +385,30 @@ def test_anonymous_is_sent_to_login(client, db, programme):
     cycle = programme()
     response = client.get(f"/programme/cycles/{cycle.id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("twice", ["lead_as_member", "member_twice"])
+def test_one_person_on_two_seats_is_refused_on_the_form_and_nothing_is_saved(
+    client, db, login_as, programme, twice
+):
+    """Issue 9: this form answered 500 when the lead was also a member or one auditor listed
+    twice; now the page says why and the audit stays as it was."""
+    cycle = programme()
+    lead, member = auditor(name="Aylin Demir"), auditor(name="Mehmet Öz")
+    audit_id = cycle.audits[0].id
+    seats = (
+        [(lead, "auditor", "")]
+        if twice == "lead_as_member"
+        else [(member, "auditor", ""), (member, "expert", "")]
+    )
+    login_as("planner")
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule", data=schedule_form(lead, seats)
+    )
+
+    assert response.status_code == 400
+    assert "Each person can take only one seat on the team." in text(response)
+    db.session.expire_all()
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "planned" and audit.team == []

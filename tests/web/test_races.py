@@ -118,17 +118,20 @@ class Race:
                     pass
 
         def send(user_id: int, url: str, data: dict) -> tuple[int, str]:
-            with self.reading() as reading:  # the cookie keeps the id and the session nonce
-                cookie_id = reading.get(User, user_id).get_id()
-            local.racing = True
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = cookie_id, True
+                session["_user_id"], session["_fresh"] = sessions[user_id], True
+            local.racing = True
             response = client.post(url, data=data, follow_redirects=True)
             return response.status_code, response.get_data(as_text=True)
 
         with self.app.app_context():
             engine = _db.engine
+            # What the session cookie keeps: the user's id and session nonce (accounts/sessions).
+            sessions = {
+                user_id: _db.session.get(User, user_id).get_id() for user_id, *_rest in requests
+            }
+            _db.session.remove()
         event.listen(engine, "after_cursor_execute", pause)
         try:
             with ThreadPoolExecutor(len(requests)) as pool:
