@@ -164,7 +164,7 @@ def _two_surveillance_files(race: Race):
     """An active certificate and two of its audit files submitted to the committee at once."""
     with race.setup() as session:
         stage2 = scenarios.submitted_stage2(session, TODAY - timedelta(days=400))
-        members = factories.user("committee").id, factories.user("committee").id
+        members = factories.committee_member().id, factories.committee_member().id
         stage2_id = stage2.audit.id
     with race.app.app_context():
         from certification.decisions.services import decide
