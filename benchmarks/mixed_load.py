@@ -92,7 +92,7 @@ def seed(url: str) -> Cast:
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()
-        cast.committee = [factories.user("committee").email for _ in range(3)]
+        cast.committee = [factories.committee_member().email for _ in range(3)]
         cast.planner = factories.user("planner").email
         for _ in range(DECISIONS):
             scenarios.submitted_stage2(db.session, today)
