@@ -246,7 +246,7 @@ def answer_finding(
 
     Everything is checked before anything is written; one bad file refuses the whole answer.
     """
-    lock(finding)  # a double submit waits here, then finds the finding answered
+    _lock(finding)  # a double submit waits here, then finds the finding answered
     _check_allowed(finding, Action.ANSWER)
     if not can_answer_finding(actor, finding):
         raise FindingError(_("Only the client's own users can answer this finding."))
@@ -270,6 +270,16 @@ def answer_finding(
         reason=_("Target date %(date)s.", date=format_day(target_date)),
     )
     return corrective
+
+
+def _lock(finding: Finding) -> None:
+    """Hold the audit's row, then the finding's: the order a committee decision takes (it locks
+    the audit, then writes rows that point at its findings). Locking the finding first let an
+    answer with evidence files (their rows point at the audit) and a decision wait on each other
+    on PostgreSQL: a deadlock. FOR NO KEY UPDATE on the audit, so other rows may still point at it.
+    """
+    lock(finding.audit, rows_may_point_here=True)
+    lock(finding)
 
 
 def _required_texts(**fields: str) -> dict[str, str]:
@@ -338,7 +348,7 @@ def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
     """
     if not can_review_finding(actor, finding):
         raise FindingError(_("Only the audit team can verify this finding."))
-    lock(finding)
+    _lock(finding)
     _check_allowed(finding, Action.VERIFY)
     note = (note or "").strip()
     if not note:
@@ -355,7 +365,7 @@ def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
 def _reviewable(actor, finding: Finding, action: Action) -> CorrectiveAction:
     if not can_review_finding(actor, finding):
         raise FindingError(_("Only the audit team can review the client's answer."))
-    lock(finding)
+    _lock(finding)
     _check_allowed(finding, action)
     corrective = latest_action(finding)
     if corrective is None or corrective.accepted is not None:

@@ -245,3 +245,72 @@ def test_a_withdrawal_and_a_scope_extension_at_once_leave_one_outcome(race):
     assert race.count(Decision) == 2  # the grant and the withdrawal
     assert "The certificate changed" in page
     assert race.count(Audit, Audit.id == special, Audit.state == "submitted") == 1
+
+
+# -- the client answers a finding while the auditor re-grades its question ------------------------
+
+
+def _a_minor_finding_on_site(race: Race):
+    """A stage 2 on site with one minor finding on 7.2-a, raised from its checklist answer."""
+    from certification.audits import services as audit_services
+    from certification.findings.models import Finding
+
+    with race.setup() as session:
+        stage2 = scenarios.stage2_on_site(session, TODAY)
+        audit_services.save_answer(
+            stage2.lead,
+            stage2.audit,
+            "7.2-a",
+            grade="minor",
+            points=None,
+            evidence="Phone complaints are not logged.",
+            expected_version=1,
+            today=TODAY,
+        )
+        finding = session.scalar(select(Finding).where(Finding.audit_id == stage2.audit.id))
+        return stage2.audit.id, finding.id, stage2.lead.id, stage2.client.id
+
+
+def test_a_client_answer_with_evidence_and_a_regrade_at_once_both_finish(race):
+    """The client's answer (its evidence file points at the audit) and the auditor's re-grade
+    (it holds the audit, then updates the finding) take the rows in the same order: the second
+    waits, neither dies in a PostgreSQL deadlock (mixed-load benchmark, issue 9)."""
+    import io
+
+    from certification.audits.models import Attachment
+    from certification.findings.models import CorrectiveAction, Finding
+
+    audit_id, finding_id, lead_id, client_id = _a_minor_finding_on_site(race)
+    answer = {
+        "correction": "Logged the missed calls.",
+        "root_cause": "No form for phone complaints.",
+        "action": "A phone complaint form, and training.",
+        "target": (TODAY + timedelta(days=20)).isoformat(),
+        "files": [(io.BytesIO(b"%PDF-1.4 the phone form"), "phone-form.pdf")],
+    }
+    regrade = {"grade": "observation", "evidence": "Logged since Monday.", "version": "2"}
+
+    (answered, page), (regraded, second_page) = in_order(
+        race,
+        (client_id, f"/findings/{finding_id}/answer", answer),
+        (lead_id, f"/audits/{audit_id}/answers/7.2-a", regrade),
+        holds="findings",
+    )
+
+    assert answered == 200, page
+    assert regraded < 500, second_page
+    assert "deadlock" not in page + second_page
+    assert race.count(CorrectiveAction, CorrectiveAction.finding_id == finding_id) == 1
+    assert race.count(Attachment, Attachment.audit_id == audit_id) == 1
+    with race.reading() as session:
+        grade = session.scalar(select(Finding.grade).where(Finding.id == finding_id))
+        evidence = session.scalar(
+            select(Answer.evidence).where(
+                Answer.audit_id == audit_id, Answer.question_id == "7.2-a"
+            )
+        )
+    # The re-grade either went through after the answer, or was refused and left both as they were.
+    assert (grade, evidence) in {
+        ("observation", "Logged since Monday."),
+        ("minor", "Phone complaints are not logged."),
+    }
