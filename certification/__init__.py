@@ -37,6 +37,7 @@ BLUEPRINTS = (
     "decisions.views",
     "certificates.views",
     "health.views",
+    "plans.views",
 )
 
 
@@ -107,6 +108,7 @@ def _import_models() -> None:
         "certificates",
         "verification",
         "settings",
+        "plans",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -63,6 +63,16 @@ class CertificateState(Labelled):
     SUPERSEDED = "superseded"
 
 
+class PlanState(Labelled):
+    """An audit plan version (17021-1 9.2.3): drafted, sent to the client, answered, replaced."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    CHANGE_REQUESTED = "change_requested"
+    SUPERSEDED = "superseded"
+
+
 class Action(StrEnum):
     # applications
     APPROVE = "approve"
@@ -91,6 +101,10 @@ class Action(StrEnum):
     RESTORE = "restore"
     SUPERSEDE = "supersede"
     RENEW = "renew"
+    # audit plans
+    SEND = "send"
+    CONFIRM = "confirm"
+    REQUEST_CHANGE = "request_change"
 
 
 A, Q, U, F, C = ApplicationState, QuoteState, AuditState, FindingState, CertificateState
@@ -130,6 +144,12 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (C.SUSPENDED, Action.WITHDRAW): C.WITHDRAWN,
     (C.SUSPENDED, Action.EXPIRE): C.EXPIRED,
     (C.EXPIRED, Action.RESTORE): C.ACTIVE,
+    (PlanState.DRAFT, Action.SEND): PlanState.SENT,
+    (PlanState.SENT, Action.CONFIRM): PlanState.CONFIRMED,
+    (PlanState.SENT, Action.REQUEST_CHANGE): PlanState.CHANGE_REQUESTED,
+    (PlanState.SENT, Action.SUPERSEDE): PlanState.SUPERSEDED,
+    (PlanState.CONFIRMED, Action.SUPERSEDE): PlanState.SUPERSEDED,
+    (PlanState.CHANGE_REQUESTED, Action.SUPERSEDE): PlanState.SUPERSEDED,
 }
 
 
@@ -192,6 +212,11 @@ _LABEL_PAIRS = [
     (C.WITHDRAWN, _l("Withdrawn")),
     (C.EXPIRED, _l("Expired")),
     (C.SUPERSEDED, _l("Superseded")),
+    (PlanState.DRAFT, _l("Draft")),
+    (PlanState.SENT, _l("Sent to the client")),
+    (PlanState.CONFIRMED, _l("Confirmed by the client")),
+    (PlanState.CHANGE_REQUESTED, _l("Change asked by the client")),
+    (PlanState.SUPERSEDED, _l("Replaced by a newer version")),
 ]
 # Keyed by (lifecycle, value): members of different lifecycles with one value stay apart.
 LABELS = {(type(state), state.value): label for state, label in _LABEL_PAIRS}

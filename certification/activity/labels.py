@@ -31,6 +31,7 @@ SUBJECTS = {
     "User": (_l("User"), None),
     "ConflictOfInterest": (_l("Conflict of interest"), None),
     "AuditorQualification": (_l("Qualification"), None),
+    "AuditPlan": (_l("Audit plan"), "plans.detail"),
 }
 
 STATES = {
@@ -39,6 +40,7 @@ STATES = {
     "Audit": workflow.AuditState,
     "Finding": workflow.FindingState,
     "Certificate": workflow.CertificateState,
+    "AuditPlan": workflow.PlanState,
 }
 
 ACTIONS = {
@@ -102,6 +104,12 @@ ACTIONS = {
     Action.RESTORE.value: _l("Restored"),
     Action.SUPERSEDE.value: _l("Superseded"),
     Action.RENEW.value: _l("Renewed"),
+    "plan_prepared": _l("Audit plan prepared"),
+    "plan_updated": _l("Audit plan changed"),
+    "plan_revised": _l("New version of the audit plan"),
+    Action.SEND.value: _l("Sent to the client"),
+    Action.CONFIRM.value: _l("Confirmed by the client"),
+    Action.REQUEST_CHANGE.value: _l("Change asked by the client"),
 }
 
 # The same code means different things for different subjects.

@@ -273,11 +273,20 @@ def submit_report(
     report.overall_percent = None if percent is None else round(percent, 1)
     report.band = _band_text(data.scores.band)
     report.submitted_by_id, report.submitted_at = actor.id, utcnow()
+    report.plan_id = _followed_plan_id(audit)
     db.session.add(report)
     db.session.flush()
     note = _submit_note(final, data.computed, reason, today)
     transition(actor, audit, Action.SUBMIT, reason=note)
     return report
+
+
+def _followed_plan_id(audit: Audit) -> int | None:
+    """The plan version the client last received: the one this audit followed."""
+    from certification.plans.services import plan_in_force
+
+    plan = plan_in_force(audit)
+    return plan.id if plan is not None else None
 
 
 def _recommendation(value) -> Recommendation:

@@ -23,6 +23,7 @@ from certification.audits.services import (
 from certification.certificates.models import Certificate
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
+from certification.plans.services import prepare_plan, send_plan
 from certification.programme.models import AuditTeamMember
 from tests import factories
 
@@ -92,6 +93,11 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
     "security.two_factor": STAFF,
+    # audit plans: the client sees the versions sent to it
+    "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},
+    "plans.detail": PLANNING | {"committee", "lead", "client_b"},
+    "plans.pdf": PLANNING | {"committee", "lead", "client_b"},
+    "plans.edit": PLANNING | {"lead"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -99,6 +105,8 @@ REDIRECTED = {
     "applications.detail": {"client_b"},
     "organisations.detail": {"client_b"},
     "findings.detail": {"client_b"},  # to the page where it answers the finding
+    "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},  # to the newest version
+    "plans.edit": PLANNING | {"lead"},  # a plan once sent is not edited: to its page
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
@@ -159,6 +167,11 @@ POST_ALLOWED: dict[str, set[str]] = {
     "decisions.decide": {"admin", "committee"},
     "decisions.certificate_decision": {"admin", "committee"},
     "certificates.change": PLANNING,
+    "plans.prepare": PLANNING | {"lead"},
+    "plans.edit": PLANNING | {"lead"},
+    "plans.staff_action": PLANNING | {"lead"},
+    "plans.confirm": {"client_b"},
+    "plans.change": {"client_b"},
 }
 
 
@@ -166,7 +179,7 @@ POST_ALLOWED: dict[str, set[str]] = {
 def world(db, app):
     today = date.today()
     org_a = factories.organisation(legal_name="Açık Müşteri A Ltd.")
-    org_b = factories.organisation(legal_name=SECRET)
+    org_b = factories.organisation(legal_name=SECRET, contact_name="Deniz B")
     people = {
         "admin": factories.user("admin"),
         "planner": factories.user("planner"),
@@ -212,6 +225,8 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    plan = prepare_plan(people["lead"], audit, today)
+    send_plan(people["lead"], plan, today)
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -227,7 +242,9 @@ def world(db, app):
         "question_id": question,
         "finding_id": finding.id,
         "certificate_id": certificate.id,
+        "plan_id": plan.id,
         "action": "suspend",
+        "step": "revise",
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
