@@ -38,6 +38,7 @@ BLUEPRINTS = (
     "certificates.views",
     "health.views",
     "plans.views",
+    "agreements.views",
 )
 
 
@@ -109,6 +110,7 @@ def _import_models() -> None:
         "verification",
         "settings",
         "plans",
+        "agreements",
     ):
         importlib.import_module(f"certification.{name}.models")
 

@@ -32,6 +32,9 @@ SUBJECTS = {
     "ConflictOfInterest": (_l("Conflict of interest"), None),
     "AuditorQualification": (_l("Qualification"), None),
     "AuditPlan": (_l("Audit plan"), "plans.detail"),
+    "AgreementAcceptance": (_l("Certification agreement"), None),
+    "AgreementVersion": (_l("Certification agreement"), None),
+    "MarkFile": (_l("Mark file"), None),
 }
 
 STATES = {
@@ -105,6 +108,10 @@ ACTIONS = {
     Action.SUPERSEDE.value: _l("Superseded"),
     Action.RENEW.value: _l("Renewed"),
     "plan_prepared": _l("Audit plan prepared"),
+    "agreement_accepted": _l("Certification agreement accepted"),
+    "agreement_published": _l("Certification agreement published"),
+    "mark_file_added": _l("Mark file added"),
+    "mark_file_removed": _l("Mark file removed"),
     "plan_updated": _l("Audit plan changed"),
     "plan_revised": _l("New version of the audit plan"),
     Action.SEND.value: _l("Sent to the client"),

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.agreements.services import add_mark_file
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
 from certification.audits.services import (
@@ -98,6 +99,12 @@ GET_ALLOWED: dict[str, set[str]] = {
     "plans.detail": PLANNING | {"committee", "lead", "client_b"},
     "plans.pdf": PLANNING | {"committee", "lead", "client_b"},
     "plans.edit": PLANNING | {"lead"},
+    # the certification agreement and the marks (mark files: certified clients only)
+    "agreements.portal": {"client_a", "client_b"},
+    "agreements.pdf": LOGGED_IN,
+    "agreements.mark_svg": STAFF | {"client_b"},
+    "agreements.mark_file": STAFF | {"client_b"},
+    "agreements.admin": {"admin"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -172,6 +179,10 @@ POST_ALLOWED: dict[str, set[str]] = {
     "plans.staff_action": PLANNING | {"lead"},
     "plans.confirm": {"client_b"},
     "plans.change": {"client_b"},
+    "agreements.accept": {"client_a", "client_b"},
+    "agreements.admin": {"admin"},
+    "agreements.add_mark": {"admin"},
+    "agreements.remove_mark": {"admin"},
 }
 
 
@@ -227,6 +238,7 @@ def world(db, app):
     db.session.add(certificate)
     plan = prepare_plan(people["lead"], audit, today)
     send_plan(people["lead"], plan, today)
+    mark = add_mark_file(people["admin"], ("mark.png", PNG))
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -243,6 +255,7 @@ def world(db, app):
         "finding_id": finding.id,
         "certificate_id": certificate.id,
         "plan_id": plan.id,
+        "mark_id": mark.id,
         "action": "suspend",
         "step": "revise",
         "token": certificate.token,
