@@ -39,6 +39,7 @@ BLUEPRINTS = (
     "health.views",
     "plans.views",
     "agreements.views",
+    "accreditations.views",
 )
 
 
@@ -111,6 +112,7 @@ def _import_models() -> None:
         "settings",
         "plans",
         "agreements",
+        "accreditations",
     ):
         importlib.import_module(f"certification.{name}.models")
 

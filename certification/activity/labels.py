@@ -35,6 +35,7 @@ SUBJECTS = {
     "AgreementAcceptance": (_l("Certification agreement"), None),
     "AgreementVersion": (_l("Certification agreement"), None),
     "MarkFile": (_l("Mark file"), None),
+    "Accreditation": (_l("Accreditation"), "accreditations.edit"),
 }
 
 STATES = {
@@ -111,6 +112,7 @@ ACTIONS = {
     "agreement_accepted": _l("Certification agreement accepted"),
     "agreement_published": _l("Certification agreement published"),
     "mark_file_added": _l("Mark file added"),
+    "accreditation_saved": _l("Accreditation saved"),
     "mark_file_removed": _l("Mark file removed"),
     "plan_updated": _l("Audit plan changed"),
     "plan_revised": _l("New version of the audit plan"),

@@ -186,7 +186,6 @@ class SettingsForm(FlaskForm):
         _l("Certificate number format"),
         validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
     )
-    accredited = BooleanField(_l("New certificates are issued as accredited"))
     two_factor_for_staff = BooleanField(
         _l("Administrators and committee members must sign in with a second factor")
     )
@@ -211,7 +210,6 @@ class SettingsForm(FlaskForm):
         self.stage1_percent.data = rules.percent_from_share(values["stage1_share"])
         self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
         self.certificate_number_format.data = values["certificate_number_format"]
-        self.accredited.data = bool(values["accredited"])
         self.two_factor_for_staff.data = bool(values["two_factor_for_staff"])
         return self
 
@@ -248,7 +246,6 @@ class SettingsForm(FlaskForm):
         values["stage1_share"] = current_share if unchanged else rules.share_from_percent(percent)
         values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
-        values["accredited"] = bool(self.accredited.data)
         values["two_factor_for_staff"] = bool(self.two_factor_for_staff.data)
         return values
 

@@ -91,8 +91,6 @@ def settings_problems(proposed: dict[str, object]) -> dict[str, str]:
     for key, check in checks.items():
         if key in proposed and (problem := check(proposed[key])):
             errors[key] = problem
-    if "accredited" in proposed and not isinstance(proposed["accredited"], bool):
-        errors["accredited"] = _("Say whether the certificates are accredited: yes or no.")
     if not isinstance(proposed.get("two_factor_for_staff", False), bool):
         errors["two_factor_for_staff"] = _("Say whether a second factor is required: yes or no.")
     return errors

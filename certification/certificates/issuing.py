@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certification.accreditations.services import covering
 from certification.activity.services import record, transition
 from certification.certificates import rules
 from certification.certificates.lifecycle import CertificateError, current_certificate, move
@@ -18,7 +19,6 @@ from certification.certificates.models import Certificate, CertificateSite
 from certification.certificates.numbering import NumberFormatError, next_certificate_number
 from certification.extensions import db
 from certification.programme.services import refresh_programme_dates, start_next_cycle
-from certification.settings import services as settings
 from certification.templating import format_day
 from certification.workflow import Action, CertificateState
 
@@ -33,7 +33,6 @@ def issue_certificate(
     today: date,
     scope: str,
     sites,
-    accredited: bool | None = None,
     confidential: bool = False,
     band: str = "",
     certification_type: str = "initial",
@@ -50,14 +49,13 @@ def issue_certificate(
             today=today,
             scope=scope,
             sites=sites,
-            accredited=accredited,
             confidential=confidential,
             band=band,
         )
     _check_decision(decision, today)
     dates = rules.initial_dates(decision.decided_on)
     certificate = _new_certificate(
-        decision, dates, scope, sites, accredited, confidential, band, certification_type
+        decision, dates, scope, sites, confidential, band, certification_type
     )
     _start_programme(decision.cycle, decision.decided_on)
     record(
@@ -79,7 +77,6 @@ def renew_certificate(
     today: date,
     scope: str | None = None,
     sites=None,
-    accredited: bool | None = None,
     confidential: bool | None = None,
     band: str | None = None,
 ) -> Certificate:
@@ -109,7 +106,6 @@ def renew_certificate(
         dates,
         scope if scope is not None else certificate.scope,
         sites if sites is not None else certificate.sites,
-        certificate.accredited if accredited is None else accredited,
         certificate.confidential if confidential is None else confidential,
         certificate.band if band is None else band,
         RENEWAL_TYPE,
@@ -161,7 +157,6 @@ def revise_certificate(
         dates,
         scope,
         sites,
-        certificate.accredited,
         certificate.confidential,
         certificate.band,
         certificate.certification_type,
@@ -198,7 +193,6 @@ def _new_certificate(
     dates: rules.CertificateDates,
     scope: str,
     sites,
-    accredited,
     confidential: bool,
     band: str,
     certification_type: str,
@@ -213,6 +207,9 @@ def _new_certificate(
     if not copies:
         raise CertificateError(_("A certificate names at least one site."), field="sites")
     cycle = decision.cycle
+    sector = decision.organisation.sector_code if decision.organisation else ""
+    # Accredited only inside an accreditation valid on the decision date (domain.md).
+    accreditation = covering(cycle.scheme, cycle.edition, sector, decision.decided_on)
     certificate = Certificate(
         number=_number(supersedes, revision, decision.decided_on.year),
         token=secrets.token_urlsafe(24),
@@ -225,7 +222,8 @@ def _new_certificate(
         certification_type=certification_type,
         scope=scope,
         state=C.ACTIVE.value,
-        accredited=bool(settings.get("accredited") if accredited is None else accredited),
+        accreditation_id=accreditation.id if accreditation is not None else None,
+        sector_code=sector or "",
         confidential=bool(confidential),
         band=band or "",
         issued_on=dates.issued_on,

@@ -39,7 +39,10 @@ class Certificate(Timestamped, db.Model):
     certification_type: Mapped[str] = mapped_column(String(30), default="initial")
     scope: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default=CertificateState.ACTIVE)
-    accredited: Mapped[bool] = mapped_column(default=False)
+    # The accreditation it was issued under (17021-1 8.2.2; domain.md: only when its scheme and
+    # sector fall inside one valid on the decision date), else None: unaccredited.
+    accreditation_id: Mapped[int | None] = mapped_column(ForeignKey("accreditations.id"))
+    sector_code: Mapped[str] = mapped_column(String(20), default="")  # IAF sector at issue
     confidential: Mapped[bool] = mapped_column(default=False)
     band: Mapped[str] = mapped_column(String(100), default="")  # rating band of scored schemes
     issued_on: Mapped[date]
@@ -53,6 +56,7 @@ class Certificate(Timestamped, db.Model):
     organisation = relationship("Organisation")
     cycle = relationship("Cycle")
     supersedes = relationship("Certificate", remote_side=[id])
+    accreditation = relationship("Accreditation")
     sites: Mapped[list[CertificateSite]] = relationship(
         back_populates="certificate", cascade="all, delete-orphan", order_by="CertificateSite.id"
     )
@@ -60,6 +64,10 @@ class Certificate(Timestamped, db.Model):
     @property
     def state_enum(self) -> CertificateState:
         return CertificateState(self.state)
+
+    @property
+    def accredited(self) -> bool:
+        return self.accreditation_id is not None
 
 
 class CertificateSite(db.Model):

@@ -113,7 +113,7 @@ def certsearch_query() -> Select:
             Certificate.id,
             Certificate.number,
             Certificate.state,
-            Certificate.accredited,
+            Certificate.accreditation_id.is_not(None).label("accredited"),
             Certificate.scope,
             Certificate.original_issued_on,
             Certificate.issued_on,

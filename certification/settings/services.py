@@ -21,8 +21,8 @@ DEFAULTS: dict[str, object] = {
     "suspension_months": 6,
     "due_windows": [90, 30, 7],
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
-    # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
-    "accredited": False,
+    # Accreditation is not a setting: the body's accreditations (certification/accreditations)
+    # decide it per certificate, by scheme, sector and decision date.
     # Admins and committee members must sign in with a second factor (TOTP).
     "two_factor_for_staff": False,
 }

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
+from certification.accreditations.models import Accreditation
 from certification.certificates.models import Certificate, CertificateSite
 from certification.exports import CELL_LIMIT, ExportRefused, register, reporting
 from certification.exports.certsearch import _row_problems, certsearch_query, write_certsearch
@@ -27,6 +28,8 @@ def certificate(org=None, sites=1, **kw) -> Certificate:
     """A certificate issued 2026-03-15 with `sites` certified sites, the first the head office."""
     cycle = factories.cycle(factories.quote(factories.application(org)))
     n = next(_numbers)
+    if kw.pop("accredited", False):
+        kw["accreditation_id"] = accreditation().id
     cert = Certificate(
         number=kw.pop("number", f"TR-2026-{n:04d}"),
         token=f"token-{n}",
@@ -54,6 +57,14 @@ def certificate(org=None, sites=1, **kw) -> Certificate:
     db.session.add(cert)
     db.session.flush()
     return cert
+
+
+def accreditation() -> Accreditation:
+    row = Accreditation(accreditation_body="TÜRKAK", number="AB-0123-MS",
+                        schemes=["iso10002:2018"], sectors=["29"], valid_from=date(2025, 1, 1))
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def rows(data: bytes, sheet: str) -> list[dict]:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.accreditations.services import AccreditationInput, save_accreditation
 from certification.agreements.services import add_mark_file
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
@@ -105,6 +106,9 @@ GET_ALLOWED: dict[str, set[str]] = {
     "agreements.mark_svg": STAFF | {"client_b"},
     "agreements.mark_file": STAFF | {"client_b"},
     "agreements.admin": {"admin"},
+    "accreditations.index": {"admin"},
+    "accreditations.edit": {"admin"},
+    "accreditations.mark": {"admin"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -183,6 +187,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "agreements.admin": {"admin"},
     "agreements.add_mark": {"admin"},
     "agreements.remove_mark": {"admin"},
+    "accreditations.edit": {"admin"},
 }
 
 
@@ -239,6 +244,11 @@ def world(db, app):
     plan = prepare_plan(people["lead"], audit, today)
     send_plan(people["lead"], plan, today)
     mark = add_mark_file(people["admin"], ("mark.png", PNG))
+    accreditation = save_accreditation(
+        people["admin"], None,
+        AccreditationInput("TÜRKAK", "AB-1", ["iso10002:2018"], "29", today, None),
+        ("turkak.png", PNG),
+    )
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -256,6 +266,7 @@ def world(db, app):
         "certificate_id": certificate.id,
         "plan_id": plan.id,
         "mark_id": mark.id,
+        "accreditation_id": accreditation.id,
         "action": "suspend",
         "step": "revise",
         "token": certificate.token,
