@@ -15,7 +15,7 @@ from certification.accreditations.services import covering
 from certification.activity.services import record, transition
 from certification.certificates import rules
 from certification.certificates.lifecycle import CertificateError, current_certificate, move
-from certification.certificates.models import Certificate, CertificateSite
+from certification.certificates.models import Certificate, CertificateSite, new_identity
 from certification.certificates.numbering import NumberFormatError, next_certificate_number
 from certification.extensions import db
 from certification.programme.services import refresh_programme_dates, start_next_cycle
@@ -212,6 +212,7 @@ def _new_certificate(
     accreditation = covering(cycle.scheme, cycle.edition, sector, decision.decided_on)
     certificate = Certificate(
         number=_number(supersedes, revision, decision.decided_on.year),
+        certification_identity=supersedes.certification_identity if supersedes else new_identity(),
         token=secrets.token_urlsafe(24),
         organisation_id=decision.organisation_id,
         cycle_id=cycle.id,
@@ -261,6 +262,8 @@ def _site_copy(site) -> CertificateSite:
         name=get("name", "") or "",
         address=get("address", "") or "",
         city=get("city", "") or "",
+        region=get("region", "") or "",
+        postcode=get("postcode", "") or "",
         country=get("country", "") or "",
         scope=get("scope", "") or "",
         is_head_office=bool(get("is_head_office", False)),

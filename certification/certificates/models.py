@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
@@ -10,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certification.extensions import db
 from certification.models_base import Timestamped
 from certification.workflow import CertificateState
+
+
+def new_identity() -> str:
+    """An opaque, never reused identity for a new certification (32 hex digits)."""
+    return uuid.uuid4().hex.upper()
 
 
 class Certificate(Timestamped, db.Model):
@@ -29,6 +35,11 @@ class Certificate(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(60), unique=True)
+    # IAF MD 28 "certification identity number": the same for the life of a certification
+    # (revisions, scope changes, renewals), so CertSearch updates its record by it.
+    certification_identity: Mapped[str] = mapped_column(
+        String(60), index=True, default=lambda: new_identity()
+    )
     token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, for /verify/<token>
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
@@ -82,6 +93,8 @@ class CertificateSite(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     scope: Mapped[str] = mapped_column(Text, default="")
     is_head_office: Mapped[bool] = mapped_column(default=False)

@@ -231,6 +231,8 @@ def test_a_scope_change_issues_a_revision_and_supersedes_the_old(db):
         today=date(2026, 10, 1),
     )
     assert again.number == f"{old.number}-R2"
+    # IAF MD 28: one certification, one identity number, whatever its revisions
+    assert old.certification_identity == new.certification_identity == again.certification_identity
 
 
 def test_reducing_the_scope_of_a_suspended_certificate_reactivates_what_remains(db):
@@ -255,6 +257,8 @@ def test_renewal_before_expiry_continues_the_cycle(db):
     assert renewed.issued_on == date(2029, 2, 1)
     assert renewed.expires_on == date(2032, 3, 14)  # old expiry + 3 years, not decision + 3
     assert renewed.certification_type == "recertification" and renewed.number != old.number
+    assert renewed.certification_identity == old.certification_identity
+    assert grant().certification_identity != old.certification_identity  # another certification
 
 
 def test_renewal_starts_the_next_cycle_with_its_surveillance_dates(db):

@@ -112,10 +112,13 @@ def test_the_accredited_flag_becomes_an_accreditation(empty_database_url, settin
             for number, accredited, issued in (("A-1", True, dt.date(2025, 5, 1)),
                                                ("A-2", True, dt.date(2026, 1, 1)),
                                                ("U-1", False, dt.date(2024, 1, 1))):
-                _insert(connection, t["certificates"], number=number, token=number,
-                        organisation_id=org, cycle_id=cycle, scheme="iso10002", edition="2018",
-                        accredited=accredited, issued_on=issued, original_issued_on=issued,
-                        expires_on=dt.date(2029, 1, 1), supersedes_id=None)
+                made = _insert(connection, t["certificates"], number=number, token=number,
+                               organisation_id=org, cycle_id=cycle, scheme="iso10002",
+                               edition="2018", accredited=accredited, issued_on=issued,
+                               original_issued_on=issued, expires_on=dt.date(2029, 1, 1),
+                               supersedes_id=None)
+                # rows pointing at the certificate: SQLite rebuilds the table under them
+                _insert(connection, t["certificate_sites"], certificate_id=made, site_id=None)
             connection.execute(t["settings"].insert().values(key="accredited", value=setting_on))
         upgrade()
         with db.engine.connect() as connection:

@@ -94,7 +94,7 @@ def test_the_certificate_page_the_verify_page_the_api_and_the_exports_agree(clie
     assert "Accredited by TÜRKAK" in text(client.get(f"/certificates/{inside.id}"))
     assert "Not accredited" in text(client.get(f"/certificates/{outside.id}"))
     book = load_workbook(io.BytesIO(client.get("/exports/certsearch.xlsx").data))
-    sheet = book.worksheets[0]
+    sheet = book["Certification"]
     header = [c.value for c in sheet[1]]
     status = {
         row[header.index("Certificate Number")]: row[header.index("Accreditation Status")]

@@ -52,7 +52,6 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_certificates_accreditation_id_accreditations'), 'accreditations', ['accreditation_id'], ['id'])
     _migrate_the_flag()
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.alter_column('sector_code', server_default=None)
         batch_op.drop_column('accredited')
     # The public answers now carry the accreditation (and SQLite's batch copy of `certificates`
     # may have cascaded them away): the app's own writer fills them anew.
@@ -113,7 +112,6 @@ def downgrade():
                                       server_default=sa.false()))
     op.execute("UPDATE certificates SET accredited = (accreditation_id IS NOT NULL)")
     with op.batch_alter_table('certificates', schema=None) as batch_op:
-        batch_op.alter_column('accredited', server_default=None)
         batch_op.drop_constraint(batch_op.f('fk_certificates_accreditation_id_accreditations'), type_='foreignkey')
         batch_op.drop_column('sector_code')
         batch_op.drop_column('accreditation_id')
