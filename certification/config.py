@@ -56,6 +56,15 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),
+        # The address the public reaches the app at (QR codes printed on PDFs made outside a
+        # request, e.g. by the demo); inside a request the request's own address is used.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Signing PDFs (certification/signing.py): PEM key and certificate, or a PKCS#12 file.
+        "SIGNING_KEY": os.environ.get("SIGNING_KEY", ""),
+        "SIGNING_CERT": os.environ.get("SIGNING_CERT", ""),
+        "SIGNING_KEY_PASSWORD": os.environ.get("SIGNING_KEY_PASSWORD", ""),
+        "SIGNING_PKCS12": os.environ.get("SIGNING_PKCS12", ""),
+        "SIGNING_PKCS12_PASSWORD": os.environ.get("SIGNING_PKCS12_PASSWORD", ""),
         "BODY_ADDRESS": os.environ.get(
             "BODY_ADDRESS", "Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye"
         ),

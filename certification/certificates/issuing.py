@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from certification.accreditations.services import covering
 from certification.activity.services import record, transition
 from certification.certificates import rules
+from certification.certificates.issued import issue_pdf
 from certification.certificates.lifecycle import CertificateError, current_certificate, move
 from certification.certificates.models import Certificate, CertificateSite, new_identity
 from certification.certificates.numbering import NumberFormatError, next_certificate_number
@@ -235,6 +236,7 @@ def _new_certificate(
     db.session.add(certificate)
     db.session.flush()
     decision.certificate_id = certificate.id
+    issue_pdf(certificate)  # the file as issued: stored, with its SHA-256 (and signed)
     return certificate
 
 

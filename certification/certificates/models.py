@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -110,3 +110,18 @@ class NumberSequence(db.Model):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class IssuedPdf(Timestamped, db.Model):
+    """The PDF of a certificate revision exactly as issued, and its SHA-256: the register by
+    which an uploaded file is recognised as genuine (signed or not)."""
+
+    __tablename__ = "issued_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    signed: Mapped[bool] = mapped_column(default=False)
+
+    certificate = relationship("Certificate")

@@ -188,6 +188,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "agreements.add_mark": {"admin"},
     "agreements.remove_mark": {"admin"},
     "accreditations.edit": {"admin"},
+    # the public checks an uploaded certificate file (no login, changes nothing)
+    "verification.document": set(ROLES),
+    "verification.api_document": set(ROLES),
 }
 
 
