@@ -62,8 +62,13 @@ def certificate(org=None, sites=1, **kw) -> Certificate:
 
 
 def accreditation() -> Accreditation:
-    row = Accreditation(accreditation_body="TÜRKAK", number="AB-0123-MS",
-                        schemes=["iso10002:2018"], sectors=["29"], valid_from=date(2025, 1, 1))
+    row = Accreditation(
+        accreditation_body="TÜRKAK",
+        number="AB-0123-MS",
+        schemes=["iso10002:2018"],
+        sectors=["29"],
+        valid_from=date(2025, 1, 1),
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -158,11 +163,17 @@ def test_formula_like_text_stays_text(db):
     org = factories.organisation(legal_name='=HYPERLINK("http://evil")', english_name="+cmd")
     certificate(org, scope="-2+3")
     certsearch = certsearch_bytes()
-    for data, sheets in ((register_bytes(), ["Register"]),
-                         (certsearch, ["Certified Entity", "Certification"])):
+    for data, sheets in (
+        (register_bytes(), ["Register"]),
+        (certsearch, ["Certified Entity", "Certification"]),
+    ):
         book = load_workbook(io.BytesIO(data))
-        texts = {cell.value: cell.data_type for name in sheets
-                 for row in book[name].iter_rows(min_row=2) for cell in row}
+        texts = {
+            cell.value: cell.data_type
+            for name in sheets
+            for row in book[name].iter_rows(min_row=2)
+            for cell in row
+        }
         assert texts['=HYPERLINK("http://evil")'] == "s"
         assert texts["+cmd"] == "s"
         assert texts["-2+3"] == "s"
@@ -212,30 +223,41 @@ def test_certsearch_maps_statuses_and_writes_dates_as_yyyymmdd(db):
 
 
 def test_the_certified_entity_has_its_own_sheet_with_the_address_split(db):
-    org = factories.organisation(address="Kordon Cad. 12", city="İzmir", region="İzmir",
-                                 postcode="35220")
+    org = factories.organisation(
+        address="Kordon Cad. 12", city="İzmir", region="İzmir", postcode="35220"
+    )
     certificate(org)
     certificate(org, scheme="csat-star")
     entities = rows(certsearch_bytes(), "Certified Entity")
-    assert entities == [{
-        "Certified Entity Unique ID": f"ORG-{org.id}",
-        "Certified Entity Name": org.legal_name,
-        "Certified Entity Trading Name": None,
-        "Certified Entity English Name": org.english_name,
-        "Certified Entity Street": "Kordon Cad. 12",
-        "Certified Entity City": "İzmir",
-        "Certified Entity State": "İzmir",
-        "Certified Entity Zipcode/Postcode": "35220",
-        "Certified Entity Country/Economy": "Türkiye",
-    }]
+    assert entities == [
+        {
+            "Certified Entity Unique ID": f"ORG-{org.id}",
+            "Certified Entity Name": org.legal_name,
+            "Certified Entity Trading Name": None,
+            "Certified Entity English Name": org.english_name,
+            "Certified Entity Street": "Kordon Cad. 12",
+            "Certified Entity City": "İzmir",
+            "Certified Entity State": "İzmir",
+            "Certified Entity Zipcode/Postcode": "35220",
+            "Certified Entity Country/Economy": "Türkiye",
+        }
+    ]
 
 
 def test_one_row_per_certification_with_its_identity_across_revisions_and_renewals(db):
     first = certificate(state="superseded")
-    revised = certificate(first.organisation, revision=1, supersedes_id=first.id,
-                          state="superseded", certification_identity=first.certification_identity)
-    renewed = certificate(first.organisation, supersedes_id=revised.id,
-                          certification_identity=first.certification_identity)
+    revised = certificate(
+        first.organisation,
+        revision=1,
+        supersedes_id=first.id,
+        state="superseded",
+        certification_identity=first.certification_identity,
+    )
+    renewed = certificate(
+        first.organisation,
+        supersedes_id=revised.id,
+        certification_identity=first.certification_identity,
+    )
     other = certificate()
     records = rows(certsearch_bytes(), "Certification")
     assert [(r["Certificate Number"], r["Certification Identity Number"]) for r in records] == [
@@ -359,6 +381,8 @@ def test_a_long_export_tells_how_far_it_has_come(db, monkeypatch):
     assert told[-1] == 10 and 5 in told  # checks and certifications: 5 rows; sites: 10
     write_register(io.BytesIO())  # outside `reporting`: nobody is told
     assert told[-1] == 10
+
+
 # --- any text the forms accept ------------------------------------------------------------------
 
 
@@ -387,7 +411,7 @@ def test_any_text_the_forms_accept_is_written_and_reads_back(
     assert (row["Legal name"], row["Scope"]) == (legal_name, scope)
     assert (row["English name"] or "", row["City"] or "") == (english_name, city)
     certsearch = rows(
-        certsearch_bytes(certsearch_query().where(Certificate.id == cert.id)), "Sites"
+        certsearch_bytes(certsearch_query().where(Certificate.id == cert.id)), "Certification Sites"
     )
     assert site_text in [value for site in certsearch for value in site.values()] or not site_text
     db.session.rollback()

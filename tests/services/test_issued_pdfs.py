@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -19,7 +18,7 @@ from sqlalchemy import func, select
 from certification.certificates import services
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import IssuedPdf
-from certification.signing import SIGNER, _load, write_self_signed
+from certification.signing import SIGNER, _load
 from certification.verification.documents import check_document
 from tests.services.test_certificates import GRANTED, decision, grant
 
@@ -30,18 +29,6 @@ TODAY = date(2026, 11, 24)
 def unsigned(app, monkeypatch):
     """No signing key, whatever the instance folder holds."""
     monkeypatch.setitem(app.extensions, SIGNER, None)
-
-
-@pytest.fixture(scope="session")
-def key_pair(tmp_path_factory):
-    return write_self_signed(tmp_path_factory.mktemp("signing"), "Anatolia Test Body")
-
-
-@pytest.fixture
-def signing(app, monkeypatch, key_pair):
-    key, cert = key_pair
-    monkeypatch.setitem(app.extensions, SIGNER, signers.SimpleSigner.load(str(key), str(cert)))
-    return cert
 
 
 def text_of(pdf: bytes) -> str:
