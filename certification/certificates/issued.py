@@ -4,6 +4,7 @@ its SHA-256, and from then on served byte for byte (so that the file verifies as
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
@@ -11,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from certification.certificates.models import Certificate, IssuedPdf
-from certification.certificates.pdf import render_certificate_pdf
+from certification.certificates.pdf import Signatory, render_certificate_pdf
 from certification.extensions import db
+from certification.settings import services as settings
 from certification.signing import signed
 
 LOCAL_URL = "http://127.0.0.1:5000"
+log = logging.getLogger(__name__)
 
 
 def verification_url(token: str) -> str:
@@ -32,12 +35,38 @@ def verification_url(token: str) -> str:
 
 
 def render_unsigned(certificate: Certificate) -> bytes:
+    """The certificate with the body's letterhead as the settings say today."""
+    accreditation = certificate.accreditation
     return render_certificate_pdf(
         certificate,
         body_name=current_app.config["BODY_NAME"],
         body_address=current_app.config["BODY_ADDRESS"],
         verify_url=verification_url(certificate.token),
+        logo=_image(settings.get("body_logo")),
+        signatory=Signatory(
+            name=settings.get("certificate_signatory_name"),
+            role=settings.get("certificate_signatory_role"),
+            signature=_image(settings.get("signature_image")),
+        ),
+        accreditation_mark=_stored_bytes(accreditation.mark_stored_name if accreditation else None),
     )
+
+
+def _image(stored: dict | None) -> bytes | None:
+    return _stored_bytes(stored["stored"]) if stored else None
+
+
+def _stored_bytes(stored_name: str | None) -> bytes | None:
+    """A stored upload's bytes; None (and a warning) if the file has gone."""
+    if not stored_name:
+        return None
+    from certification.applications.uploads import stored_path
+
+    try:
+        return stored_path(stored_name).read_bytes()
+    except OSError:
+        log.warning("stored image %s is missing: the certificate is made without it", stored_name)
+        return None
 
 
 def issue_pdf(certificate: Certificate) -> IssuedPdf:

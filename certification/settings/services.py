@@ -25,7 +25,14 @@ DEFAULTS: dict[str, object] = {
     # decide it per certificate, by scheme, sector and decision date.
     # Admins and committee members must sign in with a second factor (TOTP).
     "two_factor_for_staff": False,
+    # Who signs the certificates for the body, printed on each with an optional signature image.
+    "certificate_signatory_name": "",
+    "certificate_signatory_role": "",
+    # Images on the certificates, stored uploads: {"stored": name, "type": "image/png"} or None.
+    "body_logo": None,
+    "signature_image": None,
 }
+IMAGE_KEYS = ("body_logo", "signature_image")
 
 
 def get(key: str):

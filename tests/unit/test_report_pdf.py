@@ -236,11 +236,11 @@ def test_without_checklist_or_findings_still_renders(app):
 def test_head_office_mark_is_not_repeated():
     """The mark is added unless the site's name already says it, in any of its languages."""
     named = Site(name="Head office", city="Tbilisi", country="GE", is_head_office=True)
-    assert site_line(named) == "Head office — Tbilisi, GE"
+    assert site_line(named) == "Head office — Tbilisi, Georgia"
     merkez = Site(name="Merkez", city="İzmir", country="TR", is_head_office=True)
-    assert site_line(merkez) == "Merkez (head office) — İzmir, TR"
+    assert site_line(merkez) == "Merkez (head office) — İzmir, Türkiye"
     branch = Site(name="Depo", city="Bursa", country="TR", is_head_office=False)
-    assert site_line(branch) == "Depo — Bursa, TR"
+    assert site_line(branch) == "Depo — Bursa, Türkiye"
     assert head_office_name("Merkez ofis", "head office / merkez") == "Merkez ofis"
     assert head_office_name("Depo", "head office / merkez") == "Depo (head office / merkez)"
 

@@ -150,6 +150,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "admin.remove_conflict": {"admin"},
     "admin.remove_qualification": {"admin"},
     "admin.settings": {"admin"},
+    "admin.letterhead": {"admin"},
     "applications.new": PLANNING,
     "applications.review": PLANNING,
     "portal.apply": {"client_a", "client_b"},
