@@ -10,6 +10,7 @@ and handed to a Paragraph as explicit line breaks.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
@@ -44,28 +45,53 @@ def visual_line(line: str, base: str) -> str:
 
 def wrap_logical(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines in reading order, each at most `width` points wide once shaped; words are kept
-    whole unless one alone is wider than the line."""
+    whole unless one alone is wider than the line. Arabic letters join within a word only, so a
+    line's width is its shaped words' widths and the spaces between them."""
+    space = stringWidth(" ", font, size)
+    room = width - SAFETY
+
+    def measure(word: str) -> float:
+        return _shaped_width(word, font, size)
 
     def fits(candidate: str) -> bool:
-        return stringWidth(arabic_reshaper.reshape(candidate), font, size) <= width - SAFETY
+        return measure(candidate) <= room
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if fits(candidate):
-                line = candidate
+            wide = measure(word)
+            if line and used + space + wide <= room:
+                line, used = f"{line} {word}", used + space + wide
                 continue
             if line:
                 lines.append(line)
-            line = word
-            while len(line) > 1 and not fits(line):  # one word wider than the line
-                cut = next(n for n in range(len(line) - 1, 0, -1) if fits(line[:n]))
+            line, used = word, wide
+            while len(line) > 1 and used > room:  # one word wider than the line
+                guess = int(room / (used / len(line)) * 1.5) + 2  # well past where it fits
+                cut = _longest_fitting(line[:guess], fits)
                 lines.append(line[:cut])
                 line = line[cut:]
+                used = measure(line)
         lines.append(line)
     return lines
+
+
+@lru_cache(maxsize=4096)
+def _shaped_width(word: str, font: str, size: float) -> float:
+    return stringWidth(arabic_reshaper.reshape(word), font, size)
+
+
+def _longest_fitting(word: str, fits) -> int:
+    """How many leading characters of `word` fit on a line (at least one): a binary search."""
+    low, high = 1, max(1, len(word) - 1) if not fits(word) else len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(word[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class BidiParagraph(Flowable):
