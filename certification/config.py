@@ -65,6 +65,8 @@ def load_config(instance_path: str) -> dict:
         "SIGNING_KEY_PASSWORD": os.environ.get("SIGNING_KEY_PASSWORD", ""),
         "SIGNING_PKCS12": os.environ.get("SIGNING_PKCS12", ""),
         "SIGNING_PKCS12_PASSWORD": os.environ.get("SIGNING_PKCS12_PASSWORD", ""),
+        # Where `flask demo` writes a self-signed pair, used when nothing above is set.
+        "SIGNING_DEMO_FOLDER": os.environ.get("SIGNING_DEMO_FOLDER", ""),
         "BODY_ADDRESS": os.environ.get(
             "BODY_ADDRESS", "Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye"
         ),

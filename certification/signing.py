@@ -2,9 +2,9 @@
 
 Configuration (environment, read in config.py): SIGNING_KEY and SIGNING_CERT (PEM files, the
 key's password in SIGNING_KEY_PASSWORD), or SIGNING_PKCS12 with SIGNING_PKCS12_PASSWORD. Without
-them, instance/signing/key.pem and cert.pem are used if present (`flask demo` writes a
-self-signed pair there); else documents are not signed. A reader that trusts the certificate
-shows the signature as valid, which proves the file is unchanged.
+them, key.pem and cert.pem in SIGNING_DEMO_FOLDER (default instance/signing) are used if present
+(`flask demo` writes a self-signed pair there); else documents are not signed. A reader that
+trusts the certificate shows the signature as valid, which proves the file is unchanged.
 """
 
 from __future__ import annotations
@@ -25,11 +25,17 @@ def signer_for(app=None):
     """The app's pyHanko signer, loaded once; None when no key is configured."""
     app = app or current_app
     if SIGNER not in app.extensions:
-        app.extensions[SIGNER] = _load(app.config, Path(app.instance_path))
+        app.extensions[SIGNER] = _load(app.config, demo_folder(app))
     return app.extensions[SIGNER]
 
 
-def _load(config, instance: Path):
+def demo_folder(app) -> Path:
+    """Where `flask demo` writes its self-signed pair (SIGNING_DEMO_FOLDER, else
+    instance/signing): the key used when none is configured."""
+    return Path(app.config.get("SIGNING_DEMO_FOLDER") or Path(app.instance_path) / "signing")
+
+
+def _load(config, demo: Path):
     from pyhanko.sign import signers
 
     key, cert = config.get("SIGNING_KEY"), config.get("SIGNING_CERT")
@@ -38,7 +44,6 @@ def _load(config, instance: Path):
         password = (config.get("SIGNING_PKCS12_PASSWORD") or "").encode() or None
         return signers.SimpleSigner.load_pkcs12(pkcs12, passphrase=password)
     if not (key and cert):
-        demo = instance / "signing"
         if (demo / "key.pem").exists() and (demo / "cert.pem").exists():
             key, cert = str(demo / "key.pem"), str(demo / "cert.pem")
     if not (key and cert):

@@ -46,6 +46,8 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_FOLDER": str(uploads),
             "SERVER_NAME": "localhost",
+            # never a demo key pair lying in instance/signing: tests sign only when they ask
+            "SIGNING_DEMO_FOLDER": str(tmp_path_factory.mktemp("no-signing-key")),
         }
     )
     app.test_client_class = FreshRequestClient

@@ -12,8 +12,8 @@ Where things go (helpers first; stories import helpers, never the reverse):
 - onsite.py: on-site work: schedule and start an audit, answer it, findings, answers, report;
 - lifecycle.py: a certificate's cycle in a few calls (certified, audited, maintained, decided);
 - stories/: one module per story that goes beyond the contract, with its organisations and
-  what happens to them: neva.py, caucasus.py, mekong.py (audits under way) and certificates.py
-  (one function per certificate status).
+  what happens to them: neva.py, caucasus.py, mekong.py (audits under way), certificates.py
+  (one function per certificate status) and documents.py (signed PDFs, the signatory).
 
 A new story (a complaint, an appeal, an audit plan for Neva) is a function in the story module of
 its organisation, or a new module in stories/ called from `build()` below. A new organisation that
@@ -26,7 +26,7 @@ from datetime import date
 
 from certification.demo.organisations import ORGANISATIONS, advance, enrol
 from certification.demo.people import DEMO_PASSWORD, add_conflicts, create_staff, logins_by_role
-from certification.demo.stories import caucasus, certificates, mekong, neva
+from certification.demo.stories import caucasus, certificates, documents, mekong, neva
 from certification.extensions import db
 
 __all__ = ["DEMO_PASSWORD", "build", "rebuild_database"]
@@ -39,6 +39,7 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     """Fill an empty database; returns the demo logins by role."""
     today = today or date.today()
     staff = create_staff()
+    documents.prepare(staff)  # signatory and signing key before the first certificate
     logins = logins_by_role()
     planner = staff["planner@demo.test"]
     orgs: dict = {}

@@ -3,7 +3,7 @@ write findings up, the client's answers, the complaints figures and the report."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from certification.demo.documents import minimal_pdf
 from certification.demo.notes import (
@@ -154,8 +154,10 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
 
 def report(lead, audit, day: date, summary: str) -> None:
     """The lead confirms the recommendation the findings give and hands it to the committee."""
-    from certification.reports.services import report_data, submit_report
+    from certification.reports.services import report_data, report_of, submit_report
 
     computed = report_data(audit).computed
     submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
                   today=day)
+    # Signed at submission on the story's day, so before the committee decides on it.
+    report_of(audit).submitted_at = datetime.combine(day, time(17, 0), tzinfo=UTC)

@@ -177,9 +177,9 @@ def test_the_key_is_read_from_pem_files_or_a_pkcs12_file(tmp_path, key_pair):
     path.write_bytes(bundle)
     loaded = _load({"SIGNING_PKCS12": str(path), "SIGNING_PKCS12_PASSWORD": "secret"}, tmp_path)
     assert loaded is not None and "Anatolia Test Body" in loaded.signing_cert.subject.human_friendly
-    # the demo's pair in the instance folder is used when nothing is configured
+    # the demo's pair (SIGNING_DEMO_FOLDER) is used when nothing is configured
     demo = tmp_path / "signing"
     demo.mkdir()
     (demo / "key.pem").write_bytes(key.read_bytes())
     (demo / "cert.pem").write_bytes(cert.read_bytes())
-    assert _load({}, tmp_path) is not None
+    assert _load({}, demo) is not None
