@@ -33,6 +33,6 @@ def render_agreement_pdf(version, language: str, body_name: str) -> bytes:
 
 def render_mark_svg() -> bytes:
     """The body's mark (the ring, star and standard number drawn on every certificate)."""
-    from certification.certificates.pdf import _mark
+    from certification.certificates.pdf_page import _mark
 
     return renderSVG.drawToString(_mark()).encode()

@@ -116,7 +116,7 @@ def test_the_accredited_flag_becomes_an_accreditation(empty_database_url, settin
                                organisation_id=org, cycle_id=cycle, scheme="iso10002",
                                edition="2018", accredited=accredited, issued_on=issued,
                                original_issued_on=issued, expires_on=dt.date(2029, 1, 1),
-                               supersedes_id=None)
+                               supersedes_id=None, state="active")
                 # rows pointing at the certificate: SQLite rebuilds the table under them
                 _insert(connection, t["certificate_sites"], certificate_id=made, site_id=None)
             connection.execute(t["settings"].insert().values(key="accredited", value=setting_on))

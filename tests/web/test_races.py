@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from certification import create_app
+from certification.accounts.models import User
 from certification.activity.models import ActivityLog
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
@@ -87,6 +88,11 @@ class Race:
         with self.reading() as session:
             return session.scalar(select(func.count()).select_from(model).where(*where))
 
+    def login_id(self, user_id: int) -> str:
+        """What Flask-Login keeps in the session for this user (its id and session nonce)."""
+        with self.reading() as session:
+            return session.get(User, user_id).get_id()
+
     def logged(self, action: str, subject_type: str, subject_id: int) -> int:
         return self.count(
             ActivityLog,
@@ -120,7 +126,7 @@ class Race:
             local.racing = True
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = str(user_id), True
+                session["_user_id"], session["_fresh"] = self.login_id(user_id), True
             response = client.post(url, data=data, follow_redirects=True)
             return response.status_code, response.get_data(as_text=True)
 
@@ -223,6 +229,7 @@ def test_a_quote_accepted_twice_at_once_makes_one_programme(race):
             application, state="issued", issued_on=TODAY, valid_until=TODAY + timedelta(days=30)
         )
         client = factories.user("client", organisation=application.organisation)
+        factories.agreement(application.organisation, client)  # 17021-1 5.1.2, accepted before
         quote_id, client_id = quote.id, client.id
     url = f"/quotes/{quote_id}/accept"
 
