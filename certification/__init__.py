@@ -22,6 +22,7 @@ ROOT = PACKAGE.parent
 BLUEPRINTS = (
     "accounts.views",
     "accounts.security_views",
+    "home.views",
     "admin.views",
     "organisations.views",
     "applications.views",
@@ -40,6 +41,15 @@ BLUEPRINTS = (
     "plans.views",
     "agreements.views",
     "accreditations.views",
+    "complaints.public_views",
+    "complaints.review_views",
+    "complaints.views",
+    "appeals.views",
+    "transfers.views",
+    "impartiality.views",
+    "charts.views",
+    "notifications.views",
+    "calendar.views",
 )
 
 
@@ -113,8 +123,16 @@ def _import_models() -> None:
         "plans",
         "agreements",
         "accreditations",
+        "complaints",
+        "appeals",
+        "transfers",
+        "impartiality",
+        "notifications",
+        "calendar",
+        "submissions",
     ):
         importlib.import_module(f"certification.{name}.models")
+    importlib.import_module("certification.notifications.hooks")
 
 
 def select_locale() -> str:

@@ -14,7 +14,7 @@ from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
-from certification.programme.models import Audit
+from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import FindingState
 
 NONCONFORMITIES = list(rules.NONCONFORMITIES)
@@ -73,6 +73,11 @@ def overdue_clause(today: date):
     )
 
 
+def team_audit_ids(user_id: int):
+    """The audits this person is on the team of (SQL, for filtering a list)."""
+    return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
+
+
 def open_findings_query(show: str, today: date):
     """Nonconformities not yet verified, across clients; the soonest due first."""
     query = select(Finding).where(Finding.grade.in_(NONCONFORMITIES), Finding.state.in_(NOT_CLOSED))
@@ -98,7 +103,7 @@ def finding_timeline(finding: Finding) -> list[ActivityLog]:
 
 @lru_cache(maxsize=16)
 def _parsed(fingerprint: str, source: str):
-    return loader.parse(source)
+    return loader.parse(source, stored=True)
 
 
 def question_texts(finding: Finding, locale) -> tuple[str, str]:

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, object] = {
     "stage1_void_months": 6,
     "suspension_months": 6,
     "due_windows": [90, 30, 7],
+    # The admin's home lists active accounts nobody signed in to for this many days.
+    "dormant_account_days": 90,
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
     # Accreditation is not a setting: the body's accreditations (certification/accreditations)
     # decide it per certificate, by scheme, sector and decision date.
@@ -31,6 +33,13 @@ DEFAULTS: dict[str, object] = {
     # Images on the certificates, stored uploads: {"stored": name, "type": "image/png"} or None.
     "body_logo": None,
     "signature_image": None,
+    # Complaints and appeals about the body (17021-1 9.7, 9.8): time limits in working days
+    # (weekends and the holidays below skipped), the appeal window in calendar days.
+    "complaint_acknowledge_days": 5,
+    "complaint_answer_days": 15,
+    "complaint_reply_days": 10,
+    "appeal_days": 30,
+    "holidays": [],
 }
 IMAGE_KEYS = ("body_logo", "signature_image")
 

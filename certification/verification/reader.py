@@ -19,6 +19,8 @@ import threading
 from datetime import date
 from typing import NamedTuple
 
+from sqlalchemy.exc import DBAPIError
+
 from certification.extensions import db
 
 COLUMNS = "number, certificate_state, expires_on, answer, superseded_by"
@@ -53,13 +55,26 @@ class AnswerReader:
         return engine.dialect.name == "sqlite" and database not in ("", ":memory:")
 
     def find(self, kind: str, key: str) -> Found | None:
+        """The row, or None; a database that cannot be reached raises SQLAlchemy's own error
+        (OperationalError, ...), which the app answers with its 503 like any other page."""
+        base = self.dialect.loaded_dbapi.Error
+        try:
+            return self._find(kind, key)
+        except base as error:
+            raise DBAPIError.instance(self.sql[kind], (key,), error, base) from error
+
+    def _find(self, kind: str, key: str) -> Found | None:
         connection = self._take()
         try:
             row = self._execute(connection, kind, key)
         except self.dialect.loaded_dbapi.Error:  # a dropped connection: once more on a new one
             _close(connection)
             connection = self._connect()
-            row = self._execute(connection, kind, key)
+            try:
+                row = self._execute(connection, kind, key)
+            except self.dialect.loaded_dbapi.Error as error:
+                _close(connection)
+                raise self._wrapped(error) from error
         self._give(connection)
         if row is None:
             return None
@@ -95,10 +110,18 @@ class AnswerReader:
         for connection in free:
             _close(connection)
 
+    def _wrapped(self, error) -> DBAPIError:
+        """The driver's error as SQLAlchemy's (OperationalError ...): the app's 503 handler
+        (health/views.py) answers a database that cannot be reached, here as everywhere."""
+        return DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error)
+
     def _connect(self):
         """A driver connection made by the engine (its connect arguments and listeners), taken
         out of the pool for good."""
-        pooled = self.engine.raw_connection()
+        try:
+            pooled = self.engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:
+            raise self._wrapped(error) from error
         pooled.detach()
         connection = pooled.dbapi_connection
         if self.dialect.name == "sqlite":

@@ -148,3 +148,40 @@ def test_the_accredited_flag_becomes_an_accreditation(empty_database_url, settin
     assert str(accreditation.valid_from)[:10] == first and accreditation.valid_until is None
     assert setting == 0 and set(sectors.values()) == {"32"}
     assert {k: bool(v) for k, v in flags.items()} == {k: v is not None for k, v in rows.items()}
+
+
+def test_two_factor_secrets_stored_in_the_clear_are_sealed_and_still_make_the_same_codes(
+    empty_database_url,
+):
+    import pyotp
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from certification.accounts import sealing
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "k1"}
+    )
+    plain = pyotp.random_base32()
+    with app.app_context():
+        upgrade(revision="6e3916f4bc2f")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, name, password_hash, role, locale, active,"
+                    " session_nonce, totp_secret, created_at) VALUES ('a@example.test', 'A',"
+                    " '!', 'admin', 'en', :yes, 'n', :secret, :now)"
+                ),
+                {"secret": plain, "now": "2026-01-01 00:00:00", "yes": True},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            sealed = connection.execute(text("SELECT totp_secret FROM users")).scalar()
+        downgrade(revision="6e3916f4bc2f")
+        with db.engine.connect() as connection:
+            opened_again = connection.execute(text("SELECT totp_secret FROM users")).scalar()
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert plain not in sealed and sealing.is_sealed(sealed)
+    assert sealing.unseal(sealed, app.config) == plain
+    assert opened_again == plain

@@ -1,7 +1,7 @@
 """Audit plans (17021-1 9.2.3): versions, sites, team, timetable; the report names its plan
 
 Revision ID: 4663fe3f5773
-Revises: 6e3916f4bc2f
+Revises: d8a3c6f0e1b2
 Create Date: 2026-11-29 09:14:18.535288
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4663fe3f5773'
-down_revision = '6e3916f4bc2f'
+down_revision = 'd8a3c6f0e1b2'
 branch_labels = None
 depends_on = None
 
