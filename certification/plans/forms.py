@@ -32,8 +32,8 @@ class SeatForm(Form):
 
 class LineForm(Form):
     day = DateField(_l("Day"), validators=[Optional()])
-    starts = StringField(_l("From"), [Length(max=5)])
-    ends = StringField(_l("To"), [Length(max=5)])
+    starts = StringField(_l("Starts at"), [Length(max=5)])
+    ends = StringField(_l("Ends at"), [Length(max=5)])
     activity = StringField(_l("Process or clause audited"), [Length(max=2000)])
     clauses = StringField(_l("Clauses"), [Length(max=100)])
     auditors = StringField(_l("Auditors"), [Length(max=300)])
