@@ -86,7 +86,7 @@ def issue_transferred_certificate(
     existing cycle: the same expiry, the original certification date kept."""
     _check_decision(decision, today)
     dates = rules.CertificateDates(decision.decided_on, original_issued_on, expires_on)
-    certificate = _new_certificate(decision, dates, scope, sites, None, False, "", TRANSFER_TYPE)
+    certificate = _new_certificate(decision, dates, scope, sites, False, "", TRANSFER_TYPE)
     record(
         actor,
         certificate,
@@ -189,7 +189,6 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
         dates,
         certificate.scope,
         certificate.sites,
-        certificate.accredited,
         certificate.confidential,
         certificate.band,
         RENEWAL_TYPE,

@@ -58,7 +58,7 @@ def granted(sector: str):
 
     org = factories.organisation(sector_code=sector)
     audit = submitted(org=org)
-    member = factories.user("committee")
+    member = factories.committee_member()  # 17021-1 7.2: competence recorded
     from certification.decisions.services import decide
 
     decide(member, audit, outcome="grant", reasons="OK", today=TODAY)
