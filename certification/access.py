@@ -229,3 +229,30 @@ def can_manage_certificate(user, certificate=None) -> bool:
     """Planners and admins carry out suspension, restoration and withdrawal; grants, renewals and
     scope changes come from the committee's decisions."""
     return user.is_authenticated and user.role in PLANNING
+
+
+def can_prepare_plan(user, audit) -> bool:
+    """17021-1 9.2.3: the audit plan is prepared by a planner or the audit's lead auditor."""
+    if not user.is_authenticated:
+        return False
+    if user.role in PLANNING:
+        return True
+    return user.role == Role.AUDITOR and any(
+        m.user_id == user.id and m.role == "lead" for m in audit.team
+    )
+
+
+def can_view_plan(user, plan) -> bool:
+    """Whoever sees the audit sees its plans; the client only the versions sent to it."""
+    if not can_view_audit(user, plan.audit):
+        return False
+    return user.role != Role.CLIENT or plan.state != "draft"
+
+
+def can_answer_plan(user, plan) -> bool:
+    """The client's own users confirm the plan or ask for a change."""
+    return (
+        user.is_authenticated
+        and user.role == Role.CLIENT
+        and user.organisation_id == plan.organisation_id
+    )

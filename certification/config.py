@@ -68,6 +68,17 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "certification@localhost"),
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),
+        # The address the public reaches the app at (QR codes printed on PDFs made outside a
+        # request, e.g. by the demo); inside a request the request's own address is used.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Signing PDFs (certification/signing.py): PEM key and certificate, or a PKCS#12 file.
+        "SIGNING_KEY": os.environ.get("SIGNING_KEY", ""),
+        "SIGNING_CERT": os.environ.get("SIGNING_CERT", ""),
+        "SIGNING_KEY_PASSWORD": os.environ.get("SIGNING_KEY_PASSWORD", ""),
+        "SIGNING_PKCS12": os.environ.get("SIGNING_PKCS12", ""),
+        "SIGNING_PKCS12_PASSWORD": os.environ.get("SIGNING_PKCS12_PASSWORD", ""),
+        # Where `flask demo` writes a self-signed pair, used when nothing above is set.
+        "SIGNING_DEMO_FOLDER": os.environ.get("SIGNING_DEMO_FOLDER", ""),
         "BODY_ADDRESS": os.environ.get(
             "BODY_ADDRESS", "Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye"
         ),

@@ -7,13 +7,14 @@ Arabic) render; Arabic is also reshaped and put in visual order, which PDF text 
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
-from bidi import get_display
+from babel import Locale
+from bidi.algorithm import get_display  # the reference algorithm: it mirrors brackets (L4)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.fonts import addMapping
@@ -22,7 +23,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from certification.pdf_bidi import BidiParagraph, has_right_to_left
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -49,10 +52,6 @@ def register_fonts() -> Fonts:
     return Fonts(REGULAR, BOLD)
 
 
-def _has_right_to_left(text: str) -> bool:
-    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
-
-
 def display_text(text: str | None) -> str:
     """Text ready to draw: Arabic letters joined and right-to-left runs in visual order.
 
@@ -60,7 +59,7 @@ def display_text(text: str | None) -> str:
     right-to-left characters is returned unchanged.
     """
     text = text or ""
-    if not _has_right_to_left(text):
+    if not has_right_to_left(text):
         return text
     lines = text.split("\n")
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in lines)
@@ -98,9 +97,18 @@ def text_chunks(value) -> list[str]:
     return chunks
 
 
-def text_paragraphs(value, style: ParagraphStyle) -> list[Paragraph]:
+def text_paragraphs(value, style: ParagraphStyle) -> list[Flowable]:
     """User text (any length, any script, line breaks kept) as paragraphs that flow over pages."""
-    return [Paragraph(paragraph_text(chunk), style) for chunk in text_chunks(value)]
+    return [rich_text(chunk, style) for chunk in text_chunks(value)]
+
+
+def rich_text(value, style: ParagraphStyle) -> Flowable:
+    """One piece of user text as a paragraph; with right-to-left parts, wrapped before the bidi
+    algorithm puts each line in visual order (pdf_bidi)."""
+    text = str(value or "")
+    if has_right_to_left(text):
+        return BidiParagraph(text, style)
+    return Paragraph(paragraph_text(text), style)
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
@@ -157,13 +165,13 @@ def facts_table(rows: list[tuple[str, str]], styles) -> list:
         cells.append(
             [
                 Paragraph(escape(str(label)), styles["bold"]),
-                Paragraph(paragraph_text(first), styles["body"]),
+                rich_text(first, styles["body"]),
             ]
         )
         if rest:
             story.append(_facts_rows(cells))
             indented = ParagraphStyle("continued", parent=styles["body"], leftIndent=FACT_LABEL)
-            story += [Paragraph(paragraph_text(chunk), indented) for chunk in rest]
+            story += [rich_text(chunk, indented) for chunk in rest]
             cells = []
     if cells:
         story.append(_facts_rows(cells))
@@ -212,6 +220,25 @@ def joined(*parts: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def country_name(code: str | None, language: str = "en") -> str:
+    """The country's name in `language` for an ISO 3166 code ("TR" -> "Türkiye"); other text
+    (a name typed in full) as it is."""
+    code = (code or "").strip()
+    if len(code) == 2 and code.isalpha():
+        return Locale.parse(language).territories.get(code.upper(), code)
+    return code
+
+
+def place(address: str | None, city: str | None, country: str | None, language: str = "en") -> str:
+    """One address line: the street address, then the city unless the address already names it,
+    then the country's name."""
+    address = (address or "").strip()
+    city = (city or "").strip()
+    if city and city.casefold() in address.casefold():
+        city = ""
+    return joined(address, city, country_name(country, language))
+
+
 def head_office_name(name: str, mark: str) -> str:
     """A head office's name followed by `(mark)`, unless the name already says it: the mark,
     or any of its " / "-separated languages, appears in it ("Head office", "Merkez ofis")."""
@@ -223,6 +250,6 @@ def head_office_name(name: str, mark: str) -> str:
 
 def site_line(site) -> str:
     """A site's name, marked if it is the head office, and its address."""
-    place = joined(site.address, site.city, site.country)
+    where = place(site.address, site.city, site.country, str(get_locale() or "en"))
     name = head_office_name(site.name, _("head office")) if site.is_head_office else site.name
-    return name + (f" — {place}" if place else "")
+    return name + (f" — {where}" if where else "")

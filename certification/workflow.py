@@ -63,6 +63,16 @@ class CertificateState(Labelled):
     SUPERSEDED = "superseded"
 
 
+class PlanState(Labelled):
+    """An audit plan version (17021-1 9.2.3): drafted, sent to the client, answered, replaced."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    CHANGE_REQUESTED = "change_requested"
+    SUPERSEDED = "superseded"
+
+
 class ComplaintState(Labelled):
     """A complaint about the body or a certified client, through ISO 10002 7.2 to 7.9."""
 
@@ -127,6 +137,10 @@ class Action(StrEnum):
     RESTORE = "restore"
     SUPERSEDE = "supersede"
     RENEW = "renew"
+    # audit plans
+    SEND = "send"
+    CONFIRM = "confirm"
+    REQUEST_CHANGE = "request_change"
     REINSTATE = "reinstate"  # a withdrawal reversed on appeal
     REOPEN = "reopen"  # a decided audit file back to the committee after an upheld appeal
     # complaints
@@ -184,6 +198,12 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (C.SUSPENDED, Action.WITHDRAW): C.WITHDRAWN,
     (C.SUSPENDED, Action.EXPIRE): C.EXPIRED,
     (C.EXPIRED, Action.RESTORE): C.ACTIVE,
+    (PlanState.DRAFT, Action.SEND): PlanState.SENT,
+    (PlanState.SENT, Action.CONFIRM): PlanState.CONFIRMED,
+    (PlanState.SENT, Action.REQUEST_CHANGE): PlanState.CHANGE_REQUESTED,
+    (PlanState.SENT, Action.SUPERSEDE): PlanState.SUPERSEDED,
+    (PlanState.CONFIRMED, Action.SUPERSEDE): PlanState.SUPERSEDED,
+    (PlanState.CHANGE_REQUESTED, Action.SUPERSEDE): PlanState.SUPERSEDED,
     # 17021-1 9.6.3.2.5: a restored expired certificate is a new revision; the old one stays.
     (C.EXPIRED, Action.SUPERSEDE): C.SUPERSEDED,
     (C.WITHDRAWN, Action.REINSTATE): C.ACTIVE,
@@ -273,6 +293,11 @@ _LABEL_PAIRS = [
     (C.WITHDRAWN, _l("Withdrawn")),
     (C.EXPIRED, _l("Expired")),
     (C.SUPERSEDED, _l("Superseded")),
+    (PlanState.DRAFT, _l("Draft")),
+    (PlanState.SENT, _l("Sent to the client")),
+    (PlanState.CONFIRMED, _l("Confirmed by the client")),
+    (PlanState.CHANGE_REQUESTED, _l("Change asked by the client")),
+    (PlanState.SUPERSEDED, _l("Replaced by a newer version")),
     (K.RECEIVED, _l("Received")),
     (K.ACKNOWLEDGED, _l("Acknowledged")),
     (K.ASSESSED, _l("Assessed")),

@@ -47,6 +47,8 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_FOLDER": str(uploads),
             "SERVER_NAME": "localhost",
+            # never a demo key pair lying in instance/signing: tests sign only when they ask
+            "SIGNING_DEMO_FOLDER": str(tmp_path_factory.mktemp("no-signing-key")),
         }
     )
     app.test_client_class = FreshRequestClient
@@ -121,6 +123,26 @@ def empty_database_url(tmp_path):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def key_pair(tmp_path_factory):
+    """A self-signed key and certificate (PEM files) for signing PDFs in tests."""
+    from certification.signing import write_self_signed
+
+    return write_self_signed(tmp_path_factory.mktemp("signing"), "Anatolia Test Body")
+
+
+@pytest.fixture
+def signing(app, monkeypatch, key_pair):
+    """The app signs PDFs with key_pair's key; returns the certificate's path (the trust root)."""
+    from pyhanko.sign import signers
+
+    from certification.signing import SIGNER
+
+    key, cert = key_pair
+    monkeypatch.setitem(app.extensions, SIGNER, signers.SimpleSigner.load(str(key), str(cert)))
+    return cert
 
 
 @pytest.fixture(scope="session")

@@ -167,6 +167,22 @@ def today() -> date:
     return date(2026, 11, 24)
 
 
+def agreement(org: Organisation, by: User | None = None):
+    """The client's acceptance of the certification agreement in force (17021-1 5.1.2)."""
+    from certification.agreements.models import AgreementAcceptance
+    from certification.agreements.services import acceptance_in_force, current_version
+
+    existing = acceptance_in_force(org.id)
+    if existing is not None:
+        return existing
+    if by is None:
+        by = next((u for u in org.users), None) or user(Role.CLIENT, organisation=org)
+    return _add(
+        AgreementAcceptance(organisation_id=org.id, version_id=current_version().id,
+                            accepted_by_id=by.id, address="192.0.2.1")
+    )
+
+
 def next_number() -> int:
     """A number no other factory row has used yet (for unique names and numbers)."""
     return next(_seq)

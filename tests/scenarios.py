@@ -84,6 +84,7 @@ def stage2_on_site(session, today: date, *, grade: str = "conforming", **organis
 def submitted_stage2(session, today: date, **organisation) -> Stage2:
     """The same, its report submitted to the committee recommending certification."""
     stage2 = stage2_on_site(session, today, **organisation)
+    factories.agreement(stage2.audit.organisation)  # 17021-1 5.1.2: no grant without one
     report_services.submit_report(
         stage2.lead,
         stage2.audit,

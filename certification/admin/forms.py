@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -197,6 +198,24 @@ def _whole(label):
     return IntegerField(label, validators=[InputRequired(message=_l("Enter a whole number."))])
 
 
+SIGNATORY_KEYS = ("certificate_signatory_name", "certificate_signatory_role")
+
+
+class LetterheadForm(FlaskForm):
+    """The images printed on certificates: the body's logo and the signatory's signature."""
+
+    body_logo = FileField(_l("The body's logo (PNG or JPEG)"))
+    signature_image = FileField(_l("The signatory's signature (PNG or JPEG)"))
+    remove_body_logo = BooleanField(_l("Remove the logo"))
+    remove_signature_image = BooleanField(_l("Remove the signature"))
+
+    def upload(self, key: str) -> tuple[str, bytes] | None:
+        data = getattr(self, key).data
+        if data is None or not getattr(data, "filename", ""):
+            return None
+        return (data.filename, data.read())
+
+
 class SettingsForm(FlaskForm):
     currencies = FieldList(FormField(CurrencyRowForm))
     new_code = StringField(
@@ -221,10 +240,13 @@ class SettingsForm(FlaskForm):
         _l("Certificate number format"),
         validators=[DataRequired(message=_l("Enter the format.")), Length(max=100)],
     )
-    accredited = BooleanField(_l("New certificates are issued as accredited"))
     two_factor_for_staff = BooleanField(
         _l("Administrators and committee members must sign in with a second factor")
     )
+    certificate_signatory_name = StringField(
+        _l("Signatory of the certificates"), validators=[Length(max=120)]
+    )
+    certificate_signatory_role = StringField(_l("Signatory's role"), validators=[Length(max=120)])
     complaint_acknowledge_days = _whole(_l("Acknowledge a complaint within (working days)"))
     complaint_answer_days = _whole(_l("Answer a complaint within (working days)"))
     complaint_reply_days = _whole(
@@ -253,8 +275,9 @@ class SettingsForm(FlaskForm):
         self.stage1_percent.data = rules.percent_from_share(values["stage1_share"])
         self.due_windows.data = ", ".join(str(n) for n in values["due_windows"])
         self.certificate_number_format.data = values["certificate_number_format"]
-        self.accredited.data = bool(values["accredited"])
         self.two_factor_for_staff.data = bool(values["two_factor_for_staff"])
+        for key in SIGNATORY_KEYS:
+            getattr(self, key).data = values[key]
         self.holidays.data = "\n".join(values["holidays"])
         return self
 
@@ -291,8 +314,8 @@ class SettingsForm(FlaskForm):
         values["stage1_share"] = current_share if unchanged else rules.share_from_percent(percent)
         values["due_windows"] = rules.parse_due_windows(self.due_windows.data)
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
-        values["accredited"] = bool(self.accredited.data)
         values["two_factor_for_staff"] = bool(self.two_factor_for_staff.data)
+        values.update({key: (getattr(self, key).data or "").strip() for key in SIGNATORY_KEYS})
         values["holidays"] = rules.parse_holidays(self.holidays.data)
         return values
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +35,7 @@ from certification.admin import settings_services as rules
 from certification.admin.forms import (
     ConflictForm,
     EditUserForm,
+    LetterheadForm,
     NewUserForm,
     QualificationForm,
     RemoveConflictForm,
@@ -360,8 +370,39 @@ def edit_settings():
             message = _("The settings were saved.") if changed else _("Nothing was changed.")
             flash(message, "success" if changed else "info")
             return redirect(url_for("admin.settings"))
+    return _settings_page(form, LetterheadForm(), current)
+
+
+def _settings_page(form, letterhead, current, status: int = 200):
     sample = _sample_number(current["certificate_number_format"])
-    return render_template("admin/settings.html", form=form, sample=sample)
+    images = {key: current[key] is not None for key in settings.IMAGE_KEYS}
+    page = render_template(
+        "admin/settings.html", form=form, letterhead=letterhead, images=images, sample=sample
+    )
+    return page, 400 if letterhead.errors else status
+
+
+@bp.route("/settings/letterhead", methods=["POST"])
+@roles_required(Role.ADMIN)
+def letterhead():
+    """The images on the certificates: the body's logo and the signature."""
+    form = LetterheadForm()
+    if form.validate_on_submit():
+        uploads = {key: upload for key in settings.IMAGE_KEYS if (upload := form.upload(key))}
+        removed = {key for key in settings.IMAGE_KEYS if getattr(form, f"remove_{key}").data}
+        try:
+            changed = rules.save_letterhead(current_user, uploads, removed)
+        except rules.SettingsError as error:
+            db.session.rollback()
+            for key, message in error.errors.items():
+                getattr(form, key).errors = [message]
+        else:
+            db.session.commit()
+            message = _("The images were saved.") if changed else _("Nothing was changed.")
+            flash(message, "success" if changed else "info")
+            return redirect(url_for("admin.settings", _anchor="letterhead"))
+    current = {key: settings.get(key) for key in settings.DEFAULTS}
+    return _settings_page(SettingsForm(formdata=None).fill(current), form, current)
 
 
 def _sample_number(pattern: str) -> str:

@@ -33,3 +33,28 @@ def sweep_command(today) -> None:
     click.echo(f"  {len(result.overdue_surveillance)} surveillance audit(s) overdue")
     click.echo(f"  {len(result.overdue_suspensions)} suspension(s) past their limit")
     click.echo(f"  {result.newly_flagged} new flag(s) for the committee")
+
+
+@certificates_group.command("pdf")
+@click.argument("number")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write."
+)
+@with_appcontext
+def pdf_command(number: str, output: str | None) -> None:
+    """Write the PDF of certificate NUMBER exactly as issued (it verifies as genuine)."""
+    from sqlalchemy import select
+
+    from certification.certificates.issued import issue_pdf
+    from certification.certificates.models import Certificate
+    from certification.extensions import db
+
+    certificate = db.session.scalar(select(Certificate).where(Certificate.number == number))
+    if certificate is None:
+        raise click.ClickException(f"No certificate has the number {number!r}.")
+    issued = issue_pdf(certificate)  # stored at issue; made now for one issued before that
+    db.session.commit()
+    target = output or f"{number}.pdf"
+    with open(target, "wb") as f:
+        f.write(issued.pdf)
+    click.echo(f"Wrote {target} ({len(issued.pdf)} bytes, SHA-256 {issued.sha256}).")

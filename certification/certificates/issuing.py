@@ -12,14 +12,15 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from certification.accreditations.services import covering
 from certification.activity.services import record, transition
 from certification.certificates import rules
+from certification.certificates.issued import issue_pdf
 from certification.certificates.lifecycle import CertificateError, current_certificate, move
-from certification.certificates.models import Certificate, CertificateSite
+from certification.certificates.models import Certificate, CertificateSite, new_identity
 from certification.certificates.numbering import NumberFormatError, next_certificate_number
 from certification.extensions import db
 from certification.programme.services import refresh_programme_dates, start_next_cycle
-from certification.settings import services as settings
 from certification.templating import format_day
 from certification.workflow import Action, CertificateState
 
@@ -35,7 +36,6 @@ def issue_certificate(
     today: date,
     scope: str,
     sites,
-    accredited: bool | None = None,
     confidential: bool = False,
     band: str = "",
     certification_type: str = "initial",
@@ -52,14 +52,13 @@ def issue_certificate(
             today=today,
             scope=scope,
             sites=sites,
-            accredited=accredited,
             confidential=confidential,
             band=band,
         )
     _check_decision(decision, today)
     dates = rules.initial_dates(decision.decided_on)
     certificate = _new_certificate(
-        decision, dates, scope, sites, accredited, confidential, band, certification_type
+        decision, dates, scope, sites, confidential, band, certification_type
     )
     _start_programme(decision.cycle, decision.decided_on, certificate.expires_on)
     record(
@@ -87,7 +86,7 @@ def issue_transferred_certificate(
     existing cycle: the same expiry, the original certification date kept."""
     _check_decision(decision, today)
     dates = rules.CertificateDates(decision.decided_on, original_issued_on, expires_on)
-    certificate = _new_certificate(decision, dates, scope, sites, None, False, "", TRANSFER_TYPE)
+    certificate = _new_certificate(decision, dates, scope, sites, False, "", TRANSFER_TYPE)
     record(
         actor,
         certificate,
@@ -107,7 +106,6 @@ def renew_certificate(
     today: date,
     scope: str | None = None,
     sites=None,
-    accredited: bool | None = None,
     confidential: bool | None = None,
     band: str | None = None,
 ) -> Certificate:
@@ -137,7 +135,6 @@ def renew_certificate(
         dates,
         scope if scope is not None else certificate.scope,
         sites if sites is not None else certificate.sites,
-        certificate.accredited if accredited is None else accredited,
         certificate.confidential if confidential is None else confidential,
         certificate.band if band is None else band,
         RENEWAL_TYPE,
@@ -192,7 +189,6 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
         dates,
         certificate.scope,
         certificate.sites,
-        certificate.accredited,
         certificate.confidential,
         certificate.band,
         RENEWAL_TYPE,
@@ -258,7 +254,6 @@ def revise_certificate(
         dates,
         scope,
         sites,
-        certificate.accredited,
         certificate.confidential,
         certificate.band if band is None else band,  # a rating band changed on appeal
         certificate.certification_type,
@@ -324,7 +319,6 @@ def _new_certificate(
     dates: rules.CertificateDates,
     scope: str,
     sites,
-    accredited,
     confidential: bool,
     band: str,
     certification_type: str,
@@ -339,8 +333,12 @@ def _new_certificate(
     if not copies:
         raise CertificateError(_("A certificate names at least one site."), field="sites")
     cycle = decision.cycle
+    sector = decision.organisation.sector_code if decision.organisation else ""
+    # Accredited only inside an accreditation valid on the decision date (domain.md).
+    accreditation = covering(cycle.scheme, cycle.edition, sector, decision.decided_on)
     certificate = Certificate(
         number=_number(supersedes, revision, decision.decided_on.year),
+        certification_identity=supersedes.certification_identity if supersedes else new_identity(),
         token=secrets.token_urlsafe(24),
         organisation_id=decision.organisation_id,
         cycle_id=cycle.id,
@@ -351,7 +349,8 @@ def _new_certificate(
         certification_type=certification_type,
         scope=scope,
         state=C.ACTIVE.value,
-        accredited=bool(settings.get("accredited") if accredited is None else accredited),
+        accreditation_id=accreditation.id if accreditation is not None else None,
+        sector_code=sector or "",
         confidential=bool(confidential),
         band=band or "",
         issued_on=dates.issued_on,
@@ -362,6 +361,7 @@ def _new_certificate(
     db.session.add(certificate)
     db.session.flush()
     decision.certificate_id = certificate.id
+    issue_pdf(certificate)  # the file as issued: stored, with its SHA-256 (and signed)
     return certificate
 
 
@@ -389,6 +389,8 @@ def _site_copy(site) -> CertificateSite:
         name=get("name", "") or "",
         address=get("address", "") or "",
         city=get("city", "") or "",
+        region=get("region", "") or "",
+        postcode=get("postcode", "") or "",
         country=get("country", "") or "",
         scope=get("scope", "") or "",
         is_head_office=bool(get("is_head_office", False)),

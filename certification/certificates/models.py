@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
 from certification.models_base import Timestamped
 from certification.workflow import CertificateState
+
+
+def new_identity() -> str:
+    """An opaque, never reused identity for a new certification (32 hex digits)."""
+    return uuid.uuid4().hex.upper()
 
 
 class Certificate(Timestamped, db.Model):
@@ -29,6 +35,11 @@ class Certificate(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(60), unique=True)
+    # IAF MD 28 "certification identity number": the same for the life of a certification
+    # (revisions, scope changes, renewals), so CertSearch updates its record by it.
+    certification_identity: Mapped[str] = mapped_column(
+        String(60), index=True, default=lambda: new_identity()
+    )
     token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, for /verify/<token>
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
@@ -39,7 +50,10 @@ class Certificate(Timestamped, db.Model):
     certification_type: Mapped[str] = mapped_column(String(30), default="initial")
     scope: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default=CertificateState.ACTIVE)
-    accredited: Mapped[bool] = mapped_column(default=False)
+    # The accreditation it was issued under (17021-1 8.2.2; domain.md: only when its scheme and
+    # sector fall inside one valid on the decision date), else None: unaccredited.
+    accreditation_id: Mapped[int | None] = mapped_column(ForeignKey("accreditations.id"))
+    sector_code: Mapped[str] = mapped_column(String(20), default="")  # IAF sector at issue
     confidential: Mapped[bool] = mapped_column(default=False)
     band: Mapped[str] = mapped_column(String(100), default="")  # rating band of scored schemes
     issued_on: Mapped[date]
@@ -53,6 +67,7 @@ class Certificate(Timestamped, db.Model):
     organisation = relationship("Organisation")
     cycle = relationship("Cycle")
     supersedes = relationship("Certificate", remote_side=[id])
+    accreditation = relationship("Accreditation")
     sites: Mapped[list[CertificateSite]] = relationship(
         back_populates="certificate", cascade="all, delete-orphan", order_by="CertificateSite.id"
     )
@@ -60,6 +75,10 @@ class Certificate(Timestamped, db.Model):
     @property
     def state_enum(self) -> CertificateState:
         return CertificateState(self.state)
+
+    @property
+    def accredited(self) -> bool:
+        return self.accreditation_id is not None
 
 
 class CertificateSite(db.Model):
@@ -74,6 +93,8 @@ class CertificateSite(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     scope: Mapped[str] = mapped_column(Text, default="")
     is_head_office: Mapped[bool] = mapped_column(default=False)
@@ -89,3 +110,18 @@ class NumberSequence(db.Model):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class IssuedPdf(Timestamped, db.Model):
+    """The PDF of a certificate revision exactly as issued, and its SHA-256: the register by
+    which an uploaded file is recognised as genuine (signed or not)."""
+
+    __tablename__ = "issued_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    signed: Mapped[bool] = mapped_column(default=False)
+
+    certificate = relationship("Certificate")

@@ -8,6 +8,8 @@ what every page carries are in pdf_page.py.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCode
@@ -16,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     HRFlowable,
+    Image,
     LayoutError,
     PageBreak,
     Paragraph,
@@ -39,13 +42,18 @@ from certification.pdf_kit import (
     LINE,
     SHADE,
     head_office_name,
-    joined,
     paragraph_text,
+    place,
     register_fonts,
+    rich_text,
     text_paragraphs,
 )
 
 QR_SIZE = 28 * mm
+MARK_SIZE = 14 * mm
+RIGHT_COLUMN = (PAGE[0] - 40 * mm) * 0.4 - 12  # the facts column, less its cell's padding
+SIGNATURE_HEIGHT = 10 * mm
+SIGNATURE_WIDTH = 40 * mm
 
 
 # A certificate this small is tried on one page first (its usual look); a larger one, or one
@@ -57,15 +65,33 @@ ONE_PAGE_LINES = 40
 SCOPE_ON_FIRST_PAGE = 1500
 
 
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs certificates for the body (settings), with an optional signature image."""
+
+    name: str
+    role: str
+    signature: bytes | None = None
+
+
 def render_certificate_pdf(
-    certificate, *, body_name: str, body_address: str, verify_url: str
+    certificate,
+    *,
+    body_name: str,
+    body_address: str,
+    verify_url: str,
+    logo: bytes | None = None,
+    signatory: Signatory | None = None,
+    accreditation_mark: bytes | None = None,
 ) -> bytes:
     """The certificate, A4 landscape, DejaVu Sans embedded so every script renders.
 
     The first page looks as a certificate always has; what does not fit on it (many sites, a
-    long scope) continues on annex pages, each with the number and "page X of Y".
+    long scope) continues on annex pages, each with the number and "page X of Y". `logo`, the
+    signature and `accreditation_mark` are PNG or JPEG bytes.
     """
-    build = _builder(certificate, body_name, body_address, verify_url)
+    extras = _Extras(signatory, accreditation_mark)
+    build = _builder(certificate, body_name, body_address, verify_url, logo, extras)
     if _may_fit_one_page(certificate):
         try:
             pdf, pages = build(annex=False)
@@ -76,9 +102,14 @@ def render_certificate_pdf(
     return build(annex=True)[0]
 
 
-def _builder(certificate, body_name: str, body_address: str, verify_url: str):
+class _Extras(NamedTuple):
+    signatory: Signatory | None
+    accreditation_mark: bytes | None
+
+
+def _builder(certificate, body_name, body_address, verify_url, logo, extras: _Extras):
     styles = _styles()
-    decorate = page_decoration(certificate, body_name, body_address, verify_url)
+    decorate = page_decoration(certificate, body_name, body_address, verify_url, logo)
 
     def build(annex: bool) -> tuple[bytes, int]:
         buffer = io.BytesIO()
@@ -93,7 +124,7 @@ def _builder(certificate, body_name: str, body_address: str, verify_url: str):
             author=body_name,
             subject=scheme_title(certificate.scheme, certificate.edition),
         )
-        story = _story(certificate, verify_url, styles, annex)
+        story = _story(certificate, verify_url, styles, annex, extras)
         doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=NumberedCanvas)
         return buffer.getvalue(), doc.page
 
@@ -135,9 +166,14 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _story(certificate, verify_url: str, styles, annex: bool) -> list:
+def _story(certificate, verify_url: str, styles, annex: bool, extras: _Extras) -> list:
     heading = _heading(certificate, styles)
-    right = [_facts_block(certificate, styles), Spacer(1, 2 * mm), _qr_block(verify_url, styles)]
+    right = [
+        _facts_block(certificate, styles),
+        *_accreditation_block(certificate, extras.accreditation_mark, styles),
+        Spacer(1, 1 * mm),
+        _qr_block(verify_url, styles, _signatory_block(extras.signatory, styles)),
+    ]
     scope = _scope_block(certificate, styles)
     if not annex:
         return [
@@ -162,7 +198,7 @@ def _heading(certificate, styles) -> list:
     organisation = certificate.organisation
     story = [
         Paragraph(escape(both("title")), styles["title"]),
-        Spacer(1, 2 * mm),
+        Spacer(1, 1 * mm),
         Paragraph(escape(WORDS["certify"][0]), styles["centred"]),
         Paragraph(escape(WORDS["certify"][1]), styles["muted"]),
         Spacer(1, 2 * mm),
@@ -170,16 +206,18 @@ def _heading(certificate, styles) -> list:
     ]
     if organisation.english_name and organisation.english_name != organisation.legal_name:
         story += text_paragraphs(organisation.english_name, styles["centred"])
-    place = joined(organisation.address, organisation.city, organisation.country)
+    where = place(organisation.address, organisation.city, organisation.country)
+    english, turkish = WORDS["assessed"]
     return [
         *story,
-        *text_paragraphs(place, styles["centred"]),
-        Spacer(1, 2 * mm),
-        Paragraph(escape(both("conforms")), styles["muted"]),
+        *text_paragraphs(where, styles["centred"]),
+        Spacer(1, 1.5 * mm),
+        Paragraph(escape(english), styles["centred"]),
         Paragraph(
             escape(scheme_title(certificate.scheme, certificate.edition)), styles["standard"]
         ),
-        Spacer(1, 4 * mm),
+        Paragraph(escape(turkish), styles["muted"]),
+        Spacer(1, 2 * mm),
     ]
 
 
@@ -206,7 +244,6 @@ def _scope_block(certificate, styles) -> list:
 
 
 def _facts_block(certificate, styles) -> Table:
-    accreditation = both("accredited" if certificate.accredited else "unaccredited")
     revision = str(certificate.revision)
     if certificate.revision and certificate.supersedes is not None:
         revision += f" ({both('replaces')}: {certificate.supersedes.number})"
@@ -216,7 +253,6 @@ def _facts_block(certificate, styles) -> Table:
         ("issued", certificate.issued_on.isoformat()),
         ("original", certificate.original_issued_on.isoformat()),
         ("expires", certificate.expires_on.isoformat()),
-        ("accreditation", accreditation),
     ]
     if certificate.band:
         rows.append(("band", certificate.band))
@@ -246,9 +282,9 @@ def _sites(certificate, styles) -> list:
     head = [Paragraph(escape(both(key)), styles["label"]) for key in ("site", "address", "scope")]
     rows = [head]
     for site in certificate.sites:
-        name, place = _site_name(site), joined(site.address, site.city, site.country)
-        texts = (name, place, site.scope or certificate.scope)
-        rows.append([Paragraph(paragraph_text(text), styles["small"]) for text in texts])
+        name, where = _site_name(site), place(site.address, site.city, site.country)
+        texts = (name, where, site.scope or certificate.scope)
+        rows.append([rich_text(text, styles["small"]) for text in texts])
     table = Table(rows, colWidths=[40 * mm, 50 * mm, None], hAlign="LEFT", repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -266,14 +302,14 @@ def _site_entries(certificate, styles) -> list:
     """The sites on annex pages: one entry each, whose address and scope flow over pages."""
     story = [Paragraph(escape(both("sites")), styles["label"]), Spacer(1, 1 * mm)]
     for number, site in enumerate(certificate.sites, start=1):
-        place = joined(site.address, site.city, site.country)
+        where = place(site.address, site.city, site.country)
         # A site without a scope of its own does not repeat the certificate's (maybe long) one.
         scope = site.scope or both("same_scope")
         story += [
             HRFlowable(width="100%", thickness=0.4, color=LINE, spaceAfter=1 * mm),
-            Paragraph(f"{number}. {paragraph_text(_site_name(site))}", styles["body"]),
+            rich_text(f"{number}. {_site_name(site)}", styles["body"]),
             Paragraph(escape(both("address")), styles["label"]),
-            *text_paragraphs(place or "—", styles["small"]),
+            *text_paragraphs(where or "—", styles["small"]),
             Paragraph(escape(both("scope")), styles["label"]),
             *text_paragraphs(scope, styles["small"]),
             Spacer(1, 1.5 * mm),
@@ -291,10 +327,51 @@ def qr_code(url: str, size: float = QR_SIZE) -> QrCode:
     return QrCode(url, width=size, height=size, qrLevel="M")
 
 
-def _qr_block(verify_url: str, styles) -> Table:
-    cells = [[qr_code(verify_url), Paragraph(escape(both("verify")), styles["label"])]]
+def _qr_block(verify_url: str, styles, beside: list) -> Table:
+    """The QR code; beside it what it is for and the signatory (side by side: one page)."""
+    text = [Paragraph(escape(both("verify")), styles["label"]), *beside]
+    cells = [[qr_code(verify_url), text]]
     table = Table(cells, colWidths=[QR_SIZE + 4 * mm, None], hAlign="LEFT")
     table.setStyle(
         TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
     )
     return table
+
+
+def _accreditation_block(certificate, mark: bytes | None, styles) -> list:
+    """17021-1 8.2.2 / domain.md: the accreditation body's mark and number, only on a
+    certificate issued under an accreditation valid on its decision date; else nothing at all."""
+    accreditation = getattr(certificate, "accreditation", None)
+    if accreditation is None:
+        return []
+    named = f"{accreditation.accreditation_body}, {accreditation.number}"
+    markup = f"{escape(both('accreditation'))}<br/>{paragraph_text(named)}"
+    text = Paragraph(markup, styles["small"])
+    if not mark:
+        return [Spacer(1, 1 * mm), text]
+    beside = RIGHT_COLUMN - MARK_SIZE - 3 * mm
+    table = Table([[_image(mark, MARK_SIZE), text]], colWidths=[MARK_SIZE + 3 * mm, beside])
+    table.setStyle(
+        TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    )
+    return [Spacer(1, 1 * mm), table]
+
+
+def _signatory_block(signatory: Signatory | None, styles) -> list:
+    """The body's signatory: optional signature image, name and role."""
+    if signatory is None or not (signatory.name or "").strip():
+        return []
+    story = [Spacer(1, 1.5 * mm), Paragraph(escape(both("signed_for")), styles["label"])]
+    if signatory.signature:
+        story.append(_image(signatory.signature, SIGNATURE_HEIGHT, width=SIGNATURE_WIDTH))
+    story.append(rich_text(signatory.name, styles["body"]))
+    if (signatory.role or "").strip():
+        story.append(rich_text(signatory.role, styles["small"]))
+    return story
+
+
+def _image(data: bytes, height: float, width: float | None = None) -> Image:
+    """A PNG or JPEG, scaled to fit the box and keep its proportions."""
+    picture = Image(io.BytesIO(data), width=width or height, height=height, kind="proportional")
+    picture.hAlign = "LEFT"
+    return picture

@@ -7,12 +7,14 @@ language, so those pairs are the document's own text here, not interface strings
 
 from __future__ import annotations
 
+import io
 import math
 
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from certification.pdf_kit import display_text, register_fonts
@@ -21,6 +23,7 @@ from certification.workflow import CertificateState
 INK = colors.HexColor("#1d3557")
 MUTED = colors.HexColor("#5b6b7b")
 PAGE = landscape(A4)
+LOGO_SIZE = 22 * mm
 
 # (English, Turkish): the certificate's fixed wording.
 WORDS = {
@@ -29,7 +32,13 @@ WORDS = {
         "This is to certify that the complaints-handling management system of",
         "Bu belge, aşağıdaki kuruluşun şikâyet yönetim sisteminin",
     ),
-    "conforms": ("conforms to the requirements of", "şartlarına uygun olduğunu belgeler"),
+    # ISO 10002 is guidance: the system is found to meet its guidelines, it does not "conform to
+    # requirements". The Turkish sentence ends after the standard's name (its natural order).
+    "assessed": (
+        "has been assessed and found to meet the guidelines of",
+        "standardının kılavuz ilkelerine göre değerlendirildiğini ve bu ilkeleri karşıladığını "
+        "belgeler.",
+    ),
     "scope": ("Scope", "Kapsam"),
     "sites": ("Certified sites", "Belgelendirilen sahalar"),
     "site": ("Site", "Saha"),
@@ -40,9 +49,8 @@ WORDS = {
     "issued": ("Issue (effective) date", "Yürürlük tarihi"),
     "original": ("Original certification date", "İlk belgelendirme tarihi"),
     "expires": ("Expiry date", "Geçerlilik sonu"),
-    "accreditation": ("Accreditation status", "Akreditasyon durumu"),
-    "accredited": ("Accredited", "Akredite"),
-    "unaccredited": ("Not accredited", "Akredite değil"),
+    "accreditation": ("Accreditation", "Akreditasyon"),
+    "signed_for": ("For the certification body", "Belgelendirme kuruluşu adına"),
     "band": ("Rating", "Derece"),
     "verify": ("Verify this certificate", "Bu sertifikayı doğrulayın"),
     "annex": ("Annex to certificate", "Sertifika eki"),
@@ -106,8 +114,11 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def page_decoration(certificate, body_name: str, body_address: str, verify_url: str):
-    """Border, the body's mark, name and address, and the state if no longer active."""
+def page_decoration(
+    certificate, body_name: str, body_address: str, verify_url: str, logo: bytes | None = None
+):
+    """Border, the body's logo (or its drawn mark), name and address, and the state if no
+    longer active."""
     fonts = register_fonts()
     state = CertificateState(certificate.state)
 
@@ -119,8 +130,19 @@ def page_decoration(certificate, body_name: str, body_address: str, verify_url: 
         canvas.rect(8 * mm, 8 * mm, width - 16 * mm, height - 16 * mm)
         canvas.setLineWidth(0.5)
         canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
-        mark = _mark()
-        mark.drawOn(canvas, 20 * mm, height - 33 * mm)
+        if logo:
+            canvas.drawImage(
+                ImageReader(io.BytesIO(logo)),
+                20 * mm,
+                height - 33 * mm,
+                LOGO_SIZE,
+                LOGO_SIZE,
+                preserveAspectRatio=True,
+                anchor="sw",
+                mask="auto",
+            )
+        else:
+            _mark().drawOn(canvas, 20 * mm, height - 33 * mm)
         canvas.setFillColor(INK)
         canvas.setFont(fonts.bold, 13)
         canvas.drawString(45 * mm, height - 20 * mm, display_text(body_name))
@@ -156,10 +178,11 @@ def _mark() -> Drawing:
         angle = math.pi / 2 + i * math.pi / 5
         points += [r + radius * math.cos(angle), r + 1.5 + radius * math.sin(angle)]
     drawing.add(Polygon(points, fillColor=INK, strokeColor=None))
+    # the label sits inside the ring, clear of its stroke and of the drawing's edge
     drawing.add(
         String(
             r,
-            3,
+            r * 0.32,
             "10002",
             fontName=register_fonts().bold,
             fontSize=6,

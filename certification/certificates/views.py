@@ -19,7 +19,6 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from certification.access import (
     STAFF,
@@ -31,8 +30,8 @@ from certification.access import (
 )
 from certification.certificates import queries, services
 from certification.certificates.forms import ConfidentialityForm, ReasonForm, SuspendForm
+from certification.certificates.issued import issue_pdf
 from certification.certificates.models import Certificate
-from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
 from certification.home import planning
 from certification.programme.models import Audit
@@ -151,24 +150,12 @@ def change(certificate_id: int, action: str):
 @login_required
 def pdf(certificate_id: int):
     certificate = load_visible(certificate_id)
-    body = render_certificate_pdf(
-        certificate,
-        body_name=current_app.config["BODY_NAME"],
-        body_address=current_app.config["BODY_ADDRESS"],
-        verify_url=verification_url(certificate.token),
-    )
-    response = Response(body, mimetype="application/pdf")
+    issued = issue_pdf(certificate)  # stored at issue; made now for one issued before that
+    db.session.commit()
+    response = Response(issued.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def verification_url(token: str) -> str:
-    """The absolute address of the public verification page that the QR code leads to."""
-    try:
-        return url_for("verification.verify", token=token, _external=True)
-    except BuildError:
-        return f"{request.host_url.rstrip('/')}/verify/{token}"
 
 
 # -- panels on other domains' pages -----------------------------------------------------------

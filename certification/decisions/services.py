@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import User
 from certification.activity.services import lock, record, refusal_message, transition
+from certification.agreements.services import in_force as agreement_in_force
 from certification.certificates.models import Certificate
 from certification.decisions import rules
 from certification.decisions.file import (
@@ -133,6 +134,14 @@ def decide(
     if problem is not None:
         raise DecisionError(outcome_message(problem, audit, certificate), "outcome")
     chosen = Outcome(outcome)
+    if chosen in (Outcome.GRANT, Outcome.RENEW) and not agreement_in_force(audit.organisation_id):
+        raise DecisionError(
+            _(
+                "ISO/IEC 17021-1 5.1.2: no certification without a certification agreement in "
+                "force; the client has not accepted one."
+            ),
+            "outcome",
+        )
     scope = _scope(chosen, scope, audit, certificate)
     report = report_of(audit)
     decision = Decision(

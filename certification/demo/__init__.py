@@ -13,8 +13,9 @@ Where things go (helpers first; stories import helpers, never the reverse):
 - lifecycle.py: a certificate's cycle in a few calls (certified, audited, maintained, decided);
 - stories/: one module per story that goes beyond the contract, with its organisations and
   what happens to them: neva.py, caucasus.py, mekong.py (audits under way), certificates.py
-  (one function per certificate status) and daily.py (leave, an extra e-mail recipient,
-  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed).
+  (one function per certificate status), daily.py (leave, an extra e-mail recipient,
+  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed) and
+  documents.py (signed PDFs, the signatory).
 
 A new story (a complaint, an appeal, an audit plan for Neva) is a function in the story module of
 its organisation, or a new module in stories/ called from `build()` below. A new organisation that
@@ -32,6 +33,7 @@ from certification.demo.stories import (
     certificates,
     complaints,
     daily,
+    documents,
     duties,
     mekong,
     neva,
@@ -50,6 +52,7 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     """Fill an empty database; returns the demo logins by role."""
     today = today or date.today()
     staff = create_staff(today)
+    documents.prepare(staff)  # signatory and signing key before the first certificate
     logins = logins_by_role()
     planner = staff["planner@demo.test"]
     orgs: dict = {}

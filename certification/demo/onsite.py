@@ -3,7 +3,7 @@ write findings up, the client's answers, the complaints figures and the report."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from certification.demo.documents import minimal_pdf
 from certification.demo.notes import (
@@ -188,7 +188,7 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
 def report(lead, audit, day: date, summary: str) -> None:
     """The lead confirms the recommendation the findings give and hands it to the committee;
     stage 1 ends with the lead's conclusion that the client is ready (17021-1 9.3.1)."""
-    from certification.reports.services import report_data, submit_report
+    from certification.reports.services import report_data, report_of, submit_report
     from certification.reports.stage1 import conclude_stage1
 
     if audit.kind == "stage1":
@@ -197,3 +197,5 @@ def report(lead, audit, day: date, summary: str) -> None:
     computed = report_data(audit).computed
     submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
                   today=day)
+    # Signed at submission on the story's day, so before the committee decides on it.
+    report_of(audit).submitted_at = datetime.combine(day, time(17, 0), tzinfo=UTC)

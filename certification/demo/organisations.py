@@ -234,8 +234,13 @@ def advance(spec: DemoOrg, org, client, staff, today: date) -> None:
         reject_quote(planner, quote, "Client chose another certification body (by e-mail).",
                      today=issued_on + timedelta(days=5))
         return
+    from certification.agreements.services import Consent, current_version
+
+    # 17021-1 5.1.2: the client accepts the certification agreement with its first quote.
+    # Without a client login the planner records the agreement the client signed on paper.
+    consent = Consent(current_version().version, "192.0.2.10" if client else "", spec.language)
     accept_quote(applicant, quote, "Accepted by the general manager.",
-                 today=issued_on + timedelta(days=6))
+                 today=issued_on + timedelta(days=6), agreement=consent)
     if spec.stage == "contracted" or spec.stage in APPLIED_DAYS_AGO:
         return  # audits under way go on in their story (stories/)
     _schedule(spec, org, staff, today)

@@ -1,12 +1,13 @@
-"""The IAF CertSearch upload workbook (IAF MD 28): the body's register in CertSearch's terms.
+"""The IAF CertSearch upload workbook, certification template v2.0 (IAF MD 28).
 
-Layout: sheet "Certifications", one row per certificate revision with its certified entity, and
-sheet "Sites", one row per certified site keyed by the Certification Identity Number (a
-certificate has any number of sites, each with its own scope; a cell holds one value).
-Field names follow CertSearch's certification template for certification bodies.
+Sheets, in the template's order: "Certified Entity" (one row per certified organisation, the
+address split into street, city, state, postcode and country/economy), "Certification" (one row
+per certification: its newest revision, keyed by the certification identity number that stays
+the same across revisions, scope changes and renewals) and "Certification Sites" (each certified
+site with its own scope, only the template's columns). Standards and IAF technical sectors are
+written as the values of CertSearch's fixed lists.
 
-Statuses: active, suspended, withdrawn and expired map to the CertSearch value of the same name;
-a superseded revision is "Inactive" (replaced by a newer revision, no longer the valid one).
+Statuses: active, suspended, withdrawn and expired map to the CertSearch value of the same name.
 Values over CertSearch's length limits refuse the whole export, naming the certificate: a
 silently shortened legal name would publish a wrong record.
 """
@@ -21,25 +22,31 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import Select, func, or_, select
 
-from certification.applications.schemes import scheme_title
+from certification.accreditations.iaf import sector_label
 from certification.certificates.models import Certificate, CertificateSite
 from certification.exports import CELL_LIMIT, ExportRefused, add_sheet, safe_row
 from certification.exports.register import stream
 from certification.organisations.models import Organisation
 from certification.workflow import CertificateState
 
+TEMPLATE_VERSION = "2.0"
 STATUS = {
     CertificateState.ACTIVE: "Active",
     CertificateState.SUSPENDED: "Suspended",
     CertificateState.WITHDRAWN: "Withdrawn",
     CertificateState.EXPIRED: "Expired",
-    CertificateState.SUPERSEDED: "Inactive",
+    CertificateState.SUPERSEDED: "Inactive",  # only if a newer revision is missing
 }
 # ISO 10002 certification is management-system certification in CertSearch's terms.
 CERTIFICATION_TYPE = "Management System"
-# The body's stable internal ids: never reused, unlike a number that a revision replaces.
-CERTIFICATION_ID_PREFIX = "CERT-"
 ENTITY_ID_PREFIX = "ORG-"
+# Our schemes as entries of CertSearch's "Standards and Schemes" list. The star scheme is the
+# body's own scheme built on ISO 10002:2018 and is listed under that standard.
+STANDARDS = {
+    ("iso10002", "2018"): "ISO 10002:2018",
+    ("ts-iso10002", "2004"): "ISO 10002:2004",
+    ("csat-star", "2018"): "ISO 10002:2018",
+}
 
 # CertSearch character limits (IAF MD 28 data structure).
 LIMITS = {
@@ -50,10 +57,24 @@ LIMITS = {
     "trading_name": 300,
 }
 
-CERTIFICATIONS_SHEET = "Certifications"
-SITES_SHEET = "Sites"
+ENTITY_SHEET = "Certified Entity"
+CERTIFICATION_SHEET = "Certification"
+SITES_SHEET = "Certification Sites"
+ENTITY_HEADERS = (
+    "Certified Entity Unique ID",
+    "Certified Entity Name",
+    "Certified Entity Trading Name",
+    "Certified Entity English Name",
+    "Certified Entity Street",
+    "Certified Entity City",
+    "Certified Entity State",
+    "Certified Entity Zipcode/Postcode",
+    "Certified Entity Country/Economy",
+)
+ENTITY_WIDTHS = (14, 40, 30, 40, 40, 18, 18, 12, 18)
 CERTIFICATION_HEADERS = (
     "Certification Identity Number",
+    "Certified Entity Unique ID",
     "Certificate Number",
     "Certification Status",
     "Accreditation Status",
@@ -62,39 +83,28 @@ CERTIFICATION_HEADERS = (
     "Certification Original Issue Date",
     "Certification Issue Date",
     "Certification Expiry Date",
-    "Certified Entity Unique ID",
-    "Certified Entity Name",
-    "Certified Entity English Name",
-    "Certified Entity Trading Name",
-    "Certified Entity Address",
-    "Certified Entity City",
-    "Certified Entity Country",
     "Standards and Schemes",
     "Technical Sectors",
     "Confidential",
 )
-CERTIFICATION_WIDTHS = (18, 22, 12, 14, 20, 60, 14, 14, 14, 14, 40, 40, 30, 40, 18, 18, 30, 10, 12)
+CERTIFICATION_WIDTHS = (34, 14, 24, 12, 14, 20, 60, 14, 14, 14, 18, 40, 12)
 SITE_HEADERS = (
     "Certification Identity Number",
-    "Certificate Number",
-    "Site Name",
-    "Site Address",
-    "Site City",
-    "Site Country",
     "Site Scope",
-    "Head Office",
+    "Site Street",
+    "Site City",
+    "Site State",
+    "Site Zipcode/Postcode",
+    "Site Country/Economy",
 )
-SITE_WIDTHS = (18, 22, 30, 40, 18, 18, 60, 10)
+SITE_WIDTHS = (34, 60, 40, 18, 18, 12, 18)
 
 
 @dataclass(frozen=True)
 class CertSearchExport:
     certifications: int
     sites: int
-
-
-def certification_identity(certificate_id: int) -> str:
-    return f"{CERTIFICATION_ID_PREFIX}{certificate_id}"
+    entities: int = 0
 
 
 def entity_identity(organisation_id: int) -> str:
@@ -106,14 +116,24 @@ def yyyymmdd(day: date | None) -> str:
     return day.strftime("%Y%m%d") if day else ""
 
 
+def standard_name(scheme: str, edition: str) -> str:
+    return STANDARDS.get((scheme, edition), f"{scheme} {edition}".strip())
+
+
+def newest_revisions() -> Select:
+    """The id of each certification's newest certificate (revision or renewal)."""
+    return select(func.max(Certificate.id)).group_by(Certificate.certification_identity)
+
+
 def certsearch_query() -> Select:
-    """Every certificate revision (CertSearch keeps history by status), oldest id first."""
+    """Each certification once, as its newest revision, oldest first."""
     return (
         select(
             Certificate.id,
+            Certificate.certification_identity,
             Certificate.number,
             Certificate.state,
-            Certificate.accredited,
+            Certificate.accreditation_id.is_not(None).label("accredited"),
             Certificate.scope,
             Certificate.original_issued_on,
             Certificate.issued_on,
@@ -121,17 +141,35 @@ def certsearch_query() -> Select:
             Certificate.scheme,
             Certificate.edition,
             Certificate.confidential,
+            Certificate.sector_code,
             Organisation.id.label("organisation_id"),
             Organisation.legal_name,
             Organisation.english_name,
             Organisation.trading_name,
-            Organisation.address,
-            Organisation.city,
-            Organisation.country,
-            Organisation.sector_code,
+            Organisation.sector_code.label("organisation_sector"),
         )
         .join(Organisation, Organisation.id == Certificate.organisation_id)
+        .where(Certificate.id.in_(newest_revisions()))
         .order_by(Certificate.id)
+    )
+
+
+def entities_query(certificates: Select) -> Select:
+    ids = certificates.with_only_columns(Certificate.organisation_id).order_by(None)
+    return (
+        select(
+            Organisation.id,
+            Organisation.legal_name,
+            Organisation.trading_name,
+            Organisation.english_name,
+            Organisation.address,
+            Organisation.city,
+            Organisation.region,
+            Organisation.postcode,
+            Organisation.country,
+        )
+        .where(Organisation.id.in_(ids))
+        .order_by(Organisation.id)
     )
 
 
@@ -140,14 +178,14 @@ def sites_query(certificates: Select) -> Select:
     ids = certificates.with_only_columns(Certificate.id).order_by(None)
     return (
         select(
-            CertificateSite.certificate_id,
-            Certificate.number,
-            CertificateSite.name,
+            Certificate.certification_identity,
             CertificateSite.address,
             CertificateSite.city,
+            CertificateSite.region,
+            CertificateSite.postcode,
             CertificateSite.country,
             CertificateSite.scope,
-            CertificateSite.is_head_office,
+            Certificate.scope.label("certificate_scope"),
         )
         .join(Certificate, Certificate.id == CertificateSite.certificate_id)
         .where(CertificateSite.certificate_id.in_(ids))
@@ -235,46 +273,53 @@ def write_certsearch(target, certificates: Select | None = None) -> CertSearchEx
     if problems:
         raise ExportRefused(problems)
     workbook = Workbook(write_only=True)
+    entities = _write_entities(workbook, entities_query(certificates))
     count = _write_certifications(workbook, certificates)
     sites = _write_sites(workbook, sites_query(certificates))
     workbook.save(target)
-    return CertSearchExport(certifications=count, sites=sites)
+    return CertSearchExport(certifications=count, sites=sites, entities=entities)
+
+
+def _write_entities(workbook, entities: Select) -> int:
+    sheet = add_sheet(workbook, ENTITY_SHEET, ENTITY_HEADERS, ENTITY_WIDTHS)
+    count = 0
+    for row in stream(entities):
+        values = (
+            entity_identity(row.id),
+            row.legal_name,
+            row.trading_name,
+            row.english_name,
+            row.address,
+            row.city,
+            row.region,
+            row.postcode,
+            country_name(row.country),
+        )
+        sheet.append(safe_row(sheet, values))
+        count += 1
+    return count
 
 
 def _write_certifications(workbook, certificates: Select) -> int:
-    sheet = add_sheet(workbook, CERTIFICATIONS_SHEET, CERTIFICATION_HEADERS, CERTIFICATION_WIDTHS)
-    titles: dict[tuple[str, str], str] = {}
+    sheet = add_sheet(workbook, CERTIFICATION_SHEET, CERTIFICATION_HEADERS, CERTIFICATION_WIDTHS)
     count = 0
     for row in stream(certificates):
-        standard = titles.get((row.scheme, row.edition))
-        if standard is None:
-            standard = titles[(row.scheme, row.edition)] = scheme_title(row.scheme, row.edition)
-        sheet.append(
-            safe_row(
-                sheet,
-                (
-                    certification_identity(row.id),
-                    row.number,
-                    STATUS[CertificateState(row.state)],
-                    "Accredited" if row.accredited else "Unaccredited",
-                    CERTIFICATION_TYPE,
-                    row.scope,
-                    yyyymmdd(row.original_issued_on),
-                    yyyymmdd(row.issued_on),
-                    yyyymmdd(row.expires_on),
-                    entity_identity(row.organisation_id),
-                    row.legal_name,
-                    row.english_name,
-                    row.trading_name,
-                    row.address,
-                    row.city,
-                    country_name(row.country),
-                    standard,
-                    row.sector_code,
-                    "Yes" if row.confidential else "No",
-                ),
-            )
+        values = (
+            row.certification_identity,
+            entity_identity(row.organisation_id),
+            row.number,
+            STATUS[CertificateState(row.state)],
+            "Accredited" if row.accredited else "Unaccredited",
+            CERTIFICATION_TYPE,
+            row.scope,
+            yyyymmdd(row.original_issued_on),
+            yyyymmdd(row.issued_on),
+            yyyymmdd(row.expires_on),
+            standard_name(row.scheme, row.edition),
+            sector_label(row.sector_code or row.organisation_sector),
+            "Yes" if row.confidential else "No",
         )
+        sheet.append(safe_row(sheet, values))
         count += 1
     return count
 
@@ -283,21 +328,16 @@ def _write_sites(workbook, sites: Select) -> int:
     sheet = add_sheet(workbook, SITES_SHEET, SITE_HEADERS, SITE_WIDTHS)
     count = 0
     for row in stream(sites):
-        sheet.append(
-            safe_row(
-                sheet,
-                (
-                    certification_identity(row.certificate_id),
-                    row.number,
-                    row.name,
-                    row.address,
-                    row.city,
-                    country_name(row.country),
-                    row.scope,
-                    "Yes" if row.is_head_office else "No",
-                ),
-            )
+        values = (
+            row.certification_identity,
+            row.scope or row.certificate_scope,
+            row.address,
+            row.city,
+            row.region,
+            row.postcode,
+            country_name(row.country),
         )
+        sheet.append(safe_row(sheet, values))
         count += 1
     return count
 

@@ -71,7 +71,7 @@ def register_query() -> Select:
             Certificate.original_issued_on,
             Certificate.expires_on,
             next_surveillance_due().label("next_surveillance_due"),
-            Certificate.accredited,
+            Certificate.accreditation_id.is_not(None).label("accredited"),
             Certificate.confidential,
             Certificate.certification_type,
         )

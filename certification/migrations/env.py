@@ -97,21 +97,30 @@ def run_migrations_online():
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys
-            # enforced the drop of a referenced table fails. Off while migrating, on after; set on
-            # the driver's connection, outside any transaction (inside one SQLite ignores it).
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _sqlite_foreign_keys(connection, False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
-            _search_indexes_again(connection)
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                _search_indexes_again(connection)
+        finally:
+            if sqlite:
+                connection.commit()
+                _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, on: bool):
+    """SQLite rebuilds a table to change it (batch mode); with foreign keys enforced the old
+    table cannot be dropped while other tables' rows point to it. The pragma is a no-op inside a
+    transaction, so it goes straight to the driver (autocommit: see create_app's listener)."""
+    connection.connection.driver_connection.execute(
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}"
+    )
 
 
 SEARCH_REVISION = "b6070f47103c"

@@ -40,6 +40,8 @@ class SiteForm(Form):
     name = StringField(_l("Site name"), validators=[Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Length(max=2000)])
     city = StringField(_l("City"), validators=[Length(max=120)])
+    region = StringField(_l("State or province"), validators=[Length(max=120)])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=20)])
     personnel = IntegerField(
         _l("Personnel at this site"),
         validators=[
@@ -61,6 +63,8 @@ class OrganisationForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired(message=_l("Choose a country."))])
     city = StringField(_l("City"), validators=[Length(max=120)])
     address = TextAreaField(_l("Address"), validators=[Length(max=2000)])
+    region = StringField(_l("State or province"), validators=[Length(max=120)])
+    postcode = StringField(_l("Postcode"), validators=[Length(max=20)])
     sector_code = SelectField(
         _l("IAF sector"), validators=[DataRequired(message=_l("Choose an IAF sector."))]
     )

@@ -21,7 +21,9 @@ class Organisation(Timestamped, db.Model):
     trading_name: Mapped[str] = mapped_column(String(300), default="")
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     city: Mapped[str] = mapped_column(String(120), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")  # the street address
+    region: Mapped[str] = mapped_column(String(120), default="")  # state, province, il
+    postcode: Mapped[str] = mapped_column(String(20), default="")
     sector_code: Mapped[str] = mapped_column(String(20))  # IAF/EA code, e.g. "29"
     effective_personnel: Mapped[int]
     preferred_language: Mapped[str] = mapped_column(String(5), default="en")
@@ -67,6 +69,8 @@ class Site(Timestamped, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     personnel: Mapped[int] = mapped_column(default=0)
     scope: Mapped[str] = mapped_column(Text, default="")

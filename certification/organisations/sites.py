@@ -20,7 +20,14 @@ _NOT_COUNTRIES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
 )
 
-SITE_TEXT_LIMITS = {"name": 200, "address": 2000, "city": 120, "scope": 5000}
+SITE_TEXT_LIMITS = {
+    "name": 200,
+    "address": 2000,
+    "city": 120,
+    "region": 120,
+    "postcode": 20,
+    "scope": 5000,
+}
 
 
 class OrganisationError(ValueError):
@@ -158,6 +165,8 @@ def new_site(site: dict, country: str) -> Site:
         name=site["name"],
         address=site["address"],
         city=site["city"],
+        region=site["region"],
+        postcode=site["postcode"],
         country=site["country"] or country,
         personnel=site["personnel"],
         scope=site["scope"],

@@ -329,12 +329,32 @@ def _record_decision(actor, quote: Quote, note: str, today: date) -> None:
     quote.decision_note = note
 
 
-def accept_quote(actor, quote: Quote, note: str | None, today: date):
-    """The client agrees: the application is contracted and the 3-year programme is created."""
+def accept_quote(actor, quote: Quote, note: str | None, today: date, agreement=None):
+    """The client agrees: the application is contracted and the 3-year programme is created.
+
+    17021-1 5.1.2: a client accepting its first quote accepts the certification agreement with
+    it (`agreement`, an agreements.services.Consent); staff recording an answer given elsewhere
+    leave the agreement to the client's portal.
+    """
+    from certification.agreements import services as agreements
+
     _lock(quote)  # a double click waits here, then finds the quote accepted: one programme
     _check_open_for_answer(quote, Action.ACCEPT, today)
     note = _decision_note(actor, note)
     _check_application_open(quote)
+    if agreement is not None:
+        try:
+            agreements.accept_agreement(actor, quote.organisation, agreement, today, quote=quote)
+        except agreements.AgreementError as error:
+            raise QuoteError(error.message, field="agreement") from None
+    elif actor.role == Role.CLIENT and not agreements.in_force(quote.organisation_id):
+        raise QuoteError(
+            _(
+                "ISO/IEC 17021-1 5.1.2: accept the certification agreement together with "
+                "the quote (tick the box)."
+            ),
+            field="agreement",
+        )
     _record_decision(actor, quote, note, today)
     transition(actor, quote, Action.ACCEPT, reason=note)
     transition(

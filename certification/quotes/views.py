@@ -209,9 +209,16 @@ def withdraw(quote_id: int):
 @bp.route("/<int:quote_id>/accept", methods=["POST"])
 @login_required
 def accept(quote_id: int):
+    from functools import partial
+
+    from certification.agreements.views import consent_from_request
+
+    consent = None
+    if request.form.get("agreement") == "yes":  # the certification agreement, ticked with it
+        consent = consent_from_request(request.form.get("agreement_version", type=int) or 0)
     return answer(
         quote_id,
-        services.accept_quote,
+        partial(services.accept_quote, agreement=consent),
         _("The quote was accepted. The three-year audit programme is ready."),
     )
 

@@ -104,5 +104,8 @@ class AuditReport(Timestamped, db.Model):
     readiness: Mapped[str] = mapped_column(String(20), default="", server_default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 17021-1 9.2.3 / 9.4.8: the audit plan (version) the audit followed, fixed at submission.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("audit_plans.id"))
 
     submitted_by = relationship("User")
+    plan = relationship("AuditPlan")

@@ -18,7 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
 from certification.checklists.loader import text as checklist_text
@@ -35,7 +35,9 @@ from certification.pdf_kit import (
     site_line,
     text_paragraphs,
 )
+from certification.pdf_pages import footed_canvas
 from certification.programme.models import TeamRole
+from certification.reports import pdf_sections as sections
 from certification.reports.models import Readiness
 from certification.templating import format_day
 
@@ -51,15 +53,35 @@ def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
     doc = a4_document(buffer, _("Audit report"), body_name, subject=audit.organisation.legal_name)
     story = [
         *_cover(data, body_name, body_address, styles),
+        *sections.plan_section(data, styles, _heading, _grid),
         *_summary(data, styles),
+        *sections.previous_findings_section(data, styles, _heading, _grid),
         *_scores(data, styles),
         *_findings(data, styles),
         *_figures(data, styles),
         *_recommendation(data, styles),
-        *_signatures(data, styles),
+        *sections.signature_section(data, styles, _heading),
     ]
-    doc.build(story)
+    doc.build(story, canvasmaker=_canvas(data, body_name))
     return buffer.getvalue()
+
+
+def _canvas(data, body_name: str):
+    """Every page: the body, the report's identity, "page X of Y"; DRAFT until submitted."""
+    audit = data.audit
+    identity = _(
+        "Audit report: %(audit)s, %(organisation)s, %(dates)s",
+        audit=audit.kind_enum.label,
+        organisation=audit.organisation.legal_name,
+        dates=f"{format_day(audit.start_date)} – {format_day(audit.end_date)}",
+    )
+    submitted = data.report is not None and data.report.submitted_at is not None
+    return footed_canvas(
+        body_name,
+        identity,
+        lambda page, pages: _("page %(page)d of %(pages)d", page=page, pages=pages),
+        watermark="" if submitted else _("DRAFT"),
+    )
 
 
 # -- building blocks ---------------------------------------------------------------------------
@@ -321,18 +343,4 @@ def _recommendation(data, styles) -> list:
     if data.recommendation != data.computed:
         rows.append((_("The findings suggested"), data.computed.label))
         rows.append((_("Reason"), data.report.override_reason if data.report else ""))
-    return [_heading(_("Recommendation"), styles), *facts_table(rows, styles)]
-
-
-def _signatures(data, styles) -> list:
-    audit = data.audit
-    report = data.report
-    lead = audit.lead
-    signed_on = format_day(report.submitted_at.date()) if report and report.submitted_at else ""
-    rows = [
-        [_("Lead auditor"), _("Date"), _("Signature")],
-        [lead.name if lead else "", signed_on, ""],
-    ]
-    table = _grid(rows, styles, [70 * mm, 40 * mm, 64 * mm])
-    table.setStyle(TableStyle([("BOTTOMPADDING", (0, 1), (-1, 1), 14 * mm)]))
-    return [KeepTogether([_heading(_("Signatures"), styles), table])]
+    return [_heading(_("Conclusions and recommendation"), styles), *facts_table(rows, styles)]

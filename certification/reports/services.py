@@ -61,6 +61,8 @@ class ReportData:
     report: AuditReport | None
     computed: Recommendation
     unanswered: list[str] = field(default_factory=list)
+    plan: object | None = None  # the audit plan followed (17021-1 9.2.3, 9.4.8)
+    previous_findings: list[Finding] = field(default_factory=list)  # earlier audits' findings
 
     @property
     def recommendation(self) -> Recommendation:
@@ -147,6 +149,7 @@ def report_data(audit: Audit) -> ReportData:
     answers = answers_of(audit) if checklist is not None else {}
     findings = findings_of(audit)
     trend = figures_trend(audit)
+    report = report_of(audit)
     return ReportData(
         audit=audit,
         checklist=checklist,
@@ -154,9 +157,40 @@ def report_data(audit: Audit) -> ReportData:
         findings=findings,
         figures=next((p.figures for p in trend if p.audit.id == audit.id), None),
         trend=trend,
-        report=report_of(audit),
+        report=report,
         computed=scoring.recommend(findings),
         unanswered=scoring.unanswered(checklist, answers) if checklist is not None else [],
+        plan=_plan_followed(audit, report),
+        previous_findings=previous_findings(audit),
+    )
+
+
+def _plan_followed(audit: Audit, report: AuditReport | None):
+    """The plan version fixed at submission, else the one in force now."""
+    from certification.plans.services import plan_in_force
+
+    if report is not None and report.plan is not None:
+        return report.plan
+    return plan_in_force(audit)
+
+
+def previous_findings(audit: Audit) -> list[Finding]:
+    """Findings of the organisation's earlier audits (17021-1 9.4.8: their status is reported
+    at surveillance and recertification)."""
+    if audit.start_date is None:
+        return []
+    earlier = select(Audit.id).where(
+        Audit.organisation_id == audit.organisation_id,
+        Audit.id != audit.id,
+        Audit.start_date < audit.start_date,
+    )
+    return list(
+        db.session.scalars(
+            select(Finding)
+            .where(Finding.audit_id.in_(earlier))
+            .options(selectinload(Finding.audit))
+            .order_by(Finding.audit_id, Finding.number)
+        )
     )
 
 
@@ -276,11 +310,20 @@ def submit_report(
     report.overall_percent = None if percent is None else round(percent, 1)
     report.band = _band_text(data.scores.band)
     report.submitted_by_id, report.submitted_at = actor.id, utcnow()
+    report.plan_id = _followed_plan_id(audit)
     db.session.add(report)
     db.session.flush()
     note = _submit_note(final, data.computed, reason, today)
     transition(actor, audit, Action.SUBMIT, reason=note)
     return report
+
+
+def _followed_plan_id(audit: Audit) -> int | None:
+    """The plan version the client last received: the one this audit followed."""
+    from certification.plans.services import plan_in_force
+
+    plan = plan_in_force(audit)
+    return plan.id if plan is not None else None
 
 
 def check_report_ready(audit: Audit, action: Action, today: date) -> ReportData:

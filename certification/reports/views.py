@@ -32,6 +32,7 @@ from certification.reports import services, stage1
 from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
 from certification.reports.models import Readiness
 from certification.reports.pdf import render_report_pdf
+from certification.signing import signed
 from certification.templating import register_panel
 
 bp = Blueprint("reports", __name__)
@@ -172,6 +173,9 @@ def pdf(audit_id: int):
         body = render_report_pdf(
             data, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
         )
+    if data.report is not None and data.report.submitted_at is not None:
+        # A submitted report is signed (PAdES) when the body has a key: proof it is unchanged.
+        body, _signed = signed(body, f"Audit report {audit.id}", current_app.config["BODY_NAME"])
     response = Response(body, mimetype="application/pdf")
     filename = f"audit-report-{audit.id}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -23,10 +23,16 @@ DEFAULTS: dict[str, object] = {
     # The admin's home lists active accounts nobody signed in to for this many days.
     "dormant_account_days": 90,
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
-    # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
-    "accredited": False,
+    # Accreditation is not a setting: the body's accreditations (certification/accreditations)
+    # decide it per certificate, by scheme, sector and decision date.
     # Admins and committee members must sign in with a second factor (TOTP).
     "two_factor_for_staff": False,
+    # Who signs the certificates for the body, printed on each with an optional signature image.
+    "certificate_signatory_name": "",
+    "certificate_signatory_role": "",
+    # Images on the certificates, stored uploads: {"stored": name, "type": "image/png"} or None.
+    "body_logo": None,
+    "signature_image": None,
     # Complaints and appeals about the body (17021-1 9.7, 9.8): time limits in working days
     # (weekends and the holidays below skipped), the appeal window in calendar days.
     "complaint_acknowledge_days": 5,
@@ -35,6 +41,7 @@ DEFAULTS: dict[str, object] = {
     "appeal_days": 30,
     "holidays": [],
 }
+IMAGE_KEYS = ("body_logo", "signature_image")
 
 
 def get(key: str):

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Select, bindparam, case, delete, insert, lite
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from certification.accreditations.models import Accreditation
 from certification.certificates.models import Certificate, CertificateSite
 from certification.extensions import db
 from certification.organisations.models import Organisation
@@ -43,6 +44,7 @@ _CERT = Certificate.__table__.c
 _ORG = Organisation.__table__.c
 _SITE = CertificateSite.__table__.c
 _AUDIT = Audit.__table__.c
+_ACC = Accreditation.__table__.c
 _ANSWER = PublicAnswer.__table__
 
 
@@ -140,6 +142,8 @@ def _lookup_statement() -> Select:
                 (_CERT.state == literal(CertificateState.SUPERSEDED.value), superseded_by),
                 else_=null(),
             ).label("superseded_by"),
+            _ACC.accreditation_body.label("accreditation_body"),
+            _ACC.number.label("accreditation_number"),
             _SITE.name.label("site_name"),
             _SITE.address.label("site_address"),
             _SITE.city.label("site_city"),
@@ -147,9 +151,9 @@ def _lookup_statement() -> Select:
             _SITE.scope.label("site_scope"),
         )
         .select_from(
-            Certificate.__table__.join(
-                Organisation.__table__, _ORG.id == _CERT.organisation_id
-            ).outerjoin(CertificateSite.__table__, _SITE.certificate_id == _CERT.id)
+            Certificate.__table__.join(Organisation.__table__, _ORG.id == _CERT.organisation_id)
+            .outerjoin(Accreditation.__table__, _ACC.id == _CERT.accreditation_id)
+            .outerjoin(CertificateSite.__table__, _SITE.certificate_id == _CERT.id)
         )
         .order_by(_CERT.id, _SITE.id)
     )
@@ -190,6 +194,11 @@ def _lookup(rows) -> Lookup:
         ],
         next_surveillance_due=row.next_surveillance_due,
         superseded_by=row.superseded_by,
+        accreditation=(
+            {"body": row.accreditation_body, "number": row.accreditation_number}
+            if row.accreditation_body is not None
+            else None
+        ),
     )
 
 
@@ -245,6 +254,7 @@ def _concerned(session: Session) -> set[int]:
     certificates: set[int] = set()
     organisations: set[int] = set()
     cycles: set[int] = set()
+    accreditations: set[int] = set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Certificate):
             certificates.update((obj.id, obj.supersedes_id))  # its predecessor's successor
@@ -254,12 +264,16 @@ def _concerned(session: Session) -> set[int]:
             organisations.add(obj.id)
         elif isinstance(obj, Audit):
             cycles.add(obj.cycle_id)
-    if organisations or cycles:
+        elif isinstance(obj, Accreditation) and obj.id is not None:
+            accreditations.add(obj.id)
+    if organisations or cycles or accreditations:
         connection = session.connection()
         certificates.update(
             connection.execute(
                 select(_CERT.id).where(
-                    _CERT.organisation_id.in_(organisations) | _CERT.cycle_id.in_(cycles)
+                    _CERT.organisation_id.in_(organisations)
+                    | _CERT.cycle_id.in_(cycles)
+                    | _CERT.accreditation_id.in_(accreditations)
                 )
             ).scalars()
         )

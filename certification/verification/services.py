@@ -35,6 +35,7 @@ FIELDS = (
     "expires_on",
     "next_surveillance_due",
     "revision",
+    "accreditation",
 )
 
 
@@ -57,6 +58,7 @@ class Lookup:
     sites: list[dict[str, str | None]]
     next_surveillance_due: date | None
     superseded_by: str | None  # number of the revision that replaced it
+    accreditation: dict[str, str] | None = None  # body and number, when accredited
 
 
 def public_status(state: str, expires_on: date, today: date) -> CertificateState:
@@ -94,6 +96,8 @@ def public_view(found: Lookup, today: date | None) -> dict:
         expires_on=_iso(found.expires_on),
         next_surveillance_due=_iso(found.next_surveillance_due) if status in RUNNING else None,
         revision=found.revision,
+        # domain.md: the accreditation body and number only when accredited; else nothing
+        accreditation=dict(found.accreditation) if found.accreditation else None,
     )
     return view
 

@@ -17,11 +17,12 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from limits import parse_many
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from certification.applications.schemes import scheme_title
 from certification.extensions import csrf, limiter
 from certification.templating import format_day
-from certification.verification import answers, services
+from certification.verification import answers, documents, services
 from certification.workflow import CertificateState
 
 bp = Blueprint("verification", __name__)
@@ -29,6 +30,7 @@ log = logging.getLogger("certification.verification")
 
 DEFAULT_LIMIT = "60/minute"
 API = "verification.api_certificate"
+JSON_ENDPOINTS = (API, "verification.api_document")  # refused in JSON, not as a page
 PAGE_CACHE = "private, no-cache"
 # A status can change any minute (suspension, withdrawal): a cache may keep an answer only to
 # ask again whether it still holds, never to show it unasked.
@@ -57,7 +59,7 @@ def _too_many(request_limit):
     """429 with Retry-After once an address has used up RATE_LIMIT_VERIFY in its window."""
     log.warning("rate limited from %s: %s", request.remote_addr, request.full_path)
     message = _("Too many look-ups from your address. Please try again in a minute.")
-    if request.endpoint == API:
+    if request.endpoint in JSON_ENDPOINTS:
         response = jsonify(error=message)
     else:
         response = current_app.make_response(
@@ -136,6 +138,38 @@ def api_certificate(number: str):
     response.headers["Cache-Control"] = API_CACHE
     response.vary.add("Accept-Language")
     return response
+
+
+@bp.route("/verify/document", methods=["POST"])
+def document():
+    """A stranger uploads a certificate PDF: is it a genuine certificate of this body?"""
+    result = _checked_upload()
+    return render_template("verification/document.html", result=result, checked_on=date.today())
+
+
+@bp.route("/api/v1/documents/verify", methods=["POST"])
+@csrf.exempt
+def api_document():
+    """The same check as JSON: genuine, number, revision, current, status (never a 500)."""
+    response = jsonify(_checked_upload().as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _checked_upload() -> documents.DocumentCheck:
+    try:
+        upload = request.files.get("file")
+        data = upload.stream.read(documents.MAX_BYTES + 1) if upload is not None else b""
+    except RequestEntityTooLarge:
+        data = b""
+    result = documents.check_document(data, date.today())
+    log.info(
+        "document from %s: %d bytes -> %s",
+        request.remote_addr,
+        len(data),
+        f"{result.number} ({result.status})" if result.genuine else "not ours",
+    )
+    return result
 
 
 @bp.route("/register")

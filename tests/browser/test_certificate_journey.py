@@ -82,7 +82,8 @@ def submitted_stage2(session, today: date) -> int:
         city=CITY,
         address="რუსთაველის გამზირი 12",
     )
-    factories.user("client", email=CLIENT, name="Tamar Beridze", organisation=organisation)
+    tamar = factories.user("client", email=CLIENT, name="Tamar Beridze", organisation=organisation)
+    factories.agreement(organisation, tamar)  # 17021-1 5.1.2: accepted with the quote
     lead = factories.user("auditor", email=LEAD, name="Nino Auditor")
     factories.qualification(lead, scheme="iso10002", sector_code=organisation.sector_code)
     planner = factories.user("planner", name="Pınar Planlamacı")

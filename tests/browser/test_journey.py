@@ -140,6 +140,8 @@ def test_georgian_client_from_registration_to_accepted_quote(new_page, seed):
     expect(client.get_by_text(LEGAL_NAME).first).to_be_visible()
     expect(client.get_by_text("Audits in Tbilisi, in Georgian.")).to_be_visible()
     client.get_by_label("Note").fill("გმადლობთ — thank you.")
+    # 17021-1 5.1.2: the first quote is accepted together with the certification agreement
+    client.get_by_label("I accept the certification agreement, version 1.").check()
     client.get_by_role("button", name="Accept the quote").click()
 
     expect(flash(client).first).to_have_text(

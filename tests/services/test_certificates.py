@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from certification.accreditations.models import Accreditation
 from certification.activity.models import ActivityLog
 from certification.certificates import services
 from certification.certificates.models import Certificate, NumberSequence
@@ -91,10 +92,45 @@ def test_numbers_count_per_year_in_the_configured_format(db):
     )
 
 
-def test_accreditation_follows_the_setting_unless_the_decision_says(db):
-    settings.put("accredited", True)
-    assert grant().accredited is True
-    assert grant(accredited=False).accredited is False
+def accreditation(**kw) -> Accreditation:
+    values = dict(accreditation_body="TÜRKAK", number="AB-0123-MS", schemes=["iso10002:2018"],
+                  sectors=["29", "32"], valid_from=date(2025, 1, 1), valid_until=date(2028, 12, 31))
+    values.update(kw)
+    row = Accreditation(**values)
+    _db.session.add(row)
+    _db.session.flush()
+    return row
+
+
+def in_sector(sector: str):
+    return factories.cycle(factories.quote(factories.application(
+        factories.organisation(sector_code=sector))))
+
+
+@pytest.mark.parametrize(
+    "sector, decided_on, accredited",
+    [
+        ("29", GRANTED, True),  # scheme and sector inside, valid on the decision date
+        ("35", GRANTED, False),  # sector outside the scope
+        ("29", date(2024, 12, 31), False),  # before the accreditation starts
+        ("29", date(2029, 1, 1), False),  # after it ends
+    ],
+)
+def test_a_certificate_is_accredited_only_inside_an_accreditation_valid_on_the_decision_date(
+    db, sector, decided_on, accredited
+):
+    covering = accreditation()
+    certificate = grant(in_sector(sector), decided_on=decided_on)
+    assert certificate.accredited is accredited
+    assert certificate.accreditation_id == (covering.id if accredited else None)
+    assert certificate.sector_code == sector
+
+
+def test_another_scheme_is_not_accredited_by_an_iso_10002_accreditation(db):
+    accreditation()
+    cycle = in_sector("29")
+    cycle.scheme = "csat-star"
+    assert grant(cycle).accredited is False
 
 
 def test_a_bad_number_format_refuses_with_a_message_and_moves_no_counter(db):
@@ -195,6 +231,8 @@ def test_a_scope_change_issues_a_revision_and_supersedes_the_old(db):
         today=date(2026, 10, 1),
     )
     assert again.number == f"{old.number}-R2"
+    # IAF MD 28: one certification, one identity number, whatever its revisions
+    assert old.certification_identity == new.certification_identity == again.certification_identity
 
 
 def test_reducing_the_scope_of_a_suspended_certificate_reactivates_what_remains(db):
@@ -219,6 +257,8 @@ def test_renewal_before_expiry_continues_the_cycle(db):
     assert renewed.issued_on == date(2029, 2, 1)
     assert renewed.expires_on == date(2032, 3, 14)  # old expiry + 3 years, not decision + 3
     assert renewed.certification_type == "recertification" and renewed.number != old.number
+    assert renewed.certification_identity == old.certification_identity
+    assert grant().certification_identity != old.certification_identity  # another certification
 
 
 def test_renewal_starts_the_next_cycle_with_its_surveillance_dates(db):

@@ -28,8 +28,9 @@ def request_context(app, db):
         yield
 
 
-def submitted(kind="stage2", cycle=None, recommendation="recommended", band=""):
-    """An audit whose report waits for the committee, with a lead auditor."""
+def submitted(kind="stage2", cycle=None, recommendation="recommended", band="", agreement=True):
+    """An audit whose report waits for the committee, with a lead auditor; the client accepted
+    the certification agreement unless `agreement` is False."""
     audit = factories.audit(
         cycle,
         kind=kind,
@@ -49,8 +50,20 @@ def submitted(kind="stage2", cycle=None, recommendation="recommended", band=""):
             submitted_at=utcnow(),
         )
     )
+    if agreement:
+        factories.agreement(audit.organisation)
     db.session.flush()
     return audit
+
+
+def test_no_grant_without_a_certification_agreement_in_force(member):
+    audit = submitted(agreement=False)
+    with pytest.raises(services.DecisionError, match="5.1.2"):
+        decide(member, audit)
+    assert (decisions(), certificates(), audit.state) == (0, 0, "submitted")
+    factories.agreement(audit.organisation)
+    decide(member, audit)
+    assert certificates() == 1
 
 
 def decide(member, audit, outcome="grant", reasons="The file supports it.", **kw):

@@ -34,6 +34,7 @@ def demo_app(empty_database_url, tmp_path):
             "SECRET_KEY": "demo-test",
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "SIGNING_DEMO_FOLDER": str(tmp_path / "signing"),
         }
     )
     yield app
@@ -253,6 +254,40 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         # The committee still has work: at least one report waits for its decision.
         waiting = select(func.count()).select_from(Audit).where(Audit.state == "submitted")
         assert db.session.scalar(waiting) >= 1
+
+
+def test_demo_certificates_are_signed_with_a_signatory_and_reports_signed_before_decisions(
+    demo_app,
+):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pypdf import PdfReader
+
+    from certification.certificates.models import IssuedPdf
+    from certification.decisions.models import Decision
+    from certification.reports.models import AuditReport
+
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+    with demo_app.app_context():
+        issued = db.session.scalars(select(IssuedPdf)).all()
+        assert issued and all(row.signed for row in issued)
+        pdf = issued[0].pdf
+        assert PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+        text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+        assert "Selin Aksoy" in text and "Certification Manager" in text
+        # 9.4.8: the lead signs the report at submission, before the committee decides on it
+        late = [
+            (report.audit_id, report.submitted_at.date(), decision.decided_on)
+            for report, decision in db.session.execute(
+                select(AuditReport, Decision).join(
+                    Decision, Decision.audit_id == AuditReport.audit_id
+                )
+            )
+            if report.submitted_at and report.submitted_at.date() > decision.decided_on
+        ]
+        assert late == []
 
 
 def test_demo_fills_every_home_page_and_prints_calendar_feeds(demo_app):

@@ -11,12 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from openpyxl import load_workbook
 
+from certification.accreditations.iaf import IAF_SECTORS
+from certification.accreditations.models import Accreditation
 from certification.certificates.models import Certificate, CertificateSite
 from certification.exports import CELL_LIMIT, ExportRefused, register, reporting
 from certification.exports.certsearch import _row_problems, certsearch_query, write_certsearch
 from certification.exports.register import register_query, write_register
 from certification.extensions import db
 from tests import factories
+from tests.data import certsearch_template_v2 as TEMPLATE
 from tests.strategies import typed_text
 
 _numbers = itertools.count(1)
@@ -27,6 +30,8 @@ def certificate(org=None, sites=1, **kw) -> Certificate:
     """A certificate issued 2026-03-15 with `sites` certified sites, the first the head office."""
     cycle = factories.cycle(factories.quote(factories.application(org)))
     n = next(_numbers)
+    if kw.pop("accredited", False):
+        kw["accreditation_id"] = accreditation().id
     cert = Certificate(
         number=kw.pop("number", f"TR-2026-{n:04d}"),
         token=f"token-{n}",
@@ -54,6 +59,19 @@ def certificate(org=None, sites=1, **kw) -> Certificate:
     db.session.add(cert)
     db.session.flush()
     return cert
+
+
+def accreditation() -> Accreditation:
+    row = Accreditation(
+        accreditation_body="TÜRKAK",
+        number="AB-0123-MS",
+        schemes=["iso10002:2018"],
+        sectors=["29"],
+        valid_from=date(2025, 1, 1),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def rows(data: bytes, sheet: str) -> list[dict]:
@@ -144,36 +162,54 @@ def test_register_can_be_narrowed_by_the_caller(db):
 def test_formula_like_text_stays_text(db):
     org = factories.organisation(legal_name='=HYPERLINK("http://evil")', english_name="+cmd")
     certificate(org, scope="-2+3")
-    for data, sheet in ((register_bytes(), "Register"), (certsearch_bytes(), "Certifications")):
-        book = load_workbook(io.BytesIO(data))[sheet]
-        texts = {cell.value: cell.data_type for row in book.iter_rows(min_row=2) for cell in row}
+    certsearch = certsearch_bytes()
+    for data, sheets in (
+        (register_bytes(), ["Register"]),
+        (certsearch, ["Certified Entity", "Certification"]),
+    ):
+        book = load_workbook(io.BytesIO(data))
+        texts = {
+            cell.value: cell.data_type
+            for name in sheets
+            for row in book[name].iter_rows(min_row=2)
+            for cell in row
+        }
         assert texts['=HYPERLINK("http://evil")'] == "s"
         assert texts["+cmd"] == "s"
         assert texts["-2+3"] == "s"
-    sites = load_workbook(io.BytesIO(certsearch_bytes()))["Sites"]
+    sites = load_workbook(io.BytesIO(certsearch_bytes()))["Certification Sites"]
     assert all(cell.data_type != "f" for row in sites.iter_rows() for cell in row)
 
 
 # --- CertSearch -----------------------------------------------------------------------------
 
 
+def test_the_workbook_has_the_sheets_and_headers_of_the_v2_template(db):
+    certificate()
+    book = load_workbook(io.BytesIO(certsearch_bytes()))
+    assert book.sheetnames == list(TEMPLATE.SHEETS)
+    for name, headers in TEMPLATE.SHEETS.items():
+        assert [c.value for c in next(book[name].iter_rows(max_row=1))] == headers, name
+
+
 def test_certsearch_maps_statuses_and_writes_dates_as_yyyymmdd(db):
-    states = ("active", "suspended", "withdrawn", "expired", "superseded")
+    states = ("active", "suspended", "withdrawn", "expired")
     made = {state: certificate(state=state, accredited=state == "active") for state in states}
 
     data = certsearch_bytes()
-    records = {row["Certificate Number"]: row for row in rows(data, "Certifications")}
-    assert len(records) == 5
+    records = {row["Certificate Number"]: row for row in rows(data, "Certification")}
+    assert len(records) == 4
     mapped = {state: records[cert.number]["Certification Status"] for state, cert in made.items()}
     assert mapped == {
         "active": "Active",
         "suspended": "Suspended",
         "withdrawn": "Withdrawn",
         "expired": "Expired",
-        "superseded": "Inactive",
     }
+    assert {r["Certification Status"] for r in records.values()} <= TEMPLATE.STATUSES
     active = records[made["active"].number]
-    assert active["Certification Identity Number"] == f"CERT-{made['active'].id}"
+    assert active["Certification Identity Number"] == made["active"].certification_identity
+    assert active["Certification Identity Number"] != str(made["active"].id)  # not the row id
     assert active["Accreditation Status"] == "Accredited"
     assert records[made["expired"].number]["Accreditation Status"] == "Unaccredited"
     assert active["Certification Type"] == "Management System"
@@ -181,26 +217,70 @@ def test_certsearch_maps_statuses_and_writes_dates_as_yyyymmdd(db):
     assert active["Certification Issue Date"] == "20260315"
     assert active["Certification Expiry Date"] == "20290314"
     assert active["Certified Entity Unique ID"] == f"ORG-{made['active'].organisation_id}"
-    assert active["Certified Entity Country"] == "Türkiye"
     assert active["Standards and Schemes"] == "ISO 10002:2018"
-    assert active["Technical Sectors"] == "29"
+    assert active["Technical Sectors"] == "IAF 29: " + IAF_SECTORS["29"]
     assert active["Confidential"] == "No"
 
 
-def test_certsearch_sites_sheet_is_keyed_by_certificate(db):
+def test_the_certified_entity_has_its_own_sheet_with_the_address_split(db):
+    org = factories.organisation(
+        address="Kordon Cad. 12", city="İzmir", region="İzmir", postcode="35220"
+    )
+    certificate(org)
+    certificate(org, scheme="csat-star")
+    entities = rows(certsearch_bytes(), "Certified Entity")
+    assert entities == [
+        {
+            "Certified Entity Unique ID": f"ORG-{org.id}",
+            "Certified Entity Name": org.legal_name,
+            "Certified Entity Trading Name": None,
+            "Certified Entity English Name": org.english_name,
+            "Certified Entity Street": "Kordon Cad. 12",
+            "Certified Entity City": "İzmir",
+            "Certified Entity State": "İzmir",
+            "Certified Entity Zipcode/Postcode": "35220",
+            "Certified Entity Country/Economy": "Türkiye",
+        }
+    ]
+
+
+def test_one_row_per_certification_with_its_identity_across_revisions_and_renewals(db):
+    first = certificate(state="superseded")
+    revised = certificate(
+        first.organisation,
+        revision=1,
+        supersedes_id=first.id,
+        state="superseded",
+        certification_identity=first.certification_identity,
+    )
+    renewed = certificate(
+        first.organisation,
+        supersedes_id=revised.id,
+        certification_identity=first.certification_identity,
+    )
+    other = certificate()
+    records = rows(certsearch_bytes(), "Certification")
+    assert [(r["Certificate Number"], r["Certification Identity Number"]) for r in records] == [
+        (renewed.number, first.certification_identity),
+        (other.number, other.certification_identity),
+    ]
+    assert first.certification_identity != other.certification_identity
+
+
+def test_certsearch_site_rows_have_only_the_template_columns(db):
     two = certificate(sites=2)
     one = certificate(sites=1, confidential=True)
 
     data = certsearch_bytes()
-    sites = rows(data, "Sites")
-    assert [(s["Certification Identity Number"], s["Site Name"]) for s in sites] == [
-        (f"CERT-{two.id}", "Site 1"),
-        (f"CERT-{two.id}", "Site 2"),
-        (f"CERT-{one.id}", "Site 1"),
+    sites = rows(data, "Certification Sites")
+    assert [(s["Certification Identity Number"], s["Site Street"]) for s in sites] == [
+        (two.certification_identity, "Cadde 1"),
+        (two.certification_identity, "Cadde 2"),
+        (one.certification_identity, "Cadde 1"),
     ]
     assert sites[1]["Site Scope"] == "Call centre 2"
-    assert (sites[0]["Head Office"], sites[1]["Head Office"]) == ("Yes", "No")
-    records = rows(data, "Certifications")
+    assert sites[0]["Site Country/Economy"] == "Türkiye"
+    records = rows(data, "Certification")
     confidential = {r["Certificate Number"]: r["Confidential"] for r in records}
     assert confidential == {two.number: "No", one.number: "Yes"}
 
@@ -209,8 +289,10 @@ def test_certsearch_narrowed_query_keeps_only_those_sites(db):
     keep = certificate(sites=2)
     certificate(sites=2)
     data = certsearch_bytes(certsearch_query().where(Certificate.id == keep.id))
-    assert len(rows(data, "Certifications")) == 1
-    assert {s["Certificate Number"] for s in rows(data, "Sites")} == {keep.number}
+    assert len(rows(data, "Certification")) == 1
+    assert {s["Certification Identity Number"] for s in rows(data, "Certification Sites")} == {
+        keep.certification_identity
+    }
 
 
 def test_values_certsearch_cannot_take_are_refused_naming_the_certificate(db):
@@ -249,13 +331,9 @@ def test_over_long_names_and_numbers_are_named_with_their_length():
 def test_empty_database_gives_headers_only(db):
     assert rows(register_bytes(), "Register") == []
     data = certsearch_bytes()
-    assert rows(data, "Certifications") == [] and rows(data, "Sites") == []
-    header = next(load_workbook(io.BytesIO(data))["Certifications"].iter_rows(values_only=True))
-    assert header[:3] == (
-        "Certification Identity Number",
-        "Certificate Number",
-        "Certification Status",
-    )
+    assert rows(data, "Certification") == [] and rows(data, "Certification Sites") == []
+    header = next(load_workbook(io.BytesIO(data))["Certification"].iter_rows(values_only=True))
+    assert list(header) == TEMPLATE.SHEETS["Certification"]
 
 
 # --- the CLI --------------------------------------------------------------------------------
@@ -303,6 +381,8 @@ def test_a_long_export_tells_how_far_it_has_come(db, monkeypatch):
     assert told[-1] == 10 and 5 in told  # checks and certifications: 5 rows; sites: 10
     write_register(io.BytesIO())  # outside `reporting`: nobody is told
     assert told[-1] == 10
+
+
 # --- any text the forms accept ------------------------------------------------------------------
 
 
@@ -331,7 +411,7 @@ def test_any_text_the_forms_accept_is_written_and_reads_back(
     assert (row["Legal name"], row["Scope"]) == (legal_name, scope)
     assert (row["English name"] or "", row["City"] or "") == (english_name, city)
     certsearch = rows(
-        certsearch_bytes(certsearch_query().where(Certificate.id == cert.id)), "Sites"
+        certsearch_bytes(certsearch_query().where(Certificate.id == cert.id)), "Certification Sites"
     )
     assert site_text in [value for site in certsearch for value in site.values()] or not site_text
     db.session.rollback()

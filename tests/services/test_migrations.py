@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -58,6 +61,93 @@ def test_the_search_text_of_existing_organisations_is_folded_anew(empty_database
         downgrade(revision="7be468dc9012")
         db.engine.dispose()
     assert stored.split("\n") == ["sieu thi duc", "", "", "مكه"]
+
+
+def _insert(connection, table, **values):
+    """A row with every NOT NULL column filled (plain stand-ins) and `values` on top."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    fillers = {
+        sa.Integer: 1, sa.String: "x", sa.Text: "x", sa.Date: dt.date(2026, 3, 15),
+        sa.DateTime: dt.datetime(2026, 3, 15, tzinfo=dt.UTC), sa.Boolean: False,
+        sa.Numeric: 0, sa.Float: 0.0, sa.JSON: {},
+    }
+    row = {}
+    for column in table.columns:
+        if column.primary_key or column.nullable or column.name in values:
+            continue
+        row[column.name] = next(v for t, v in fillers.items() if isinstance(column.type, t))
+    row.update(values)
+    return connection.execute(table.insert().values(**row)).inserted_primary_key[0]
+
+
+@pytest.mark.parametrize("setting_on", [False, True])
+def test_the_accredited_flag_becomes_an_accreditation(empty_database_url, setting_on):
+    """Certificates marked accredited point to one migrated accreditation covering their scheme
+    and sector from the first issue; the others stay unaccredited; the setting goes."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "t"}
+    )
+    with app.app_context():
+        upgrade(revision="557cb1be0d20")
+        tables = sa.MetaData()
+        tables.reflect(db.engine)
+        t = tables.tables
+        with db.engine.begin() as connection:
+            org = _insert(connection, t["organisations"], sector_code="32", country="TR")
+            application = _insert(connection, t["applications"], organisation_id=org,
+                                  state="submitted")
+            quote = _insert(connection, t["quotes"], organisation_id=org,
+                            application_id=application, number="Q-1", currency="EUR",
+                            state="draft")
+            cycle = _insert(connection, t["cycles"], organisation_id=org,
+                            application_id=application, quote_id=quote)
+            for number, accredited, issued in (("A-1", True, dt.date(2025, 5, 1)),
+                                               ("A-2", True, dt.date(2026, 1, 1)),
+                                               ("U-1", False, dt.date(2024, 1, 1))):
+                made = _insert(connection, t["certificates"], number=number, token=number,
+                               organisation_id=org, cycle_id=cycle, scheme="iso10002",
+                               edition="2018", accredited=accredited, issued_on=issued,
+                               original_issued_on=issued, expires_on=dt.date(2029, 1, 1),
+                               supersedes_id=None, state="active")
+                # rows pointing at the certificate: SQLite rebuilds the table under them
+                _insert(connection, t["certificate_sites"], certificate_id=made, site_id=None)
+            connection.execute(t["settings"].insert().values(key="accredited", value=setting_on))
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(sa.text(
+                "SELECT number, accreditation_id FROM certificates")).all())
+            accreditation = connection.execute(sa.text(
+                "SELECT id, schemes, sectors, valid_from, valid_until FROM accreditations"
+            )).one()
+            setting = connection.execute(sa.text(
+                "SELECT count(*) FROM settings WHERE key = 'accredited'")).scalar()
+            sectors = dict(connection.execute(sa.text(
+                "SELECT number, sector_code FROM certificates")).all())
+        downgrade(revision="557cb1be0d20")
+        with db.engine.connect() as connection:
+            flags = dict(connection.execute(sa.text(
+                "SELECT number, accredited FROM certificates")).all())
+        db.engine.dispose()
+    # with the setting on, every certificate was issued as accredited; else only the flagged
+    expected = {"A-1": accreditation.id, "A-2": accreditation.id, "U-1": None}
+    if setting_on:
+        expected["U-1"] = accreditation.id
+    assert rows == expected
+    schemes, codes = (v if isinstance(v, list) else json.loads(v)
+                      for v in (accreditation.schemes, accreditation.sectors))
+    assert (schemes, codes) == (["iso10002:2018"], ["32"])
+    first = "2024-01-01" if setting_on else "2025-05-01"
+    assert str(accreditation.valid_from)[:10] == first and accreditation.valid_until is None
+    assert setting == 0 and set(sectors.values()) == {"32"}
+    assert {k: bool(v) for k, v in flags.items()} == {k: v is not None for k, v in rows.items()}
 
 
 def test_two_factor_secrets_stored_in_the_clear_are_sealed_and_still_make_the_same_codes(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from certification.activity.models import ActivityLog
+from certification.agreements.services import Consent, acceptance_in_force
 from certification.extensions import db
 from certification.programme.models import Audit, Cycle
 from certification.quotes import services
@@ -16,6 +17,8 @@ from certification.quotes.models import Quote
 from certification.quotes.services import QuoteError, QuoteExpired
 from certification.workflow import TransitionError
 from tests import factories
+
+CONSENT = Consent(1, "192.0.2.7", "tr")
 
 TODAY = factories.today()
 
@@ -196,9 +199,13 @@ def test_client_accepts_and_the_programme_is_created(db):
     quote = issued()
     client = factories.user("client", organisation=quote.organisation)
 
-    services.accept_quote(client, quote, "", today=TODAY + timedelta(days=3))
+    services.accept_quote(client, quote, "", today=TODAY + timedelta(days=3), agreement=CONSENT)
 
     assert quote.state == "accepted"
+    # 17021-1 5.1.2: who accepted which version of the agreement, when and from where
+    acceptance = acceptance_in_force(quote.organisation_id)
+    assert (acceptance.accepted_by_id, acceptance.version.version) == (client.id, 1)
+    assert acceptance.address == "192.0.2.7" and acceptance.quote_id == quote.id
     assert quote.decided_by_id == client.id and quote.decided_at is not None
     assert quote.application.state == "contracted"
     cycle = db.session.scalar(select(Cycle).where(Cycle.quote_id == quote.id))
@@ -208,6 +215,20 @@ def test_client_accepts_and_the_programme_is_created(db):
     )
     assert "accept" in log_actions(quote)
     assert "contract" in log_actions(quote.application)
+
+
+def test_a_client_accepting_its_first_quote_must_accept_the_agreement_with_it(db):
+    quote = issued()
+    client = factories.user("client", organisation=quote.organisation)
+
+    with pytest.raises(QuoteError, match="5.1.2") as refused:
+        services.accept_quote(client, quote, "", today=TODAY)
+
+    assert refused.value.field == "agreement"
+    assert quote.state == "issued" and acceptance_in_force(quote.organisation_id) is None
+    stale = Consent(0, "192.0.2.7", "tr")  # a version replaced meanwhile
+    with pytest.raises(QuoteError, match="updated"):
+        services.accept_quote(client, quote, "", today=TODAY, agreement=stale)
 
 
 def test_staff_recording_acceptance_must_say_how_the_client_answered(db):
@@ -242,7 +263,7 @@ def test_acceptance_on_the_last_valid_day_is_allowed(db):
     quote = issued()
     client = factories.user("client", organisation=quote.organisation)
 
-    services.accept_quote(client, quote, "", today=quote.valid_until)
+    services.accept_quote(client, quote, "", today=quote.valid_until, agreement=CONSENT)
 
     assert quote.state == "accepted"
 
@@ -265,7 +286,7 @@ def test_only_one_accepted_quote_per_application(db):
     accepted, other = prepare(application), prepare(application)
     services.issue_quote(factories.user("planner"), accepted, today=TODAY)
     client = factories.user("client", organisation=application.organisation)
-    services.accept_quote(client, accepted, "", today=TODAY)
+    services.accept_quote(client, accepted, "", today=TODAY, agreement=CONSENT)
 
     with pytest.raises(QuoteError, match="The application is Contracted"):
         services.issue_quote(factories.user("planner"), other, today=TODAY)

@@ -114,7 +114,20 @@ def test_public_view_of_an_active_certificate(db):
         "expires_on": "2028-03-14",
         "next_surveillance_due": "2027-03-15",  # surveillance 1 is done
         "revision": 1,
+        "accreditation": None,  # unaccredited: nothing suggesting otherwise
     }
+
+
+def test_an_accredited_certificate_names_its_accreditation_body_and_number(db):
+    from certification.accreditations.models import Accreditation
+
+    accreditation = Accreditation(accreditation_body="TÜRKAK", number="AB-0123-MS",
+                                  schemes=["iso10002:2018"], sectors=["29"],
+                                  valid_from=date(2020, 1, 1))
+    db.session.add(accreditation)
+    db.session.flush()
+    cert = certificate(accreditation_id=accreditation.id)
+    assert view_of(cert)["accreditation"] == {"body": "TÜRKAK", "number": "AB-0123-MS"}
 
 
 @pytest.mark.parametrize("state", ["suspended", "withdrawn", "expired", "superseded"])

@@ -60,7 +60,7 @@ def certificate(name: str, address: str, country: str, **kw) -> SimpleNamespace:
         edition="2018",
         scope="Handling of customer complaints for retail services",
         state="active",
-        accredited=True,
+        accreditation=SimpleNamespace(accreditation_body="TÜRKAK", number="AB-0123"),
         band="",
         issued_on=date(2026, 9, 1),
         original_issued_on=date(2026, 3, 15),
@@ -110,7 +110,9 @@ def test_the_certificate_shows_every_item_and_the_name_in_its_script(script):
         "2026-09-01",
         "2026-03-15",
         "2029-03-14",
-        "Accredited / Akredite",
+        "Accreditation / Akreditasyon",
+        "TÜRKAK, AB-0123",
+        "has been assessed and found to meet the guidelines of",
         "Handling of customer complaints for retail services",
         "Complaints desk",
         "Organize Sanayi 4",
@@ -121,9 +123,10 @@ def test_the_certificate_shows_every_item_and_the_name_in_its_script(script):
 
 
 def test_unaccredited_band_and_state_are_shown():
-    cert = certificate(*NAMES["turkish"], accredited=False, band="Four stars", state="suspended")
+    cert = certificate(*NAMES["turkish"], accreditation=None, band="Four stars", state="suspended")
     text = text_of(render(cert))
-    assert "Not accredited / Akredite değil" in text
+    # domain.md: nothing suggesting accreditation on a certificate issued outside one
+    assert "ccredit" not in text and "kredit" not in text and "TÜRKAK" not in text
     assert "Rating / Derece" in text and "Four stars" in text
     assert "SUSPENDED / ASKIYA ALINDI" in text
 
@@ -219,3 +222,93 @@ def test_a_short_certificate_stays_on_one_page_without_page_numbers():
     pdf = render(certificate("Güneş A.Ş.", "Cadde 1", "TR"))
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 1 and "Page 1 of" not in pages[0].extract_text()
+
+
+# -- honest wording, the body's letterhead, addresses, mixed directions ---------------------------
+
+
+def test_iso_10002_is_guidance_the_wording_says_the_guidelines_were_met():
+    text = text_of(render(certificate(*NAMES["turkish"])))
+    assert "conforms to the requirements" not in text and "şartlarına uygun" not in text
+    english = "has been assessed and found to meet the guidelines of ISO 10002:2018"
+    assert english in text
+    # Turkish in its natural order: the organisation and the standard before the verb
+    turkish = "Bu belge, aşağıdaki kuruluşun şikâyet yönetim sisteminin"
+    ending = "standardının kılavuz ilkelerine göre değerlendirildiğini ve bu ilkeleri karşıladığını"
+    name = NAMES["turkish"][0]
+    assert (
+        text.index(turkish) < text.index(name) < text.index("ISO 10002:2018") < text.index(ending)
+    )
+
+
+def png(width: int = 60, height: int = 30) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def images_on_first_page(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages[0].images)
+
+
+def test_the_signatory_the_logo_and_the_accreditation_mark_are_printed():
+    from certification.certificates.pdf import Signatory
+
+    cert = certificate(*NAMES["turkish"])
+    plain = render(cert)
+    pdf = render_certificate_pdf(
+        cert,
+        body_name="Anatolia Certification Body",
+        body_address="Büyükdere Cad. No. 120, İstanbul",
+        verify_url=URL,
+        logo=png(),
+        signatory=Signatory("Ayşe Yılmaz", "Certification Manager", signature=png(120, 40)),
+        accreditation_mark=png(40, 40),
+    )
+    text = text_of(pdf)
+    assert "For the certification body / Belgelendirme kuruluşu adına" in text
+    assert "Ayşe Yılmaz" in text and "Certification Manager" in text
+    assert images_on_first_page(pdf) == images_on_first_page(plain) + 3
+    assert "Ayşe Yılmaz" not in text_of(plain)  # no signatory configured: none printed
+
+
+def test_the_logo_label_of_the_drawn_mark_is_not_clipped():
+    text = text_of(render(certificate(*NAMES["turkish"])))
+    assert "10002" in text.replace("ISO 10002", "")
+
+
+def test_the_country_is_named_and_the_city_not_repeated():
+    cert = certificate("Güneş A.Ş.", "Organize Sanayi 4, Bursa", "TR")
+    cert.organisation.city = "Bursa"
+    for site in cert.sites:
+        site.address, site.city, site.country = "Organize Sanayi 4, Bursa", "Bursa", "GE"
+    text = text_of(render(cert))
+    assert "Organize Sanayi 4, Bursa, Türkiye" in text
+    assert "Organize Sanayi 4, Bursa, Georgia" in text
+    assert "Bursa, Bursa" not in text and ", TR" not in text and ", GE" not in text
+
+
+def _logical(drawn: str) -> str:
+    """A line as drawn (visual order, shaped glyphs) in reading order again."""
+    from bidi.algorithm import get_display
+
+    return unicodedata.normalize("NFKC", get_display(drawn, base_dir="R"))
+
+
+def test_mixed_arabic_and_latin_wraps_in_order_with_parentheses_the_right_way():
+    """The bidi algorithm runs per line after wrapping: the lines as drawn, each put in reading
+    order again, give the name as typed: lines in order, brackets facing the right way."""
+    from tests.pdf_drawn import drawn_strings
+
+    name = (
+        "شركة الخليج لخدمات العملاء (Gulf Customer Care W.L.L.) فرع الرياض الرئيسي "
+        "للشكاوى والمقترحات (Complaints & Suggestions) إدارة الجودة الشاملة"
+    )
+    cert = certificate(name, "Cadde 1", "SA", scope="Handling of complaints")
+    drawn = drawn_strings(render(cert))
+    first = next(n for n, s in enumerate(drawn) if "(.Gulf" in unicodedata.normalize("NFKC", s))
+    lines = [_logical(s) for s in drawn[first : first + 2]]
+    assert " ".join(lines) == name
+    assert "(.Gulf Customer Care W.L.L)" in unicodedata.normalize("NFKC", drawn[first])

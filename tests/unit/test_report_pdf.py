@@ -236,11 +236,11 @@ def test_without_checklist_or_findings_still_renders(app):
 def test_head_office_mark_is_not_repeated():
     """The mark is added unless the site's name already says it, in any of its languages."""
     named = Site(name="Head office", city="Tbilisi", country="GE", is_head_office=True)
-    assert site_line(named) == "Head office — Tbilisi, GE"
+    assert site_line(named) == "Head office — Tbilisi, Georgia"
     merkez = Site(name="Merkez", city="İzmir", country="TR", is_head_office=True)
-    assert site_line(merkez) == "Merkez (head office) — İzmir, TR"
+    assert site_line(merkez) == "Merkez (head office) — İzmir, Türkiye"
     branch = Site(name="Depo", city="Bursa", country="TR", is_head_office=False)
-    assert site_line(branch) == "Depo — Bursa, TR"
+    assert site_line(branch) == "Depo — Bursa, Türkiye"
     assert head_office_name("Merkez ofis", "head office / merkez") == "Merkez ofis"
     assert head_office_name("Depo", "head office / merkez") == "Depo (head office / merkez)"
 
@@ -277,4 +277,81 @@ def test_any_text_the_forms_accept_renders(
     pages = pypdf.PdfReader(io.BytesIO(render_report_pdf(data, *BODY))).pages
 
     assert "Audit report" in pages[0].extract_text()
-    assert "Signatures" in pages[-1].extract_text()
+    assert "Signature" in pages[-1].extract_text()
+
+
+# -- 17021-1 9.4.8: what a complete report holds ------------------------------------------------
+
+
+def make_plan():
+    from certification.plans.models import AuditPlan, PlanSite
+
+    plan = AuditPlan(
+        version=2,
+        objectives="Determine whether the complaints-handling system meets ISO 10002.",
+        scope="Complaints handling for retail services",
+        criteria="ISO 10002:2018",
+        client_documents="Complaints policy rev. 4",
+        representative="Deniz Kaya, quality manager",
+        sampling_statement="Head office each time; 1 of 3 branches chosen at random (seed 42).",
+        start_date=DAY,
+        end_date=DAY,
+    )
+    plan.sites = [
+        PlanSite(name="Merkez", address="Kordon 5", city="İzmir", country="TR", reason="central"),
+        PlanSite(
+            name="Bornova şubesi", address="Cadde 9", city="İzmir", country="TR", reason="random"
+        ),
+    ]
+    return plan
+
+
+def test_every_948_item_is_in_the_report(app):
+    data = make_data()
+    data.plan = make_plan()
+    earlier = Audit(id=3, kind="stage1", start_date=date(2026, 1, 5))
+    data.previous_findings = [
+        Finding(number=1, clause="5.3", grade="minor", state="closed", audit=earlier)
+    ]
+    with app.test_request_context():
+        text = squeeze(pdf_text(render_report_pdf(data, *BODY)))
+    for expected in (
+        "Objectives, scope and criteria",
+        "version 2",
+        "Determine whether the complaints-handling system meets ISO 10002.",  # objectives
+        "Complaints handling for retail services",  # scope
+        "ISO 10002:2018",  # criteria
+        "Complaints policy rev. 4",  # the client's own documents
+        "Deniz Kaya, quality manager",  # the client's representative
+        "Sites visited",
+        "Bornova şubesi",
+        "Kordon 5, İzmir, Türkiye",
+        "1 of 3 branches chosen at random (seed 42).",  # sampling statement
+        "Status of previous findings",
+        "Stage 1",
+        "Summary",
+        "Findings",
+        "Conclusions and recommendation",
+        "Signed by",
+        NAMES["cyrillic"],  # the lead auditor signs
+        "Lead auditor",
+    ):
+        assert squeeze(expected) in text, expected
+
+
+def test_a_draft_says_so_on_every_page_and_every_page_is_numbered(app):
+    data = make_data()
+    data.report.submitted_at = None
+    with app.test_request_context():
+        pdf = render_report_pdf(data, *BODY)
+    pages = [squeeze(page.extract_text()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        assert "DRAFT" in page
+        assert squeeze(f"page {number} of {len(pages)}") in page
+        assert squeeze(BODY[0]) in page and squeeze("Audit report: Stage 2") in page
+    assert squeeze("this report is a draft and is not signed") in pages[-1]
+
+
+def test_a_submitted_report_has_no_draft_mark(text):
+    assert "DRAFT" not in text

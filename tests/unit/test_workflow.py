@@ -11,6 +11,7 @@ from certification.workflow import (
     CertificateState,
     ComplaintState,
     FindingState,
+    PlanState,
     QuoteState,
     TransferState,
     TransitionError,
@@ -30,8 +31,9 @@ INITIAL_STATES = {
     K.RECEIVED,
     P.LODGED,
     T.RECEIVED,
+    PlanState.DRAFT,
 }
-LIFECYCLES = (A, Q, U, F, C, K, P, T)
+LIFECYCLES = (A, Q, U, F, C, K, P, T, PlanState)
 
 
 @pytest.mark.parametrize(
@@ -183,3 +185,15 @@ def test_states_have_human_labels(state, label):
 )
 def test_labels_of_states_sharing_a_value_stay_apart(state, label):
     assert state.label == label
+
+
+def test_a_plan_is_sent_then_answered_and_a_newer_version_supersedes_it():
+    assert next_state(PlanState.DRAFT, Action.SEND) is PlanState.SENT
+    assert next_state(PlanState.SENT, Action.CONFIRM) is PlanState.CONFIRMED
+    assert next_state(PlanState.SENT, Action.REQUEST_CHANGE) is PlanState.CHANGE_REQUESTED
+    for answered in (PlanState.SENT, PlanState.CONFIRMED, PlanState.CHANGE_REQUESTED):
+        assert next_state(answered, Action.SUPERSEDE) is PlanState.SUPERSEDED
+    with pytest.raises(TransitionError):
+        next_state(PlanState.DRAFT, Action.SUPERSEDE)
+    with pytest.raises(TransitionError):  # a quote's draft is not a plan's
+        next_state(QuoteState.DRAFT, Action.SEND)

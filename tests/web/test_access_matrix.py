@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.accreditations.services import AccreditationInput, save_accreditation
+from certification.agreements.services import add_mark_file
 from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
@@ -31,6 +33,7 @@ from certification.findings.models import Finding
 from certification.findings.services import answer_finding
 from certification.impartiality import services as impartiality
 from certification.notifications.models import ExtraRecipient, Notification, OutboxMessage
+from certification.plans.services import prepare_plan, send_plan
 from certification.programme.models import AuditTeamMember
 from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
@@ -110,6 +113,20 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
     "security.two_factor": STAFF,
+    # audit plans: the client sees the versions sent to it
+    "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},
+    "plans.detail": PLANNING | {"committee", "lead", "client_b"},
+    "plans.pdf": PLANNING | {"committee", "lead", "client_b"},
+    "plans.edit": PLANNING | {"lead"},
+    # the certification agreement and the marks (mark files: certified clients only)
+    "agreements.portal": {"client_a", "client_b"},
+    "agreements.pdf": LOGGED_IN,
+    "agreements.mark_svg": STAFF | {"client_b"},
+    "agreements.mark_file": STAFF | {"client_b"},
+    "agreements.admin": {"admin"},
+    "accreditations.index": {"admin"},
+    "accreditations.edit": {"admin"},
+    "accreditations.mark": {"admin"},
     # complaints: anyone files one and follows it by its private link; staff handle them
     "complaints_public.new": set(ROLES),
     "complaints_public.track": set(ROLES),
@@ -147,6 +164,8 @@ REDIRECTED = {
     "applications.detail": {"client_b"},
     "organisations.detail": {"client_b"},
     "findings.detail": {"client_b"},  # to the page where it answers the finding
+    "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},  # to the newest version
+    "plans.edit": PLANNING | {"lead"},  # a plan once sent is not edited: to its page
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
@@ -192,6 +211,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "admin.remove_qualification": {"admin"},
     "admin.renew_qualification": {"admin"},
     "admin.settings": {"admin"},
+    "admin.letterhead": {"admin"},
     "applications.new": PLANNING,
     "applications.review": PLANNING,
     "portal.apply": {"client_a", "client_b"},
@@ -223,6 +243,19 @@ POST_ALLOWED: dict[str, set[str]] = {
     "decisions.decide": {"committee"},
     "decisions.certificate_decision": {"committee"},
     "certificates.change": PLANNING,
+    "plans.prepare": PLANNING | {"lead"},
+    "plans.edit": PLANNING | {"lead"},
+    "plans.staff_action": PLANNING | {"lead"},
+    "plans.confirm": {"client_b"},
+    "plans.change": {"client_b"},
+    "agreements.accept": {"client_a", "client_b"},
+    "agreements.admin": {"admin"},
+    "agreements.add_mark": {"admin"},
+    "agreements.remove_mark": {"admin"},
+    "accreditations.edit": {"admin"},
+    # the public checks an uploaded certificate file (no login, changes nothing)
+    "verification.document": set(ROLES),
+    "verification.api_document": set(ROLES),
     "complaints_public.new": set(ROLES),
     "complaints_public.reply": set(ROLES),
     "complaints_public.rate": set(ROLES),
@@ -252,7 +285,7 @@ POST_ALLOWED: dict[str, set[str]] = {
 def world(db, app):
     today = date.today()
     org_a = factories.organisation(legal_name="Açık Müşteri A Ltd.")
-    org_b = factories.organisation(legal_name=SECRET)
+    org_b = factories.organisation(legal_name=SECRET, contact_name="Deniz B")
     people = {
         "admin": factories.user("admin"),
         "planner": factories.user("planner"),
@@ -298,6 +331,14 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    plan = prepare_plan(people["lead"], audit, today)
+    send_plan(people["lead"], plan, today)
+    mark = add_mark_file(people["admin"], ("mark.png", PNG))
+    accreditation = save_accreditation(
+        people["admin"], None,
+        AccreditationInput("TÜRKAK", "AB-1", ["iso10002:2018"], "29", today, None),
+        ("turkak.png", PNG),
+    )
     complaint = complaint_about(org_b, people, today)
     appeal = appeal_of_b(certificate, people, today)
     transfer = transfer_of_b(org_b, people, today)
@@ -328,6 +369,9 @@ def world(db, app):
         "question_id": question,
         "finding_id": finding.id,
         "certificate_id": certificate.id,
+        "plan_id": plan.id,
+        "mark_id": mark.id,
+        "accreditation_id": accreditation.id,
         "action": "suspend",
         "kind": "stage2",
         "token": certificate.token,
@@ -339,7 +383,6 @@ def world(db, app):
         "leave_id": leave.id,
         "complaint_id": complaint.id,
         "complaint_token": complaint.token,
-        "step": "propose",
         "decision_id": appeal.decision_id,
         "appeal_id": appeal.id,
         "transfer_id": transfer.id,
@@ -460,9 +503,14 @@ def routes(app, method: str):
     )
 
 
+STEPS = {"plans": "revise", "complaints": "propose"}
+
+
 def url(rule, ids, attachments) -> str:
-    # each domain serves its own attachments: the photo of an answer, the client's evidence
-    ids = {**ids, "attachment_id": attachments.get(rule.endpoint.split(".")[0])}
+    # each domain serves its own attachments: the photo of an answer, the client's evidence;
+    # and names its own steps: a plan is revised, a complaint's decision proposed
+    domain = rule.endpoint.split(".")[0]
+    ids = {**ids, "attachment_id": attachments.get(domain), "step": STEPS.get(domain)}
     missing = {name for name in rule.arguments if ids.get(name) is None}
     assert not missing, f"the matrix has no id for {missing} of {rule.endpoint}"
     return rule.build({name: ids[name] for name in rule.arguments})[1]

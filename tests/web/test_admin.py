@@ -438,6 +438,72 @@ def test_currency_in_use_cannot_be_removed_but_an_unused_one_can(client, db, log
     assert "USD" not in settings.currencies()
 
 
+def _png(colour=(30, 60, 90)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 40), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_signatory_logo_and_signature_appear_on_certificates_issued_after(
+    client, db, login_as, monkeypatch, app
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from certification.certificates.issued import issue_pdf
+    from certification.signing import SIGNER
+    from tests.services.test_certificates import grant
+
+    monkeypatch.setitem(app.extensions, SIGNER, None)
+    login_as("admin")
+    data = settings_form(
+        certificate_signatory_name="Ayşe Yılmaz", certificate_signatory_role="Certification Manager"
+    )
+    assert "The settings were saved." in client.post(
+        "/admin/settings", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    page = client.post(
+        "/admin/settings/letterhead",
+        data={
+            "body_logo": (io.BytesIO(_png()), "logo.png"),
+            "signature_image": (io.BytesIO(_png((0, 0, 0))), "signature.png"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "The images were saved." in page and "An image is stored" in page
+    assert settings.get("body_logo")["type"] == "image/png"
+    pdf = issue_pdf(grant()).pdf
+    first = PdfReader(io.BytesIO(pdf)).pages[0]
+    text = " ".join(first.extract_text().split())
+    assert "Ayşe Yılmaz" in text and "Certification Manager" in text
+    assert len(first.images) == 2  # the logo and the signature
+
+
+def test_a_letterhead_image_that_is_not_an_image_is_refused_and_nothing_changes(
+    client, db, login_as
+):
+    import io
+
+    login_as("admin")
+    response = client.post(
+        "/admin/settings/letterhead",
+        data={
+            "body_logo": (io.BytesIO(_png()), "logo.png"),
+            "signature_image": (io.BytesIO(b"%PDF-1.4 not an image"), "signature.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert settings.get("body_logo") is None and settings.get("signature_image") is None
+    assert log_rows(db, "settings_updated") == []
+
+
 def test_complaint_time_limits_and_holidays_are_settings(client, db, login_as):
     login_as("admin")
     page = client.post(

@@ -49,6 +49,8 @@ def submitted(state="submitted", org=None, recommendation="recommended", overrid
         )
     )
     db.session.commit()
+    factories.agreement(audit.organisation)
+    db.session.commit()
     return audit
 
 

@@ -26,8 +26,8 @@ def test_staff_download_both_workbooks(client, login_as, role):
     response = client.get("/exports/certsearch.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Certifications", "Sites"]
-    assert book["Sites"].max_row == 3
+    assert book.sheetnames == ["Certified Entity", "Certification", "Certification Sites"]
+    assert book["Certification Sites"].max_row == 3
 
 
 @pytest.mark.parametrize("role", ["client", "auditor"])

@@ -171,7 +171,8 @@ def test_client_sees_the_quote_in_the_portal_and_accepts(client, db, login_as):
     assert "By accepting you agree to the audit programme and the price above" in page
     assert "€4,350.00" in page
 
-    page = text(client.post(f"/quotes/{quote.id}/accept", data={"note": ""}, follow_redirects=True))
+    form = {"note": "", "agreement": "yes", "agreement_version": "1"}
+    page = text(client.post(f"/quotes/{quote.id}/accept", data=form, follow_redirects=True))
 
     assert "The quote was accepted." in page
     quote = reload(db, quote)

@@ -229,6 +229,7 @@ def test_a_quote_accepted_twice_at_once_makes_one_programme(race):
             application, state="issued", issued_on=TODAY, valid_until=TODAY + timedelta(days=30)
         )
         client = factories.user("client", organisation=application.organisation)
+        factories.agreement(application.organisation, client)  # 17021-1 5.1.2, accepted before
         quote_id, client_id = quote.id, client.id
     url = f"/quotes/{quote_id}/accept"
 

@@ -185,3 +185,26 @@ def test_audit_page_panel_links_to_report_and_pdf(client, login_as):
     login_as(lead)
     page = text(client.get(f"/programme/audits/{audit.id}"))
     assert f"/audits/{audit.id}/report" in page and f"/audits/{audit.id}/report.pdf" in page
+
+
+def test_a_submitted_report_pdf_is_signed_and_the_validator_finds_it_intact(
+    client, login_as, signing
+):
+    import io
+
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    login_as(lead)
+    draft = client.get(f"/audits/{audit.id}/report.pdf").data
+    assert PdfFileReader(io.BytesIO(draft)).embedded_signatures == []  # a draft is not signed
+    assert submit(client, audit).status_code == 302
+    signed = client.get(f"/audits/{audit.id}/report.pdf").data
+    [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    trust = ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
+    status = validate_pdf_signature(signature, trust)
+    assert status.intact and status.valid and status.trusted

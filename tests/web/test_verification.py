@@ -131,6 +131,7 @@ def test_the_json_has_exactly_the_published_fields(client, db):
         "expires_on",
         "next_surveillance_due",
         "revision",
+        "accreditation",
     }
     assert set(data["organisation"]) == {"name", "english_name", "city", "country"}
     assert set(data["sites"][0]) == {"name", "address", "scope"}

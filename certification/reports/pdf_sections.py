@@ -1,0 +1,84 @@
+"""The parts of the audit report that 17021-1 9.4.8 asks for beyond scores and findings: the
+plan followed (objectives, scope, criteria, the client's representative, language), the sites
+visited with the sampling statement, the status of previous findings, and the signature.
+
+Rendered in the current Flask-Babel locale, like the rest of the report (reports/pdf.py).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph
+
+from certification.pdf_kit import facts_table, place
+from certification.templating import format_day
+
+ABSENT = "—"
+
+
+def plan_section(data, styles, heading, grid) -> list:
+    """Objectives, scope and criteria, the representative, the sites visited and how they were
+    chosen: from the audit plan the audit followed (the version in force at submission)."""
+    plan = data.plan
+    story = [heading(_("Objectives, scope and criteria"), styles)]
+    if plan is None:
+        note = _("No audit plan was sent to the client for this audit.")
+        return story + [Paragraph(escape(note), styles["body"])]
+    rows = [
+        (_("Audit plan"), _("version %(version)d", version=plan.version)),
+        (_("Audit objectives"), plan.objectives or ABSENT),
+        (_("Audit scope"), plan.scope or ABSENT),
+        (_("Audit criteria"), plan.criteria or ABSENT),
+        (_("The client's documents"), plan.client_documents or ABSENT),
+        (_("The client's representative"), plan.representative or ABSENT),
+    ]
+    story += facts_table(rows, styles)
+    cells = [[_("Site"), _("Address"), _("Why it was visited")]]
+    for site in plan.sites:
+        cells.append([site.name, place(site.address, site.city, site.country), site.reason_label])
+    story += [
+        heading(_("Sites visited"), styles, "h3"),
+        grid(cells, styles, [52 * mm, 80 * mm, 42 * mm]),
+        Paragraph(escape(plan.sampling_statement or ABSENT), styles["small"]),
+    ]
+    return story
+
+
+def previous_findings_section(data, styles, heading, grid) -> list:
+    """17021-1 9.4.8: at surveillance and recertification, the status of earlier findings."""
+    if not data.previous_findings:
+        return []
+    cells = [[_("Audit"), _("Finding"), _("Grade"), _("Status")]]
+    for finding in data.previous_findings:
+        cells.append(
+            [
+                finding.audit.kind_enum.label,
+                f"{finding.number} · {finding.clause}",
+                finding.grade_enum.label,
+                finding.state_enum.label,
+            ]
+        )
+    return [
+        heading(_("Status of previous findings"), styles),
+        grid(cells, styles, [40 * mm, 40 * mm, 50 * mm, 44 * mm]),
+    ]
+
+
+def signature_section(data, styles, heading) -> list:
+    """Signed by the lead auditor at submission (name, role, date); a draft says it is not."""
+    report = data.report
+    if report is None or report.submitted_at is None:
+        note = _("Not yet submitted: this report is a draft and is not signed.")
+        return [
+            KeepTogether([heading(_("Signature"), styles), Paragraph(escape(note), styles["body"])])
+        ]
+    signer = report.submitted_by or data.audit.lead
+    rows = [
+        (_("Signed by"), signer.name if signer else ABSENT),
+        (_("Role"), _("Lead auditor")),
+        (_("Date"), format_day(report.submitted_at.date())),
+    ]
+    return [KeepTogether([heading(_("Signature"), styles), *facts_table(rows, styles)])]
