@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -44,6 +43,7 @@ from certification.pdf_kit import (
     register_fonts,
     text_paragraphs,
 )
+from certification.pdf_qr import QrFlowable
 
 QR_SIZE = 28 * mm
 
@@ -285,10 +285,10 @@ def _site_name(site) -> str:
     return head_office_name(site.name, both("head_office")) if site.is_head_office else site.name
 
 
-def qr_code(url: str, size: float = QR_SIZE) -> QrCode:
-    """reportlab's own QR code of the verification URL, `size` points square. The flowable
-    draws straight on the canvas, several times faster than the graphics widget."""
-    return QrCode(url, width=size, height=size, qrLevel="M")
+def qr_code(url: str, size: float = QR_SIZE) -> QrFlowable:
+    """The QR code of the verification URL, `size` points square (pdf_qr: segno's matrix,
+    kept per address)."""
+    return QrFlowable(url, size)
 
 
 def _qr_block(verify_url: str, styles) -> Table:

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from certification.certificates.forms import ConfidentialityForm, ReasonForm, Su
 from certification.certificates.models import Certificate
 from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
+from certification.pdf_cache import content_key, pdfs
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.templating import register_panel
@@ -123,12 +125,14 @@ def change(certificate_id: int, action: str):
 @login_required
 def pdf(certificate_id: int):
     certificate = load_visible(certificate_id)
-    body = render_certificate_pdf(
-        certificate,
-        body_name=current_app.config["BODY_NAME"],
-        body_address=current_app.config["BODY_ADDRESS"],
-        verify_url=verification_url(certificate.token),
-    )
+    inputs = {
+        "body_name": current_app.config["BODY_NAME"],
+        "body_address": current_app.config["BODY_ADDRESS"],
+        "verify_url": verification_url(certificate.token),
+    }
+    drawn_from = [certificate, certificate.organisation, certificate.supersedes]
+    key = content_key("certificate", [*drawn_from, *certificate.sites], inputs, str(get_locale()))
+    body = pdfs.get(key, lambda: render_certificate_pdf(certificate, **inputs))
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -12,6 +12,7 @@ from certification.activity.services import record
 from certification.certificates.models import Certificate
 from certification.certificates.queries import HISTORY_PAGE
 from certification.extensions import db as _db
+from certification.pdf_cache import pdfs
 from tests import factories
 from tests.paging import link
 from tests.services.test_certificates import grant, programme
@@ -159,6 +160,30 @@ def test_client_downloads_its_own_certificate_pdf_with_the_verification_link(cli
     text = " ".join(reader.pages[0].extract_text().split())
     assert "Грузинская служба ООО" in text and certificate.number in text
     assert f"http://localhost/verify/{certificate.token}" in text
+
+
+def test_the_pdf_is_drawn_again_only_when_what_it_shows_changed(client, login_as):
+    """A kept PDF is sent while nothing it is drawn from changed; a new name or a new site
+    scope makes a new one at once (no staleness window)."""
+    pdfs.clear()
+    certificate = issued(factories.organisation(legal_name="Örnek Hizmet A.Ş."))
+    login_as("planner")
+    url = f"/certificates/{certificate.id}.pdf"
+
+    first = client.get(url).data
+    misses = pdfs.misses
+    assert client.get(url).data == first and pdfs.misses == misses and pdfs.hits >= 1
+
+    certificate.organisation.legal_name = "Yeni Ünvan Hizmet A.Ş."
+    _db.session.commit()
+    renamed = client.get(url).data
+    assert pdfs.misses == misses + 1
+    assert "Yeni Ünvan Hizmet A.Ş." in PdfReader(io.BytesIO(renamed)).pages[0].extract_text()
+
+    certificate.sites[0].scope = "Çağrı merkezi şikâyet yönetimi"
+    _db.session.commit()
+    client.get(url)
+    assert pdfs.misses == misses + 2
 
 
 def test_client_never_sees_another_organisations_certificate(client, login_as):
