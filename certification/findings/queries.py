@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
+from certification.paging import Page, Segment, page_of
 from certification.programme.models import Audit
 from certification.workflow import FindingState
 
@@ -71,6 +73,18 @@ def overdue_clause(today: date):
         and_(Finding.state == FindingState.PLAN_ACCEPTED.value, late_target),
         and_(Finding.grade == "major", Finding.state != FindingState.CLOSED.value, late_stage2),
     )
+
+
+# Soonest plan due first, then those without a due date; each segment read from its index.
+DUE_FIRST = (
+    Segment(key=(Finding.plan_due_on, Finding.id), where=Finding.plan_due_on.is_not(None)),
+    Segment(key=(Finding.id,), where=Finding.plan_due_on.is_(None)),
+)
+
+
+def open_findings_page(show: str, today: date, args: Mapping[str, str], per_page: int) -> Page:
+    """The staff list a page at a time, paged by key (the last page costs what the first does)."""
+    return page_of(open_findings_query(show, today), DUE_FIRST, args, per_page)
 
 
 def open_findings_query(show: str, today: date):

@@ -47,8 +47,7 @@ def index():
     show = request.args.get("show", "open")
     show = show if show in queries.SHOW else "open"
     today = date.today()
-    query = queries.open_findings_query(show, today)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = queries.open_findings_page(show, today, request.args, current_app.config["PAGE_SIZE"])
     badges = services.due_badges(page.items, today)
     return render_template("findings/index.html", page=page, show=show, badges=badges)
 

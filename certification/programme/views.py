@@ -44,8 +44,9 @@ def index():
 @roles_required(Role.AUDITOR)
 def my_audits():
     include_done = request.args.get("all") == "1"
-    query = services.my_audits_query(current_user, include_done)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = services.my_audits_page(
+        current_user, include_done, request.args, current_app.config["PAGE_SIZE"]
+    )
     badges = services.due_badges(page.items, date.today())
     return render_template(
         "programme/mine.html", page=page, include_done=include_done, badges=badges

@@ -32,6 +32,7 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
+from certification.paging import Segment, page_of
 from certification.programme.models import Cycle
 from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
@@ -40,6 +41,7 @@ from certification.quotes.pdf import render_quote_pdf
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
+NEWEST_FIRST = (Segment(key=(Quote.id,), descending=True),)
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
 PDF_LANGUAGES = ("en", "tr")
@@ -64,8 +66,7 @@ def index():
         query = query.where(Quote.state == state)
     else:
         state = ""
-    query = query.order_by(Quote.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query, NEWEST_FIRST, request.args, current_app.config["PAGE_SIZE"])
     return render_template("quotes/index.html", page=page, state=state, states=list(QuoteState))
 
 
