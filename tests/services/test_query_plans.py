@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, event, make_url, text
 from certification import create_app
 from certification.extensions import db
 from certification.verification.reader import AnswerReader, reader_for
-from tests.bulk import Seeded, seed
+from tests.bulk import Seeded, seed, session_id
 from tests.conftest import _normalise
 
 pytestmark = pytest.mark.skipif(
@@ -68,6 +68,10 @@ PAGES = [
     ("planner", "/programme/?show=overdue"),
     ("planner", "/programme/cycles/{cycle}"),
     ("planner", "/findings/"),
+    ("planner", "/findings/?last=1"),
+    ("planner", "/quotes/"),
+    ("planner", "/quotes/?last=1"),
+    ("auditor", "/programme/mine?all=1"),
     ("public", "/register"),
     ("public", "/register?last=1"),
     ("public", "/register?q=Customer Services 1234"),
@@ -118,8 +122,10 @@ def address(pattern: str, seeded: Seeded) -> str:
 def statements_of(app, seeded: Seeded, role: str, url: str) -> list[tuple[str, object]]:
     client = app.test_client()
     if role != "public":
+        with app.app_context():
+            signed_in = session_id(seeded.staff[role])
         with client.session_transaction() as session:
-            session["_user_id"] = str(seeded.staff[role])
+            session["_user_id"] = signed_in
     seen: list[tuple[str, object]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
@@ -181,9 +187,11 @@ def test_the_older_pages_of_a_long_timeline_read_through_the_index_too(body):
     app, seeded = body
     first = statements_of(app, seeded, "planner", f"/organisations/{seeded.busy_organisation}")
     assert first
+    with app.app_context():
+        signed_in = session_id(seeded.staff["planner"])
     with app.test_client() as client:
         with client.session_transaction() as session:
-            session["_user_id"] = str(seeded.staff["planner"])
+            session["_user_id"] = signed_in
         page = client.get(f"/organisations/{seeded.busy_organisation}").get_data(as_text=True)
     older = re.search(r'<a rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     for statement, parameters in statements_of(app, seeded, "planner", older):
