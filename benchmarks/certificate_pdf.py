@@ -19,6 +19,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if os.environ.get("NO_RL_ACCEL"):  # reportlab's pure-Python fallbacks, as without rl-accel
+    sys.modules["_rl_accel"] = None
 
 from reportlab.graphics.barcode.qr import QrCode  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
