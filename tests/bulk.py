@@ -130,6 +130,7 @@ class Seeder:
                 organisation_id=organisation_id,
                 locale="en",
                 active=True,
+                **{f"name_key_{code}": key for code, key in name_keys(name).items()},
                 created_at=at(self.today - timedelta(days=4000)),
             )
         )

@@ -8,11 +8,13 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certification.extensions import db
+from certification.i18n.collation import name_key
+from certification.i18n.languages import LANGUAGES, language_of
 from certification.models_base import Timestamped
 
 
@@ -60,6 +62,8 @@ class User(UserMixin, Timestamped, db.Model):
         CheckConstraint(
             "(role = 'client') = (organisation_id IS NOT NULL)", name="client_has_organisation"
         ),
+        # The admin's list of people in each reader's language is read from one of these.
+        *(Index(f"ix_users_name_key_{code}", f"name_key_{code}", "id") for code in LANGUAGES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +82,13 @@ class User(UserMixin, Timestamped, db.Model):
     totp_last_step: Mapped[int | None]
     # A client asked for a password reset: the admin sees it and hands a link on.
     reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The name's ICU sort key in each interface language (i18n/collation.py), kept below.
+    name_key_en: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_tr: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ru: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ka: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_vi: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ar: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
     organisation = relationship("Organisation", back_populates="users")
     qualifications: Mapped[list[AuditorQualification]] = relationship(
@@ -123,6 +134,18 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role != Role.CLIENT
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_name_keys(_mapper, _connection, user: User) -> None:
+    for code in LANGUAGES:
+        setattr(user, f"name_key_{code}", name_key(user.name, code))
+
+
+def user_name_key(locale: object):
+    """The column that orders people by name in the reader's language."""
+    return getattr(User, f"name_key_{language_of(locale)}")
 
 
 # An invited user has no password until they set one from their link; nothing matches this.

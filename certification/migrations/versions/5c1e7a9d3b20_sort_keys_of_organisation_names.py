@@ -1,9 +1,10 @@
-"""Organisation names ordered by the database in each reader's language; findings by due date
+"""Organisation and people's names ordered by the database in each reader's language; findings by due date
 
-organisations.name_key_<language>: the legal name's ICU sort key in each of the six interface
-languages, indexed with the id, so that the organisation list is ordered and paged in SQL
-(before: every matching name sorted in Python on each request). Existing rows get their keys
-here. findings(plan_due_on, id): the key the open-findings list is paged by.
+organisations.name_key_<language> and users.name_key_<language>: the (legal) name's ICU sort
+key in each of the six interface languages, indexed with the id, so that the organisation list
+and the admin's list of people are ordered and paged in SQL (before: every matching name sorted
+in Python on each request). Existing rows get their keys here. findings(plan_due_on, id): the
+key the open-findings list is paged by.
 
 Revision ID: 5c1e7a9d3b20
 Revises: 6e3916f4bc2f
@@ -22,12 +23,16 @@ branch_labels = None
 depends_on = None
 
 LANGUAGES = ("en", "tr", "ru", "ka", "vi", "ar")  # as on this date: a new one needs its own
-organisations = sa.table(
-    "organisations",
-    sa.column("id", sa.Integer),
-    sa.column("legal_name", sa.String),
-    *(sa.column(f"name_key_{code}", sa.LargeBinary) for code in LANGUAGES),
-)
+NAMED = {"organisations": "legal_name", "users": "name"}  # table -> the name column ordered by
+
+
+def named(table: str) -> sa.TableClause:
+    return sa.table(
+        table,
+        sa.column("id", sa.Integer),
+        sa.column(NAMED[table], sa.String),
+        *(sa.column(f"name_key_{code}", sa.LargeBinary) for code in LANGUAGES),
+    )
 
 
 # Columns are added and dropped in place (ALTER TABLE, SQLite 3.35+ too), never by rebuilding
@@ -36,24 +41,29 @@ organisations = sa.table(
 
 
 def upgrade():
-    for code in LANGUAGES:
-        op.add_column(
-            'organisations',
-            sa.Column(f'name_key_{code}', sa.LargeBinary(), nullable=False, server_default=''),
-        )
-        op.create_index(f'ix_organisations_name_key_{code}', 'organisations', [f'name_key_{code}', 'id'])
-    connection = op.get_bind()
-    rows = connection.execute(sa.select(organisations.c.id, organisations.c.legal_name)).all()
-    for row in rows:
-        keys = {f"name_key_{code}": name_key(row.legal_name, code) for code in LANGUAGES}
-        connection.execute(
-            organisations.update().where(organisations.c.id == row.id).values(**keys)
-        )
+    for table in NAMED:
+        for code in LANGUAGES:
+            op.add_column(
+                table,
+                sa.Column(f'name_key_{code}', sa.LargeBinary(), nullable=False, server_default=''),
+            )
+            op.create_index(f'ix_{table}_name_key_{code}', table, [f'name_key_{code}', 'id'])
+        fill_keys(table)
     op.create_index('ix_findings_plan_due_on_id', 'findings', ['plan_due_on', 'id'])
+
+
+def fill_keys(table: str) -> None:
+    connection = op.get_bind()
+    rows = named(table)
+    name = rows.c[NAMED[table]]
+    for row in connection.execute(sa.select(rows.c.id, name)).all():
+        keys = {f"name_key_{code}": name_key(row[1], code) for code in LANGUAGES}
+        connection.execute(rows.update().where(rows.c.id == row.id).values(**keys))
 
 
 def downgrade():
     op.drop_index('ix_findings_plan_due_on_id', table_name='findings')
-    for code in LANGUAGES:
-        op.drop_index(f'ix_organisations_name_key_{code}', table_name='organisations')
-        op.execute(f'ALTER TABLE organisations DROP COLUMN name_key_{code}')
+    for table in NAMED:
+        for code in LANGUAGES:
+            op.drop_index(f'ix_{table}_name_key_{code}', table_name=table)
+            op.execute(f'ALTER TABLE {table} DROP COLUMN name_key_{code}')
