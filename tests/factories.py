@@ -38,15 +38,8 @@ def organisation(**kw) -> Organisation:
         **kw,
     )
     org.sites.append(
-        Site(
-            name="Head office",
-            address=org.address,
-            city=org.city,
-            country=org.country,
-            personnel=org.effective_personnel,
-            scope="Retail services",
-            is_head_office=True,
-        )
+        Site(name="Head office", address=org.address, city=org.city, country=org.country,
+             personnel=org.effective_personnel, scope="Retail services", is_head_office=True)
     )
     return _add(org)
 
@@ -112,14 +105,8 @@ def quote(app: Application | None = None, **kw) -> Quote:
 def cycle(q: Quote | None = None, **kw) -> Cycle:
     q = q or quote()
     return _add(
-        Cycle(
-            organisation=q.organisation,
-            application=q.application,
-            quote=q,
-            scheme=q.application.scheme,
-            edition=q.application.edition,
-            **kw,
-        )
+        Cycle(organisation=q.organisation, application=q.application, quote=q,
+              scheme=q.application.scheme, edition=q.application.edition, **kw)
     )
 
 

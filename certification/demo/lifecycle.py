@@ -56,19 +56,11 @@ class Story:
         others = ()
         if outcome in ("grant", "renew"):
             others = [(self.second.id, True, "Agree: the file supports the decision.")]
-        return decide(
-            self.committee,
-            self.audit(name, kind),
-            outcome=outcome,
-            reasons=reasons,
-            today=day,
-            scope=scope,
-            other_members=others,
-        )
+        return decide(self.committee, self.audit(name, kind), outcome=outcome, reasons=reasons,
+                      today=day, scope=scope, other_members=others)
 
-    def audited(
-        self, spec: DemoOrg, kind: str, start: date, days: int, summary: str, notes=()
-    ) -> date:
+    def audited(self, spec: DemoOrg, kind: str, start: date, days: int, summary: str,
+                notes=()) -> date:
         """Scheduled a month ahead, done on site, figures recorded; the report goes in two days
         after the last audit day, which is returned."""
         from certification.reports.services import FiguresInput
@@ -85,17 +77,10 @@ class Story:
         write_up(team[0], audit, list(notes))
         received, closed, median, satisfaction = self.figures[spec.english_name]
         growth = (start.year - 2000) % 7  # the figures move a little from audit to audit
-        figures(
-            team[0],
-            audit,
-            FiguresInput(
-                *period(start),
-                received + 37 * growth,
-                closed + 36 * growth,
-                Decimal(median),
-                Decimal(satisfaction) + growth,
-            ),
-        )
+        figures(team[0], audit, FiguresInput(
+            *period(start), received + 37 * growth, closed + 36 * growth, Decimal(median),
+            Decimal(satisfaction) + growth,
+        ))
         report(team[0], audit, end + timedelta(days=2), summary)
         return end + timedelta(days=2)
 
@@ -106,52 +91,23 @@ class Story:
         name = spec.english_name
         applied = granted_on - timedelta(days=100)
         advance(spec, self.orgs[name], self.clients.get(name), self.staff, applied)
-        reported = self.audited(
-            spec,
-            "stage1",
-            granted_on - timedelta(days=75),
-            2,
-            "Stage 1: the complaints-handling system is documented and ready for stage 2.",
-        )
-        self.decide(
-            name,
-            "stage1",
-            "accept_report",
-            "Stage 1 report reviewed: the documentation covers ISO 10002; stage 2 may go ahead.",
-            reported + timedelta(days=5),
-        )
-        self.audited(
-            spec,
-            "stage2",
-            granted_on - timedelta(days=35),
-            3,
-            "Complaints handling is in place at every site sampled; no nonconformity.",
-        )
-        self.decide(
-            name,
-            "stage2",
-            "grant",
-            "Stage 2 found no nonconformity; the system is implemented at every site in the scope.",
-            granted_on,
-        )
+        reported = self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
+                                "Stage 1: the complaints-handling system is documented and "
+                                "ready for stage 2.")
+        self.decide(name, "stage1", "accept_report", "Stage 1 report reviewed: the "
+                    "documentation covers ISO 10002; stage 2 may go ahead.",
+                    reported + timedelta(days=5))
+        self.audited(spec, "stage2", granted_on - timedelta(days=35), 3,
+                     "Complaints handling is in place at every site sampled; no nonconformity.")
+        self.decide(name, "stage2", "grant", "Stage 2 found no nonconformity; the system is "
+                    "implemented at every site in the scope.", granted_on)
         return current_certificate(self.orgs[name].id, spec.scheme)
 
     def maintained(self, spec: DemoOrg, kind: str, start: date, notes=()) -> date:
         label = "Surveillance 1" if kind == "surveillance1" else "Surveillance 2"
-        reported = self.audited(
-            spec,
-            kind,
-            start,
-            2,
-            f"{label}: complaints handling remains effective; no nonconformity.",
-            notes,
-        )
+        reported = self.audited(spec, kind, start, 2, f"{label}: complaints handling remains "
+                                "effective; no nonconformity.", notes)
         decided = reported + timedelta(days=8)
-        self.decide(
-            spec.english_name,
-            kind,
-            "maintain",
-            f"{label} found no nonconformity: certification maintained.",
-            decided,
-        )
+        self.decide(spec.english_name, kind, "maintain", f"{label} found no nonconformity: "
+                    "certification maintained.", decided)
         return decided

@@ -32,16 +32,8 @@ def on_site(planner, team, audit, start: date, days: int, scheduled_on: date) ->
     from certification.programme.services import schedule_audit
 
     lead, members = team[0], team[1:]
-    schedule_audit(
-        planner,
-        audit,
-        start,
-        start + timedelta(days=days - 1),
-        lead.id,
-        [(m.id, "auditor") for m in members],
-        {},
-        today=scheduled_on,
-    )
+    schedule_audit(planner, audit, start, start + timedelta(days=days - 1), lead.id,
+                   [(m.id, "auditor") for m in members], {}, today=scheduled_on)
     start_audit(lead, audit, start)
 
 
@@ -51,11 +43,8 @@ def _number(facts: Facts, year: int, seed: int) -> str:
 
 def _routine(question, index: int, facts: Facts, year: int) -> str:
     return ROUTINE_NOTES[question.id].format(
-        procedure=facts.procedure,
-        system=facts.system,
-        manager=facts.manager,
-        a=_number(facts, year, index),
-        b=_number(facts, year, index + 17),
+        procedure=facts.procedure, system=facts.system, manager=facts.manager,
+        a=_number(facts, year, index), b=_number(facts, year, index + 17),
     )
 
 
@@ -107,16 +96,8 @@ def answer(team, audit, entries, today: date) -> None:
     for index, (question_id, grade, points, evidence) in enumerate(entries):
         day = min(audit.start_date + timedelta(days=index * days // len(entries)), today)
         section = int(question_id.split(".")[0])
-        save_answer(
-            team[section % len(team)],
-            audit,
-            question_id,
-            grade=grade,
-            points=points,
-            evidence=evidence,
-            expected_version=0,
-            today=day,
-        )
+        save_answer(team[section % len(team)], audit, question_id, grade=grade, points=points,
+                    evidence=evidence, expected_version=0, today=day)
 
 
 def attach(auditor, audit, question_id: str, file: tuple[str, str]) -> None:
@@ -148,9 +129,8 @@ def write_up(auditor, audit, findings: list[DemoFinding]) -> dict:
         for f in db.session.scalars(db.select(Finding).where(Finding.audit_id == audit.id))
     }
     for spec in findings:
-        edit_finding(
-            auditor, by_question[spec.question], spec.statement, spec.evidence, spec.requirement
-        )
+        edit_finding(auditor, by_question[spec.question], spec.statement, spec.evidence,
+                     spec.requirement)
     return by_question
 
 
@@ -166,16 +146,8 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
         correction, cause, action, target_in = spec.answer
         day = today - timedelta(days=spec.answered_days_ago)
         files = [(spec.file[0], minimal_pdf(spec.file[0], spec.file[1]))] if spec.file else []
-        answer_finding(
-            client,
-            finding,
-            correction,
-            cause,
-            action,
-            day + timedelta(days=target_in),
-            files,
-            today=day,
-        )
+        answer_finding(client, finding, correction, cause, action,
+                       day + timedelta(days=target_in), files, today=day)
         if spec.accepted is not None:
             accept_plan(lead, finding, spec.accepted)
 
@@ -185,6 +157,5 @@ def report(lead, audit, day: date, summary: str) -> None:
     from certification.reports.services import report_data, submit_report
 
     computed = report_data(audit).computed
-    submit_report(
-        lead, audit, recommendation=computed, override_reason="", summary=summary, today=day
-    )
+    submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
+                  today=day)

@@ -75,20 +75,12 @@ def add_conflicts(staff, orgs, today: date) -> None:
 
     admin = staff["admin@demo.test"]
     add_conflict(
-        admin,
-        staff["john.carter@demo.test"],
-        orgs["Thames Valley Water Services Ltd"],
-        "consultancy",
-        today - timedelta(days=700),
-        today - timedelta(days=200),
+        admin, staff["john.carter@demo.test"], orgs["Thames Valley Water Services Ltd"],
+        "consultancy", today - timedelta(days=700), today - timedelta(days=200),
         "Helped write the complaints procedure as a consultant.",
     )
     add_conflict(
-        admin,
-        staff["nino.beridze@demo.test"],
-        orgs["Tbilisi Water LLC"],
-        "employment",
-        today - timedelta(days=3000),
-        today - timedelta(days=1100),
+        admin, staff["nino.beridze@demo.test"], orgs["Tbilisi Water LLC"],
+        "employment", today - timedelta(days=3000), today - timedelta(days=1100),
         "Worked in the customer-service department until three years ago.",
     )

@@ -202,12 +202,7 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
             team = {m.user_id for m in decision.audit.team} if decision.audit else set()
             assert not team & {m.member_id for m in decision.members}
         assert {d.outcome for d in decisions} >= {
-            "accept_report",
-            "grant",
-            "maintain",
-            "extend_scope",
-            "renew",
-            "withdraw",
+            "accept_report", "grant", "maintain", "extend_scope", "renew", "withdraw",
         }
 
         # Granted stage 2 of the star scheme: active, with its band and the surveillances dated.

@@ -33,5 +33,7 @@ def test_the_scan_finds_the_logged_actions():
 
 def test_every_logged_action_has_a_label():
     labelled = set(labels.ACTIONS) | {action for _subject, action in labels.SUBJECT_ACTIONS}
-    missing = {code: where for code, where in logged_action_codes().items() if code not in labelled}
+    missing = {
+        code: where for code, where in logged_action_codes().items() if code not in labelled
+    }
     assert missing == {}

@@ -177,14 +177,8 @@ def world(db, app):
         "client_b": factories.user("client", organisation=org_b),
     }
     application = submit_application(
-        people["client_b"],
-        org_b,
-        "iso10002",
-        "2018",
-        "Complaints handling",
-        [s.id for s in org_b.sites],
-        [("manual.pdf", PDF)],
-        today=today,
+        people["client_b"], org_b, "iso10002", "2018", "Complaints handling",
+        [s.id for s in org_b.sites], [("manual.pdf", PDF)], today=today,
     )
     quote = factories.quote(
         application, state="issued", issued_on=today, valid_until=today + timedelta(days=30)
@@ -200,44 +194,22 @@ def world(db, app):
     # On site: the audit is under way, a question graded major with a photo, the client answered.
     start_audit(people["lead"], audit, today)
     question = checklist_of(audit).questions()[0].id
-    save_answer(
-        people["lead"],
-        audit,
-        question,
-        grade="major",
-        points=None,
-        evidence="No complaints register kept at the branch.",
-        expected_version=0,
-        today=today,
-    )
+    save_answer(people["lead"], audit, question, grade="major", points=None,
+                evidence="No complaints register kept at the branch.", expected_version=0,
+                today=today)
     photo = add_attachments(people["lead"], audit, question, [("board.png", PNG)])[0]
     finding = db.session.scalars(select(Finding).where(Finding.audit_id == audit.id)).one()
-    answer_finding(
-        people["client_b"],
-        finding,
-        "Register opened",
-        "No procedure at branches",
-        "Procedure rolled out to all branches",
-        today + timedelta(days=20),
-        [("register.pdf", PDF)],
-        today=today,
-    )
+    answer_finding(people["client_b"], finding, "Register opened", "No procedure at branches",
+                   "Procedure rolled out to all branches", today + timedelta(days=20),
+                   [("register.pdf", PDF)], today=today)
     evidence = db.session.scalars(
         select(Attachment).where(Attachment.corrective_action_id.is_not(None))
     ).one()
     # A confidential certificate: the public pages show only its number and status.
     certificate = Certificate(
-        number="CB-TEST-0001",
-        token="t0k3n-for-the-matrix",
-        organisation=org_b,
-        cycle=cycle,
-        scheme="iso10002",
-        edition="2018",
-        scope="Complaints handling",
-        confidential=True,
-        issued_on=today,
-        original_issued_on=today,
-        expires_on=today + timedelta(days=1000),
+        number="CB-TEST-0001", token="t0k3n-for-the-matrix", organisation=org_b, cycle=cycle,
+        scheme="iso10002", edition="2018", scope="Complaints handling", confidential=True,
+        issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
     db.session.commit()
