@@ -303,8 +303,6 @@ def test_a_long_export_tells_how_far_it_has_come(db, monkeypatch):
     assert told[-1] == 10 and 5 in told  # checks and certifications: 5 rows; sites: 10
     write_register(io.BytesIO())  # outside `reporting`: nobody is told
     assert told[-1] == 10
-
-
 # --- any text the forms accept ------------------------------------------------------------------
 
 
