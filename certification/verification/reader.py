@@ -19,6 +19,8 @@ import threading
 from datetime import date
 from typing import NamedTuple
 
+from sqlalchemy.exc import DBAPIError
+
 from certification.extensions import db
 
 COLUMNS = "number, certificate_state, expires_on, answer, superseded_by"
@@ -53,6 +55,15 @@ class AnswerReader:
         return engine.dialect.name == "sqlite" and database not in ("", ":memory:")
 
     def find(self, kind: str, key: str) -> Found | None:
+        try:
+            return self._find(kind, key)
+        except self.dialect.loaded_dbapi.Error as error:
+            # The driver's own error, told as SQLAlchemy tells it (OperationalError for a
+            # database that cannot be reached): the app's 503 answer knows only those.
+            base = self.dialect.loaded_dbapi.Error
+            raise DBAPIError.instance(None, None, error, base, dialect=self.dialect) from error
+
+    def _find(self, kind: str, key: str) -> Found | None:
         connection = self._take()
         try:
             row = self._execute(connection, kind, key)
