@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from certification import create_app
+from certification.accounts.models import User
 from certification.activity.models import ActivityLog
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
@@ -100,6 +101,11 @@ class Race:
         table `pause_on` until all have read it. Returns (status, page text) after redirects."""
         barrier = threading.Barrier(len(requests), timeout=PAUSE_SECONDS)
         local = threading.local()
+        with self.app.app_context():  # what a signed-in session holds: the id and the nonce
+            signed_in = {
+                user_id: _db.session.get(User, user_id).get_id() for user_id, *_ in requests
+            }
+            _db.session.remove()
 
         def pause(_conn, _cursor, statement, *_args):
             first_read = (
@@ -120,7 +126,7 @@ class Race:
             local.racing = True
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = str(user_id), True
+                session["_user_id"], session["_fresh"] = signed_in[user_id], True
             response = client.post(url, data=data, follow_redirects=True)
             return response.status_code, response.get_data(as_text=True)
 
