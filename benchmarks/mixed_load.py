@@ -14,7 +14,9 @@ runs on 127.0.0.1, is bounded in time (gunicorn runs under `timeout`) and stoppe
   the same moment: one decides, the other is told it was already decided);
 - 2 auditors save checklist answers as checklist.js does (JSON, with the version they saw);
 - 2 client users answer findings with a PDF of evidence (multipart upload);
-- 2 members of the public verify certificates (the page behind the QR code, and the JSON API).
+- 2 members of the public verify certificates (the page behind the QR code, and the JSON API);
+- 1 planner registers organisations, each form sent twice at the same moment (a double click):
+  every form must register one organisation.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class Cast:
     auditors: list[tuple[str, int]] = field(default_factory=list)  # (email, audit on site)
     clients: list[tuple[str, list[int]]] = field(default_factory=list)  # (email, open findings)
     certificates: list[tuple[str, str]] = field(default_factory=list)  # (number, token)
+    planner: str = ""
 
 
 def seed(url: str) -> Cast:
@@ -89,7 +92,8 @@ def seed(url: str) -> Cast:
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()
-        cast.committee = [factories.user("committee").email for _ in range(3)]
+        cast.committee = [factories.committee_member().email for _ in range(3)]
+        cast.planner = factories.user("planner").email
         for _ in range(DECISIONS):
             scenarios.submitted_stage2(db.session, today)
         for _ in range(2):
@@ -248,6 +252,39 @@ def verify(person: Person, certificates: list[tuple[str, str]], until: float) ->
         person.send(f"/api/v1/certificates/{number}")
 
 
+def register(person: Person, email: str, until: float) -> None:
+    """Each new-organisation form sent twice at once, like a double click (one cookie jar)."""
+    person.sign_in(email)
+    number = 0
+    while time.monotonic() < until:
+        number += 1
+        _status, page = person.send("/organisations/new")
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        once = re.search(r'name="once"[^>]*value="([^"]+)"', page)
+        fields = {
+            "csrf_token": csrf.group(1) if csrf else "",
+            "once": once.group(1) if once else "",
+            "legal_name": f"{LOAD_NAME} {number}",
+            "country": "TR",
+            "city": "İzmir",
+            "sector_code": "29",
+            "effective_personnel": "30",
+            "preferred_language": "tr",
+            "currency": "EUR",
+            "sites-0-name": "Merkez",
+            "sites-0-personnel": "30",
+        }
+        clicks = [threading.Thread(target=person.form, args=("/organisations/new", fields))]
+        clicks.append(threading.Thread(target=person.form, args=("/organisations/new", fields)))
+        for click in clicks:
+            click.start()
+        for click in clicks:
+            click.join(60)
+
+
+LOAD_NAME = "Yük Deneme A.Ş."
+
+
 def multipart(fields: dict, file_field: str, name: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [
@@ -273,7 +310,9 @@ def run(label: str, url: str, seconds: int) -> bool:
     folder = Path(tempfile.mkdtemp(prefix="mixed-load-"))
     cast = seed(url)
     env = {**os.environ, DB_ENV: url, UPLOADS_ENV: str(folder / "uploads")}
-    kinds = {kind: Stats() for kind in ("deciding", "answering", "uploading", "verifying")}
+    kinds = {
+        kind: Stats() for kind in ("deciding", "answering", "uploading", "verifying", "registering")
+    }
     base = f"http://127.0.0.1:{free_port()}"
     server = start_gunicorn(
         "mixed_load:bench_app()", int(base.rsplit(":", 1)[1]), env, seconds + 300
@@ -292,6 +331,7 @@ def run(label: str, url: str, seconds: int) -> bool:
                 for email, findings in cast.clients
             ),
             *((verify, kinds["verifying"], (cast.certificates, until)) for _ in range(2)),
+            (register, kinds["registering"], (cast.planner, until)),
         ]
         threads = [
             threading.Thread(target=do, args=(Person(base, stats), *args))
@@ -304,8 +344,13 @@ def run(label: str, url: str, seconds: int) -> bool:
     finally:
         stop(server)
     decided, doubled = count_decisions(url)
+    registered, registered_twice = count_registered(url)
     report(label, kinds, seconds, decided, doubled)
-    return sum(stats.errors for stats in kinds.values()) == 0 and doubled == 0
+    print(
+        f"  organisations registered: {registered}; registered twice: {registered_twice} (goal 0)"
+    )
+    errors = sum(stats.errors for stats in kinds.values())
+    return errors == 0 and doubled == 0 and registered_twice == 0
 
 
 def count_decisions(url: str) -> tuple[int, int]:
@@ -325,6 +370,23 @@ def count_decisions(url: str) -> tuple[int, int]:
         counts = decided.scalar(), doubled.scalar()
     engine.dispose()
     return counts
+
+
+def count_registered(url: str) -> tuple[int, int]:
+    """Organisations the double-clicking planner registered, and names registered twice."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        names = connection.execute(
+            text(
+                "SELECT legal_name, count(*) FROM organisations WHERE legal_name LIKE :name "
+                "GROUP BY legal_name"
+            ),
+            {"name": f"{LOAD_NAME}%"},
+        ).all()
+    engine.dispose()
+    return len(names), sum(1 for _name, count in names if count > 1)
 
 
 def report(label: str, kinds: dict[str, Stats], seconds: int, decided: int, doubled: int) -> None:

@@ -22,6 +22,7 @@ ROOT = PACKAGE.parent
 BLUEPRINTS = (
     "accounts.views",
     "accounts.security_views",
+    "home.views",
     "admin.views",
     "organisations.views",
     "applications.views",
@@ -37,6 +38,15 @@ BLUEPRINTS = (
     "decisions.views",
     "certificates.views",
     "health.views",
+    "complaints.public_views",
+    "complaints.review_views",
+    "complaints.views",
+    "appeals.views",
+    "transfers.views",
+    "impartiality.views",
+    "charts.views",
+    "notifications.views",
+    "calendar.views",
 )
 
 
@@ -107,8 +117,16 @@ def _import_models() -> None:
         "certificates",
         "verification",
         "settings",
+        "complaints",
+        "appeals",
+        "transfers",
+        "impartiality",
+        "notifications",
+        "calendar",
+        "submissions",
     ):
         importlib.import_module(f"certification.{name}.models")
+    importlib.import_module("certification.notifications.hooks")
 
 
 def select_locale() -> str:

@@ -206,9 +206,9 @@ def can_record_figures(user, audit) -> bool:
 
 
 def can_decide(user, audit=None) -> bool:
-    """The certification committee (and admins) see the queue and decide; whether this person is
-    impartial on a given file is decisions.services.impartiality_reason (17021-1 9.5)."""
-    return user.is_authenticated and user.role in (Role.COMMITTEE, Role.ADMIN)
+    """The certification committee sees the queue and decides (an administrator does not by role);
+    whether this person may decide a given file is decisions.file (17021-1 9.5.1.2, 7.2)."""
+    return user.is_authenticated and user.role == Role.COMMITTEE
 
 
 def can_export_certificates(user) -> bool:

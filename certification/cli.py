@@ -14,6 +14,7 @@ from certification.audit_time import AuditTime, AuditTimeError, compute_audit_ti
 from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
 from certification.exports.cli import export_group
+from certification.notifications.cli import notifications_group
 from certification.storage.cli import backup_command, restore_command, uploads_group
 
 
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_group)
     for command in (uploads_group, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(notifications_group)
 
 
 @click.command("demo")
@@ -49,6 +51,11 @@ def demo_command(yes: bool) -> None:
         click.echo(f"\n{role}:")
         for email, name in people:
             click.echo(f"  {email:<40} {name}")
+    urls = demo.calendar_urls()
+    db.session.commit()
+    click.echo("\nPrivate calendar feeds (subscribe in a calendar program; host from BASE_URL):")
+    for email, url in urls:
+        click.echo(f"  {email:<40} {url}")
 
 
 @click.group("quotes")
@@ -90,7 +97,25 @@ class _Number(click.ParamType):
 
 @click.command("audit-time")
 @click.option("--employees", type=_Number(int), help="Effective personnel (required).")
-@click.option("--sites", type=_Number(int), default=1, show_default=True, help="Number of sites.")
+@click.option(
+    "--sites",
+    type=_Number(int),
+    default=None,
+    help="Number of sites, the central function included (default 1).",
+)
+@click.option(
+    "--site-personnel",
+    default=None,
+    help="Personnel at each site, the central function first, comma-separated (e.g. 120,40,30):"
+    " the time then follows IAF MD 1, site by site.",
+)
+@click.option(
+    "--site-reduction",
+    type=_Number(float),
+    default=0.0,
+    show_default=True,
+    help="Further reduction of each sampled site's time in percent (IAF MD 1: at most 50 in all).",
+)
 @click.option(
     "--adjust",
     type=_Number(float),
@@ -99,15 +124,44 @@ class _Number(click.ParamType):
     help="Adjustment in percent of the table value; a reduction of at most 30.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def audit_time_command(employees: int | None, sites: int, adjust: float, as_json: bool) -> None:
+def audit_time_command(
+    employees: int | None,
+    sites: int | None,
+    site_personnel: str | None,
+    site_reduction: float,
+    adjust: float,
+    as_json: bool,
+) -> None:
     """Audit time for a cycle by IAF MD 5 table QMS 1, with the IAF MD 1 site sample."""
     if employees is None:
         raise click.ClickException("--employees is required (effective personnel, at least 1)")
+    per_site = _site_personnel(site_personnel, sites)
     try:
-        result = compute_audit_time(employees, sites=sites, adjust_percent=adjust)
+        result = compute_audit_time(
+            employees,
+            sites=1 if sites is None else sites,
+            adjust_percent=adjust,
+            site_personnel=per_site,
+            site_reduction_percent=site_reduction,
+        )
     except AuditTimeError as error:
         raise click.ClickException(str(error)) from None
     click.echo(json.dumps(result.to_dict()) if as_json else _table(result))
+
+
+def _site_personnel(text: str | None, sites: int | None) -> list[int] | None:
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",")]
+    if not parts or not all(part.isdigit() and len(part) <= 9 for part in parts):
+        raise click.ClickException(
+            f"--site-personnel must be whole numbers separated by commas, got {text!r}"
+        )
+    if sites is not None and sites != len(parts):
+        raise click.ClickException(
+            f"--sites is {sites} but --site-personnel lists {len(parts)} sites"
+        )
+    return [int(part) for part in parts]
 
 
 def _table(result: AuditTime) -> str:
@@ -117,7 +171,7 @@ def _table(result: AuditTime) -> str:
     rows = [
         ("Table QMS 1", f"{_d(result.table_days)} days (band {band.low}-{band.high})"),
         ("Adjustment", f"{result.adjustment_percent:+g}%"),
-        ("Initial audit", f"{_d(result.initial_days)} days"),
+        ("Initial audit", f"{_d(result.initial_days)} days" + _visited(result)),
         ("  stage 1", f"{_d(result.stage1_days)} days"),
         ("  stage 2", f"{_d(result.stage2_days)} days"),
         ("Surveillance", f"{_d(result.surveillance_days)} days each"),
@@ -125,11 +179,25 @@ def _table(result: AuditTime) -> str:
         (
             "Sites to visit",
             f"initial {sample.initial}, surveillance {sample.surveillance}, "
-            f"recertification {sample.recertification} (central office included)",
+            f"recertification {sample.recertification} (central function included)",
         ),
     ]
+    for site in result.site_times:
+        name = "central function" if site.central else f"site {site.index + 1}"
+        rows.append(
+            (
+                f"  {name}",
+                f"{site.personnel} people: {_d(site.initial_days)} days initial, "
+                f"{_d(site.surveillance_days)} surveillance, "
+                f"{_d(site.recertification_days)} recertification ({site.adjustment_percent:+g}%)",
+            )
+        )
     title = f"Audit time for {result.employees} effective personnel, {result.sites} {site_word}"
     return "\n".join([title, *(f"  {label:<17} {value}" for label, value in rows)])
+
+
+def _visited(result: AuditTime) -> str:
+    return " (central function + the largest sampled sites)" if result.site_times else ""
 
 
 def _d(days: float) -> str:

@@ -41,6 +41,9 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10/15 minutes"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "50/15 minutes"),
+        # Fernet keys sealing two-factor secrets (comma-separated, the first seals; empty: a key
+        # derived from SECRET_KEY). See accounts/sealing.py and the README's production section.
+        "TWO_FACTOR_KEYS": os.environ.get("TWO_FACTOR_KEYS", ""),
         # Single-use links to set a password: an invitation, a reset.
         "INVITATION_LINK_DAYS": int(os.environ.get("INVITATION_LINK_DAYS", 7)),
         "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", 24)),
@@ -55,6 +58,15 @@ def load_config(instance_path: str) -> dict:
         "HTTPS": os.environ.get("HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Links in e-mails and calendar feeds are absolute: the address people open the app at.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Outgoing e-mail. With no MAIL_SERVER, messages wait in the outbox (the admin sees them).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "certification@localhost"),
         "BODY_NAME": os.environ.get("BODY_NAME", "Anatolia Certification Body"),
         "BODY_ADDRESS": os.environ.get(
             "BODY_ADDRESS", "Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye"

@@ -32,6 +32,8 @@ class DecimalField(wtforms.DecimalField):
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
-        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT):
+        if not isinstance(self.data, Decimal):  # not sent: the default stays (an int, say)
+            return
+        if not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT:
             self.data = None
             raise ValueError(_("Enter an ordinary number."))

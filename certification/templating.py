@@ -13,12 +13,21 @@ from markupsafe import Markup
 from certification import workflow
 from certification.accounts.models import Role
 from certification.applications.uploads import readable_size
+from certification.charts.svg import render as render_chart
 from certification.i18n import formatting, languages, plurals
 
 # slot -> functions(obj) returning HTML. Later domains add their part of a page of an earlier one
 # (the findings of an audit on the audit page, ...) without that page knowing about them.
 PANELS: dict[str, list[Callable[[Any], str]]] = {}
-SLOTS = ("audit", "organisation", "portal", "cycle")
+SLOTS = (
+    "audit",
+    "organisation",
+    "portal",
+    "cycle",
+    # each role's home page (certification/home): later domains add their part
+    *(f"home_{role.value}" for role in Role),
+    "account",  # the signed-in user's own account page
+)
 
 
 def register_panel(slot: str, render: Callable[[Any], str]) -> None:
@@ -33,7 +42,10 @@ def render_panels(slot: str, obj) -> Markup:
 
 
 def register_templating(app: Flask) -> None:
+    from certification.submissions.forms import new_token
+
     app.jinja_env.globals.update(
+        form_token=new_token,  # the one-time token of a create form written by hand
         Role=Role,
         workflow=workflow,
         LANGUAGES=app.config["LANGUAGES"],
@@ -43,6 +55,8 @@ def register_templating(app: Flask) -> None:
         auditor_days=plurals.auditor_days,
         panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
+        svg_chart=render_chart,
+        unread_notifications=_unread_notifications,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["days"] = format_days
@@ -52,6 +66,12 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["country"] = formatting.country
     app.jinja_env.filters["clock"] = formatting.clock
     app.jinja_env.filters["filesize"] = readable_size
+
+
+def _unread_notifications() -> int:
+    from certification.notifications.views import unread_count
+
+    return unread_count()
 
 
 def format_day(value: date | None, missing: str = "—") -> str:

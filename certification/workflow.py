@@ -63,6 +63,41 @@ class CertificateState(Labelled):
     SUPERSEDED = "superseded"
 
 
+class ComplaintState(Labelled):
+    """A complaint about the body or a certified client, through ISO 10002 7.2 to 7.9."""
+
+    RECEIVED = "received"  # 7.2, 7.3: recorded, with a tracking number
+    ACKNOWLEDGED = "acknowledged"  # 7.4
+    ASSESSED = "assessed"  # 7.5: a complaint, with severity and urgency
+    INVESTIGATING = "investigating"  # 7.6: by someone not involved
+    DECISION_PROPOSED = "decision_proposed"
+    DECISION_APPROVED = "decision_approved"  # reviewed by someone not involved either
+    ANSWERED = "answered"  # 7.7, 7.8: the response went out
+    IN_RECOURSE = "in_recourse"  # 7.9: not accepted; internal appeal or external recourse
+    CLOSED = "closed"  # 7.9
+    DISMISSED = "dismissed"  # 7.5: not a complaint; answered and closed
+
+
+class AppealState(Labelled):
+    """An appeal against a certification decision (17021-1 9.8)."""
+
+    LODGED = "lodged"
+    UNDER_REVIEW = "under_review"  # the panel is appointed
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class TransferState(Labelled):
+    """A certificate of another body transferring here (IAF MD 2)."""
+
+    RECEIVED = "received"
+    REVIEWED = "reviewed"  # the pre-transfer review is done: the committee decides
+    TRANSFERRED = "transferred"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
 class Action(StrEnum):
     # applications
     APPROVE = "approve"
@@ -80,6 +115,7 @@ class Action(StrEnum):
     SUBMIT = "submit"
     RETURN = "return"
     CLOSE = "close"
+    CONCLUDE = "conclude"  # stage 1: the lead auditor's conclusion on readiness closes it
     CANCEL = "cancel"
     # findings
     ANSWER = "answer"
@@ -91,9 +127,25 @@ class Action(StrEnum):
     RESTORE = "restore"
     SUPERSEDE = "supersede"
     RENEW = "renew"
+    REINSTATE = "reinstate"  # a withdrawal reversed on appeal
+    REOPEN = "reopen"  # a decided audit file back to the committee after an upheld appeal
+    # complaints
+    ACKNOWLEDGE = "acknowledge"
+    ASSESS = "assess"
+    DISMISS = "dismiss"
+    ASSIGN = "assign"
+    PROPOSE = "propose"
+    RESPOND = "respond"
+    CONTEST = "contest"
+    # appeals and transfers
+    APPOINT_PANEL = "appoint_panel"
+    UPHOLD = "uphold"
+    REVIEW = "review"
+    GRANT = "grant"
 
 
 A, Q, U, F, C = ApplicationState, QuoteState, AuditState, FindingState, CertificateState
+K, P, T = ComplaintState, AppealState, TransferState
 
 # (state, action) -> next state. The only place a lifecycle's moves are defined.
 TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
@@ -117,6 +169,8 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (U.SUBMITTED, Action.RETURN): U.RETURNED,
     (U.SUBMITTED, Action.CLOSE): U.CLOSED,
     (U.RETURNED, Action.SUBMIT): U.SUBMITTED,
+    (U.IN_PROGRESS, Action.CONCLUDE): U.CLOSED,
+    (U.RETURNED, Action.CONCLUDE): U.CLOSED,
     (F.OPEN, Action.ANSWER): F.ANSWERED,
     (F.ANSWER_REJECTED, Action.ANSWER): F.ANSWERED,
     (F.ANSWERED, Action.ACCEPT_PLAN): F.PLAN_ACCEPTED,
@@ -130,6 +184,33 @@ TRANSITIONS: dict[tuple[StrEnum, Action], StrEnum] = {
     (C.SUSPENDED, Action.WITHDRAW): C.WITHDRAWN,
     (C.SUSPENDED, Action.EXPIRE): C.EXPIRED,
     (C.EXPIRED, Action.RESTORE): C.ACTIVE,
+    # 17021-1 9.6.3.2.5: a restored expired certificate is a new revision; the old one stays.
+    (C.EXPIRED, Action.SUPERSEDE): C.SUPERSEDED,
+    (C.WITHDRAWN, Action.REINSTATE): C.ACTIVE,
+    (U.CLOSED, Action.REOPEN): U.SUBMITTED,
+    (K.RECEIVED, Action.ACKNOWLEDGE): K.ACKNOWLEDGED,
+    (K.ACKNOWLEDGED, Action.ASSESS): K.ASSESSED,
+    (K.ACKNOWLEDGED, Action.DISMISS): K.DISMISSED,
+    (K.ASSESSED, Action.ASSIGN): K.INVESTIGATING,
+    (K.INVESTIGATING, Action.ASSIGN): K.INVESTIGATING,
+    (K.INVESTIGATING, Action.PROPOSE): K.DECISION_PROPOSED,
+    (K.DECISION_PROPOSED, Action.APPROVE): K.DECISION_APPROVED,
+    (K.DECISION_PROPOSED, Action.RETURN): K.INVESTIGATING,
+    (K.DECISION_APPROVED, Action.RESPOND): K.ANSWERED,
+    (K.ANSWERED, Action.ACCEPT): K.CLOSED,
+    (K.ANSWERED, Action.CONTEST): K.IN_RECOURSE,
+    (K.ANSWERED, Action.CLOSE): K.CLOSED,
+    (K.IN_RECOURSE, Action.CLOSE): K.CLOSED,
+    (P.LODGED, Action.APPOINT_PANEL): P.UNDER_REVIEW,
+    (P.LODGED, Action.WITHDRAW): P.WITHDRAWN,
+    (P.UNDER_REVIEW, Action.UPHOLD): P.UPHELD,
+    (P.UNDER_REVIEW, Action.REJECT): P.REJECTED,
+    (P.UNDER_REVIEW, Action.WITHDRAW): P.WITHDRAWN,
+    (T.RECEIVED, Action.REVIEW): T.REVIEWED,
+    (T.RECEIVED, Action.WITHDRAW): T.WITHDRAWN,
+    (T.REVIEWED, Action.GRANT): T.TRANSFERRED,
+    (T.REVIEWED, Action.REJECT): T.REFUSED,
+    (T.REVIEWED, Action.WITHDRAW): T.WITHDRAWN,
 }
 
 
@@ -192,6 +273,26 @@ _LABEL_PAIRS = [
     (C.WITHDRAWN, _l("Withdrawn")),
     (C.EXPIRED, _l("Expired")),
     (C.SUPERSEDED, _l("Superseded")),
+    (K.RECEIVED, _l("Received")),
+    (K.ACKNOWLEDGED, _l("Acknowledged")),
+    (K.ASSESSED, _l("Assessed")),
+    (K.INVESTIGATING, _l("Under investigation")),
+    (K.DECISION_PROPOSED, _l("Decision proposed")),
+    (K.DECISION_APPROVED, _l("Decision approved")),
+    (K.ANSWERED, _l("Answered")),
+    (K.IN_RECOURSE, _l("Not accepted: appeal or recourse")),
+    (K.CLOSED, _l("Closed")),
+    (K.DISMISSED, _l("Not a complaint")),
+    (P.LODGED, _l("Lodged")),
+    (P.UNDER_REVIEW, _l("Under review by the panel")),
+    (P.UPHELD, _l("Upheld")),
+    (P.REJECTED, _l("Rejected")),
+    (P.WITHDRAWN, _l("Withdrawn")),
+    (T.RECEIVED, _l("Received")),
+    (T.REVIEWED, _l("Reviewed: with the committee")),
+    (T.TRANSFERRED, _l("Transferred")),
+    (T.REFUSED, _l("Refused")),
+    (T.WITHDRAWN, _l("Withdrawn")),
 ]
 # Keyed by (lifecycle, value): members of different lifecycles with one value stay apart.
 LABELS = {(type(state), state.value): label for state, label in _LABEL_PAIRS}
@@ -241,6 +342,12 @@ def surveillance_2_window(decision_date: date, surveillance_1_done_on: date) -> 
     return date(year, 1, 1), latest
 
 
+def recertification_latest(surveillance_2_done_on: date) -> date:
+    """17021-1 9.1.3.3: an audit every calendar year, the recertification year counted: the
+    recertification falls at the latest in the calendar year after surveillance 2."""
+    return date(surveillance_2_done_on.year + 1, 12, 31)
+
+
 def surveillance_2_in_required_year(surveillance_1_done_on: date, surveillance_2_on: date) -> bool:
     """17021-1 9.1.3.3: surveillance 2 falls in the calendar year after surveillance 1."""
     return surveillance_2_on.year == surveillance_2_earliest_year(surveillance_1_done_on)
@@ -251,9 +358,22 @@ def recertification_deadline(expiry: date) -> date:
     return expiry - timedelta(days=1)
 
 
-def renewed_expiry(old_expiry: date) -> date:
-    """17021-1 9.6.3.2.4: the new cycle expires on the old expiry + 3 years, not decision + 3."""
-    return add_years(old_expiry, 3)
+def renewed_expiry(old_expiry: date, first_cycle_start: date | None = None) -> date:
+    """17021-1 9.6.3.2.4: the new cycle expires on the old expiry + 3 years, not decision + 3.
+
+    Counted, like the first expiry, as the day before an anniversary of the first cycle's start,
+    so that chained renewals keep 29 February right in later leap years: a cycle begun on
+    2028-02-29 expires on 2031-02-27, 2034-02-27, 2037-02-27 and then 2040-02-28.
+    """
+    if first_cycle_start is not None:
+        cycles = round((old_expiry - first_cycle_start).days / (3 * 365.25))
+        if (
+            cycles >= 1
+            and add_years(first_cycle_start, 3 * cycles) - timedelta(days=1) == old_expiry
+        ):
+            return add_years(first_cycle_start, 3 * (cycles + 1)) - timedelta(days=1)
+    # Off the chain (a transferred certificate, say): the day before the next anniversary.
+    return add_years(old_expiry + timedelta(days=1), 3) - timedelta(days=1)
 
 
 def restoration_deadline(expiry: date, months: int = 6) -> date:

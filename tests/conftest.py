@@ -16,6 +16,7 @@ from certification import create_app
 from certification.extensions import db as _db
 from certification.extensions import limiter
 from tests import factories
+from tests.databases import is_sqlite
 
 
 def _test_database_url(tmp_path_factory) -> str:
@@ -90,7 +91,10 @@ def login_as(client, db):
     """login_as(role_or_user) -> the signed-in user, through the session like Flask-Login does."""
 
     def login(who, **kwargs):
-        user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
+        if who == "committee":  # a decider, with the competence deciding takes (17021-1 7.2)
+            user = factories.committee_member(**kwargs)
+        else:
+            user = factories.user(role=who, **kwargs) if isinstance(who, str) else who
         _db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
@@ -104,7 +108,7 @@ def login_as(client, db):
 def empty_database_url(tmp_path):
     """A database of its own: a new PostgreSQL database under DATABASE_URL, else a SQLite file."""
     server_url = os.environ.get("DATABASE_URL")
-    if not server_url:
+    if not server_url or is_sqlite(server_url):
         yield f"sqlite:///{tmp_path / 'migrated.db'}"
         return
     server = make_url(_normalise(server_url))
@@ -117,3 +121,22 @@ def empty_database_url(tmp_path):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for the whole session (tests/smtp.py)."""
+    from tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(app, smtp_server):
+    """The app sends to the local SMTP server during this test; returns what arrived there."""
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_USE_TLS=False)
+    smtp_server.mailbox.clear()
+    yield smtp_server.mailbox
+    app.config.update(saved)

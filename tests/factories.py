@@ -63,6 +63,20 @@ def qualification(auditor: User, scheme="iso10002", sector_code="29", **kw):
     return _add(AuditorQualification(auditor=auditor, scheme=scheme, sector_code=sector_code, **kw))
 
 
+def competence(person: User, scheme="iso10002", sector_code="", **kw):
+    """A certification committee member's recorded competence (17021-1 7.2), all sectors."""
+    return qualification(person, scheme=scheme, sector_code=sector_code, role="committee_member",
+                         **kw)
+
+
+def committee_member(**kw) -> User:
+    """A committee member competent to decide on every scheme the body runs."""
+    member = user("committee", **kw)
+    for scheme in ("iso10002", "ts-iso10002", "csat-star"):
+        competence(member, scheme=scheme)
+    return member
+
+
 def conflict(person: User, org: Organisation, kind="consultancy", **kw):
     return _add(ConflictOfInterest(user=person, organisation=org, kind=kind, **kw))
 
@@ -110,9 +124,25 @@ def cycle(q: Quote | None = None, **kw) -> Cycle:
     )
 
 
+SEQUENCE = {"stage1": 1, "stage2": 2, "surveillance1": 3, "surveillance2": 4, "recertification": 5}
+
+
 def audit(c: Cycle | None = None, kind="stage1", **kw) -> Audit:
     c = c or cycle()
+    kw.setdefault("sequence", SEQUENCE.get(kind, 0))
     return _add(Audit(cycle=c, organisation=c.organisation, kind=kind, **kw))
+
+
+def concluded_stage1(c: Cycle, last_day: date | None = None, readiness="ready", **kw) -> Audit:
+    """A stage 1 closed with the lead auditor's conclusion (17021-1 9.3.1), ended `last_day`."""
+    from certification.reports.models import AuditReport
+
+    last_day = last_day or today()
+    stage1 = audit(c, kind="stage1", state="closed", start_date=last_day,
+                   end_date=last_day, **kw)
+    _add(AuditReport(audit_id=stage1.id, computed_recommendation="recommended",
+                     recommendation="recommended", readiness=readiness, summary="Ready."))
+    return stage1
 
 
 def finding(a: Audit, grade="major", state="open", number=1, **kw) -> Finding:
@@ -135,3 +165,14 @@ def finding(a: Audit, grade="major", state="open", number=1, **kw) -> Finding:
 
 def today() -> date:
     return date(2026, 11, 24)
+
+
+def next_number() -> int:
+    """A number no other factory row has used yet (for unique names and numbers)."""
+    return next(_seq)
+
+
+def now():
+    from certification.models_base import utcnow
+
+    return utcnow()

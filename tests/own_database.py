@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from tests.databases import is_sqlite
+
 
 def postgres_url(url: str) -> str:
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
@@ -31,7 +33,7 @@ def own_database(tmp_dir: Path, prefix: str):
     """Yield (SQLAlchemy URL, engine options) of a database for one app instance."""
     options: dict = {"pool_pre_ping": True}
     database_url = os.environ.get("DATABASE_URL")
-    if not database_url:
+    if not database_url or is_sqlite(database_url):
         yield f"sqlite:///{tmp_dir / f'{prefix}.db'}", options
         return
     url = postgres_url(database_url)

@@ -14,6 +14,7 @@ from certification.models_base import utcnow
 from certification.programme import services as programme_services
 from certification.programme.models import Audit, AuditTeamMember
 from certification.reports import services as report_services
+from certification.reports.models import AuditReport
 from tests import factories
 
 
@@ -51,6 +52,16 @@ def stage2_on_site(session, today: date, *, grade: str = "conforming", **organis
     stage1, audit = audits["stage1"], audits["stage2"]
     stage1.state = "closed"
     stage1.start_date = stage1.end_date = today - timedelta(days=20)
+    # 17021-1 9.3.1: stage 1 ended with the lead auditor's conclusion, the client ready.
+    session.add(
+        AuditReport(
+            audit_id=stage1.id,
+            computed_recommendation="recommended",
+            recommendation="recommended",
+            readiness="ready",
+            summary="Ready for stage 2.",
+        )
+    )
     audit.state = "scheduled"
     audit.start_date, audit.end_date = today - timedelta(days=1), today
     session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))

@@ -46,6 +46,7 @@ def issue_link(actor, user: User, now: datetime) -> str:
     returns the token. Earlier open links of the user stop working."""
     purpose = RESET if user.has_password else INVITATION
     _close_open_links(user, now)
+    user.reset_requested_at = None
     token = secrets.token_urlsafe(32)
     db.session.add(
         AccountLink(
@@ -56,7 +57,6 @@ def issue_link(actor, user: User, now: datetime) -> str:
             created_by_id=getattr(actor, "id", None),
         )
     )
-    user.reset_requested_at = None
     db.session.flush()
     record(actor, user, f"{purpose}_link_issued", reason=user.email)
     return token
@@ -85,6 +85,7 @@ def use_link(link: AccountLink, password: str, confirm: str, now: datetime) -> U
         raise LinkError(problem)
     user.set_password(password)
     user.end_sessions()
+    user.reset_requested_at = None
     _close_open_links(user, now)
     db.session.flush()
     record(user, user, "password_set_from_link", reason=link.purpose)
@@ -92,14 +93,37 @@ def use_link(link: AccountLink, password: str, confirm: str, now: datetime) -> U
 
 
 def request_reset(email: str, now: datetime) -> None:
-    """A client forgot their password: note it for the admin. The caller answers the same
+    """Someone forgot their password: a reset link goes to the address on the account by
+    e-mail, and the admin sees the request until it is used. The caller answers the same
     neutral message whether or not the address belongs to an account."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.active:
         return
+    record(None, user, "password_reset_requested", reason=user.email)
+    send_link(None, user, now)
     user.reset_requested_at = now
     db.session.flush()
-    record(None, user, "password_reset_requested", reason=user.email)
+
+
+def send_link(actor, user: User, now: datetime) -> tuple[str, AccountLink]:
+    """Issue a link and e-mail it to the person (through the outbox, sent after the commit);
+    returns the token and the link row. The admin may still pass the link on by hand."""
+    from certification.notifications import announce  # notifications build on accounts
+
+    token = issue_link(actor, user, now)
+    link = db.session.scalar(
+        select(AccountLink).where(AccountLink.user_id == user.id).order_by(AccountLink.id.desc())
+    )
+    kind = "invitation" if link.purpose == INVITATION else "password_reset"
+    announce.account_link(user, kind, email_url(token), link.expires_at, str(link.id))
+    return token, link
+
+
+def email_url(token: str) -> str:
+    """The link as the e-mail gives it: on BASE_URL, the address people open the app at."""
+    from certification.notifications.services import absolute, path_for
+
+    return absolute(path_for("security.set_password", token=token))
 
 
 def _close_open_links(user: User, now: datetime) -> None:

@@ -8,10 +8,20 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, event
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from certification.accounts.competence import CompetenceRole
 from certification.extensions import db
 from certification.i18n.collation import name_key
 from certification.i18n.languages import LANGUAGES, language_of
@@ -76,12 +86,14 @@ class User(UserMixin, Timestamped, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session cookie's user id: a new value ends every session signed in before.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
-    # TOTP two-factor sign-in (RFC 6238): the shared secret, and the last time step accepted
-    # (a code is good once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # TOTP two-factor sign-in (RFC 6238): the shared secret, sealed (accounts/sealing.py: never
+    # stored in the clear), and the last time step accepted (a code is good once).
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     # A client asked for a password reset: the admin sees it and hands a link on.
     reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The admin's home lists accounts nobody signed in to for a while (dormant accounts).
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The name's ICU sort key in each interface language (i18n/collation.py), kept below.
     name_key_en: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     name_key_tr: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
@@ -180,17 +192,26 @@ class RecoveryCode(Timestamped, db.Model):
 
 
 class AuditorQualification(Timestamped, db.Model):
-    """An auditor (or committee member) is competent for a scheme in a sector (IAF/EA code)."""
+    """A recorded competence (17021-1 7.1, 7.2): a person is competent in a role (auditor,
+    certification committee member; see accounts.competence.CompetenceRole) for a scheme, in
+    one IAF/EA sector or ("") every sector, from one day to another, on recorded evidence."""
 
     __tablename__ = "auditor_qualifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30), default="auditor", server_default="auditor")
     scheme: Mapped[str] = mapped_column(String(60))
-    sector_code: Mapped[str] = mapped_column(String(20))
+    sector_code: Mapped[str] = mapped_column(String(20))  # "" : every sector of the scheme
+    valid_from: Mapped[date | None]
     valid_until: Mapped[date | None]
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     auditor: Mapped[User] = relationship(back_populates="qualifications")
+
+    @property
+    def role_enum(self) -> CompetenceRole:
+        return CompetenceRole(self.role)
 
 
 class ConflictOfInterest(Timestamped, db.Model):

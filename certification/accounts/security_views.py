@@ -86,7 +86,11 @@ def two_factor_page():
             required=two_factor.is_required(current_user),
         )
     form = CodeForm()
-    secret = session.get("two_factor_secret") if request.method == "POST" else None
+    secret = (
+        two_factor.open_enrolment(session.get("two_factor_secret"))
+        if request.method == "POST"
+        else None
+    )
     if form.validate_on_submit() and secret:
         codes = two_factor.enable(current_user, secret, form.code.data, now())
         if codes is not None:
@@ -96,7 +100,7 @@ def two_factor_page():
             return render_template("accounts/recovery_codes.html", codes=codes)
         form.code.errors = [_("This code is not right: check the clock of your phone.")]
     secret = secret or two_factor.new_secret()
-    session["two_factor_secret"] = secret
+    session["two_factor_secret"] = two_factor.seal_for_enrolment(secret)
     uri = two_factor.enrolment_uri(current_user, secret)
     return render_template(
         "accounts/enrol.html", form=form, secret=secret, qr=two_factor.qr_svg(uri)
@@ -140,8 +144,8 @@ def forgot_password():
         db.session.commit()
         flash(
             _(
-                "If an account has this address, the administrator was told and will send "
-                "you a link to set a new password."
+                "If an account has this address, we have e-mailed it a link to set a new "
+                "password."
             ),
             "info",
         )

@@ -1,8 +1,9 @@
 """TOTP two-factor sign-in for staff (RFC 6238: an authenticator app), with recovery codes.
 
 A code is good once (the last accepted time step is kept) and within one step of the clock on
-either side. Recovery codes are shown once, kept as SHA-256 hashes (they are random, so a fast
-hash is enough), and each works for one sign-in.
+either side. The shared secret is stored sealed (accounts/sealing.py), never in the clear.
+Recovery codes are shown once, kept as SHA-256 hashes (they are random, so a fast hash is
+enough), and each works for one sign-in.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
+from certification.accounts import sealing
 from certification.accounts.models import RecoveryCode, Role, User
 from certification.activity.services import record
 from certification.extensions import db
@@ -70,7 +72,7 @@ def enable(user: User, secret: str, code: str, now: datetime) -> list[str] | Non
     step = _step_accepted(user, secret, code, now)
     if step is None:
         return None
-    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_secret, user.totp_last_step = sealing.seal(secret), step
     codes = _new_recovery_codes(user)
     db.session.flush()
     record(user, user, "two_factor_enabled")
@@ -81,7 +83,8 @@ def verify(user: User, code: str, now: datetime) -> bool:
     """A code from the app, or an unused recovery code (which is then spent)."""
     if not user.has_two_factor:
         return False
-    step = _step_accepted(user, user.totp_secret, code, now)
+    secret = stored_secret(user)
+    step = _step_accepted(user, secret, code, now) if secret is not None else None
     if step is not None:
         user.totp_last_step = step
         db.session.flush()
@@ -96,6 +99,28 @@ def verify(user: User, code: str, now: datetime) -> bool:
             record(user, user, "recovery_code_used")
             return True
     return False
+
+
+def stored_secret(user: User) -> str | None:
+    """The user's TOTP secret, opened; None when no configured key opens it (the keys changed:
+    recovery codes still work, and an admin can reset the second factor)."""
+    try:
+        return sealing.unseal(user.totp_secret or "")
+    except sealing.Unsealable:
+        current_app.logger.warning("The two-factor secret of user %s cannot be opened", user.id)
+        return None
+
+
+def seal_for_enrolment(secret: str) -> str:
+    """The secret being set up, as kept in the session cookie (signed, not encrypted) meanwhile."""
+    return sealing.seal(secret)
+
+
+def open_enrolment(sealed: str | None) -> str | None:
+    try:
+        return sealing.unseal(sealed) if sealed else None
+    except sealing.Unsealable:
+        return None
 
 
 def disable(actor, user: User) -> None:

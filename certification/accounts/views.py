@@ -10,27 +10,21 @@ from sqlalchemy import func, select
 
 from certification.accounts import throttle, two_factor
 from certification.accounts.forms import AccountForm, LanguageForm, LoginForm
-from certification.accounts.models import Role, User
+from certification.accounts.models import User
 from certification.accounts.passwords import check_or_pretend
 from certification.admin import services as user_services
 from certification.extensions import db
+from certification.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
-
-HOME_BY_ROLE = {
-    Role.ADMIN: "admin.users",
-    Role.PLANNER: "organisations.index",
-    Role.AUDITOR: "programme.my_audits",
-    Role.COMMITTEE: "programme.index",
-    Role.CLIENT: "portal.index",
-}
 
 
 @bp.route("/")
 def home():
+    """Everyone lands on the home page of their role (certification/home)."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return redirect(url_for(HOME_BY_ROLE[current_user.role_enum]))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -75,6 +69,8 @@ def safe_next(target: str) -> str:
 
 def signed_in(user: User, target: str):
     login_user(user)
+    user.last_login_at = utcnow()  # the admin's home lists accounts nobody signs in to
+    db.session.commit()
     if two_factor.must_enrol(user):
         flash(_("Your role signs in with a second factor: set it up now."), "info")
         return redirect(url_for("security.two_factor"))

@@ -58,16 +58,19 @@ def _organisation_of(subject) -> int | None:
     return getattr(subject, "organisation_id", None)
 
 
-def lock(subject):
+def lock(subject, *, rows_may_point_here: bool = False):
     """Re-read `subject` and hold its row until the transaction ends.
 
     PostgreSQL: SELECT ... FOR UPDATE, so a concurrent request waits here until this one commits
     and then reads the new state. SQLite: a request that may write already holds the database's
     write lock from its first statement (BEGIN IMMEDIATE, see certification/__init__.py).
     Call it at the top of a service, before its checks and before it creates anything.
+
+    `rows_may_point_here`: FOR NO KEY UPDATE instead, for a row that other requests only point
+    to (an organisation): their inserts go on, only another lock of this row waits.
     """
     db.session.flush()
-    db.session.refresh(subject, with_for_update=True)
+    db.session.refresh(subject, with_for_update={"key_share": rows_may_point_here})
     return subject
 
 

@@ -34,6 +34,7 @@ from certification.accounts.models import ConflictKind, Role
 from certification.admin import services
 from certification.admin import settings_services as rules
 from certification.forms_kit import DecimalField, IntegerField
+from certification.submissions.forms import SentOnce
 
 NO_ORGANISATION = 0
 
@@ -83,7 +84,7 @@ class UserForm(FlaskForm):
         )
 
 
-class NewUserForm(UserForm):
+class NewUserForm(SentOnce, UserForm):
     password = PasswordField(_l("Initial password (staff only)"))
 
 
@@ -91,23 +92,57 @@ class EditUserForm(UserForm):
     password = PasswordField(_l("New password (leave empty to keep the current one)"))
 
 
-class QualificationForm(FlaskForm):
+class QualificationForm(SentOnce, FlaskForm):
+    """A competence record (17021-1 7.1, 7.2); its role follows the person's account."""
+
     scheme = SelectField(_l("Scheme"), validators=[DataRequired()])
     sector_code = IntegerField(
         _l("IAF sector code"),
         validators=[
-            InputRequired(message=_l("Enter the IAF sector code.")),
+            Optional(),
             NumberRange(min=1, max=39, message=_l("IAF sector codes run from 1 to 39.")),
         ],
     )
+    valid_from = DateField(_l("Valid from (optional)"), validators=[Optional()])
     valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
+    evidence = TextAreaField(
+        _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
+    )
 
     def with_schemes(self) -> QualificationForm:
         self.scheme.choices = [SelectChoice(v, title) for v, title in services.scheme_ids()]
         return self
 
+    def details(self) -> services.CompetenceDetails:
+        return services.CompetenceDetails(
+            scheme=self.scheme.data,
+            sector_code=self.sector_code.data,
+            valid_from=self.valid_from.data,
+            valid_until=self.valid_until.data,
+            evidence=self.evidence.data or "",
+        )
 
-class ConflictForm(FlaskForm):
+
+class RenewQualificationForm(FlaskForm):
+    """Validity and evidence of an existing competence record."""
+
+    valid_from = DateField(_l("Valid from (optional)"), validators=[Optional()])
+    valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
+    evidence = TextAreaField(
+        _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
+    )
+
+    def details(self, qualification) -> services.CompetenceDetails:
+        return services.CompetenceDetails(
+            scheme=qualification.scheme,
+            sector_code=None,
+            valid_from=self.valid_from.data,
+            valid_until=self.valid_until.data,
+            evidence=self.evidence.data or "",
+        )
+
+
+class ConflictForm(SentOnce, FlaskForm):
     organisation_id = SelectField(
         _l("Organisation"),
         coerce=int,
@@ -190,6 +225,13 @@ class SettingsForm(FlaskForm):
     two_factor_for_staff = BooleanField(
         _l("Administrators and committee members must sign in with a second factor")
     )
+    complaint_acknowledge_days = _whole(_l("Acknowledge a complaint within (working days)"))
+    complaint_answer_days = _whole(_l("Answer a complaint within (working days)"))
+    complaint_reply_days = _whole(
+        _l("Wait for the complainant's reply before closing (working days)")
+    )
+    appeal_days = _whole(_l("Days a client has to appeal a decision"))
+    holidays = TextAreaField(_l("Holidays (not working days)"))
 
     # Setting key -> the field that shows its error; money errors go above the currency table.
     FIELD_OF = {"stage1_share": "stage1_percent"}
@@ -213,6 +255,7 @@ class SettingsForm(FlaskForm):
         self.certificate_number_format.data = values["certificate_number_format"]
         self.accredited.data = bool(values["accredited"])
         self.two_factor_for_staff.data = bool(values["two_factor_for_staff"])
+        self.holidays.data = "\n".join(values["holidays"])
         return self
 
     def validate_new_code(self, field) -> None:
@@ -250,6 +293,7 @@ class SettingsForm(FlaskForm):
         values["certificate_number_format"] = self.certificate_number_format.data.strip()
         values["accredited"] = bool(self.accredited.data)
         values["two_factor_for_staff"] = bool(self.two_factor_for_staff.data)
+        values["holidays"] = rules.parse_holidays(self.holidays.data)
         return values
 
     def add_errors(self, errors: dict[str, str]) -> None:

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.accounts import passwords
+from certification.accounts.competence import FOR_USER_ROLE, SECTOR_REQUIRED
 from certification.accounts.models import (
     NO_PASSWORD,
     AuditorQualification,
@@ -30,6 +32,7 @@ MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 LOCALES = tuple(LANGUAGES)
 PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE)
 SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
+MAX_EVIDENCE = 2000
 
 
 class AdminError(Exception):
@@ -238,24 +241,83 @@ def has_profile(user: User) -> bool:
     return user.role in PROFILE_ROLES
 
 
-def add_qualification(
-    actor, person: User, scheme: str, sector_code: int, valid_until: date | None
-) -> AuditorQualification:
-    """Record that a person is competent for a scheme in one IAF sector."""
+@dataclass
+class CompetenceDetails:
+    """What an admin records of a competence: scheme, sector ("" or None: every sector, where
+    the role allows it), validity and the evidence it rests on (training, witnessed audits...)."""
+
+    scheme: str
+    sector_code: int | None
+    valid_until: date | None = None
+    valid_from: date | None = None
+    evidence: str = ""
+
+
+def add_qualification(actor, person: User, details: CompetenceDetails) -> AuditorQualification:
+    """Record a competence of a person, in the role their account has (17021-1 7.1, 7.2)."""
     _require_profile(person)
-    if scheme not in dict(scheme_ids()):
-        raise AdminError(_("Choose one of the schemes."), "scheme")
-    if sector_code not in SECTOR_CODES:
-        raise AdminError(_("IAF sector codes run from 1 to 39."), "sector_code")
-    if any(q.scheme == scheme and q.sector_code == str(sector_code) for q in person.qualifications):
+    role = FOR_USER_ROLE[person.role]
+    sector, evidence = _checked_competence(role, details)
+    if any(
+        q.role == role and q.scheme == details.scheme and q.sector_code == sector
+        for q in person.qualifications
+    ):
         raise AdminError(_("This qualification is already on the profile."), "sector_code")
     qualification = AuditorQualification(
-        auditor=person, scheme=scheme, sector_code=str(sector_code), valid_until=valid_until
+        auditor=person,
+        role=role.value,
+        scheme=details.scheme,
+        sector_code=sector,
+        valid_from=details.valid_from,
+        valid_until=details.valid_until,
+        evidence=evidence,
     )
     db.session.add(qualification)
     db.session.flush()
     record(actor, qualification, "qualification_added", reason=_qualification_text(qualification))
     return qualification
+
+
+def update_qualification(actor, qualification: AuditorQualification, details: CompetenceDetails):
+    """Renew or correct a competence record: its validity and evidence (scheme and sector stay;
+    another scheme or sector is another record)."""
+    _checked_competence(qualification.role_enum, details, keep_sector=qualification.sector_code)
+    before = _qualification_text(qualification)
+    qualification.valid_from = details.valid_from
+    qualification.valid_until = details.valid_until
+    qualification.evidence = (details.evidence or "").strip()
+    db.session.flush()
+    after = _qualification_text(qualification)
+    if after != before:
+        record(actor, qualification, "qualification_updated", reason=f"{before} -> {after}")
+    return qualification
+
+
+def _checked_competence(role, details: CompetenceDetails, keep_sector: str | None = None):
+    """The sector as stored ("" for every sector) and the evidence, or an AdminError."""
+    if details.scheme not in dict(scheme_ids()):
+        raise AdminError(_("Choose one of the schemes."), "scheme")
+    sector = keep_sector
+    if keep_sector is None:
+        code = details.sector_code
+        if code is None and role in SECTOR_REQUIRED:
+            raise AdminError(_("An auditor is qualified per IAF sector: enter it."), "sector_code")
+        if code is not None and code not in SECTOR_CODES:
+            raise AdminError(_("IAF sector codes run from 1 to 39."), "sector_code")
+        sector = "" if code is None else str(code)
+    if details.valid_from and details.valid_until and details.valid_until < details.valid_from:
+        raise AdminError(_("The competence cannot end before it starts."), "valid_until")
+    evidence = (details.evidence or "").strip()
+    if len(evidence) > MAX_EVIDENCE:
+        raise AdminError(
+            ngettext(
+                "Keep the evidence note under %(num)d character.",
+                "Keep the evidence note under %(num)d characters.",
+                MAX_EVIDENCE,
+            ),
+            "evidence",
+        )
+    return sector, evidence
 
 
 def remove_qualification(actor, qualification: AuditorQualification) -> None:
@@ -320,8 +382,11 @@ def _require_profile(person: User) -> None:
 
 
 def _qualification_text(q: AuditorQualification) -> str:
+    sector = f"IAF sector {q.sector_code}" if q.sector_code else "every sector"
+    since = f", valid from {q.valid_from.isoformat()}" if q.valid_from else ""
     until = f", valid until {q.valid_until.isoformat()}" if q.valid_until else ""
-    return f"{q.auditor.name}: {q.scheme}, IAF sector {q.sector_code}{until}"
+    evidence = f"; evidence: {q.evidence}" if q.evidence else ""
+    return f"{q.auditor.name}: {q.role} for {q.scheme}, {sector}{since}{until}{evidence}"
 
 
 def _conflict_text(c: ConflictOfInterest) -> str:

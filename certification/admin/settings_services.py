@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -29,6 +30,10 @@ INTEGER_RANGES = {
     "stage1_warn_days": (1, 365),
     "stage1_void_months": (1, 24),
     "suspension_months": (1, 12),
+    "complaint_acknowledge_days": (1, 60),
+    "complaint_answer_days": (1, 120),
+    "complaint_reply_days": (1, 120),
+    "appeal_days": (1, 365),
 }
 STAGE1_PERCENT = (10, 60)
 CERTIFICATE_NUMBER_MAX = 60  # IAF MD 28: a certificate number has at most 60 characters
@@ -87,6 +92,7 @@ def settings_problems(proposed: dict[str, object]) -> dict[str, str]:
         "stage1_share": _stage1_share_problem,
         "due_windows": _due_windows_problem,
         "certificate_number_format": certificate_number_problem,
+        "holidays": _holidays_problem,
     }
     for key, check in checks.items():
         if key in proposed and (problem := check(proposed[key])):
@@ -156,6 +162,24 @@ def _due_windows_problem(value) -> str | None:
     if len(numbers) != 3 or not whole or not descending:
         return _("Give three whole numbers of days, largest first, e.g. 90, 30, 7.")
     return None
+
+
+def _holidays_problem(value) -> str | None:
+    """The body's holidays: days (YYYY-MM-DD) that do not count as working days."""
+    if not isinstance(value, list) or not all(isinstance(day, str) for day in value):
+        return _("Give one day per line, as YYYY-MM-DD.")
+    for day in value:
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            return _("%(day)s is not a day: write it as YYYY-MM-DD.", day=day)
+    return None
+
+
+def parse_holidays(text: str) -> list[str]:
+    """One day per line (or separated by commas), sorted and without repeats."""
+    parts = {p.strip() for p in re.split(r"[,;\s]+", text or "") if p.strip()}
+    return sorted(parts)
 
 
 def certificate_number_problem(pattern) -> str | None:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from certification.access import roles_required
 from certification.accounts import links, two_factor
+from certification.accounts.competence import FOR_USER_ROLE
 from certification.accounts.models import (
-    AccountLink,
     AuditorQualification,
     ConflictKind,
     ConflictOfInterest,
@@ -30,13 +30,16 @@ from certification.admin.forms import (
     NewUserForm,
     QualificationForm,
     RemoveConflictForm,
+    RenewQualificationForm,
     SettingsForm,
 )
 from certification.extensions import db
+from certification.home import admin as home_admin
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
 from certification.paging import Segment, page_of
 from certification.settings import services as settings
+from certification.submissions.forms import made, sent_before
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -60,13 +63,20 @@ def users():
         query = query.where(
             or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
         )
+    # The admin's home links here: dormant accounts, qualifications about to lapse.
+    due = {name: request.args.get(name, type=int) for name in ("dormant", "expiring")}
+    if due["dormant"] is not None:
+        query = query.where(home_admin.dormant_clause(date.today(), due["dormant"]))
+    if due["expiring"] is not None:
+        windows = (max(due["expiring"], 0),)
+        query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
     by_name = Segment(key=(user_name_key(get_locale()), User.id))
     page = page_of(query, [by_name], request.args, current_app.config["PAGE_SIZE"])
     resets = db.session.scalars(
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
     return render_template(
-        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets
+        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets, due=due
     )
 
 
@@ -75,9 +85,13 @@ def users():
 def new_user():
     form = NewUserForm().for_organisations(_organisations())
     if form.validate_on_submit():
+        if earlier := sent_before(form, "user", _user_url):
+            return earlier
         try:
-            user = services.create_user(
-                current_user, form.details(_organisation(form)), form.password.data or ""
+            user = made(
+                services.create_user(
+                    current_user, form.details(_organisation(form)), form.password.data or ""
+                )
             )
         except services.AdminError as error:
             _refused(form, error)
@@ -102,12 +116,9 @@ def password_link(user_id: int):
 
 
 def _show_link(user: User):
-    """Issue the link, commit, and show it once to the admin to pass on."""
-    token = links.issue_link(current_user, user, datetime.now(UTC))
+    """Issue the link, e-mail it to the person, commit, and show it once to the admin too."""
+    token, link = links.send_link(current_user, user, datetime.now(UTC))
     db.session.commit()
-    link = db.session.scalar(
-        select(AccountLink).where(AccountLink.user_id == user.id).order_by(AccountLink.id.desc())
-    )
     return render_template("admin/link.html", user=user, link=link, url=links.link_url(token))
 
 
@@ -154,6 +165,14 @@ def _organisation(form) -> Organisation | None:
     return db.session.get(Organisation, form.organisation_id.data or 0)
 
 
+def _user_url(user_id: int) -> str:
+    return url_for("admin.edit_user", user_id=user_id)
+
+
+def _profile_url(user_id: int) -> str:
+    return url_for("admin.profile", user_id=user_id)
+
+
 def _refused(form, error: services.AdminError) -> None:
     """Put a refusal on the field it concerns; nothing of the attempt is kept."""
     db.session.rollback()
@@ -182,10 +201,10 @@ def add_qualification(user_id: int):
     person = _profile_person(user_id)
     form = QualificationForm().with_schemes()
     if form.validate_on_submit():
+        if earlier := sent_before(form, "qualification", lambda _id: _profile_url(person.id)):
+            return earlier
         try:
-            services.add_qualification(
-                current_user, person, form.scheme.data, form.sector_code.data, form.valid_until.data
-            )
+            made(services.add_qualification(current_user, person, form.details()))
         except services.AdminError as error:
             _refused(form, error)
         else:
@@ -193,6 +212,25 @@ def add_qualification(user_id: int):
             flash(_("The qualification was added."), "success")
             return redirect(url_for("admin.profile", user_id=person.id))
     return _render_profile(person, qualification_form=form)
+
+
+@bp.route("/qualifications/<int:qualification_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def renew_qualification(qualification_id: int):
+    """Renew or correct a competence record's validity and evidence."""
+    qualification = db.get_or_404(AuditorQualification, qualification_id)
+    person = qualification.auditor
+    form = RenewQualificationForm(prefix=f"q{qualification.id}")
+    if form.validate_on_submit():
+        try:
+            services.update_qualification(current_user, qualification, form.details(qualification))
+        except services.AdminError as error:
+            _refused(form, error)
+        else:
+            db.session.commit()
+            flash(_("The qualification was updated."), "success")
+            return redirect(url_for("admin.profile", user_id=person.id))
+    return _render_profile(person, renew_forms={qualification.id: form})
 
 
 @bp.route("/qualifications/<int:qualification_id>/remove", methods=["POST"])
@@ -213,15 +251,19 @@ def add_conflict(user_id: int):
     form = ConflictForm().for_organisations(_organisations())
     if form.validate_on_submit():
         organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        if earlier := sent_before(form, "conflict", lambda _id: _profile_url(person.id)):
+            return earlier
         try:
-            services.add_conflict(
-                current_user,
-                person,
-                organisation,
-                form.kind.data,
-                form.started_on.data,
-                form.ended_on.data,
-                form.note.data,
+            made(
+                services.add_conflict(
+                    current_user,
+                    person,
+                    organisation,
+                    form.kind.data,
+                    form.started_on.data,
+                    form.ended_on.data,
+                    form.note.data,
+                )
             )
         except services.AdminError as error:
             _refused(form, error)
@@ -255,8 +297,20 @@ def _profile_person(user_id: int) -> User:
     return person
 
 
-def _render_profile(person: User, qualification_form=None, conflict_form=None):
-    qualifications = sorted(person.qualifications, key=lambda q: (q.scheme, q.sector_code.zfill(3)))
+def _render_profile(person: User, qualification_form=None, conflict_form=None, renew_forms=None):
+    qualifications = sorted(
+        person.qualifications, key=lambda q: (q.role, q.scheme, q.sector_code.zfill(3))
+    )
+    renew_forms = {
+        q.id: RenewQualificationForm(
+            formdata=None,
+            prefix=f"q{q.id}",
+            valid_from=q.valid_from,
+            valid_until=q.valid_until,
+            evidence=q.evidence,
+        )
+        for q in qualifications
+    } | (renew_forms or {})
     conflicts = sorted(person.conflicts, key=lambda c: c.started_on or date.min, reverse=True)
     return render_template(
         "admin/profile.html",
@@ -265,6 +319,8 @@ def _render_profile(person: User, qualification_form=None, conflict_form=None):
         conflicts=conflicts,
         scheme_titles=dict(services.scheme_ids()),
         qualification_form=qualification_form or QualificationForm(formdata=None).with_schemes(),
+        renew_forms=renew_forms,
+        competence_role=FOR_USER_ROLE.get(person.role),
         conflict_form=conflict_form
         or ConflictForm(formdata=None).for_organisations(_organisations()),
         conflict_kinds={k.value: k.label for k in ConflictKind},

@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from certification.applications import schemes
 from certification.applications.services import MIN_SCOPE_LENGTH
+from certification.submissions.forms import SentOnce
 
 
 class CheckboxesField(SelectMultipleField):
@@ -26,7 +27,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(SentOnce, FlaskForm):
     scheme = SelectField(_l("Scheme and edition"), validators=[DataRequired()])
     scope = TextAreaField(
         _l("Scope of certification"),

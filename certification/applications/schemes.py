@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-# (scheme id, edition, title). Auditor qualifications use the same scheme ids.
+# (scheme id, edition, title). Auditor qualifications use the same scheme ids. The edition is the
+# ISO edition whose clause structure the scheme follows: the Turkish adoption of ISO 10002:2004
+# is TS ISO 10002:2006 (no Turkish standard is dated 2004; the 2018 edition is TS ISO 10002:2018).
 SCHEMES: list[tuple[str, str, str]] = [
     ("iso10002", "2018", "ISO 10002:2018"),
-    ("ts-iso10002", "2004", "TS ISO 10002:2004"),
+    ("ts-iso10002", "2004", "TS ISO 10002:2006"),
     ("csat-star", "2018", "Customer satisfaction star scheme (on ISO 10002:2018)"),
 ]
 

@@ -22,7 +22,7 @@ from certification.paging import Page, Segment, page_of
 from certification.workflow import Action, ApplicationState, next_state
 
 MIN_SCOPE_LENGTH = 10
-KINDS = ("initial", "recertification")
+KINDS = ("initial", "recertification", "transfer")  # transfer: IAF MD 2, see transfers/
 
 
 class ApplicationError(ValueError):

@@ -36,6 +36,7 @@ from certification.applications.models import Application, Document
 from certification.extensions import db
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
+from certification.submissions.forms import made, sent_before
 from certification.workflow import ApplicationState
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -81,6 +82,8 @@ def new():
     visible_or_404(can_submit_application(current_user, organisation))
     form = ApplicationForm().for_organisation(organisation)
     if form.validate_on_submit():
+        if earlier := sent_before(form, "application", application_url):
+            return earlier
         application = submit_from_form(form, organisation)
         if application is not None:
             db.session.commit()
@@ -96,15 +99,17 @@ def submit_from_form(form: ApplicationForm, organisation) -> Application | None:
     # Read one byte over the limit so that the size check sees the real size.
     files = [uploads.Upload(f.filename or "", f.read(limit + 1)) for f in form.documents.data or []]
     try:
-        return services.submit_application(
-            current_user,
-            organisation,
-            scheme,
-            edition,
-            form.scope.data,
-            form.sites.data,
-            files,
-            today=date.today(),
+        return made(
+            services.submit_application(
+                current_user,
+                organisation,
+                scheme,
+                edition,
+                form.scope.data,
+                form.sites.data,
+                files,
+                today=date.today(),
+            )
         )
     except uploads.UploadError as error:
         db.session.rollback()
@@ -113,6 +118,11 @@ def submit_from_form(form: ApplicationForm, organisation) -> Application | None:
         db.session.rollback()
         add_error(form, error.field, error.message)
     return None
+
+
+def application_url(application_id: int) -> str:
+    """Staff read it on the desk; a client is sent on to the portal's page of it."""
+    return url_for("applications.detail", application_id=application_id)
 
 
 def add_error(form, field_name: str | None, message: str) -> None:

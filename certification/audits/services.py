@@ -19,6 +19,7 @@ from certification.audits.models import Answer, Attachment, AuditChecklist, Grad
 from certification.checklists import loader
 from certification.extensions import db
 from certification.models_base import utcnow
+from certification.programme import stages
 from certification.programme.models import Audit, AuditTeamMember
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
@@ -99,6 +100,8 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
                 date=format_day(audit.start_date),
             )
         )
+    if (refusal := stages.stage2_refusal(audit, today, starting=True)) is not None:
+        raise AuditWorkError(refusal)
     cycle = audit.cycle
     try:
         checklist = loader.checklist_for(cycle.scheme, cycle.edition)
@@ -148,16 +151,32 @@ def checklist_of(audit: Audit, recorded: AuditChecklist | None = None) -> loader
     if current is not None and loader.fingerprint(current) == recorded.fingerprint:
         return current
     if recorded.fingerprint not in _FROM_SOURCE:
-        _FROM_SOURCE[recorded.fingerprint] = loader.parse(recorded.source, recorded.file_name)
+        _FROM_SOURCE[recorded.fingerprint] = loader.parse(
+            recorded.source, recorded.file_name, stored=True
+        )
     return _FROM_SOURCE[recorded.fingerprint]
 
 
 # -- answers ------------------------------------------------------------------------------------
 
 
+class AuditClosed(AuditWorkError):
+    """The report went to the committee before this change arrived; the change is not kept."""
+
+
 def check_can_edit(actor, audit: Audit) -> None:
     if not on_team(actor, audit):
         raise AuditWorkError(_("Only the audit team can change this checklist."))
+    if audit.state in (AuditState.SUBMITTED.value, AuditState.CLOSED.value):
+        # 17021-1 9.4.8: the committee decides on the report as submitted, so nothing changes
+        # under it; what was typed stays on the page (and in the browser) for the lead auditor.
+        raise AuditClosed(
+            _(
+                "The report of this audit was submitted to the committee, so this change was "
+                "not saved. What you typed is still on this page: give it to the lead auditor "
+                "(the committee can return the file for more information)."
+            )
+        )
     if audit.state not in EDITABLE:
         raise AuditWorkError(
             _(
@@ -195,6 +214,19 @@ def _checked_values(checklist, question, grade, points, evidence) -> tuple:
             raise AuditWorkError(
                 _("Points run from 0 to %(max)s.", max=question.max_points), field="points"
             )
+        cap = checklist.points_cap(question, grade)
+        if grade is not None and points > cap:
+            raise AuditWorkError(
+                ngettext(
+                    "%(grade)s earns at most %(num)d point in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    "%(grade)s earns at most %(num)d points in this scheme: a major "
+                    "nonconformity earns none, a minor never full points.",
+                    cap,
+                    grade=Grade(grade).label,
+                ),
+                field="points",
+            )
     evidence = (evidence or "").replace("\r\n", "\n")  # browsers post textareas with CRLF
     if len(evidence) > MAX_EVIDENCE:
         raise AuditWorkError(
@@ -230,8 +262,16 @@ def save_answer(
     evidence,
     expected_version: int,
     today: date,
+    audit_held: bool = False,
 ) -> Answer:
-    """Store one graded question; refuses (StaleAnswer) when someone saved it in between."""
+    """Store one graded question; refuses (StaleAnswer) when someone saved it in between.
+
+    The audit's row is held first (`audit_held`: the caller holds it already, for a whole
+    workbook): a report submitted at the same moment either waits for this answer and includes
+    it, or went first, and this answer is refused (AuditClosed).
+    """
+    if not audit_held:
+        lock(audit)
     check_can_edit(actor, audit)
     checklist = checklist_of(audit)
     question = _question(checklist, question_id)
@@ -376,6 +416,7 @@ def load_audit(audit_id: int) -> Audit | None:
 
 def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attachment]:
     """Photos and documents as evidence of a question; all files are checked before any is kept."""
+    lock(audit)  # like an answer: refused once the report has gone to the committee
     check_can_edit(actor, audit)
     question = _question(checklist_of(audit), question_id)
     try:
@@ -421,6 +462,7 @@ def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attach
 
 def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
     """Remove one's own attachment; its file goes when the change commits."""
+    lock(audit)
     check_can_edit(actor, audit)
     if attachment.uploaded_by_id != actor.id:
         raise AuditWorkError(_("Only the person who attached a file can remove it."))

@@ -34,6 +34,7 @@ from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
 from certification.extensions import db
 from certification.programme.models import Audit
+from certification.submissions.forms import made, new_token, token_sent_before
 from certification.templating import register_panel
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
@@ -156,6 +157,10 @@ def save_answer(audit_id: int, question_id: str):
         db.session.rollback()
         note = {"message": stale.message, "theirs": stale.theirs}
         return answer_refused(audit, clause, question_id, form, note, 409)
+    except services.AuditClosed as closed:
+        db.session.rollback()
+        note = {"message": closed.message, "closed": True}
+        return answer_refused(audit, clause, question_id, form, note, 409)
     except services.AuditWorkError as error:
         db.session.rollback()
         note = {"message": error.message, "field": error.field}
@@ -175,7 +180,7 @@ def answer_refused(audit, clause, question_id, form, note: dict, status: int):
         "evidence": form.evidence.data or "",
     }
     if request.is_json:
-        error = "stale" if status == 409 else "invalid"
+        error = "closed" if note.get("closed") else "stale" if status == 409 else "invalid"
         return jsonify(error=error, yours=yours, **note), status
     return render_checklist(
         services.load_audit(audit.id),
@@ -210,8 +215,12 @@ def add_attachment(audit_id: int, question_id: str):
         if upload.filename
     ]
     clause = question_id.rpartition("-")[0]
+    back = back_to(audit_id, clause, question_id)
+    once = request.form.get("once") or new_token()  # a page without it: an unguarded sending
+    if earlier := token_sent_before(once, "attachment", lambda _id: back):
+        return earlier
     try:
-        services.add_attachments(current_user, audit, question_id, files)
+        made(services.add_attachments(current_user, audit, question_id, files))
     except services.AuditWorkError as error:
         db.session.rollback()
         return render_checklist(
@@ -222,7 +231,7 @@ def add_attachment(audit_id: int, question_id: str):
         )
     db.session.commit()
     flash(_("Attached."), "success")
-    return redirect(back_to(audit_id, clause, question_id))
+    return redirect(back)
 
 
 def load_attachment(attachment_id: int, allowed) -> tuple[Attachment, Audit]:

@@ -18,12 +18,13 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from openpyxl.worksheet.formula import ArrayFormula
 
-from certification.activity.services import record
+from certification.activity.services import lock, record
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.audits.services import (
     MAX_EVIDENCE,
     AuditWorkError,
     StaleAnswer,
+    check_can_edit,
     save_answer,
 )
 from certification.audits.workbook import (
@@ -341,6 +342,11 @@ def merge_workbook(
     actor, audit, parsed: ParsedWorkbook, answers: Mapping[str, object], *, today
 ) -> MergeResult:
     """Save the rows that changed offline; report conflicts. The caller commits once."""
+    lock(audit)  # a report submitted meanwhile goes first: then the whole file is refused
+    try:
+        check_can_edit(actor, audit)
+    except AuditWorkError as error:
+        raise WorkbookRefused([error.message]) from None
     to_save, unchanged, conflicts = plan_merge(parsed.rows, answers)
     result = MergeResult(unchanged=unchanged, conflicts=conflicts)
     # Logged (and flushed) first: the write opens the transaction, so that a savepoint inside
@@ -372,6 +378,7 @@ def _save_row(actor, audit, row: Row, today) -> bool:
             evidence=row.values.evidence,
             expected_version=row.version,
             today=today,
+            audit_held=True,
         )
     except StaleAnswer:
         return False

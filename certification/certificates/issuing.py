@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from certification.activity.services import record, transition
 from certification.certificates import rules
@@ -24,6 +25,7 @@ from certification.workflow import Action, CertificateState
 
 C = CertificateState
 RENEWAL_TYPE = "recertification"
+TRANSFER_TYPE = "transfer"  # marked as such in the register
 
 
 def issue_certificate(
@@ -59,7 +61,33 @@ def issue_certificate(
     certificate = _new_certificate(
         decision, dates, scope, sites, accredited, confidential, band, certification_type
     )
-    _start_programme(decision.cycle, decision.decided_on)
+    _start_programme(decision.cycle, decision.decided_on, certificate.expires_on)
+    record(
+        actor,
+        certificate,
+        "certificate_issued",
+        to_state=certificate.state,
+        reason=_issue_note(certificate),
+    )
+    db.session.flush()
+    return certificate
+
+
+def issue_transferred_certificate(
+    actor,
+    decision,
+    *,
+    today: date,
+    scope: str,
+    sites,
+    original_issued_on: date,
+    expires_on: date,
+) -> Certificate:
+    """IAF MD 2: a certificate transferred from another body is issued in our name within the
+    existing cycle: the same expiry, the original certification date kept."""
+    _check_decision(decision, today)
+    dates = rules.CertificateDates(decision.decided_on, original_issued_on, expires_on)
+    certificate = _new_certificate(decision, dates, scope, sites, None, False, "", TRANSFER_TYPE)
     record(
         actor,
         certificate,
@@ -133,8 +161,77 @@ def renew_certificate(
     return renewed
 
 
+def restore_expired_certificate(actor, certificate: Certificate, decision, *, today: date):
+    """17021-1 9.6.3.2.5: restored from a recertification completed and decided within 6 months
+    of expiry. The restored certificate is a new revision effective on the decision (so the two
+    PDFs differ), keeps the original date and expires on the old expiry + 3 years; the lapse stays
+    visible on the old revision, and the restored cycle gets its surveillance due dates."""
+    _check_decision(decision, today)
+    if certificate.state != C.EXPIRED:
+        raise CertificateError(
+            _(
+                "Only an expired certificate is restored this way; this one is %(state)s.",
+                state=certificate.state_enum.label,
+            )
+        )
+    if not rules.restorable(certificate.state, certificate.expires_on, decision.decided_on):
+        raise CertificateError(
+            ngettext(
+                "ISO/IEC 17021-1 9.6.3.2.5: more than %(num)d month has passed since the "
+                "certificate expired: at least a new stage 2 audit is needed.",
+                "ISO/IEC 17021-1 9.6.3.2.5: more than %(num)d months have passed since the "
+                "certificate expired: at least a new stage 2 audit is needed.",
+                rules.RESTORATION_MONTHS,
+            )
+        )
+    dates = rules.restoration_dates(
+        decision.decided_on, certificate.expires_on, certificate.original_issued_on
+    )
+    restored = _new_certificate(
+        decision,
+        dates,
+        certificate.scope,
+        certificate.sites,
+        certificate.accredited,
+        certificate.confidential,
+        certificate.band,
+        RENEWAL_TYPE,
+        supersedes=certificate,
+        revision=certificate.revision + 1,
+    )
+    transition(
+        actor,
+        certificate,
+        Action.SUPERSEDE,
+        reason=_(
+            "Restored as revision %(revision)d (%(number)s) after the lapse.",
+            revision=restored.revision,
+            number=restored.number,
+        ),
+    )
+    restored.cycle_id = start_next_cycle(
+        actor, decision.cycle, decision.decided_on, restored.expires_on
+    ).id
+    record(
+        actor,
+        restored,
+        "certificate_restored",
+        to_state=restored.state,
+        reason=_issue_note(restored),
+    )
+    db.session.flush()
+    return restored
+
+
 def revise_certificate(
-    actor, certificate: Certificate, decision, *, scope: str, sites, today: date
+    actor,
+    certificate: Certificate,
+    decision,
+    *,
+    scope: str,
+    sites,
+    today: date,
+    band: str | None = None,
 ) -> Certificate:
     """A change of scope issues a new revision (same dates, revision + 1); the old is superseded.
 
@@ -163,7 +260,7 @@ def revise_certificate(
         sites,
         certificate.accredited,
         certificate.confidential,
-        certificate.band,
+        certificate.band if band is None else band,  # a rating band changed on appeal
         certificate.certification_type,
         supersedes=certificate,
         revision=certificate.revision + 1,
@@ -183,6 +280,35 @@ def revise_certificate(
         actor, revised, "certificate_revised", to_state=revised.state, reason=_issue_note(revised)
     )
     db.session.flush()
+    return revised
+
+
+def rerate_certificate(actor, certificate: Certificate, decision, *, band: str, today: date):
+    """The star scheme: the band is revised at every surveillance decision; when it changes the
+    certificate gets a new revision carrying it (same scope, sites and dates), logged."""
+    if (band or "") == (certificate.band or ""):
+        return certificate
+    before = certificate.band
+    revised = revise_certificate(
+        actor,
+        certificate,
+        decision,
+        scope=certificate.scope,
+        sites=certificate.sites,
+        today=today,
+        band=band,
+    )
+    record(
+        actor,
+        revised,
+        "band_revised",
+        reason=_(
+            "Rating band %(before)s -> %(after)s (revision %(revision)d).",
+            before=before or "—",
+            after=band or "—",
+            revision=revised.revision,
+        ),
+    )
     return revised
 
 
@@ -269,10 +395,10 @@ def _site_copy(site) -> CertificateSite:
     )
 
 
-def _start_programme(cycle, decided_on: date) -> None:
+def _start_programme(cycle, decided_on: date, expires_on: date) -> None:
     """From the grant on, the programme shows the surveillance due-by dates (17021-1 9.1.3)."""
     if cycle.decision_date is None:
-        cycle.decision_date = decided_on
+        cycle.decision_date, cycle.expires_on = decided_on, expires_on
         refresh_programme_dates(cycle)
 
 

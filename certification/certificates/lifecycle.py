@@ -25,6 +25,8 @@ from certification.templating import format_day
 from certification.workflow import Action, CertificateState, TransitionError
 
 C = CertificateState
+# Log codes that mark an audit already flagged for the committee (earlier name first).
+FLAG_CODES = {"audit_overdue": ("surveillance_overdue", "audit_overdue")}
 
 
 class CertificateError(ValueError):
@@ -75,28 +77,27 @@ def suspend_certificate(
 
 
 def restore_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
-    """From suspension; or from expiry within the restoration window (17021-1 9.6.3.2.5)."""
+    """A suspended certificate comes back once the client resolved the cause (17021-1 9.6.5).
+
+    An expired one does not come back this way: only the committee's decision on a completed
+    recertification audit restores it, as a new revision (issuing.restore_expired_certificate).
+    """
     lock(certificate)
     reason = _reason(reason)
-    months = rules.RESTORATION_MONTHS
-    if not rules.restorable(certificate.state, certificate.expires_on, today, months):
-        if certificate.state == C.EXPIRED:
-            raise CertificateError(
-                ngettext(
-                    "More than %(num)d month has passed since the certificate expired: "
-                    "at least a new stage 2 audit is needed.",
-                    "More than %(num)d months have passed since the certificate expired: "
-                    "at least a new stage 2 audit is needed.",
-                    months,
-                )
-            )
-        raise _not_now(certificate)
     if certificate.state == C.EXPIRED:
-        dates = rules.restoration_dates(
-            today, certificate.expires_on, certificate.original_issued_on
+        raise CertificateError(
+            ngettext(
+                "ISO/IEC 17021-1 9.6.3.2.5: an expired certificate is restored only by the "
+                "committee's decision on a recertification audit completed within %(num)d month "
+                "of expiry.",
+                "ISO/IEC 17021-1 9.6.3.2.5: an expired certificate is restored only by the "
+                "committee's decision on a recertification audit completed within %(num)d "
+                "months of expiry.",
+                rules.RESTORATION_MONTHS,
+            )
         )
-        certificate.issued_on, certificate.expires_on = dates.issued_on, dates.expires_on
-        certificate.ended_on = None
+    if not rules.restorable(certificate.state, certificate.expires_on, today):
+        raise _not_now(certificate)
     move(actor, certificate, Action.RESTORE, reason)
     certificate.suspended_on = certificate.suspended_until = None
     certificate.status_reason = reason
@@ -110,6 +111,25 @@ def withdraw_certificate(actor, certificate: Certificate, reason: str, today: da
     reason = _reason(reason)
     move(actor, certificate, Action.WITHDRAW, reason)
     certificate.ended_on = today
+    certificate.status_reason = reason
+    db.session.flush()
+    return certificate
+
+
+def reinstate_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+    """17021-1 9.8: a withdrawal reversed on appeal makes the certificate active again, within
+    its dates; one past its expiry cannot come back this way."""
+    lock(certificate)
+    reason = _reason(reason)
+    if certificate.state == C.WITHDRAWN and today > certificate.expires_on:
+        raise CertificateError(
+            _(
+                "The certificate expired on %(date)s: it cannot be reinstated.",
+                date=format_day(certificate.expires_on),
+            )
+        )
+    move(actor, certificate, Action.REINSTATE, reason)
+    certificate.ended_on = None
     certificate.status_reason = reason
     db.session.flush()
     return certificate
@@ -203,37 +223,56 @@ def sweep(today: date, actor=None) -> SweepResult:
             )
             result.expired.append(certificate)
     result.overdue_surveillance = _overdue_surveillance(today)
-    result.overdue_suspensions = [
-        c
-        for c in db.session.scalars(
-            select(Certificate)
-            .where(Certificate.state == C.SUSPENDED, Certificate.suspended_until < today)
-            .order_by(Certificate.id)
-        )
-        if rules.suspension_overdue(c.state, c.suspended_until, today)
-    ]
+    result.overdue_suspensions = suspensions_past_limit(today)
     result.newly_flagged = _flag_once(
-        actor, result.overdue_surveillance, "surveillance_overdue", _surveillance_note
+        actor, result.overdue_surveillance, "audit_overdue", _surveillance_note
     ) + _flag_once(actor, result.overdue_suspensions, "suspension_limit_passed", _suspension_note)
     db.session.flush()
     return result
 
 
-def _overdue_surveillance(today: date) -> list[Audit]:
-    audits = db.session.scalars(
-        select(Audit)
+def overdue_audits(today: date) -> list[tuple[Audit, Certificate]]:
+    """Audits of the programme not held by their due date, with the active certificate of their
+    cycle: the committee's list for suspension (one rule, rules.audit_overdue)."""
+    rows = db.session.execute(
+        select(Audit, Certificate)
         .join(Certificate, Certificate.cycle_id == Audit.cycle_id)
         .where(
             Certificate.state == C.ACTIVE,
-            Audit.kind.in_(rules.SURVEILLANCE_KINDS),
-            Audit.state.in_(rules.OPEN_AUDIT_STATES),
+            Audit.kind.in_(rules.DUE_KINDS),
+            Audit.state != "cancelled",
             Audit.due_by < today,
         )
         .options(selectinload(Audit.organisation))
         .order_by(Audit.due_by, Audit.id)
-        .distinct()
     ).all()
-    return [a for a in audits if rules.surveillance_overdue(a.kind, a.state, a.due_by, today)]
+    seen, found = set(), []
+    for audit, certificate in rows:
+        overdue = rules.audit_overdue(
+            audit.kind, audit.state, audit.start_date, audit.due_by, today
+        )
+        if overdue and audit.id not in seen:
+            seen.add(audit.id)
+            found.append((audit, certificate))
+    return found
+
+
+def suspensions_past_limit(today: date) -> list[Certificate]:
+    """Suspended certificates past their limit: to withdraw or reduce in scope (9.6.5)."""
+    return [
+        c
+        for c in db.session.scalars(
+            select(Certificate)
+            .where(Certificate.state == C.SUSPENDED, Certificate.suspended_until < today)
+            .options(selectinload(Certificate.organisation))
+            .order_by(Certificate.id)
+        )
+        if rules.suspension_overdue(c.state, c.suspended_until, today)
+    ]
+
+
+def _overdue_surveillance(today: date) -> list[Audit]:
+    return [audit for audit, _certificate in overdue_audits(today)]
 
 
 def _flag_once(actor, subjects, action: str, note) -> int:
@@ -244,7 +283,8 @@ def _flag_once(actor, subjects, action: str, note) -> int:
         db.session.scalars(
             select(ActivityLog.subject_id).where(
                 ActivityLog.subject_type == kind,
-                ActivityLog.action == action,
+                # Audits flagged under the earlier code count as flagged.
+                ActivityLog.action.in_(FLAG_CODES.get(action, (action,))),
                 ActivityLog.subject_id.in_([s.id for s in subjects]),
             )
         )
@@ -256,11 +296,14 @@ def _flag_once(actor, subjects, action: str, note) -> int:
 
 
 def _surveillance_note(audit: Audit) -> str:
-    return _(
+    note = _(
         "%(audit)s was due by %(date)s and is not done: the committee considers suspension.",
         audit=audit.kind_enum.label,
         date=format_day(audit.due_by),
     )
+    if audit.late_justification:
+        note += " " + _("Late exception: %(reason)s", reason=audit.late_justification)
+    return note
 
 
 def _suspension_note(certificate: Certificate) -> str:

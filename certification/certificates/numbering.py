@@ -63,3 +63,14 @@ def _create_counter(session, key: str) -> None:
             session.execute(insert(NumberSequence).values(key=key, value=0))
     except IntegrityError:
         pass  # the other transaction created it; the UPDATE that follows waits for its row
+
+
+def next_in_sequence(key: str, *, session=None) -> int:
+    """The next value of any named counter (complaint and appeal numbers, ...), allocated the
+    same safe way as certificate numbers."""
+    session = session or db.session
+    value = _increment(session, key)
+    if value is None:
+        _create_counter(session, key)
+        value = _increment(session, key)
+    return value

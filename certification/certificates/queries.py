@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -19,10 +19,13 @@ NEWEST_FIRST = Segment(key=(Certificate.issued_on, Certificate.id), descending=T
 HISTORY_PAGE = 25
 
 
-def list_page(text: str, state: str, args: Mapping[str, str], per_page: int) -> Page:
+def list_page(
+    text: str, state: str, args: Mapping[str, str], per_page: int, where: Sequence = ()
+) -> Page:
     """Staff list: every certificate revision, newest first, optionally by state and by a
-    piece of the number or of the organisation's names or city."""
-    query = select(Certificate).options(selectinload(Certificate.organisation))
+    piece of the number or of the organisation's names or city; `where`: further conditions
+    (the home pages' lists)."""
+    query = select(Certificate).options(selectinload(Certificate.organisation)).where(*where)
     if text:
         query = query.where(
             or_(

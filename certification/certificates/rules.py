@@ -22,6 +22,9 @@ LIVE = (CertificateState.ACTIVE.value, CertificateState.SUSPENDED.value)
 # Audits that still wait to happen (programme.rules.OPEN_STATES).
 OPEN_AUDIT_STATES = ("planned", "scheduled")
 SURVEILLANCE_KINDS = ("surveillance1", "surveillance2")
+# The programme's audits held against a due-by date, and the states of an audit that took place.
+DUE_KINDS = (*SURVEILLANCE_KINDS, "recertification")
+HELD_STATES = ("in_progress", "submitted", "returned", "closed")
 # 17021-1 9.6.3.2.5: a lapsed certificate can be restored within 6 months of its expiry.
 RESTORATION_MONTHS = 6
 
@@ -40,7 +43,9 @@ def initial_dates(decided_on: date) -> CertificateDates:
 
 def renewal_dates(decided_on: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
     """17021-1 9.6.3.2.4: the recertified certificate expires on the old expiry + 3 years."""
-    return CertificateDates(decided_on, original_issued_on, renewed_expiry(old_expiry))
+    return CertificateDates(
+        decided_on, original_issued_on, renewed_expiry(old_expiry, original_issued_on)
+    )
 
 
 def renewal_in_time(decided_on: date, old_expiry: date) -> bool:
@@ -50,7 +55,9 @@ def renewal_in_time(decided_on: date, old_expiry: date) -> bool:
 
 def restoration_dates(today: date, old_expiry: date, original_issued_on: date) -> CertificateDates:
     """A lapsed certificate restored in the window keeps its original date and old expiry + 3."""
-    return CertificateDates(today, original_issued_on, renewed_expiry(old_expiry))
+    return CertificateDates(
+        today, original_issued_on, renewed_expiry(old_expiry, original_issued_on)
+    )
 
 
 def restorable(state: str, expires_on: date, today: date, months: int = RESTORATION_MONTHS) -> bool:
@@ -86,14 +93,17 @@ def suspension_overdue(state: str, suspended_until: date | None, today: date) ->
     )
 
 
-def surveillance_overdue(kind: str, audit_state: str, due_by: date | None, today: date) -> bool:
-    """17021-1 9.6.2: a surveillance not done by its due date is a reason to suspend."""
-    return (
-        kind in SURVEILLANCE_KINDS
-        and audit_state in OPEN_AUDIT_STATES
-        and due_by is not None
-        and today > due_by
-    )
+def audit_overdue(
+    kind: str, audit_state: str, start_date: date | None, due_by: date | None, today: date
+) -> bool:
+    """17021-1 9.6.2: a surveillance or recertification not held by its due-by date puts the
+    certificate on the committee's list for suspension. Held = under way or done, having started
+    on or before the due date; a justified late exception does not change that (the committee
+    sees the justification on its list)."""
+    if kind not in DUE_KINDS or due_by is None or audit_state == "cancelled" or today <= due_by:
+        return False
+    held = audit_state in HELD_STATES and start_date is not None and start_date <= due_by
+    return not held
 
 
 def is_valid_on(state: str, issued_on: date, expires_on: date, today: date) -> bool:

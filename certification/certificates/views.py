@@ -35,6 +35,7 @@ from certification.certificates.forms import ConfidentialityForm, ReasonForm, Su
 from certification.certificates.models import Certificate
 from certification.certificates.pdf import render_certificate_pdf
 from certification.extensions import db
+from certification.home import planning
 from certification.pdf_cache import content_key, pdfs
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
@@ -62,10 +63,37 @@ def index():
     q = request.args.get("q", "").strip()
     state = request.args.get("state", "")
     state = state if state in {s.value for s in CertificateState} else ""
-    page = queries.list_page(q, state, request.args, current_app.config["PAGE_SIZE"])
-    return render_template(
-        "certificates/index.html", page=page, q=q, state=state, states=list(CertificateState)
+    due = {name: request.args.get(name, type=int) for name in ("expiring", "limit")}
+    flagged = request.args.get("flagged") == "1"
+    page = queries.list_page(
+        q,
+        state,
+        request.args,
+        current_app.config["PAGE_SIZE"],
+        where=_home_filters(due, flagged, date.today()),
     )
+    return render_template(
+        "certificates/index.html",
+        page=page,
+        q=q,
+        state=state,
+        states=list(CertificateState),
+        due=due,
+        flagged=flagged,
+    )
+
+
+def _home_filters(due: dict, flagged: bool, today: date) -> list:
+    """The lists the home pages count: expiring without a dated recertification audit,
+    suspensions nearing their limit, certificates the nightly sweep flagged."""
+    where = []
+    if due["expiring"] is not None:
+        where.append(planning.expiring_unarranged_clause(today, due["expiring"]))
+    if due["limit"] is not None:
+        where.append(planning.suspension_near_limit_clause(today, due["limit"]))
+    if flagged:
+        where.append(planning.flagged_clause())
+    return where
 
 
 def load_visible(certificate_id: int) -> Certificate:

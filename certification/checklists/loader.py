@@ -9,39 +9,71 @@ wrong in one run of `flask checklists check`.
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache, cached_property
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from certification.checklists.model import (
+    CLAUSE_RE,
+    EDITION_RE,
+    ENGLISH,
+    LANGUAGE_RE,
+    MAX_POINTS,
+    QUESTION_ID_RE,
+    REQUIRED_LANGUAGES,
+    SCHEME_RE,
+    SECTION_RE,
+    TOP_OPTIONAL,
+    TOP_REQUIRED,
+    VERSION_RE,
+    Band,
+    Checklist,
+    ChecklistError,
+    Clause,
+    MaturityLevel,
+    Question,
+    Section,
+    text,
+)
+from certification.checklists.validate import ChecklistReader
+
+# The names other domains import from here (loader is the checklists' public face).
+__all__ = [
+    "CHECKLISTS_DIR",
+    "CLAUSE_RE",
+    "EDITION_RE",
+    "ENGLISH",
+    "LANGUAGE_RE",
+    "MAX_POINTS",
+    "QUESTION_ID_RE",
+    "REQUIRED_LANGUAGES",
+    "SCHEME_RE",
+    "SECTION_RE",
+    "TOP_OPTIONAL",
+    "TOP_REQUIRED",
+    "VERSION_RE",
+    "Band",
+    "Checklist",
+    "ChecklistError",
+    "Clause",
+    "FileCheck",
+    "MaturityLevel",
+    "Question",
+    "Section",
+    "UnknownChecklistError",
+    "check_files",
+    "checklist_for",
+    "clear_cache",
+    "fingerprint",
+    "load_all",
+    "load_file",
+    "parse",
+    "text",
+]
+
 CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
-
-ENGLISH = "en"
-# The product ships English and Turkish: every text of every file has both.
-REQUIRED_LANGUAGES = ("en", "tr")
-# Maturity points of scored schemes run from 0 to MAX_POINTS.
-MAX_POINTS = 4
-
-SCHEME_RE = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
-EDITION_RE = r"[0-9]{4}"
-VERSION_RE = r"[0-9]{4}\.[0-9]+"
-LANGUAGE_RE = r"[a-z]{2,3}"
-SECTION_RE = r"[1-9][0-9]*"
-CLAUSE_RE = r"[1-9][0-9]*(\.[1-9][0-9]*)+"
-QUESTION_ID_RE = r"[1-9][0-9]*(\.[1-9][0-9]*)+-[a-z0-9]+"
-
-TOP_REQUIRED = ("scheme", "edition", "version", "title", "scored", "languages", "sections")
-TOP_OPTIONAL = ("based_on", "maturity", "bands")
-
-
-class ChecklistError(ValueError):
-    """A checklist file that cannot be used; `.problems` lists every problem, one line each."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class UnknownChecklistError(KeyError):
@@ -51,129 +83,19 @@ class UnknownChecklistError(KeyError):
         return str(self.args[0])
 
 
-@dataclass(frozen=True)
-class Question:
-    """One audit question; `max_points` is set only in scored schemes."""
-
-    id: str
-    clause: str
-    text: dict[str, str]
-    guidance: dict[str, str]
-    weight: float = 1.0
-    max_points: int | None = None
-
-
-@dataclass(frozen=True)
-class Clause:
-    number: str
-    title: dict[str, str]
-    questions: tuple[Question, ...]
-
-
-@dataclass(frozen=True)
-class Section:
-    number: str
-    title: dict[str, str]
-    clauses: tuple[Clause, ...]
-
-
-@dataclass(frozen=True)
-class Band:
-    """A rating band: overall percentages from `min_percent` up to the next band's minimum."""
-
-    min_percent: float
-    label: dict[str, str]
-
-
-@dataclass(frozen=True)
-class MaturityLevel:
-    """What `points` mean on the shared maturity scale of a scored scheme."""
-
-    points: int
-    label: dict[str, str]
-    description: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """One scheme and edition; `source` is the file's text, so an audit can keep what was asked."""
-
-    scheme: str
-    edition: str
-    version: str
-    title: dict[str, str]
-    scored: bool
-    sections: tuple[Section, ...]
-    bands: tuple[Band, ...]
-    file: str
-    source: str = field(default="", repr=False, compare=False)
-    languages: tuple[str, ...] = REQUIRED_LANGUAGES
-    maturity: tuple[MaturityLevel, ...] = ()
-    based_on: tuple[str, str] | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.scheme, self.edition)
-
-    def clauses(self) -> tuple[Clause, ...]:
-        return tuple(clause for section in self.sections for clause in section.clauses)
-
-    def questions(self) -> tuple[Question, ...]:
-        """Every question, in the order of the file."""
-        return tuple(q for clause in self.clauses() for q in clause.questions)
-
-    @cached_property
-    def _questions_by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions()}
-
-    @cached_property
-    def _clauses_by_number(self) -> dict[str, Clause]:
-        return {clause.number: clause for clause in self.clauses()}
-
-    def question(self, question_id: str) -> Question:
-        try:
-            return self._questions_by_id[question_id]
-        except KeyError:
-            raise KeyError(f"{self.file}: no question {question_id!r}") from None
-
-    def clause(self, number: str) -> Clause:
-        try:
-            return self._clauses_by_number[number]
-        except KeyError:
-            raise KeyError(f"{self.file}: no clause {number!r}") from None
-
-    def band_for(self, percent: float) -> Band | None:
-        """The highest band whose minimum the percentage reaches; None for unscored schemes."""
-        reached = [band for band in self.bands if percent >= band.min_percent]
-        return reached[-1] if reached else None
-
-
-def text(texts: Mapping[str, str] | None, locale: object = None) -> str:
-    """The text in `locale` ("tr", "tr_TR"), else in English, else any; "" when there is none."""
-    if not texts:
-        return ""
-    wanted = str(locale) if locale else ""
-    for key in (wanted, re.split(r"[_-]", wanted)[0], ENGLISH):
-        if key and texts.get(key):
-            return texts[key]
-    return next(iter(texts.values()), "")
-
-
 def fingerprint(checklist: Checklist) -> str:
     """sha256 of the file's bytes: tells which version of a file an audit used."""
     return hashlib.sha256(checklist.source.encode("utf-8")).hexdigest()
 
 
-def parse(source: str, file: str = "<string>") -> Checklist:
-    """A checklist from TOML text (a file's, or the copy an audit stored)."""
+def parse(source: str, file: str = "<string>", stored: bool = False) -> Checklist:
+    """A checklist from TOML text (a file's, or the copy an audit stored: `stored` accepts a
+    copy made before the files stated their scoring rules, with the rule's own caps)."""
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise ChecklistError([f"{file}: invalid TOML: {error}"]) from None
-    # Imported here: validate builds this module's classes, so it imports this module.
-    from certification.checklists.validate import ChecklistReader
-
-    reader = ChecklistReader(file)
+    reader = ChecklistReader(file, stored=stored)
     checklist = reader.checklist(data, source)
     if reader.problems or checklist is None:
         raise ChecklistError(reader.problems)

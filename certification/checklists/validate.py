@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from certification.checklists.loader import (
+from certification.checklists.model import (
     CLAUSE_RE,
     EDITION_RE,
     LANGUAGE_RE,
@@ -22,43 +22,21 @@ from certification.checklists.loader import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
     VERSION_RE,
-    Band,
     Checklist,
     Clause,
-    MaturityLevel,
     Question,
     Section,
 )
+from certification.checklists.validate_scored import KINDS, ScoredChecks, join_path, toml_type
 
 
-def _join(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-_KINDS: dict[str, tuple[str, Any]] = {
-    "string": ("a string", lambda v: isinstance(v, str)),
-    "boolean": ("true or false", lambda v: isinstance(v, bool)),
-    "integer": ("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    "number": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
-    "table": ("a table", lambda v: isinstance(v, dict)),
-    "array": ("an array", lambda v: isinstance(v, list)),
-}
-
-
-def _toml_type(value: object) -> str:
-    for kind in ("boolean", "integer", "string", "table", "array"):
-        if _KINDS[kind][1](value):
-            return kind
-    return "float" if isinstance(value, float) else "date/time"
-
-
-class ChecklistReader:
+class ChecklistReader(ScoredChecks):
     """Walks one parsed file, collecting every problem and building the objects on the way."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, stored: bool = False) -> None:
         self.file = file
+        # A copy kept by an audit started before files stated their scoring rules.
+        self.stored = stored
         self.problems: list[str] = []
         self.languages: tuple[str, ...] = REQUIRED_LANGUAGES
         self.seen: dict[tuple[str, str], str] = {}
@@ -71,20 +49,20 @@ class ChecklistReader:
     def keys(self, table: dict, path: str, required: tuple, optional: tuple = ()) -> None:
         for key in required:
             if key not in table:
-                self.problem(_join(path, key), "missing")
+                self.problem(join_path(path, key), "missing")
         expected = ", ".join(required + optional)
         for key in table:
             if key not in required and key not in optional:
-                self.problem(_join(path, key), f"unknown key (expected: {expected})")
+                self.problem(join_path(path, key), f"unknown key (expected: {expected})")
 
     def get(self, table: dict, key: str, path: str, kind: str) -> Any:
         """The value if present and of the right kind, else None (absence is reported by keys)."""
         if key not in table:
             return None
         value = table[key]
-        description, is_kind = _KINDS[kind]
+        description, is_kind = KINDS[kind]
         if not is_kind(value):
-            self.problem(_join(path, key), f"must be {description}, got {_toml_type(value)}")
+            self.problem(join_path(path, key), f"must be {description}, got {toml_type(value)}")
             return None
         return value
 
@@ -93,9 +71,9 @@ class ChecklistReader:
         if value is None:
             return None
         if not value.strip():
-            self.problem(_join(path, key), "empty")
+            self.problem(join_path(path, key), "empty")
         elif not re.fullmatch(pattern, value):
-            self.problem(_join(path, key), f"{value!r} is not {example}")
+            self.problem(join_path(path, key), f"{value!r} is not {example}")
         else:
             return value
         return None
@@ -105,19 +83,19 @@ class ChecklistReader:
         value = self.get(table, key, path, "table")
         if value is None:
             return None
-        here, ok = _join(path, key), True
+        here, ok = join_path(path, key), True
         for language in self.languages:
             if language not in value:
-                self.problem(_join(here, language), "missing")
+                self.problem(join_path(here, language), "missing")
                 ok = False
         for language, item in value.items():
             if language not in self.languages:
                 declared = ", ".join(self.languages)
-                self.problem(_join(here, language), f"language not in languages ({declared})")
+                self.problem(join_path(here, language), f"language not in languages ({declared})")
             elif not isinstance(item, str):
-                self.problem(_join(here, language), f"must be a string, got {_toml_type(item)}")
+                self.problem(join_path(here, language), f"must be a string, got {toml_type(item)}")
             elif not item.strip():
-                self.problem(_join(here, language), "empty")
+                self.problem(join_path(here, language), "empty")
             else:
                 continue
             ok = False
@@ -128,15 +106,15 @@ class ChecklistReader:
         value = self.get(table, key, path, "array")
         if value is None:
             return []
-        here = _join(path, key)
+        here = join_path(path, key)
         if not value:
             self.problem(here, "empty: at least one entry is needed")
         entries = []
         for index, item in enumerate(value):
             if isinstance(item, dict):
-                entries.append((_join(here, index), item))
+                entries.append((join_path(here, index), item))
             else:
-                self.problem(_join(here, index), f"must be a table, got {_toml_type(item)}")
+                self.problem(join_path(here, index), f"must be a table, got {toml_type(item)}")
         return entries
 
     def unique(self, kind: str, value: str | None, path: str) -> None:
@@ -167,6 +145,7 @@ class ChecklistReader:
         sections = self.read_sections(data, bool(scored))
         maturity = self.read_maturity(data, bool(scored))
         bands = self.read_bands(data, bool(scored))
+        caps, min_answered = self.read_scoring(data, bool(scored), sections)
         based_on = self.read_based_on(data)
         if self.problems:
             return None
@@ -183,13 +162,15 @@ class ChecklistReader:
             languages=self.languages,
             maturity=maturity,
             based_on=based_on,
+            grade_caps=caps,
+            min_answered_percent=min_answered,
         )
 
     def read_languages(self, data: dict) -> tuple[str, ...]:
         value = self.get(data, "languages", "", "array") or []
         languages: list[str] = []
         for index, language in enumerate(value):
-            path = _join("languages", index)
+            path = join_path("languages", index)
             if not isinstance(language, str) or not re.fullmatch(LANGUAGE_RE, language):
                 self.problem(path, f"must be a language code like 'tr', got {language!r}")
             elif language in languages:
@@ -208,14 +189,14 @@ class ChecklistReader:
         for path, table in self.tables(data, "sections", ""):
             self.keys(table, path, ("number", "title", "clauses"))
             number = self.string(table, "number", path, SECTION_RE, "a section number like 4")
-            self.unique("section", number, _join(path, "number"))
-            numbered.append((_join(path, "number"), number))
+            self.unique("section", number, join_path(path, "number"))
+            numbered.append((join_path(path, "number"), number))
             title = self.texts(table, "title", path)
             clauses, clause_numbers = [], []
             for clause_path, clause_table in self.tables(table, "clauses", path):
                 clause = self.read_clause(clause_path, clause_table, number, scored)
                 clauses.append(clause)
-                clause_numbers.append((_join(clause_path, "number"), clause.number))
+                clause_numbers.append((join_path(clause_path, "number"), clause.number))
             self.in_order(clause_numbers, "clause")
             sections.append(Section(number, title, tuple(clauses)))
         self.in_order(numbered, "section")
@@ -225,8 +206,8 @@ class ChecklistReader:
         self.keys(table, path, ("number", "title", "questions"))
         number = self.string(table, "number", path, CLAUSE_RE, "a clause number like 4.1")
         if number and section and number.split(".")[0] != section:
-            self.problem(_join(path, "number"), f"clause {number} is not in section {section}")
-        self.unique("clause", number, _join(path, "number"))
+            self.problem(join_path(path, "number"), f"clause {number} is not in section {section}")
+        self.unique("clause", number, join_path(path, "number"))
         title = self.texts(table, "title", path)
         questions = tuple(
             self.read_question(question_path, question_table, number, scored)
@@ -239,17 +220,19 @@ class ChecklistReader:
         self.keys(table, path, required, ("weight", "max_points"))
         question_id = self.string(table, "id", path, QUESTION_ID_RE, "a question id like 4.1-a")
         if question_id and clause and question_id.rpartition("-")[0] != clause:
-            self.problem(_join(path, "id"), f"{question_id!r} must start with its clause {clause}-")
-        self.unique("id", question_id, _join(path, "id"))
+            self.problem(
+                join_path(path, "id"), f"{question_id!r} must start with its clause {clause}-"
+            )
+        self.unique("id", question_id, join_path(path, "id"))
         weight = self.get(table, "weight", path, "number")
         if weight is not None and not (math.isfinite(weight) and weight > 0):
-            self.problem(_join(path, "weight"), f"must be greater than 0, got {weight}")
+            self.problem(join_path(path, "weight"), f"must be greater than 0, got {weight}")
         max_points = self.get(table, "max_points", path, "integer")
         if max_points is not None and not scored:
-            self.problem(_join(path, "max_points"), "only a scored checklist gives points")
+            self.problem(join_path(path, "max_points"), "only a scored checklist gives points")
         elif max_points is not None and not 1 <= max_points <= MAX_POINTS:
             message = f"must be between 1 and {MAX_POINTS} (points run 0 to {MAX_POINTS})"
-            self.problem(_join(path, "max_points"), f"{message}, got {max_points}")
+            self.problem(join_path(path, "max_points"), f"{message}, got {max_points}")
         return Question(
             id=question_id,
             clause=clause,
@@ -258,62 +241,6 @@ class ChecklistReader:
             weight=float(weight) if weight is not None else 1.0,
             max_points=(max_points or MAX_POINTS) if scored else None,
         )
-
-    def read_maturity(self, data: dict, scored: bool) -> tuple[MaturityLevel, ...]:
-        if not scored:
-            if "maturity" in data:
-                self.problem("maturity", "only a scored checklist has a maturity scale")
-            return ()
-        if "maturity" not in data:
-            self.problem(
-                "maturity", f"missing: a scored checklist describes points 0 to {MAX_POINTS}"
-            )
-            return ()
-        levels = []
-        entries = self.tables(data, "maturity", "")
-        for index, (path, table) in enumerate(entries):
-            self.keys(table, path, ("points", "label", "description"))
-            points = self.get(table, "points", path, "integer")
-            if points is not None and not 0 <= points <= MAX_POINTS:
-                self.problem(_join(path, "points"), f"must be 0 to {MAX_POINTS}, got {points}")
-            elif points is not None and points != index:
-                self.problem(_join(path, "points"), f"must be {index}: list the levels in order")
-            levels.append(
-                MaturityLevel(
-                    points, self.texts(table, "label", path), self.texts(table, "description", path)
-                )
-            )
-        if entries and len(entries) != MAX_POINTS + 1:
-            self.problem("maturity", f"must list {MAX_POINTS + 1} levels, 0 to {MAX_POINTS}")
-        return tuple(levels)
-
-    def read_bands(self, data: dict, scored: bool) -> tuple[Band, ...]:
-        if not scored:
-            if "bands" in data:
-                self.problem("bands", "only a scored checklist has rating bands")
-            return ()
-        if "bands" not in data:
-            self.problem("bands", "missing: a scored checklist defines its rating bands")
-            return ()
-        bands, previous = [], None
-        for index, (path, table) in enumerate(self.tables(data, "bands", "")):
-            self.keys(table, path, ("min_percent", "label"))
-            minimum = self.get(table, "min_percent", path, "number")
-            where = _join(path, "min_percent")
-            if minimum is None:
-                pass
-            elif not (math.isfinite(minimum) and 0 <= minimum <= 100):
-                self.problem(where, f"must be between 0 and 100, got {minimum}")
-            elif index == 0 and minimum != 0:
-                self.problem(where, f"must be 0 so that every score has a band, got {minimum:g}")
-            elif previous is not None and minimum <= previous:
-                self.problem(
-                    where, f"must be above the band before ({previous:g}), got {minimum:g}"
-                )
-            else:
-                previous = minimum
-            bands.append(Band(float(minimum or 0), self.texts(table, "label", path)))
-        return tuple(bands)
 
     def read_based_on(self, data: dict) -> tuple[str, str] | None:
         value = self.get(data, "based_on", "", "table")

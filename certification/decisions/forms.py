@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from certification.decisions.models import Outcome
@@ -27,6 +27,8 @@ class DecisionForm(FlaskForm):
         default="yes",
     )
     co_member_reasons = TextAreaField(_l("Their reasons"), [Length(max=10000)])
+    # The certificate the file showed ("0": none): a decision taken on another is refused.
+    certificate_seen = HiddenField(validators=[Length(max=20)])
 
     def with_choices(self, outcomes, members) -> DecisionForm:
         # Labels are lazy; choices built at class time would freeze the first request's language.
@@ -44,13 +46,14 @@ class DecisionForm(FlaskForm):
 
 
 class CertificateDecisionForm(FlaskForm):
-    """Suspension or withdrawal at the client's request, without an audit."""
+    """Suspension or withdrawal without an audit: at the client's request, or because an audit
+    was not held by its due date (17021-1 9.6.2, 9.6.5)."""
 
     outcome = RadioField(
         _l("Decision"), choices=[], validators=[InputRequired(_l("Choose an outcome."))]
     )
     reasons = TextAreaField(
-        _l("Reasons (the client's request)"),
+        _l("Reasons (the client's request, or the audit not held in time)"),
         [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
     )
 

@@ -7,11 +7,15 @@ codes ("audit_team", "open_major", ...); the services turn them into the reader'
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from certification.decisions.models import Outcome
 from certification.programme.rules import blocking_conflict
-from certification.workflow import can_restore_after_expiry
+from certification.workflow import (
+    can_restore_after_expiry,
+    stage2_redo_deadline,
+)
 
 Out = Outcome
 
@@ -26,8 +30,8 @@ SURVEILLANCE_OUTCOMES = (
     Out.MORE_INFORMATION,
 )
 OUTCOMES_BY_KIND: dict[str, tuple[Outcome, ...]] = {
-    # Stage 1 decides no certification: its report is accepted, or the client is refused.
-    "stage1": (Out.ACCEPT_REPORT, Out.REFUSE, Out.MORE_INFORMATION),
+    # Stage 1 is not decided: it ends with the lead auditor's conclusion on readiness (9.3.1),
+    # and the committee reads it inside the stage 2 file.
     "stage2": (Out.GRANT, Out.REFUSE, Out.MORE_INFORMATION),
     "surveillance1": SURVEILLANCE_OUTCOMES,
     "surveillance2": SURVEILLANCE_OUTCOMES,
@@ -52,8 +56,42 @@ NEEDS_CERTIFICATE_STATE: dict[Outcome, tuple[str | None, ...]] = {
     Out.RENEW: ("active",),
 }
 
+# Outcomes that let a certificate of a scored scheme stand on the audit's rating.
+RATED = frozenset({Out.GRANT, Out.RENEW, Out.MAINTAIN, Out.RESTORE, Out.EXTEND_SCOPE})
 # Outcomes that change the certified scope, so the decision must state it.
 SCOPE_OUTCOMES = frozenset({Out.EXTEND_SCOPE, Out.REDUCE_SCOPE})
+# Outcomes that conclude the cycle's file: every earlier audit of the cycle must be closed first.
+CONCLUDING = frozenset({Out.GRANT, Out.RENEW})
+# Audits that are done with: decided (or concluded, for stage 1), or taken out of the programme.
+FINISHED_AUDIT_STATES = ("closed", "cancelled")
+
+
+@dataclass(frozen=True)
+class FindingFacts:
+    """A finding as the decision rules see it."""
+
+    grade: str
+    state: str
+    audit_kind: str = ""
+    audit_last_day: date | None = None
+    verified_on: date | None = None
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the committee decides on: the audit, the findings the decision relies on (this
+    audit's and the earlier audits' of the cycle), those earlier audits and the certificate."""
+
+    audit_kind: str
+    first_day: date | None
+    last_day: date | None
+    findings: tuple[FindingFacts, ...] = ()
+    earlier_audits: tuple[tuple[str, str], ...] = ()  # (kind, state)
+    certificate_state: str | None = None
+    certificate_expires_on: date | None = None
+    # Scored schemes: "ok", "withheld" (too few questions answered) or "below_lowest_band";
+    # None for schemes without a rating.
+    rating: str | None = None
 
 
 def impartiality_problem(
@@ -102,11 +140,13 @@ def outcome_problem(
     *,
     certificate_expires_on: date | None = None,
     today: date | None = None,
+    audit_last_day: date | None = None,
 ) -> str | None:
     """Why this outcome cannot be decided on this file, as a code; None when it can.
 
     Codes: "unknown_outcome", "not_for_audit_kind", "open_major", "minor_without_plan",
-    "already_certified", "no_certificate", "certificate_state", "restoration_window_passed".
+    "already_certified", "no_certificate", "certificate_state", "restoration_needs_recertification",
+    "restoration_window_passed".
     """
     try:
         chosen = Outcome(outcome)
@@ -123,13 +163,97 @@ def outcome_problem(
         if certificate_state is None:
             return "no_certificate"
         return "already_certified" if None in allowed_states else "certificate_state"
-    if (
-        chosen == Out.RESTORE
-        and certificate_state == "expired"
-        and certificate_expires_on is not None
-        and today is not None
-        and not can_restore_after_expiry(certificate_expires_on, today)
-    ):
-        # domain.md: more than 6 months after expiry at least a new stage 2 is needed.
-        return "restoration_window_passed"
+    if chosen == Out.RESTORE and certificate_state == "expired":
+        return restoration_problem(audit_kind, certificate_expires_on, audit_last_day, today)
     return None
+
+
+def restoration_problem(
+    audit_kind: str, expires_on: date | None, audit_last_day: date | None, today: date | None
+) -> str | None:
+    """17021-1 9.6.3.2.5: an expired certificate comes back only from a recertification audit
+    completed, and decided, within 6 months of expiry; a surveillance or special audit cannot."""
+    if audit_kind != "recertification":
+        return "restoration_needs_recertification"
+    if expires_on is None:
+        return None
+    for day in (audit_last_day, today):
+        if day is not None and not can_restore_after_expiry(expires_on, day):
+            return "restoration_window_passed"
+    return None
+
+
+def decision_day_problem(last_day: date | None, today: date) -> str | None:
+    """17021-1 9.5.2: the committee decides on a finished audit: not before its last day."""
+    if last_day is None or today < last_day:
+        return "before_last_day"
+    return None
+
+
+def earlier_audits_problem(outcome: str, earlier_audits: Iterable[tuple[str, str]]) -> str | None:
+    """A grant or renewal concludes the cycle's file: every earlier audit of the cycle is closed
+    (or cancelled), so nothing stays in the queue after the decision it fed (17021-1 9.5.3)."""
+    if outcome not in CONCLUDING:
+        return None
+    if any(state not in FINISHED_AUDIT_STATES for _kind, state in earlier_audits):
+        return "earlier_audit_open"
+    return None
+
+
+def stage2_major_deadline(findings: Iterable[FindingFacts]) -> date | None:
+    """The earliest 6-month verification deadline of the stage 2 majors (17021-1 9.5.3.2)."""
+    deadlines = [
+        stage2_redo_deadline(f.audit_last_day)
+        for f in findings
+        if f.grade == "major" and f.audit_kind == "stage2" and f.audit_last_day is not None
+    ]
+    return min(deadlines, default=None)
+
+
+def stage2_majors_problem(outcome: str, findings: Iterable[FindingFacts], today: date):
+    """17021-1 9.5.3.2: a major nonconformity of stage 2 not verified closed within 6 months of
+    the last day of stage 2 allows no grant: the body conducts another stage 2 first."""
+    if outcome != Out.GRANT:
+        return None
+    for f in findings:
+        if f.grade != "major" or f.audit_kind != "stage2" or f.audit_last_day is None:
+            continue
+        deadline = stage2_redo_deadline(f.audit_last_day)
+        verified_late = (
+            f.state == "closed" and f.verified_on is not None and f.verified_on > deadline
+        )
+        still_open = f.state != "closed" and today > deadline
+        if verified_late or still_open:
+            return "stage2_major_late"
+    return None
+
+
+def rating_problem(outcome: str, rating: str | None) -> str | None:
+    """The star scheme (domain.md): no certificate on an audit without a rating, nor below the
+    lowest star band; "no_rating" or "below_lowest_band"."""
+    if outcome not in RATED or rating in (None, "ok"):
+        return None
+    return "no_rating" if rating == "withheld" else "below_lowest_band"
+
+
+def decision_problem(outcome: str, facts: FileFacts, today: date) -> str | None:
+    """Every rule a decision on this file must meet, in the order a reader would check them."""
+    if outcome not in {o.value for o in outcomes_for(facts.audit_kind)}:
+        return (
+            "unknown_outcome" if outcome not in {o.value for o in Outcome} else "not_for_audit_kind"
+        )
+    return (
+        decision_day_problem(facts.last_day, today)
+        or stage2_majors_problem(outcome, facts.findings, today)
+        or outcome_problem(
+            outcome,
+            facts.audit_kind,
+            [(f.grade, f.state) for f in facts.findings],
+            facts.certificate_state,
+            certificate_expires_on=facts.certificate_expires_on,
+            today=today,
+            audit_last_day=facts.last_day,
+        )
+        or earlier_audits_problem(outcome, facts.earlier_audits)
+        or rating_problem(outcome, facts.rating)
+    )

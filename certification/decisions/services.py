@@ -12,24 +12,48 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from certification.accounts.models import ConflictKind, Role, User
+from certification.accounts.models import User
 from certification.activity.services import lock, record, refusal_message, transition
 from certification.certificates.models import Certificate
 from certification.decisions import rules
+from certification.decisions.file import (
+    DECIDERS,
+    LIVE_STATES,
+    current_certificate,
+    decider_reason,
+    file_facts,
+    file_notes,
+    findings_summary,
+    impartiality_reason,
+    outcome_message,
+    previous_decisions,
+    rating_of,
+    relied_findings,
+    relied_on,
+)
 from certification.decisions.models import Decision, DecisionMember, Outcome
 from certification.extensions import db
 from certification.programme.models import Audit, AuditTeamMember
-from certification.programme.rules import blocking_conflict
 from certification.reports.models import AuditReport
-from certification.reports.services import findings_of, report_of
-from certification.templating import format_day
+from certification.reports.services import report_of
 from certification.workflow import Action, AuditState, CertificateState, TransitionError
 
-DECIDERS = (Role.COMMITTEE, Role.ADMIN)
+__all__ = [
+    "DECIDERS",
+    "LIVE_STATES",
+    "current_certificate",
+    "decider_reason",
+    "file_notes",
+    "findings_summary",
+    "impartiality_reason",
+    "outcome_message",
+    "previous_decisions",
+    "relied_findings",
+    "relied_on",
+]
+
 # Outcomes a client may ask for on a certificate, without an audit (17021-1 9.6.5).
 ON_REQUEST = (Outcome.SUSPEND, Outcome.WITHDRAW)
-# The certificate of a cycle that is still in force or can come back (not superseded).
-LIVE_STATES = (CertificateState.ACTIVE, CertificateState.SUSPENDED, CertificateState.EXPIRED)
 
 
 class DecisionError(ValueError):
@@ -53,7 +77,7 @@ def queue_query():
     return (
         select(Audit)
         .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
-        .where(Audit.state == AuditState.SUBMITTED.value)
+        .where(Audit.state == AuditState.SUBMITTED.value, Audit.kind != "stage1")
         .options(
             selectinload(Audit.organisation),
             selectinload(Audit.cycle),
@@ -76,101 +100,6 @@ def days_waiting(report: AuditReport | None, audit: Audit, today: date) -> int:
     return max((today - since.date()).days, 0)
 
 
-# -- the file ----------------------------------------------------------------------------------
-
-
-def current_certificate(organisation_id: int, scheme: str) -> Certificate | None:
-    """The organisation's newest certificate of the scheme in force or lapsed (not superseded,
-    not withdrawn): the one a later decision acts on."""
-    return db.session.scalar(
-        select(Certificate)
-        .where(
-            Certificate.organisation_id == organisation_id,
-            Certificate.scheme == scheme,
-            Certificate.state.in_([s.value for s in LIVE_STATES]),
-        )
-        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-        .limit(1)
-    )
-
-
-def previous_decisions(organisation_id: int) -> list[Decision]:
-    return list(
-        db.session.scalars(
-            select(Decision)
-            .where(Decision.organisation_id == organisation_id)
-            .options(
-                selectinload(Decision.members).selectinload(DecisionMember.member),
-                selectinload(Decision.decided_by),
-                selectinload(Decision.audit),
-                selectinload(Decision.certificate),
-            )
-            .order_by(Decision.decided_on.desc(), Decision.id.desc())
-        )
-    )
-
-
-def impartiality_reason(person: User, audit: Audit | None, organisation, today: date) -> str | None:
-    """Why this person may not decide on the file, in words; None when impartial."""
-    team_ids = [member.user_id for member in audit.team] if audit is not None else []
-    problem = rules.impartiality_problem(
-        person.id, team_ids, person.conflicts, organisation.id, today
-    )
-    if problem == "audit_team":
-        return _(
-            "%(name)s was on the team of this audit, so cannot decide on it: ISO/IEC 17021-1 "
-            "keeps the certification decision apart from the audit.",
-            name=person.name,
-        )
-    if problem == "conflict":
-        conflict = blocking_conflict(person.conflicts, organisation.id, today)
-        return _(
-            "%(name)s has a recorded conflict of interest with %(organisation)s (%(kind)s, "
-            "%(until)s), so cannot decide on its certification.",
-            name=person.name,
-            organisation=organisation.display_name,
-            kind=_conflict_label(conflict.kind),
-            until=_("ended %(date)s", date=format_day(conflict.ended_on))
-            if conflict.ended_on
-            else _("ongoing"),
-        )
-    return None
-
-
-def _conflict_label(kind: str) -> str:
-    try:
-        return ConflictKind(kind).label
-    except ValueError:
-        return kind
-
-
-def findings_summary(findings) -> list[tuple[str, str]]:
-    return [(finding.grade, finding.state) for finding in findings]
-
-
-def outcome_message(problem: str, outcome: str = "") -> str:
-    """The words for a code of rules.outcome_problem."""
-    messages = {
-        "unknown_outcome": _("Choose an outcome."),
-        "not_for_audit_kind": _("This outcome does not fit the file of this audit."),
-        "open_major": _(
-            "A major nonconformity is not verified closed yet: no positive decision until it is."
-        ),
-        "minor_without_plan": _(
-            "A minor nonconformity has no accepted corrective-action plan yet: no positive "
-            "decision until every plan is accepted."
-        ),
-        "already_certified": _("This cycle already has a certificate."),
-        "no_certificate": _("There is no certificate to act on in this cycle."),
-        "certificate_state": _("The certificate's present state does not allow this outcome."),
-        "restoration_window_passed": _(
-            "The certificate expired more than 6 months ago: at least a new stage 2 audit is "
-            "needed."
-        ),
-    }
-    return messages.get(problem, _("This outcome cannot be decided on this file."))
-
-
 # -- deciding ----------------------------------------------------------------------------------
 
 
@@ -183,32 +112,26 @@ def decide(
     today: date,
     scope: str = "",
     other_members: list[tuple[int, bool, str]] | tuple = (),
+    certificate_seen: str = "",
 ) -> Decision:
     """Record the committee's decision on a submitted audit file and carry it out.
 
     Every check runs before anything changes, so a refusal leaves the file as it was.
     `other_members`: (member_id, agrees, reasons) of the co-deciding committee members.
+    `certificate_seen`: the id of the certificate the file showed ("0": none; "": not known).
     """
     reasons = (reasons or "").strip()
     lock(audit)  # a second "grant" at the same moment waits here, then finds the file decided
     if audit.state != AuditState.SUBMITTED:
         raise DecisionError(_nothing_to_decide(audit))
-    _check_decider(actor, audit, audit.organisation, today)
+    _check_decider(actor, audit, audit.organisation, today, audit.cycle.scheme)
     if not reasons:
         raise DecisionError(_("Give the reasons for the decision."), "reasons")
     members = _co_members(actor, audit, audit.organisation, other_members, today)
-    certificate = current_certificate(audit.organisation_id, audit.cycle.scheme)
-    findings = findings_of(audit)
-    problem = rules.outcome_problem(
-        str(outcome),
-        audit.kind,
-        findings_summary(findings),
-        certificate.state if certificate else None,
-        certificate_expires_on=certificate.expires_on if certificate else None,
-        today=today,
-    )
+    certificate = _held_certificate(audit, certificate_seen)
+    problem = rules.decision_problem(str(outcome), file_facts(audit, certificate), today)
     if problem is not None:
-        raise DecisionError(outcome_message(problem), "outcome")
+        raise DecisionError(outcome_message(problem, audit, certificate), "outcome")
     chosen = Outcome(outcome)
     scope = _scope(chosen, scope, audit, certificate)
     report = report_of(audit)
@@ -236,6 +159,38 @@ def decide(
     return decision
 
 
+def _held_certificate(audit: Audit, certificate_seen: str) -> Certificate | None:
+    """The certificate this decision acts on, held until the decision commits.
+
+    Two files of one organisation (a surveillance and a special audit) decided at the same moment
+    act on one certificate: they take the organisation's row in turn (after their own audit's
+    row, always in this order, so no deadlock), and the second reads what the first made of
+    the certificate. If it is no longer the one its file showed, the second is refused.
+    """
+    lock(audit.organisation, rows_may_point_here=True)
+    certificate = current_certificate(audit.organisation_id, audit.cycle.scheme)
+    if certificate is not None:
+        lock(certificate)
+    now = str(certificate.id) if certificate is not None else "0"
+    if certificate_seen and certificate_seen != now:
+        raise DecisionError(_certificate_changed(certificate))
+    return certificate
+
+
+def _certificate_changed(certificate: Certificate | None) -> str:
+    if certificate is None:
+        return _(
+            "The certificate changed while you were deciding: another decision a moment ago "
+            "left no certificate in force. Nothing was changed; read the file again."
+        )
+    return _(
+        "The certificate changed while you were deciding: another decision a moment ago made "
+        "it %(number)s (%(state)s). Nothing was changed; read the file again and decide.",
+        number=certificate.number,
+        state=certificate.state_enum.label,
+    )
+
+
 def _nothing_to_decide(audit: Audit) -> str:
     if audit.state in (AuditState.CLOSED, AuditState.RETURNED):
         return _(
@@ -245,10 +200,9 @@ def _nothing_to_decide(audit: Audit) -> str:
     return _("There is nothing to decide: the audit is %(state)s.", state=audit.state_enum.label)
 
 
-def _check_decider(actor, audit: Audit | None, organisation, today: date) -> None:
-    if getattr(actor, "role", None) not in DECIDERS:
-        raise NotImpartial(_("Only members of the certification committee decide."))
-    reason = impartiality_reason(actor, audit, organisation, today)
+def _check_decider(actor, audit: Audit | None, organisation, today: date, scheme: str) -> None:
+    """17021-1 9.5.1.2 and 7.2: a committee member, on no audit of the file, competent."""
+    reason = decider_reason(actor, audit, organisation, scheme, today)
     if reason is not None:
         raise NotImpartial(reason)
 
@@ -262,7 +216,7 @@ def _co_members(actor, audit, organisation, other_members, today) -> list[Decisi
         if person.id in seen:
             raise DecisionError(_("Each committee member votes once."), "members")
         seen.add(person.id)
-        reason = impartiality_reason(person, audit, organisation, today)
+        reason = decider_reason(person, audit, organisation, audit.cycle.scheme, today)
         if reason is not None:
             raise NotImpartial(reason, "members")
         member_reasons = (member_reasons or "").strip()
@@ -294,6 +248,7 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
     chosen = decision.outcome_enum
     sites = list(audit.cycle.application.sites) if audit.cycle.application else []
     band = report.band if report is not None else ""
+    scored = rating_of(audit) is not None
     try:
         if chosen in (Outcome.GRANT, Outcome.RENEW):
             issued = certificates.issue_certificate(
@@ -308,13 +263,27 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
             decision.certificate_id = issued.id
         elif chosen in rules.SCOPE_OUTCOMES:
             revised = certificates.revise_certificate(
-                actor, certificate, decision, scope=decision.scope, sites=sites, today=today
+                actor,
+                certificate,
+                decision,
+                scope=decision.scope,
+                sites=sites,
+                today=today,
+                band=band if scored else None,
             )
             decision.certificate_id = revised.id
         elif chosen == Outcome.SUSPEND:
             certificates.suspend_certificate(actor, certificate, decision.reasons, today)
+        elif chosen == Outcome.RESTORE and certificate.state == CertificateState.EXPIRED:
+            restored = certificates.restore_expired_certificate(
+                actor, certificate, decision, today=today
+            )
+            decision.certificate_id = restored.id
         elif chosen == Outcome.RESTORE:
             certificates.restore_certificate(actor, certificate, decision.reasons, today)
+            _rerate(actor, decision, certificate, band, scored, today)
+        elif chosen == Outcome.MAINTAIN:
+            _rerate(actor, decision, certificate, band, scored, today)
         elif chosen == Outcome.WITHDRAW:
             certificates.withdraw_certificate(actor, certificate, decision.reasons, today)
     except TransitionError as error:
@@ -324,18 +293,30 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
     db.session.flush()
 
 
+def _rerate(actor, decision, certificate, band: str, scored: bool, today: date) -> None:
+    """Star scheme: every surveillance decision revises the band (a revision when it changes)."""
+    from certification.certificates import services as certificates
+
+    if scored:
+        revised = certificates.rerate_certificate(
+            actor, certificate, decision, band=band, today=today
+        )
+        decision.certificate_id = revised.id
+
+
 # -- decisions on a certificate without an audit -----------------------------------------------
 
 
 def decide_on_certificate(
     actor, certificate: Certificate, *, outcome: Outcome | str, reasons: str, today: date
 ) -> Decision:
-    """Suspension or withdrawal at the client's own request (17021-1 9.6.5), without an audit."""
+    """Suspension or withdrawal without an audit (17021-1 9.6.5): at the client's own request, or
+    for an audit not held by its due date (9.6.2; the committee's list for suspension)."""
     from certification.certificates import services as certificates
 
     reasons = (reasons or "").strip()
     lock(certificate)
-    _check_decider(actor, None, certificate.organisation, today)
+    _check_decider(actor, None, certificate.organisation, today, certificate.scheme)
     if str(outcome) not in {o.value for o in ON_REQUEST}:
         raise DecisionError(_("Choose suspension or withdrawal."), "outcome")
     if not reasons:

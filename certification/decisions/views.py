@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from certification.access import can_decide, roles_required
 from certification.accounts.models import User
+from certification.certificates import lifecycle
 from certification.certificates.models import Certificate
 from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
@@ -19,6 +20,7 @@ from certification.decisions.models import Decision, Outcome
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
 from certification.organisations.services import organisation_timeline
+from certification.programme import stages
 from certification.programme.models import Audit
 from certification.reports.models import Recommendation
 from certification.reports.services import report_data
@@ -40,7 +42,15 @@ def queue():
         audit.id: services.days_waiting(reports.get(audit.id), audit, date.today())
         for audit in page.items
     }
-    return render_template("decisions/queue.html", page=page, reports=reports, waiting=waiting)
+    today = date.today()
+    return render_template(
+        "decisions/queue.html",
+        page=page,
+        reports=reports,
+        waiting=waiting,
+        overdue=lifecycle.overdue_audits(today),
+        past_limit=lifecycle.suspensions_past_limit(today),
+    )
 
 
 @bp.route("/audits/<int:audit_id>")
@@ -57,7 +67,8 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         scope = certificate.scope if certificate else audit.cycle.application.scope
         form = DecisionForm(formdata=None, scope=scope)
     form.with_choices(rules.outcomes_for(audit.kind), co_member_choices())
-    problem = rules.findings_problem(services.findings_summary(data.findings))
+    form.certificate_seen.data = str(certificate.id) if certificate else "0"
+    stage1 = stages.latest_stage1(audit) if audit.kind == "stage2" else None
     page = render_template(
         "decisions/file.html",
         audit=audit,
@@ -65,8 +76,14 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         certificate=certificate,
         decisions=services.previous_decisions(audit.organisation_id),
         timeline=organisation_timeline(audit.organisation),
-        not_impartial=services.impartiality_reason(current_user, audit, audit.organisation, today),
-        findings_note=services.outcome_message(problem) if problem else None,
+        not_impartial=services.decider_reason(
+            current_user, audit, audit.organisation, audit.cycle.scheme, today
+        ),
+        notes=services.file_notes(audit, certificate, today),
+        stage1=stage1,
+        late_audits=[a for a in services.relied_on(audit) if a.late_justification],
+        stage1_data=report_data(stage1) if stage1 is not None else None,
+        stage1_warning=stages.stage1_warning(audit, audit.start_date),
         open_for_decision=audit.state == AuditState.SUBMITTED,
         form=form,
     )
@@ -87,7 +104,10 @@ def co_member_choices() -> list[User]:
 @roles_required(*DECIDERS)
 def decide(audit_id: int):
     audit = db.get_or_404(Audit, audit_id)
-    if services.impartiality_reason(current_user, audit, audit.organisation, date.today()):
+    reason = services.decider_reason(
+        current_user, audit, audit.organisation, audit.cycle.scheme, date.today()
+    )
+    if reason is not None:
         return render_file(audit, status=403)
     form = DecisionForm().with_choices(rules.outcomes_for(audit.kind), co_member_choices())
     if not form.validate_on_submit():
@@ -101,6 +121,7 @@ def decide(audit_id: int):
             scope=form.scope.data,
             today=date.today(),
             other_members=form.other_members(),
+            certificate_seen=form.certificate_seen.data or "",
         )
     except services.DecisionError as error:
         db.session.rollback()

@@ -12,8 +12,9 @@ Where things go (helpers first; stories import helpers, never the reverse):
 - onsite.py: on-site work: schedule and start an audit, answer it, findings, answers, report;
 - lifecycle.py: a certificate's cycle in a few calls (certified, audited, maintained, decided);
 - stories/: one module per story that goes beyond the contract, with its organisations and
-  what happens to them: neva.py, caucasus.py, mekong.py (audits under way) and certificates.py
-  (one function per certificate status).
+  what happens to them: neva.py, caucasus.py, mekong.py (audits under way), certificates.py
+  (one function per certificate status) and daily.py (leave, an extra e-mail recipient,
+  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed).
 
 A new story (a complaint, an appeal, an audit plan for Neva) is a function in the story module of
 its organisation, or a new module in stories/ called from `build()` below. A new organisation that
@@ -26,10 +27,20 @@ from datetime import date
 
 from certification.demo.organisations import ORGANISATIONS, advance, enrol
 from certification.demo.people import DEMO_PASSWORD, add_conflicts, create_staff, logins_by_role
-from certification.demo.stories import caucasus, certificates, mekong, neva
+from certification.demo.stories import (
+    caucasus,
+    certificates,
+    complaints,
+    daily,
+    duties,
+    mekong,
+    neva,
+)
 from certification.extensions import db
 
-__all__ = ["DEMO_PASSWORD", "build", "rebuild_database"]
+__all__ = ["DEMO_PASSWORD", "build", "calendar_urls", "rebuild_database"]
+
+calendar_urls = daily.calendar_urls
 
 # Audits under way, in the order their organisations are registered (after ORGANISATIONS).
 AUDIT_STORIES = (neva, caucasus, mekong)
@@ -38,7 +49,7 @@ AUDIT_STORIES = (neva, caucasus, mekong)
 def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     """Fill an empty database; returns the demo logins by role."""
     today = today or date.today()
-    staff = create_staff()
+    staff = create_staff(today)
     logins = logins_by_role()
     planner = staff["planner@demo.test"]
     orgs: dict = {}
@@ -51,7 +62,10 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
         story.audits(story.ORGANISATION, org, client, staff, today)
     add_conflicts(staff, orgs, today)
     certificates.certify(staff, orgs, logins, today)
+    complaints.tell(staff, orgs, today)
+    duties.tell(staff, orgs, logins, today)
     db.session.flush()
+    daily.daily(staff, orgs, today)
     return logins
 
 

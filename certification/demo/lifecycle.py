@@ -67,7 +67,13 @@ class Story:
 
         team, facts = self.team(spec), self.facts[spec.english_name]
         audit = self.audit(spec.english_name, kind)
-        on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
+        if kind == "recertification" and not audit.declared_personnel:
+            # IAF MD 5: the client declares its personnel at renewal; the time follows it.
+            from certification.programme.renewal import declare_personnel
+
+            declare_personnel(self.planner, audit, spec.personnel + spec.personnel // 20,
+                              start - timedelta(days=60))
+        team = on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
         end = start + timedelta(days=days - 1)
         if kind == "stage1":
             entries = stage1_entries(audit, facts, list(notes), {})
@@ -91,12 +97,10 @@ class Story:
         name = spec.english_name
         applied = granted_on - timedelta(days=100)
         advance(spec, self.orgs[name], self.clients.get(name), self.staff, applied)
-        reported = self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
-                                "Stage 1: the complaints-handling system is documented and "
-                                "ready for stage 2.")
-        self.decide(name, "stage1", "accept_report", "Stage 1 report reviewed: the "
-                    "documentation covers ISO 10002; stage 2 may go ahead.",
-                    reported + timedelta(days=5))
+        # Stage 1 ends with the lead auditor's conclusion (17021-1 9.3.1), not with the committee.
+        self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
+                     "Stage 1: the complaints-handling system is documented and ready for "
+                     "stage 2: the documentation covers ISO 10002.")
         self.audited(spec, "stage2", granted_on - timedelta(days=35), 3,
                      "Complaints handling is in place at every site sampled; no nonconformity.")
         self.decide(name, "stage2", "grant", "Stage 2 found no nonconformity; the system is "

@@ -72,8 +72,6 @@ ROUTINE_NOTES = {
     "5.1-b": "Scope in {procedure} §1 matches the certification scope: all sites and channels.",
     "5.2-a": "The CEO chairs the quarterly complaints review and approved two more agents "
     "this year.",
-    "5.2-b": "{manager} appointed by written order; duties and authority in the job "
-    "description.",
     "5.3-a": "Policy approved by the CEO and reviewed this year; commits to fair, free and "
     "timely handling.",
     "5.3-b": "Policy on the intranet and the public website; agents interviewed knew where "
@@ -82,6 +80,8 @@ ROUTINE_NOTES = {
     "their part.",
     "5.4-b": "Front-line staff described how they pass a complaint on; matches "
     "{procedure} §5.",
+    "5.4-c": "{manager} appointed by written order; duties and authority in the job "
+    "description.",
     "6.1-a": "Process map links complaints with sales, collections and IT change management.",
     "6.2-a": "Measurable objectives per function (answer time, reopen rate, satisfaction) in "
     "the annual plan.",
@@ -111,15 +111,15 @@ ROUTINE_NOTES = {
     "seen in {b}.",
     "7.8-a": "Decision letters sent to the complainant and the staff concerned; dates in "
     "{system} match.",
-    "7.8-b": "Final replies name the external dispute-resolution body and how to reach it "
-    "(template L-03).",
-    "7.9-a": "Closed on acceptance or with a documented final position; {a} closed with the "
-    "customer's written acceptance.",
+    "7.9-b": "Replies to customers who reject the outcome name the internal review and the "
+    "external dispute-resolution body, and how to reach them (template L-03).",
+    "7.9-c": "Rejected outcomes stay open until recourse ends or the customer is satisfied: "
+    "{a} reopened on appeal and closed with the customer's written acceptance.",
     "8.1-a": "Records kept 5 years per the retention schedule; exports from {system} allow "
     "analysis.",
-    "8.1-b": "Classified by product, cause, channel and severity; codes used consistently on "
-    "the files sampled.",
     "8.2-a": "Monthly analysis with trends by product and channel; last three reports seen.",
+    "8.2-b": "Classified by product, cause, channel and severity; codes used consistently on "
+    "the files sampled.",
     "8.3-a": "Satisfaction survey by SMS after closure; results reported monthly.",
     "8.4-a": "Process KPIs followed against targets at the monthly complaints meeting.",
     "8.5-a": "Internal audit of complaints handling done by a trained auditor from another "

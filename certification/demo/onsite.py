@@ -26,15 +26,48 @@ def first_audits(org):
     return stage1, stage2
 
 
-def on_site(planner, team, audit, start: date, days: int, scheduled_on: date) -> None:
-    """Scheduled weeks ahead, started by the lead on its first day."""
+def free_team(team, audit, start: date, end: date) -> list:
+    """The story's team for these days; whoever is already booked then (or no longer fit)
+    gives way to another auditor fit for the audit (17021-1 9.2.2: one audit at a time)."""
+    from certification.programme.team import team_overview
+
+    candidates = team_overview(audit, start, end)
+    fit = [c.person for c in candidates if c.assessment.fit]
+    chosen = []
+    for person in team:
+        if person in fit and person not in chosen:
+            chosen.append(person)
+            continue
+        stand_in = next((p for p in fit if p not in chosen and p not in team), None)
+        if stand_in is not None:
+            chosen.append(stand_in)
+    return chosen
+
+
+def first_free_days(team, audit, earliest: date, days: int) -> tuple[date, list]:
+    """The first start from `earliest` on which a fit team is free for `days` days."""
+    start = earliest
+    for _ in range(120):
+        chosen = free_team(team, audit, start, start + timedelta(days=days - 1))
+        if chosen:
+            return start, chosen
+        start += timedelta(days=1)
+    raise LookupError(f"no free team for {audit.kind} of organisation {audit.organisation_id}")
+
+
+def on_site(planner, team, audit, start: date, days: int, scheduled_on: date,
+            late_reason: str = "") -> list:
+    """Scheduled weeks ahead, started by the lead on its first day; returns the team."""
     from certification.audits.services import start_audit
     from certification.programme.services import schedule_audit
 
+    end = start + timedelta(days=days - 1)
+    team = free_team(team, audit, start, end)
     lead, members = team[0], team[1:]
-    schedule_audit(planner, audit, start, start + timedelta(days=days - 1), lead.id,
-                   [(m.id, "auditor") for m in members], {}, today=scheduled_on)
+    schedule_audit(planner, audit, start, end, lead.id, [(m.id, "auditor") for m in members],
+                   {}, today=scheduled_on, late_reason=late_reason)
     start_audit(lead, audit, start)
+    return team
 
 
 def _number(facts: Facts, year: int, seed: int) -> str:
@@ -153,9 +186,14 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
 
 
 def report(lead, audit, day: date, summary: str) -> None:
-    """The lead confirms the recommendation the findings give and hands it to the committee."""
+    """The lead confirms the recommendation the findings give and hands it to the committee;
+    stage 1 ends with the lead's conclusion that the client is ready (17021-1 9.3.1)."""
     from certification.reports.services import report_data, submit_report
+    from certification.reports.stage1 import conclude_stage1
 
+    if audit.kind == "stage1":
+        conclude_stage1(lead, audit, readiness="ready", summary=summary, today=day)
+        return
     computed = report_data(audit).computed
     submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
                   today=day)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from certification.accounts.models import Role, User
 from certification.demo.documents import minimal_pdf
+from certification.demo.onsite import first_free_days
 from certification.demo.people import DEMO_PASSWORD, QUALIFICATIONS, team_for
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
@@ -250,18 +251,29 @@ def _schedule(spec: DemoOrg, org, staff, today: date) -> None:
         db.select(Audit).where(Audit.organisation_id == org.id).order_by(Audit.sequence)
     ).all()
     stage1, stage2 = audits[0], audits[1]
-    start1 = today + timedelta(days=5)
+    # Two audits on the same days cannot share an auditor (17021-1 9.2.2): the next days the
+    # team (or fit stand-ins) is free.
+    start1, (lead, *members) = first_free_days([lead, member] if member else [lead], stage1,
+                                               today + timedelta(days=5), 2)
     schedule_audit(planner, stage1, start1, start1 + timedelta(days=1), lead.id,
-                   [(member.id, "auditor")] if member else [], {}, today=today)
+                   [(m.id, "auditor") for m in members], {}, today=today)
     if spec.stage != "two_scheduled":
         return
-    start2 = today + timedelta(days=35)
+    start2, (lead, *members) = first_free_days([lead, *members], stage2,
+                                               start1 + timedelta(days=30), 3)
+    end2 = start2 + timedelta(days=2)
+    team = [(m.id, "auditor") for m in members]
     overrides = {}
     expert = staff["john.carter@demo.test"]
-    team = [(member.id, "auditor")] if member else []
-    if spec.sector not in QUALIFICATIONS["john.carter@demo.test"]:
+    if spec.sector not in QUALIFICATIONS["john.carter@demo.test"] and _free(expert, stage2,
+                                                                            start2, end2):
         team.append((expert.id, "expert"))
         overrides[expert.id] = ("Technical expert on the client's complaint IT system only; "
                                 "does not judge conformity.")
-    schedule_audit(planner, stage2, start2, start2 + timedelta(days=2), lead.id, team,
-                   overrides, today=today)
+    schedule_audit(planner, stage2, start2, end2, lead.id, team, overrides, today=today)
+
+
+def _free(person, audit, start: date, end: date) -> bool:
+    from certification.programme.team import bookings_of
+
+    return not bookings_of([person.id], start, end, audit.id).get(person.id)

@@ -35,6 +35,20 @@ STAR_QUALIFICATIONS = {
     "nguyen.an@demo.test": ["29", "35"],
     "john.carter@demo.test": ["29"],
 }
+# committee member email -> (schemes, evidence): competent to decide on every sector of them
+# (17021-1 7.2), from a day well before the oldest decision of the demo.
+DECIDER_COMPETENCES = {
+    "committee@demo.test": (
+        ("iso10002", "ts-iso10002", "csat-star"),
+        "Certification committee induction; 12 decisions observed; evaluated by the "
+        "technical manager.",
+    ),
+    "committee2@demo.test": (
+        ("iso10002", "csat-star"),
+        "Lead auditor for ISO 9001 and ISO 10002 (retired from auditing); committee induction.",
+    ),
+}
+COMPETENT_SINCE_YEARS = 6
 
 
 def logins_by_role() -> dict[str, list[tuple[str, str]]]:
@@ -45,7 +59,7 @@ def logins_by_role() -> dict[str, list[tuple[str, str]]]:
     return logins
 
 
-def create_staff() -> dict[str, User]:
+def create_staff(today: date | None = None) -> dict[str, User]:
     users = {}
     for email, name, role, locale in STAFF:
         user = User(email=email, name=name, role=role.value, locale=locale)
@@ -59,6 +73,15 @@ def create_staff() -> dict[str, User]:
                 db.session.add(
                     AuditorQualification(auditor=users[email], scheme=scheme, sector_code=sector)
                 )
+    since = (today or date.today()) - timedelta(days=365 * COMPETENT_SINCE_YEARS)
+    for email, (schemes, evidence) in DECIDER_COMPETENCES.items():
+        for scheme in schemes:
+            db.session.add(
+                AuditorQualification(
+                    auditor=users[email], role="committee_member", scheme=scheme,
+                    sector_code="", valid_from=since, evidence=evidence,
+                )
+            )
     return users
 
 

@@ -29,7 +29,7 @@ SURVEILLANCES = (AuditKind.SURVEILLANCE1, AuditKind.SURVEILLANCE2)
 # Only a certificate still in force has a surveillance ahead of it.
 IN_FORCE = (CertificateState.ACTIVE, CertificateState.SUSPENDED)
 T = TypeVar("T")
-WIDTHS = (22, 9, 13, 40, 40, 8, 18, 26, 60, 7, 12, 14, 12, 16, 11, 12)
+WIDTHS = (22, 9, 13, 40, 40, 8, 18, 26, 60, 7, 12, 14, 12, 16, 11, 12, 12)
 
 
 def sites_count():
@@ -78,6 +78,7 @@ def register_query() -> Select:
             next_surveillance_due().label("next_surveillance_due"),
             Certificate.accredited,
             Certificate.confidential,
+            Certificate.certification_type,
         )
         .join(Organisation, Organisation.id == Certificate.organisation_id)
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
@@ -102,6 +103,7 @@ def register_headers() -> list[str]:
         _("Next surveillance due"),
         _("Accredited"),
         _("Confidential"),
+        _("Transferred (IAF MD 2)"),
     ]
 
 
@@ -144,6 +146,7 @@ def register_steps(target, rows_query: Select | None = None) -> Generator[int, N
                     row.next_surveillance_due,
                     yes_no[bool(row.accredited)],
                     yes_no[bool(row.confidential)],
+                    yes_no[row.certification_type == "transfer"],
                 ),
             )
         )

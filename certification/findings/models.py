@@ -48,6 +48,8 @@ class Finding(Timestamped, db.Model):
     state: Mapped[str] = mapped_column(String(20), default=FindingState.OPEN, index=True)
     raised_on: Mapped[date]
     plan_due_on: Mapped[date | None]  # the client's corrective-action plan is due
+    # The day the correction and corrective action were verified (17021-1 9.5.3.2 counts it).
+    verified_on: Mapped[date | None]
 
     audit = relationship("Audit")
     organisation = relationship("Organisation")

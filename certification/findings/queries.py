@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -16,7 +16,7 @@ from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
 from certification.paging import Page, Segment, page_of
-from certification.programme.models import Audit
+from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import FindingState
 
 NONCONFORMITIES = list(rules.NONCONFORMITIES)
@@ -75,6 +75,11 @@ def overdue_clause(today: date):
     )
 
 
+def team_audit_ids(user_id: int):
+    """The audits this person is on the team of (SQL, for filtering a list)."""
+    return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
+
+
 # Soonest plan due first, then those without a due date; each segment read from its index.
 DUE_FIRST = (
     Segment(key=(Finding.plan_due_on, Finding.id), where=Finding.plan_due_on.is_not(None)),
@@ -82,9 +87,12 @@ DUE_FIRST = (
 )
 
 
-def open_findings_page(show: str, today: date, args: Mapping[str, str], per_page: int) -> Page:
-    """The staff list a page at a time, paged by key (the last page costs what the first does)."""
-    return page_of(open_findings_query(show, today), DUE_FIRST, args, per_page)
+def open_findings_page(
+    show: str, today: date, args: Mapping[str, str], per_page: int, where: Sequence = ()
+) -> Page:
+    """The staff list a page at a time, paged by key (the last page costs what the first does);
+    `where`: further conditions (an auditor's own audits)."""
+    return page_of(open_findings_query(show, today).where(*where), DUE_FIRST, args, per_page)
 
 
 def open_findings_query(show: str, today: date):
@@ -112,7 +120,7 @@ def finding_timeline(finding: Finding) -> list[ActivityLog]:
 
 @lru_cache(maxsize=16)
 def _parsed(fingerprint: str, source: str):
-    return loader.parse(source)
+    return loader.parse(source, stored=True)
 
 
 def question_texts(finding: Finding, locale) -> tuple[str, str]:

@@ -331,8 +331,11 @@ def reject_answer(actor, finding: Finding, comment: str) -> Finding:
     return finding
 
 
-def verify_finding(actor, finding: Finding, note: str) -> Finding:
-    """The action is in place and effective: checked at the next audit or by document review."""
+def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
+    """The action is in place and effective: checked at the next audit or by document review.
+
+    The day is kept: 17021-1 9.5.3.2 counts whether a stage 2 major was verified in time.
+    """
     if not can_review_finding(actor, finding):
         raise FindingError(_("Only the audit team can verify this finding."))
     lock(finding)
@@ -344,6 +347,7 @@ def verify_finding(actor, finding: Finding, note: str) -> Finding:
         )
     if len(note) > TEXT_LIMIT:
         raise FindingError(_too_long(), "note")
+    finding.verified_on = today
     transition(actor, finding, Action.VERIFY, reason=note)
     return finding
 

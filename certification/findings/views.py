@@ -42,12 +42,17 @@ bp = Blueprint("findings", __name__, url_prefix="/findings")
 
 
 @bp.route("/")
-@roles_required(*PLANNING, Role.COMMITTEE)
+@roles_required(*PLANNING, Role.COMMITTEE, Role.AUDITOR)
 def index():
     show = request.args.get("show", "open")
     show = show if show in queries.SHOW else "open"
     today = date.today()
-    page = queries.open_findings_page(show, today, request.args, current_app.config["PAGE_SIZE"])
+    where = []
+    if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
+        where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
+    page = queries.open_findings_page(
+        show, today, request.args, current_app.config["PAGE_SIZE"], where
+    )
     badges = services.due_badges(page.items, today)
     return render_template("findings/index.html", page=page, show=show, badges=badges)
 
@@ -224,7 +229,7 @@ def verify(finding_id: int):
     if not form.validate_on_submit():
         return render_detail(finding, verify_form=form, status=400)
     try:
-        services.verify_finding(current_user, finding, form.note.data)
+        services.verify_finding(current_user, finding, form.note.data, date.today())
     except services.FindingError as error:
         db.session.rollback()
         add_error(form, error)

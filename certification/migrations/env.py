@@ -95,6 +95,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys
+            # enforced the drop of a referenced table fails. Off while migrating, on after; set on
+            # the driver's connection, outside any transaction (inside one SQLite ignores it).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -104,6 +110,8 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
             _search_indexes_again(connection)
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 SEARCH_REVISION = "b6070f47103c"

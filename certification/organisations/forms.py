@@ -28,6 +28,7 @@ from certification.forms_kit import IntegerField
 from certification.i18n.collation import sorted_by_name
 from certification.organisations import services
 from certification.settings import services as settings
+from certification.submissions.forms import SentOnce
 
 BLANK_SITE_ROWS = 2  # empty rows offered for new sites; unused ones are ignored
 
@@ -118,3 +119,7 @@ NON_TEXT = ("country", "sector_code", "effective_personnel", "preferred_language
 def site_rows(organisation) -> list:
     """Sites for the edit form, head office first."""
     return sorted(organisation.sites, key=lambda site: (not site.is_head_office, site.id))
+
+
+class NewOrganisationForm(SentOnce, OrganisationForm):
+    """Registering a client: sent once (a double click registers it once)."""

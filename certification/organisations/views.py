@@ -23,9 +23,15 @@ from certification.activity import labels
 from certification.applications.models import Application
 from certification.extensions import db
 from certification.organisations import services
-from certification.organisations.forms import BLANK_SITE_ROWS, OrganisationForm, site_rows
+from certification.organisations.forms import (
+    BLANK_SITE_ROWS,
+    NewOrganisationForm,
+    OrganisationForm,
+    site_rows,
+)
 from certification.organisations.models import Organisation
 from certification.programme.models import Cycle
+from certification.submissions.forms import made, sent_before
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 bp.record_once(lambda state: labels.register(state.app))
@@ -58,14 +64,18 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*PLANNING)
 def new():
-    form = OrganisationForm().with_choices()
+    form = NewOrganisationForm().with_choices()
     if form.is_submitted() and form.add_site.data:
         form.sites.append_entry()
     elif form.validate_on_submit():
+        if earlier := sent_before(form, "organisation", _detail_url):
+            return earlier
         organisation = _saved(
             form,
-            lambda: services.register_organisation(
-                current_user, form.organisation_data(), form.sites_data(new=True)
+            lambda: made(
+                services.register_organisation(
+                    current_user, form.organisation_data(), form.sites_data(new=True)
+                )
             ),
         )
         if organisation is not None:
@@ -100,6 +110,10 @@ def edit(organisation_id: int):
             flash(_("The changes were saved.") if changes else _("Nothing was changed."), "success")
             return _after_save(organisation)
     return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+def _detail_url(organisation_id: int) -> str:
+    return url_for("organisations.detail", organisation_id=organisation_id)
 
 
 def _saved(form: OrganisationForm, save):

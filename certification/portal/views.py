@@ -17,10 +17,11 @@ from certification.accounts.models import Role
 from certification.applications import services
 from certification.applications.forms import ApplicationForm, WithdrawForm
 from certification.applications.models import Application, Document
-from certification.applications.views import submit_from_form
+from certification.applications.views import application_url, submit_from_form
 from certification.extensions import db
 from certification.programme.models import Audit, Cycle
 from certification.quotes.models import Quote
+from certification.submissions.forms import sent_before
 from certification.workflow import ApplicationState, AuditState, QuoteState
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -68,6 +69,8 @@ def apply():
     organisation = current_user.organisation
     form = ApplicationForm().for_organisation(organisation)
     if form.validate_on_submit():
+        if earlier := sent_before(form, "application", application_url):
+            return earlier
         application = submit_from_form(form, organisation)
         if application is not None:
             db.session.commit()

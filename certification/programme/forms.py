@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -9,11 +11,12 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    IntegerField,
     SelectChoice,
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.programme.models import TeamRole
 
@@ -42,23 +45,52 @@ class ScheduleForm(FlaskForm):
     lead_id = SelectField(_l("Lead auditor"), coerce=int, default=0)
     lead_override = TextAreaField(_l("Reason to assign the lead anyway"), [Length(max=2000)])
     members = FieldList(FormField(MemberForm), min_entries=MIN_ROWS)
+    late_reason = TextAreaField(
+        _l("Justified exception: why the audit is held after its due date"), [Length(max=2000)]
+    )
 
     @staticmethod
-    def initial(audit) -> dict:
-        """What the form shows first: the audit's current dates and team, with room to add."""
+    def initial(audit, asked=None) -> dict:
+        """What the form shows first: the audit's current dates and team, with room to add;
+        the days asked for (?start=&end=, "Show who is free") replace the audit's dates."""
         lead = next((m for m in audit.team if m.role == TeamRole.LEAD), None)
         members = [
             {"user_id": m.user_id, "role": m.role, "override_reason": m.override_reason}
             for m in audit.team
             if m.role != TeamRole.LEAD
         ]
+        asked = asked or {}
         return {
-            "start": audit.start_date,
-            "end": audit.end_date,
+            "late_reason": audit.late_justification,
+            "start": _day(asked.get("start")) or audit.start_date,
+            "end": _day(asked.get("end")) or audit.end_date,
             "lead_id": lead.user_id if lead else 0,
             "lead_override": lead.override_reason if lead else "",
             "members": members + [{} for _ in range(EXTRA_ROWS)],
         }
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each person takes one seat: the lead is not listed again, nor a member twice."""
+        valid = super().validate(extra_validators)
+        seen = {self.lead_id.data} if self.lead_id.data else set()
+        for row in self._rows():
+            user_id = row.form.user_id.data
+            if user_id == self.lead_id.data:
+                row.form.user_id.errors = [
+                    *row.form.user_id.errors,
+                    _l("This person is already the lead auditor; list them once."),
+                ]
+                valid = False
+            elif user_id in seen:
+                row.form.user_id.errors = [
+                    *row.form.user_id.errors,
+                    _l("This person is already on the team; list them once."),
+                ]
+                valid = False
+            seen.add(user_id)
+        if not valid:
+            self.members.errors = [row.errors for row in self.members]
+        return valid
 
     def with_people(self, people) -> ScheduleForm:
         """Offer the active auditors in the lead and member selects."""
@@ -90,5 +122,30 @@ class ScheduleForm(FlaskForm):
         return [row for row in self.members if row.form.user_id.data]
 
 
+class PersonnelForm(FlaskForm):
+    """The effective personnel the client declares at renewal (IAF MD 5)."""
+
+    personnel = IntegerField(
+        _l("Effective personnel declared for renewal"),
+        [
+            InputRequired(_l("Give the effective personnel as a whole number.")),
+            NumberRange(min=1, max=10_000_000),
+        ],
+    )
+
+
+class RepeatForm(FlaskForm):
+    """Another stage 1 or stage 2 for the cycle, with the reason kept in its history."""
+
+    reason = TextAreaField(_l("Why this stage is conducted again"), [Length(max=2000)])
+
+
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason for cancelling"), [Length(max=2000)])
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

@@ -66,12 +66,16 @@ class Cycle(Timestamped, db.Model):
     scheme: Mapped[str] = mapped_column(String(60))
     edition: Mapped[str] = mapped_column(String(20))
     decision_date: Mapped[date | None]  # set by the committee's certification decision
+    # The expiry of this cycle's certificate: the recertification is due the day before.
+    expires_on: Mapped[date | None]
 
     organisation = relationship("Organisation")
     application = relationship("Application")
     quote = relationship("Quote")
     audits: Mapped[list[Audit]] = relationship(
-        back_populates="cycle", order_by="Audit.sequence", cascade="all, delete-orphan"
+        back_populates="cycle",
+        order_by="(Audit.sequence, Audit.id)",
+        cascade="all, delete-orphan",
     )
 
 
@@ -106,6 +110,10 @@ class Audit(Timestamped, db.Model):
     start_date: Mapped[date | None] = mapped_column(index=True)
     end_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Recertification: the effective personnel the client declared at renewal (IAF MD 5).
+    declared_personnel: Mapped[int | None]
+    # Scheduled after its due-by date: the planner's justified exception, seen by the committee.
+    late_justification: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     cycle: Mapped[Cycle] = relationship(back_populates="audits")
     organisation = relationship("Organisation")

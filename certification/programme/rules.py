@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from certification.accounts.competence import CompetenceRole, competence_problem
 from certification.workflow import (
     add_months,
     add_years,
     due_status,
     programme_dates,
+    recertification_deadline,
+    recertification_latest,
+    stage1_validity,
     surveillance_2_window,
 )
 
@@ -29,13 +33,11 @@ OPEN_STATES = ("planned", "scheduled")
 
 
 def is_qualified(user_qualifications, scheme: str, sector_code: str, on_date: date) -> bool:
-    """17021-1 7.1: competent for this scheme in this sector (IAF code), still valid on the day."""
-    return any(
-        q.scheme == scheme
-        and q.sector_code == sector_code
-        and (q.valid_until is None or q.valid_until >= on_date)
-        for q in user_qualifications
+    """17021-1 7.1: competent for this scheme in this sector (IAF code), valid on the day."""
+    problem = competence_problem(
+        user_qualifications, CompetenceRole.AUDITOR, scheme, sector_code, on_date
     )
+    return problem is None
 
 
 def blocking_conflict(conflicts, organisation_id: int, today: date):
@@ -75,11 +77,17 @@ def programme_windows(
     stage1_last_day: date | None = None,
     surveillance1_last_day: date | None = None,
     stage1_void_months: int = 6,
+    *,
+    surveillance2_last_day: date | None = None,
+    expires_on: date | None = None,
 ) -> dict[str, Window]:
     """Window of each audit of the programme, from what is known so far.
 
     Stage 2 follows stage 1 (policy: a new stage 1 after `stage1_void_months`). The rest hang on
-    the certification decision (17021-1 9.1.3): until it exists they have no dates.
+    the certification decision (17021-1 9.1.3): until it exists they have no dates. The
+    recertification is due before the cycle's expiry (`expires_on`, else decision + 3 years) and,
+    an audit every calendar year with the recertification year counted (9.1.3.3), at the latest
+    in the calendar year after surveillance 2.
     """
     stage2 = Window()
     if stage1_last_day is not None:
@@ -90,13 +98,27 @@ def programme_windows(
     surveillance2 = Window(decision_date, dates["surveillance_2"])
     if surveillance1_last_day is not None:
         surveillance2 = Window(*surveillance_2_window(decision_date, surveillance1_last_day))
+    recertification = (
+        recertification_deadline(expires_on) if expires_on else dates["recertification"]
+    )
+    if surveillance2_last_day is not None:
+        recertification = min(recertification, recertification_latest(surveillance2_last_day))
     return {
         "stage1": Window(),
         "stage2": stage2,
         "surveillance1": Window(decision_date, dates["surveillance_1"]),
         "surveillance2": surveillance2,
-        "recertification": Window(None, dates["recertification"]),
+        "recertification": Window(None, recertification),
     }
+
+
+# The audits of the programme held against a due-by date (17021-1 9.1.3, 9.6.2).
+DUE_KINDS = ("surveillance1", "surveillance2", "recertification")
+
+
+def scheduled_late(kind: str, due_by: date | None, last_day: date) -> bool:
+    """The audit would end after its due-by date (a justified exception is then needed)."""
+    return kind in DUE_KINDS and due_by is not None and last_day > due_by
 
 
 def audit_due_status(
@@ -113,3 +135,34 @@ def audit_due_status(
     if state == "scheduled":
         return "overdue" if end_date is not None and end_date > due_by else None
     return due_status(due_by, today, windows)
+
+
+def stage2_problem(
+    stage1_state: str | None,
+    stage1_readiness: str,
+    stage1_last_day: date | None,
+    stage2_first_day: date,
+    *,
+    starting: bool,
+    warn_days: int = 90,
+    void_months: int = 6,
+) -> str | None:
+    """Why stage 2 cannot be scheduled (starting=False) or started (starting=True) on that day.
+
+    17021-1 9.3.1: stage 2 follows the lead auditor's conclusion that the client is ready
+    ("stage1_missing", "stage1_not_concluded", "stage1_not_ready"); policy: past the stage 1
+    validity (`void_months`, default 6) stage 1 must be repeated ("stage1_void").
+    """
+    if stage1_state is None:
+        return "stage1_missing"
+    if stage1_readiness == "not_ready":
+        return "stage1_not_ready"
+    if starting and (stage1_state != "closed" or stage1_readiness != "ready"):
+        return "stage1_not_concluded"
+    if stage1_last_day is not None and stage2_first_day < stage1_last_day:
+        return "before_stage1"
+    if stage1_last_day is not None:
+        validity = stage1_validity(stage1_last_day, stage2_first_day, warn_days, void_months)
+        if validity == "void":
+            return "stage1_void"
+    return None

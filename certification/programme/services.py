@@ -1,33 +1,42 @@
-"""The 3-year audit programme: created on quote acceptance, dated by the decision, scheduled."""
+"""The 3-year audit programme: created on quote acceptance, dated by the decision, scheduled.
+
+Scheduling lives in scheduling.py and the dates in dates.py; their verbs are re-exported here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from certification.accounts.models import ConflictKind, Role, User
+from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
-from certification.activity.services import lock, record, refused_again, transition
-from certification.applications.schemes import scheme_title
+from certification.activity.services import lock, record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
 from certification.paging import Page, Part, Segment, page_of
-from certification.programme import rules
-from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle, TeamRole
-from certification.settings import services as settings
+from certification.programme import renewal
+from certification.programme.dates import due_badges, due_windows, refresh_programme_dates
+from certification.programme.errors import AssignmentRefused, ProgrammeError
+from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle
+from certification.programme.scheduling import MEMBER_ROLES, cancel_audit, schedule_audit
 from certification.templating import format_day
-from certification.workflow import (
-    Action,
-    AuditState,
-    TransitionError,
-    next_state,
-    recertification_deadline,
-)
+from certification.workflow import AuditState
+
+__all__ = [
+    "MEMBER_ROLES",
+    "AssignmentRefused",
+    "ProgrammeError",
+    "cancel_audit",
+    "due_badges",
+    "due_windows",
+    "refresh_programme_dates",
+    "schedule_audit",
+]
 
 # The quote's frozen audit time for each audit of the programme (IAF MD 5).
 DAYS_FROM_QUOTE = {
@@ -37,25 +46,8 @@ DAYS_FROM_QUOTE = {
     AuditKind.SURVEILLANCE2: "surveillance_days",
     AuditKind.RECERTIFICATION: "recertification_days",
 }
-MEMBER_ROLES = (TeamRole.AUDITOR.value, TeamRole.EXPERT.value)
 # Audits not yet done (or cancelled); the schedule and the dashboards care only about these.
 OPEN = (AuditState.PLANNED.value, AuditState.SCHEDULED.value)
-
-
-class ProgrammeError(ValueError):
-    """A refused programme action; the message is shown to the user as it is."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
-
-
-class AssignmentRefused(ProgrammeError):
-    """Someone picked for the team is unqualified or conflicted, without a written reason."""
-
-    def __init__(self, refusals: dict[int, str]):
-        super().__init__(" ".join(refusals.values()), field="team")
-        self.refusals = refusals
 
 
 # -- the programme ----------------------------------------------------------------------------
@@ -111,7 +103,7 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
     """The recertification decision starts the next cycle (domain.md "The cycle"): two
     surveillances due 12 and 24 months after the decision and a recertification before the
     renewed certificate expires, with the auditor-days of the cycle before."""
-    days = {audit.kind: audit.planned_days for audit in previous.audits}
+    days = renewal.next_cycle_days(previous)
     cycle = Cycle(
         organisation_id=previous.organisation_id,
         application_id=previous.application_id,
@@ -120,6 +112,7 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
         scheme=previous.scheme,
         edition=previous.edition,
         decision_date=decision_date,
+        expires_on=expires_on,
     )
     for sequence, kind in enumerate(NEXT_CYCLE, start=3):
         cycle.audits.append(
@@ -133,10 +126,9 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
         )
     db.session.add(cycle)
     db.session.flush()
+    # The renewed certificate expires on the old expiry + 3 years, not decision + 3 years: the
+    # recertification is due the day before that (refresh reads the cycle's expiry).
     refresh_programme_dates(cycle)
-    # The renewed certificate expires on the old expiry + 3 years, not decision + 3 years.
-    recertification = cycle.audits[-1]
-    recertification.due_by = recertification_deadline(expires_on)
     record(
         actor,
         cycle,
@@ -149,237 +141,6 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
     )
     db.session.flush()
     return cycle
-
-
-def refresh_programme_dates(cycle: Cycle) -> Cycle:
-    """Recompute every audit's window from the decision date and the audits already dated."""
-    by_kind = {audit.kind: audit for audit in cycle.audits}
-    windows = rules.programme_windows(
-        cycle.decision_date,
-        stage1_last_day=_last_day(by_kind.get(AuditKind.STAGE1)),
-        surveillance1_last_day=_last_day(by_kind.get(AuditKind.SURVEILLANCE1)),
-        stage1_void_months=int(settings.get("stage1_void_months")),
-    )
-    for kind, window in windows.items():
-        audit = by_kind.get(kind)
-        if audit is not None:
-            audit.window_start, audit.due_by = window.start, window.due_by
-    db.session.flush()
-    return cycle
-
-
-def _last_day(audit: Audit | None) -> date | None:
-    if audit is None or audit.state == AuditState.CANCELLED:
-        return None
-    return audit.end_date
-
-
-def due_windows() -> tuple[int, ...]:
-    return tuple(int(d) for d in settings.get("due_windows"))
-
-
-def due_badges(audits, today: date) -> dict[int, str | None]:
-    """Dashboard badge of each audit by id: "overdue", "due_30", ... or None."""
-    windows = due_windows()
-    return {
-        a.id: rules.audit_due_status(a.state, a.due_by, a.end_date, today, windows) for a in audits
-    }
-
-
-# -- scheduling -------------------------------------------------------------------------------
-
-
-def schedule_audit(
-    actor,
-    audit: Audit,
-    start: date | None,
-    end: date | None,
-    lead_id: int | None,
-    team: list[tuple[int, str]],
-    overrides: dict[int, str],
-    *,
-    today: date,
-) -> Audit:
-    """Fix the dates and the team; a planned audit becomes scheduled, a scheduled one moves.
-
-    Every check runs before anything changes, so a refusal leaves the audit as it was.
-    """
-    lock(audit)
-    action = Action.SCHEDULE if audit.state == AuditState.PLANNED else Action.RESCHEDULE
-    _check_allowed(audit, action)
-    _check_dates(start, end, today)
-    seats = _seats(lead_id, team)
-    people = _load_people(seats)
-    overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
-    problems = {uid: _problem(people[uid], audit, start, end) for uid, _role in seats}
-    refusals = {
-        uid: _(
-            "%(problem)s To assign them anyway, write the reason in their override field.",
-            problem=problem,
-        )
-        for uid, problem in problems.items()
-        if problem and not overrides.get(uid)
-    }
-    if refusals:
-        raise AssignmentRefused(refusals)
-
-    before = (audit.start_date, audit.end_date)
-    audit.team.clear()
-    db.session.flush()  # the old seats go before the new ones take the same people
-    audit.start_date, audit.end_date = start, end
-    for user_id, role in seats:
-        overridden = bool(problems[user_id])
-        audit.team.append(
-            AuditTeamMember(
-                user_id=user_id,
-                role=role,
-                overridden=overridden,
-                override_reason=overrides[user_id] if overridden else "",
-            )
-        )
-    db.session.flush()
-    _log_schedule(actor, audit, action, before, seats, people, problems, overrides)
-    refresh_programme_dates(audit.cycle)
-    return audit
-
-
-def _check_allowed(audit: Audit, action: Action) -> None:
-    try:
-        next_state(audit.state_enum, action)
-    except TransitionError as error:
-        if refused_again(error):
-            raise
-        raise ProgrammeError(
-            _("This cannot be done now: the audit is %(state)s.", state=audit.state_enum.label)
-        ) from None
-
-
-def _check_dates(start: date | None, end: date | None, today: date) -> None:
-    if start is None or end is None:
-        raise ProgrammeError(_("Give the first and the last day of the audit."), field="start")
-    if start < today:
-        raise ProgrammeError(_("The audit cannot start in the past."), field="start")
-    if end < start:
-        raise ProgrammeError(
-            _("The last day of the audit cannot be before its first day."), field="end"
-        )
-
-
-def _seats(lead_id: int | None, team: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The lead first, then the members; each person once, each with a known role."""
-    if not lead_id:
-        raise ProgrammeError(_("Choose the lead auditor."), field="lead_id")
-    seats = [(int(lead_id), TeamRole.LEAD.value)]
-    for user_id, role in team or []:
-        if role not in MEMBER_ROLES:
-            raise ProgrammeError(
-                _("A team member is an auditor or a technical expert; there is one lead."),
-                field="team",
-            )
-        if any(uid == int(user_id) for uid, _role in seats):
-            raise ProgrammeError(_("Each person can take only one seat on the team."), field="team")
-        seats.append((int(user_id), role))
-    return seats
-
-
-def _load_people(seats: list[tuple[int, str]]) -> dict[int, User]:
-    """The people picked, with what the checks need; each must be an active auditor."""
-    ids = [user_id for user_id, _role in seats]
-    users = db.session.scalars(
-        select(User)
-        .where(User.id.in_(ids))
-        .options(selectinload(User.qualifications), selectinload(User.conflicts))
-    ).all()
-    people = {u.id: u for u in users}
-    for user_id, role in seats:
-        person = people.get(user_id)
-        if person is not None and person.active and person.role == Role.AUDITOR:
-            continue
-        if role == TeamRole.LEAD:
-            raise ProgrammeError(_("The lead must be an active auditor."), field="lead_id")
-        raise ProgrammeError(
-            _(
-                "%(name)s cannot join the team: only active auditors can.",
-                name=person.name if person else _("A chosen person"),
-            ),
-            field="team",
-        )
-    return people
-
-
-def _problem(person: User, audit: Audit, start: date, end: date) -> str:
-    """Why this person should not audit this client, or "" (17021-1 5.2 and 7.1).
-
-    The conflict counts on the first audit day; the qualification must hold to the last.
-    """
-    cycle, organisation = audit.cycle, audit.organisation
-    conflict = rules.blocking_conflict(person.conflicts, organisation.id, start)
-    if conflict is not None:
-        return _(
-            "%(name)s has a conflict of interest with %(organisation)s (%(kind)s, %(until)s).",
-            name=person.name,
-            organisation=organisation.display_name,
-            kind=_conflict_label(conflict.kind),
-            until=_("ended %(date)s", date=format_day(conflict.ended_on))
-            if conflict.ended_on
-            else _("ongoing"),
-        )
-    if not rules.is_qualified(person.qualifications, cycle.scheme, organisation.sector_code, end):
-        return _(
-            "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s.",
-            name=person.name,
-            scheme=scheme_title(cycle.scheme, cycle.edition),
-            sector=organisation.sector_code,
-            date=format_day(end),
-        )
-    return ""
-
-
-def _conflict_label(kind: str) -> str:
-    try:
-        return ConflictKind(kind).label
-    except ValueError:
-        return kind
-
-
-def _log_schedule(actor, audit, action, before, seats, people, problems, overrides) -> None:
-    when = _(
-        "%(start)s to %(end)s", start=format_day(audit.start_date), end=format_day(audit.end_date)
-    )
-    if action == Action.RESCHEDULE:
-        when = _(
-            "Moved from %(old_start)s – %(old_end)s to %(when)s.",
-            old_start=format_day(before[0]),
-            old_end=format_day(before[1]),
-            when=when,
-        )
-    team = ", ".join(f"{people[uid].name} ({TeamRole(role).label})" for uid, role in seats)
-    transition(actor, audit, action, reason=f"{when} {_('Team:')} {team}")
-    for user_id, _role in seats:
-        if problems[user_id]:
-            record(
-                actor,
-                audit,
-                "assignment_override",
-                reason=f"{problems[user_id]} {_('Reason:')} {overrides[user_id]}",
-            )
-
-
-def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
-    """Take a planned or scheduled audit out of the programme, with a reason for the record."""
-    lock(audit)
-    _check_allowed(audit, Action.CANCEL)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProgrammeError(_("Give a reason for cancelling the audit."), field="reason")
-    transition(
-        actor,
-        audit,
-        Action.CANCEL,
-        reason=_("%(reason)s (cancelled on %(date)s)", reason=reason, date=format_day(today)),
-    )
-    refresh_programme_dates(audit.cycle)
-    return audit
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -426,24 +187,33 @@ SOONEST = (
 )
 
 
-def open_audits_page(show: str, today: date, args: Mapping[str, str], per_page: int) -> Page:
+def open_audits_page(
+    show: str,
+    today: date,
+    args: Mapping[str, str],
+    per_page: int,
+    due_within: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Page:
     """Planner's list, a page at a time (paged by key: the last page costs what the first does)."""
-    return page_of(open_audits_query(show, today), SOONEST, args, per_page)
+    query = open_audits_query(show, today, due_within, kinds)
+    return page_of(query, SOONEST, args, per_page)
 
 
-def open_audits_query(show: str, today: date):
-    """Planner's list: open audits across organisations; "overdue" keeps the late ones."""
+def open_audits_query(
+    show: str, today: date, due_within: int | None = None, kinds: tuple[str, ...] | None = None
+):
+    """Planner's list: open audits across organisations; "overdue" keeps the late ones,
+    `due_within` those due within so many days (or past due), `kinds` those of these kinds."""
     query = select(Audit).where(Audit.state.in_(OPEN))
     if show == "overdue":
-        query = query.where(
-            Audit.due_by.is_not(None),
-            or_(
-                and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
-                and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
-            ),
-        )
+        query = query.where(overdue_clause(today))
     elif show in OPEN:
         query = query.where(Audit.state == show)
+    if due_within is not None:
+        query = query.where(Audit.due_by <= today + timedelta(days=max(due_within, 0)))
+    if kinds:
+        query = query.where(Audit.kind.in_(kinds))
     return _soonest_first(_with_details(query))
 
 
@@ -460,9 +230,27 @@ BY_WHEN = (
 )
 
 
-def my_audits_page(user: User, include_done: bool, args: Mapping[str, str], per_page: int) -> Page:
-    """The auditor's list a page at a time, paged by key."""
-    return page_of(my_audits_query(user, include_done), BY_WHEN, args, per_page)
+def my_audits_page(
+    user: User,
+    include_done: bool,
+    args: Mapping[str, str],
+    per_page: int,
+    where: Sequence = (),
+) -> Page:
+    """The auditor's list a page at a time, paged by key; `where`: further conditions (the
+    auditor's home: audits in one state)."""
+    return page_of(my_audits_query(user, include_done).where(*where), BY_WHEN, args, per_page)
+
+
+def overdue_clause(today: date):
+    """SQL: an open audit not held by its due date (planned past it, or dated after it)."""
+    return and_(
+        Audit.due_by.is_not(None),
+        or_(
+            and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
+            and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
+        ),
+    )
 
 
 def my_audits_query(user: User, include_done: bool = False):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.forms_kit import DecimalField
 from certification.settings import services as settings
+from certification.submissions.forms import SentOnce
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(SentOnce, FlaskForm):
     adjust_percent = DecimalField(
         _l("Adjustment of the table time (%)"),
         default=0,
@@ -20,6 +21,17 @@ class QuoteForm(FlaskForm):
             InputRequired(message=_l("Give the adjustment in percent; 0 for none.")),
             NumberRange(
                 min=-100, max=500, message=_l("Give a percentage between %(min)s and %(max)s.")
+            ),
+        ],
+    )
+    site_reduction_percent = DecimalField(
+        _l("Further reduction of each sampled site's time (%)"),
+        default=0,
+        places=1,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0, max=50, message=_l("Give a percentage between %(min)s and %(max)s.")
             ),
         ],
     )

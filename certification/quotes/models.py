@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -21,7 +21,12 @@ class Quote(Timestamped, db.Model):
     __table_args__ = (
         CheckConstraint("adjustment_percent >= -30", name="reduction_at_most_30"),
         CheckConstraint(
-            "adjustment_percent = 0 OR length(adjustment_justification) > 0",
+            "site_reduction_percent >= 0 AND site_reduction_percent <= 50",
+            name="site_reduction_at_most_50",
+        ),
+        CheckConstraint(
+            "(adjustment_percent = 0 AND site_reduction_percent = 0) "
+            "OR length(adjustment_justification) > 0",
             name="adjustment_justified",
         ),
         CheckConstraint(
@@ -51,6 +56,12 @@ class Quote(Timestamped, db.Model):
     sample_initial: Mapped[int] = mapped_column(default=1)
     sample_surveillance: Mapped[int] = mapped_column(default=1)
     sample_recertification: Mapped[int] = mapped_column(default=1)
+    # IAF MD 1, several sites: each sampled site's further reduction, and each site's own time
+    # as computed (name, personnel, central, table and audit days), frozen with the quote.
+    site_reduction_percent: Mapped[Decimal] = mapped_column(
+        Numeric(5, 1), default=0, server_default="0"
+    )
+    site_times: Mapped[list] = mapped_column(JSON, default=list)
     # Price: days x day rate + fees, in the client's currency.
     currency: Mapped[str] = mapped_column(String(3))
     day_rate: Mapped[Decimal] = mapped_column(Money)

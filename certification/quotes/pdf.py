@@ -135,6 +135,7 @@ def _audit_time_section(quote, styles) -> list:
         Paragraph(escape(_("Audit time")), styles["h2"]),
         _grid(rows, styles, [95 * mm, 35 * mm, 35 * mm]),
         Spacer(1, 2 * mm),
+        *_site_times_section(quote, styles),
     ]
     if quote.adjustment_justification:
         story.append(Paragraph(escape(_("Justification of the adjustment:")), styles["body"]))
@@ -149,6 +150,35 @@ def _audit_time_section(quote, styles) -> list:
     )
     story.append(Paragraph(escape(notes), styles["small"]))
     return story
+
+
+def _site_times_section(quote, styles) -> list:
+    """IAF MD 1: each site's own time, from the personnel working there."""
+    if not quote.site_times:
+        return []
+    rows = [[_("Site"), _("Personnel"), _("Initial"), _("Surveillance"), _("Recertification")]]
+    for site in quote.site_times:
+        central = _("central function")
+        name = f"{site['name']} ({central})" if site["central"] else site["name"]
+        rows.append(
+            [
+                Paragraph(escape(name), styles["body"]),
+                _num(str(site["personnel"]), styles),
+                _num(format_days(site["initial_days"]), styles),
+                _num(format_days(site["surveillance_days"]), styles),
+                _num(format_days(site["recertification_days"]), styles),
+            ]
+        )
+    note = _(
+        "Each audit takes the central function's time plus that of each sampled site; the "
+        "totals above count the largest sites of each sample."
+    )
+    return [
+        Paragraph(escape(_("Audit time by site (IAF MD 1)")), styles["h2"]),
+        _grid(rows, styles, [69 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm]),
+        Paragraph(escape(note), styles["small"]),
+        Spacer(1, 2 * mm),
+    ]
 
 
 def _price_section(quote, styles) -> list:

@@ -17,6 +17,7 @@ from certification.activity.services import lock, record, transition
 from certification.applications.services import moment
 from certification.audit_time import (
     MAX_REDUCTION_PERCENT,
+    MAX_SITE_REDUCTION_PERCENT,
     AuditTime,
     AuditTimeError,
     compute_audit_time,
@@ -24,6 +25,7 @@ from certification.audit_time import (
 from certification.extensions import db
 from certification.i18n import formatting
 from certification.quotes.models import Quote
+from certification.quotes.timing import frozen_site_times, ordered_sites, site_personnel
 from certification.settings import services as settings
 from certification.templating import format_day
 from certification.workflow import (
@@ -85,19 +87,29 @@ def _days(value: float) -> Decimal:
 
 
 def prepare_quote(
-    actor, application, adjust_percent, justification, currency, notes, today: date
+    actor,
+    application,
+    adjust_percent,
+    justification,
+    currency,
+    notes,
+    today: date,
+    site_reduction_percent=0,
 ) -> Quote:
-    """Compute audit time (IAF MD 5) and price for an approved application; a DRAFT quote."""
+    """Compute audit time (IAF MD 5, per site by IAF MD 1) and price for an approved
+    application; a DRAFT quote."""
     if application.state != ApplicationState.APPROVED:
         raise QuoteError(
             _("A quote can be prepared only for an application that passed its review.")
         )
     adjust = _percent(adjust_percent)
+    site_reduction = _percent(site_reduction_percent, "site_reduction_percent")
     justification = (justification or "").strip()
     _check_adjustment(adjust, justification)
+    _check_site_reduction(site_reduction, adjust, justification, len(application.sites))
     currency = (currency or "").strip().upper()
     rate = _day_rate(currency)
-    time = _audit_time(application, adjust)
+    time = _audit_time(application, adjust, site_reduction)
     fields = dict(
         organisation_id=application.organisation_id,
         application_id=application.id,
@@ -105,7 +117,7 @@ def prepare_quote(
         adjustment_justification=justification,
         notes=(notes or "").strip(),
         prepared_by_id=getattr(actor, "id", None),
-        **_time_fields(time),
+        **_time_fields(time, ordered_sites(application), site_reduction),
         **_price_fields(_days(time.initial_days), currency, rate),
     )
     quote = _add_numbered(fields, today.year)
@@ -114,22 +126,53 @@ def prepare_quote(
     return quote
 
 
-def _audit_time(application, adjust: Decimal) -> AuditTime:
-    """IAF MD 5 time for the organisation's effective personnel and the application's sites."""
+def _audit_time(application, adjust: Decimal, site_reduction: Decimal = Decimal(0)) -> AuditTime:
+    """IAF MD 5 time for the organisation's effective personnel; with several sites, IAF MD 1:
+    the central function's time plus each sampled site's, from the personnel at each."""
+    sites = ordered_sites(application)
+    personnel = application.organisation.effective_personnel
     try:
         return compute_audit_time(
-            application.organisation.effective_personnel,
-            sites=max(1, len(application.sites)),
+            personnel,
+            sites=max(1, len(sites)),
             adjust_percent=adjust,
             stage1_share=settings.stage1_share(),
+            site_personnel=site_personnel(sites, personnel) if len(sites) > 1 else None,
+            site_reduction_percent=site_reduction,
         )
     except AuditTimeError as error:
         raise QuoteError(str(error), field="adjust_percent") from None
 
 
-def _time_fields(time: AuditTime) -> dict:
-    """The computed audit time, frozen on the quote."""
+def _check_site_reduction(reduction: Decimal, adjust: Decimal, justification: str, sites: int):
+    # IAF MD 1: a sampled site's time may be reduced by at most 50% in all, with a reason.
+    if reduction == 0:
+        return
+    if sites < 2:
+        raise QuoteError(
+            _("A site reduction applies only to an organisation with several sites."),
+            field="site_reduction_percent",
+        )
+    if reduction < 0 or reduction - adjust > MAX_SITE_REDUCTION_PERCENT:
+        raise QuoteError(
+            _(
+                "A sampled site's time can be reduced by at most %(max)s in all (IAF MD 1).",
+                max=formatting.percent(MAX_SITE_REDUCTION_PERCENT),
+            ),
+            field="site_reduction_percent",
+        )
+    if not justification:
+        raise QuoteError(
+            _("Write why the sampled sites' time is reduced (IAF MD 1 asks for a reason)."),
+            field="justification",
+        )
+
+
+def _time_fields(time: AuditTime, sites=(), site_reduction=Decimal(0)) -> dict:
+    """The computed audit time, frozen on the quote (with each site's own time, named)."""
     return dict(
+        site_reduction_percent=site_reduction,
+        site_times=frozen_site_times(time, sites),
         employees=time.employees,
         sites=time.sites,
         table_days=_days(time.table_days),
@@ -158,13 +201,13 @@ def _price_fields(initial_days: Decimal, currency: str, rate: Decimal) -> dict:
     )
 
 
-def _percent(value) -> Decimal:
+def _percent(value, field: str = "adjust_percent") -> Decimal:
     try:
         percent = Decimal(str(value if value is not None else 0)).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise QuoteError(_("Give the adjustment as a number."), field="adjust_percent") from None
+        raise QuoteError(_("Give the adjustment as a number."), field=field) from None
     if not percent.is_finite():
-        raise QuoteError(_("Give the adjustment as a number."), field="adjust_percent")
+        raise QuoteError(_("Give the adjustment as a number."), field=field)
     return percent
 
 

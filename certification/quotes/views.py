@@ -32,12 +32,14 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
+from certification.home import planning
 from certification.paging import Segment, page_of
 from certification.programme.models import Cycle
 from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
+from certification.submissions.forms import made, sent_before
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
@@ -61,13 +63,23 @@ def quote_expired(quote: Quote, today: date | None = None) -> bool:
 @roles_required(*PLANNING)
 def index():
     state = request.args.get("state", "")
+    show = request.args.get("show", "")
     query = select(Quote).options(selectinload(Quote.organisation))
     if state in {s.value for s in QuoteState}:
         query = query.where(Quote.state == state)
     else:
         state = ""
+    if show in SHOW:  # the planner's home links here: sent and waiting, or lapsed unanswered
+        query = query.where(SHOW[show](date.today()))
+    else:
+        show = ""
     page = page_of(query, NEWEST_FIRST, request.args, current_app.config["PAGE_SIZE"])
-    return render_template("quotes/index.html", page=page, state=state, states=list(QuoteState))
+    return render_template(
+        "quotes/index.html", page=page, state=state, show=show, states=list(QuoteState)
+    )
+
+
+SHOW = {"waiting": planning.quote_waiting_clause, "lapsed": planning.quote_lapsed_clause}
 
 
 @bp.route("/new/<int:application_id>", methods=["GET", "POST"])
@@ -76,6 +88,8 @@ def new(application_id: int):
     application = db.get_or_404(Application, application_id)
     form = QuoteForm().for_organisation(application.organisation)
     if form.validate_on_submit():
+        if earlier := sent_before(form, "quote", _quote_url):
+            return earlier
         try:
             quote = services.prepare_quote(
                 current_user,
@@ -85,7 +99,9 @@ def new(application_id: int):
                 form.currency.data,
                 form.notes.data,
                 today=date.today(),
+                site_reduction_percent=form.site_reduction_percent.data or 0,
             )
+            made(quote)
         except services.QuoteError as error:
             db.session.rollback()
             add_error(form, error.field, error.message)
@@ -99,6 +115,10 @@ def new(application_id: int):
         application=application,
         table_days=table_days(application.organisation.effective_personnel),
     )
+
+
+def _quote_url(quote_id: int) -> str:
+    return url_for("quotes.detail", quote_id=quote_id)
 
 
 def add_error(form, field_name: str | None, message: str) -> None:

@@ -8,7 +8,7 @@ from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.forms_kit import DecimalField, IntegerField
-from certification.reports.models import Recommendation
+from certification.reports.models import Readiness, Recommendation
 from certification.reports.services import FiguresInput
 
 
@@ -69,3 +69,17 @@ class SubmitReportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # Labels are lazy; choices built at class time would freeze the first request's language.
         self.recommendation.choices = [(r.value, r.label) for r in Recommendation]
+
+
+class Stage1ConclusionForm(FlaskForm):
+    """ISO/IEC 17021-1 9.3.1: the lead auditor's conclusion on readiness closes stage 1."""
+
+    readiness = RadioField(_l("Conclusion"), choices=[], validators=[InputRequired()])
+    summary = TextAreaField(
+        _l("Reasons for the conclusion"),
+        [InputRequired(_l("Give the reasons for the conclusion.")), Length(max=20000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.readiness.choices = [(r.value, r.label) for r in Readiness]

@@ -65,6 +65,22 @@ class AuditFigures(Timestamped, db.Model):
     satisfaction_percent: Mapped[float | None] = mapped_column(Numeric(5, 1))
 
 
+class Readiness(StrEnum):
+    """Stage 1 ends with the lead auditor's conclusion on readiness for stage 2 (17021-1 9.3.1)."""
+
+    READY = "ready"
+    NOT_READY = "not_ready"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                Readiness.READY: _l("Ready for stage 2"),
+                Readiness.NOT_READY: _l("Not ready for stage 2: stage 1 is to be repeated"),
+            }[self]
+        )
+
+
 class AuditReport(Timestamped, db.Model):
     """The team's conclusion: the computed recommendation, the lead's confirmation or override."""
 
@@ -84,6 +100,8 @@ class AuditReport(Timestamped, db.Model):
     override_reason: Mapped[str] = mapped_column(Text, default="")
     overall_percent: Mapped[float | None] = mapped_column(Numeric(5, 1))
     band: Mapped[str] = mapped_column(String(100), default="")
+    # Stage 1 only: the lead auditor's conclusion (Readiness); "" for the other audits.
+    readiness: Mapped[str] = mapped_column(String(20), default="", server_default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

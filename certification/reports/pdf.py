@@ -36,6 +36,7 @@ from certification.pdf_kit import (
     text_paragraphs,
 )
 from certification.programme.models import TeamRole
+from certification.reports.models import Readiness
 from certification.templating import format_day
 
 BAR = colors.HexColor("#3b6ea5")
@@ -137,6 +138,8 @@ def _summary(data, styles) -> list:
         rows.append((_("Overall score"), _percent(data.scores.percent)))
         if data.band_label:
             rows.append((_("Rating"), _localised(data.band_label)))
+        if data.rating_note:
+            rows.append((_("Rating"), data.rating_note))
     rows.append((_("Findings"), _finding_counts(data.findings)))
     story += facts_table(rows, styles)
     if data.report is not None and data.report.summary:
@@ -309,6 +312,11 @@ def _period(figures) -> str:
 
 
 def _recommendation(data, styles) -> list:
+    if data.audit.kind == "stage1":
+        # 17021-1 9.3.1: stage 1 ends with a conclusion on readiness, not a recommendation.
+        readiness = data.report.readiness if data.report else ""
+        label = Readiness(readiness).label if readiness else _("Not concluded yet")
+        return [_heading(_("Conclusion"), styles), *facts_table([(_("Conclusion"), label)], styles)]
     rows = [(_("Recommendation"), data.recommendation.label)]
     if data.recommendation != data.computed:
         rows.append((_("The findings suggested"), data.computed.label))

@@ -6,11 +6,17 @@ How a question counts (the rule the report states):
 - Not applicable: left out of both the points earned and the points possible.
 - Unanswered: left out too, so a checklist in progress shows the score of what is graded so far
   (a report cannot be submitted while any question is unanswered, see `unanswered`).
-- Scored schemes: the maturity points over the question's maximum, times its weight.
+- Scored schemes: the maturity points over the question's maximum, times its weight; the points
+  never count above the cap of the grade that the checklist file states (a major nonconformity
+  earns none, a minor never full points).
 - Unscored schemes: conforming, observation and opportunity for improvement earn the full weight
   (none of them is a nonconformity), a minor nonconformity half of it, a major one nothing.
 A clause, a section or the whole checklist whose questions are all not applicable (or unanswered)
 has no percentage: None, shown as "n/a".
+
+A scored checklist gives a rating band only when at least its stated share of the questions was
+answered other than not applicable ("too_few_answered"); below the lowest star band the band is
+not certifiable (decisions refuse a certificate on it).
 """
 
 from __future__ import annotations
@@ -69,10 +75,18 @@ class Scores:
     sections: dict[str, Score]
     overall: Score
     band: object | None  # the checklist's Band reached, for scored schemes
+    applicable_percent: float | None = None  # share of questions graded other than N/A
+    rating_withheld: str | None = None  # "too_few_answered": no band, whatever the score
 
     @property
     def percent(self) -> float | None:
         return self.overall.percent
+
+    @property
+    def certifiable(self) -> bool:
+        """A certificate may rest on this rating (scored schemes): a band at or above the
+        lowest star."""
+        return self.band is not None and getattr(self.band, "certifiable", True)
 
 
 def _grade(value) -> Grade | None:
@@ -81,14 +95,15 @@ def _grade(value) -> Grade | None:
     return value if isinstance(value, Grade) else Grade(value)
 
 
-def question_score(question, grade, points, scored: bool) -> Score:
+def question_score(question, grade, points, scored: bool, cap: int | None = None) -> Score:
     """One question's contribution; see the module docstring for the rule."""
     grade = _grade(grade)
     weight = float(question.weight)
     if grade is None or grade == Grade.NOT_APPLICABLE:
         return Score(question.id, answered=int(grade is not None), total=1)
     if scored and points is not None:
-        earned = weight * min(float(points), question.max_points) / question.max_points
+        top = question.max_points if cap is None else min(cap, question.max_points)
+        earned = weight * min(float(points), top) / question.max_points
     else:
         # A scored question graded without points yet falls back to the grade's credit.
         earned = weight * GRADE_CREDIT[grade]
@@ -100,19 +115,39 @@ def score(checklist, answers: Mapping[str, tuple]) -> Scores:
     clauses: dict[str, Score] = {}
     sections: dict[str, Score] = {}
     overall = Score("")
+    applicable = 0
     for section in checklist.sections:
         section_score = Score(section.number)
         for clause in section.clauses:
             clause_score = Score(clause.number)
             for question in clause.questions:
                 grade, points = answers.get(question.id, (None, None))
-                clause_score += question_score(question, grade, points, checklist.scored)
+                cap = _cap(checklist, question, grade)
+                clause_score += question_score(question, grade, points, checklist.scored, cap)
+                applicable += _grade(grade) not in (None, Grade.NOT_APPLICABLE)
             clauses[clause.number] = clause_score
             section_score += clause_score
         sections[section.number] = section_score
         overall += section_score
-    band = band_for(checklist.bands, overall.percent) if checklist.scored else None
-    return Scores(clauses, sections, overall, band)
+    if not checklist.scored:
+        return Scores(clauses, sections, overall, None)
+    share = 100.0 * applicable / overall.total if overall.total else 0.0
+    withheld = rating_withheld(share, getattr(checklist, "min_answered_percent", None))
+    band = None if withheld else band_for(checklist.bands, overall.percent)
+    return Scores(clauses, sections, overall, band, share, withheld)
+
+
+def _cap(checklist, question, grade) -> int | None:
+    """The most points the file lets this grade earn (None: no cap beyond the question's)."""
+    caps = getattr(checklist, "grade_caps", None) or {}
+    return caps.get(str(_grade(grade))) if grade else None
+
+
+def rating_withheld(applicable_percent: float, min_percent: float | None) -> str | None:
+    """No rating on too thin an audit: fewer questions answered (not N/A) than the file asks."""
+    if min_percent is not None and applicable_percent + 1e-9 < min_percent:
+        return "too_few_answered"
+    return None
 
 
 def band_for(bands: Iterable, percent: float | None):

@@ -15,6 +15,7 @@ from certification.activity.services import lock, record, refused_again, transit
 from certification.audits.models import Answer
 from certification.extensions import db
 from certification.findings.models import Finding
+from certification.i18n import formatting
 from certification.models_base import utcnow
 from certification.programme.models import Audit
 from certification.reports import scoring
@@ -72,6 +73,23 @@ class ReportData:
     def band_label(self) -> dict | None:
         band = self.scores.band if self.scores else None
         return band.label if band is not None else None
+
+    @property
+    def rating_note(self) -> str | None:
+        """Why a scored audit has no rating, or why its rating gives no certificate."""
+        scores = self.scores
+        if scores is None or self.checklist is None or not self.checklist.scored:
+            return None
+        if scores.rating_withheld:
+            return _(
+                "No rating: %(share)s of the questions were answered other than not "
+                "applicable; this scheme rates an audit from %(least)s.",
+                share=formatting.percent(scores.applicable_percent, 0),
+                least=formatting.percent(self.checklist.min_answered_percent, 0),
+            )
+        if scores.band is not None and not scores.certifiable:
+            return _("Below the lowest star band: no certificate can be granted on this rating.")
+        return None
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -234,29 +252,14 @@ def submit_report(
     Every check runs before anything changes, so a refusal leaves the audit as it was.
     """
     lock(audit)  # a second click waits, then finds the report submitted
-    try:
-        next_state(audit.state_enum, Action.SUBMIT)
-    except TransitionError as error:
-        if refused_again(error):
-            raise
+    if audit.kind == "stage1":
         raise ReportError(
             _(
-                "The report cannot be submitted now: the audit is %(state)s.",
-                state=audit.state_enum.label,
+                "ISO/IEC 17021-1 9.3.1: stage 1 ends with the lead auditor's conclusion on "
+                "readiness for stage 2, not in the committee's queue; record the conclusion."
             )
-        ) from None
-    data = report_data(audit)
-    if data.checklist is None:
-        raise ReportError(_("This audit has no checklist, so there is nothing to report on."))
-    if data.unanswered:
-        raise ReportError(
-            ngettext(
-                "%(num)d question of the checklist is still unanswered.",
-                "%(num)d questions of the checklist are still unanswered.",
-                len(data.unanswered),
-            ),
-            unanswered=data.unanswered,
         )
+    data = check_report_ready(audit, Action.SUBMIT, today)
     final = _recommendation(recommendation)
     reason = (override_reason or "").strip()
     if final != data.computed and not reason:
@@ -278,6 +281,44 @@ def submit_report(
     note = _submit_note(final, data.computed, reason, today)
     transition(actor, audit, Action.SUBMIT, reason=note)
     return report
+
+
+def check_report_ready(audit: Audit, action: Action, today: date) -> ReportData:
+    """What submitting and concluding share: the state allows it, the audit has begun, and every
+    question is answered. Returns the report data."""
+    try:
+        next_state(audit.state_enum, action)
+    except TransitionError as error:
+        if refused_again(error):
+            raise
+        raise ReportError(
+            _(
+                "The report cannot be submitted now: the audit is %(state)s.",
+                state=audit.state_enum.label,
+            )
+        ) from None
+    if audit.start_date is None or today < audit.start_date:
+        # 17021-1 9.4.8: the report records an audit that took place.
+        raise ReportError(
+            _(
+                "ISO/IEC 17021-1 9.4.8: the report cannot be submitted before the audit's first "
+                "day (%(date)s).",
+                date=format_day(audit.start_date),
+            )
+        )
+    data = report_data(audit)
+    if data.checklist is None:
+        raise ReportError(_("This audit has no checklist, so there is nothing to report on."))
+    if data.unanswered:
+        raise ReportError(
+            ngettext(
+                "%(num)d question of the checklist is still unanswered.",
+                "%(num)d questions of the checklist are still unanswered.",
+                len(data.unanswered),
+            ),
+            unanswered=data.unanswered,
+        )
+    return data
 
 
 def _recommendation(value) -> Recommendation:

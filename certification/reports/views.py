@@ -28,8 +28,9 @@ from certification.audits.models import Grade
 from certification.checklists.loader import text
 from certification.extensions import db
 from certification.programme.models import Audit, TeamRole
-from certification.reports import services
-from certification.reports.forms import FiguresForm, SubmitReportForm
+from certification.reports import services, stage1
+from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
+from certification.reports.models import Readiness
 from certification.reports.pdf import render_report_pdf
 from certification.templating import register_panel
 
@@ -54,7 +55,9 @@ def report(audit_id: int):
     return render_report(load_report_audit(audit_id))
 
 
-def render_report(audit: Audit, submit_form=None, figures_form=None, status: int = 200):
+def render_report(
+    audit: Audit, submit_form=None, figures_form=None, status: int = 200, conclusion_form=None
+):
     data = services.report_data(audit)
     if submit_form is None:
         submit_form = SubmitReportForm(
@@ -74,8 +77,39 @@ def render_report(audit: Audit, submit_form=None, figures_form=None, status: int
         figures_form=figures_form or FiguresForm(data=FiguresForm.initial(data.figures)),
         can_submit=editable and can_submit_report(current_user, audit),
         can_record=editable and can_record_figures(current_user, audit),
+        conclusion_form=conclusion_form
+        or Stage1ConclusionForm(formdata=None, summary=data.report.summary if data.report else ""),
     )
     return page, status
+
+
+@bp.route("/audits/<int:audit_id>/report/conclude", methods=["POST"])
+@login_required
+def conclude(audit_id: int):
+    """Stage 1: the lead auditor's conclusion on readiness closes the audit (17021-1 9.3.1)."""
+    audit = load_report_audit(audit_id)
+    if not can_submit_report(current_user, audit):
+        abort(403)
+    form = Stage1ConclusionForm()
+    if not form.validate_on_submit():
+        return render_report(audit, conclusion_form=form, status=400)
+    try:
+        stage1.conclude_stage1(
+            current_user,
+            audit,
+            readiness=form.readiness.data,
+            summary=form.summary.data,
+            today=date.today(),
+        )
+    except services.ReportError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        (field.errors if field is not None else form.form_errors).append(error.message)
+        form.unanswered = error.unanswered
+        return render_report(audit, conclusion_form=form, status=400)
+    db.session.commit()
+    flash(_("Stage 1 is concluded."), "success")
+    return redirect(url_for("reports.report", audit_id=audit.id))
 
 
 @bp.route("/audits/<int:audit_id>/report/submit", methods=["POST"])
@@ -171,9 +205,20 @@ def question_url(audit: Audit, checklist, question_ids: list[str]) -> str | None
     )
 
 
+def readiness_label(value: str) -> str:
+    try:
+        return Readiness(value).label
+    except ValueError:
+        return value
+
+
 @bp.app_context_processor
 def report_helpers() -> dict:
-    return {"checklist_text": label, "team_role_label": team_role}
+    return {
+        "checklist_text": label,
+        "team_role_label": team_role,
+        "readiness_label": readiness_label,
+    }
 
 
 def audit_panel(audit: Audit) -> str:

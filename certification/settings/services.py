@@ -20,11 +20,20 @@ DEFAULTS: dict[str, object] = {
     "stage1_void_months": 6,
     "suspension_months": 6,
     "due_windows": [90, 30, 7],
+    # The admin's home lists active accounts nobody signed in to for this many days.
+    "dormant_account_days": 90,
     "certificate_number_format": "TR-10002-{year}-{seq:05d}",
     # ISO 10002 is guidance; whether the body's certificates are accredited is its own fact.
     "accredited": False,
     # Admins and committee members must sign in with a second factor (TOTP).
     "two_factor_for_staff": False,
+    # Complaints and appeals about the body (17021-1 9.7, 9.8): time limits in working days
+    # (weekends and the holidays below skipped), the appeal window in calendar days.
+    "complaint_acknowledge_days": 5,
+    "complaint_answer_days": 15,
+    "complaint_reply_days": 10,
+    "appeal_days": 30,
+    "holidays": [],
 }
 
 

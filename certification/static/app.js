@@ -7,4 +7,8 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.submit());
   }
+  // A read-only address to copy (the calendar feed) is selected whole when focused.
+  for (const input of document.querySelectorAll("input.select-all")) {
+    input.addEventListener("focus", () => input.select());
+  }
 });

@@ -275,6 +275,9 @@
         keep(question); // typed on while the save was under way
         schedule(question, 800);
       }
+    } else if (data && data.error === "closed") {
+      // The report went to the committee first: the local copy stays, nothing is retried.
+      setStatus(state, T.refused + " " + data.message, "unsaved");
     } else if (response.status === 409 && data) {
       showConflict(question, data.theirs);
     } else if (data && data.error === "invalid") {

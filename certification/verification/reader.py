@@ -55,13 +55,13 @@ class AnswerReader:
         return engine.dialect.name == "sqlite" and database not in ("", ":memory:")
 
     def find(self, kind: str, key: str) -> Found | None:
+        """The row, or None; a database that cannot be reached raises SQLAlchemy's own error
+        (OperationalError, ...), which the app answers with its 503 like any other page."""
+        base = self.dialect.loaded_dbapi.Error
         try:
             return self._find(kind, key)
-        except self.dialect.loaded_dbapi.Error as error:
-            # The driver's own error, told as SQLAlchemy tells it (OperationalError for a
-            # database that cannot be reached): the app's 503 answer knows only those.
-            base = self.dialect.loaded_dbapi.Error
-            raise DBAPIError.instance(None, None, error, base, dialect=self.dialect) from error
+        except base as error:
+            raise DBAPIError.instance(self.sql[kind], (key,), error, base) from error
 
     def _find(self, kind: str, key: str) -> Found | None:
         connection = self._take()
@@ -70,7 +70,11 @@ class AnswerReader:
         except self.dialect.loaded_dbapi.Error:  # a dropped connection: once more on a new one
             _close(connection)
             connection = self._connect()
-            row = self._execute(connection, kind, key)
+            try:
+                row = self._execute(connection, kind, key)
+            except self.dialect.loaded_dbapi.Error as error:
+                _close(connection)
+                raise self._wrapped(error) from error
         self._give(connection)
         if row is None:
             return None
@@ -106,10 +110,18 @@ class AnswerReader:
         for connection in free:
             _close(connection)
 
+    def _wrapped(self, error) -> DBAPIError:
+        """The driver's error as SQLAlchemy's (OperationalError ...): the app's 503 handler
+        (health/views.py) answers a database that cannot be reached, here as everywhere."""
+        return DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error)
+
     def _connect(self):
         """A driver connection made by the engine (its connect arguments and listeners), taken
         out of the pool for good."""
-        pooled = self.engine.raw_connection()
+        try:
+            pooled = self.engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:
+            raise self._wrapped(error) from error
         pooled.detach()
         connection = pooled.dbapi_connection
         if self.dialect.name == "sqlite":

@@ -4,9 +4,9 @@ The live app is its own app instance with its own database, so it never fights w
 session-wide `app` fixture of tests/conftest.py (whose `db` fixture empties every table after each
 test):
 
-- on SQLite (DATABASE_URL unset) it is a file in a temporary directory, shared by the server's
-  threads and by the test's own set-up code;
-- on PostgreSQL (DATABASE_URL set) it is the same database, but a schema of its own
+- on SQLite (DATABASE_URL unset or a sqlite:/// URL) it is a file in a temporary directory,
+  shared by the server's threads and by the test's own set-up code;
+- on PostgreSQL (DATABASE_URL names a server) it is the same database, but a schema of its own
   (`browser_<pid>`, put first on the search path of every connection): the tables of the other
   tests stay in the default schema, untouched. The schema is dropped at the end of the session.
 

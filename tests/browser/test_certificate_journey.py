@@ -29,6 +29,7 @@ from certification.models_base import utcnow
 from certification.programme import services as programme_services
 from certification.programme.models import Audit, AuditTeamMember
 from certification.reports import services as report_services
+from certification.reports.models import AuditReport
 from tests import factories
 from tests.browser.helpers import save_link, sign_in, sign_out
 
@@ -85,7 +86,7 @@ def submitted_stage2(session, today: date) -> int:
     lead = factories.user("auditor", email=LEAD, name="Nino Auditor")
     factories.qualification(lead, scheme="iso10002", sector_code=organisation.sector_code)
     planner = factories.user("planner", name="Pınar Planlamacı")
-    factories.user("committee", email=MEMBER, name="Giorgi Komiteti")
+    factories.committee_member(email=MEMBER, name="Giorgi Komiteti")
     application = factories.application(
         organisation,
         state="contracted",
@@ -104,8 +105,18 @@ def submitted_stage2(session, today: date) -> int:
     cycle = programme_services.create_programme(quote, planner, today - timedelta(days=30))
     audits = {audit.kind: audit for audit in cycle.audits}
     stage1, audit = audits["stage1"], audits["stage2"]
+    # Stage 1 concluded by its lead auditor: ready for stage 2 (17021-1 9.3.1).
     stage1.state = "closed"
     stage1.start_date = stage1.end_date = today - timedelta(days=20)
+    session.add(
+        AuditReport(
+            audit_id=stage1.id,
+            computed_recommendation="recommended",
+            recommendation="recommended",
+            readiness="ready",
+            summary="Documents in place; ready for stage 2.",
+        )
+    )
     audit.state = "scheduled"
     audit.start_date, audit.end_date = today - timedelta(days=2), today - timedelta(days=1)
     session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
@@ -142,7 +153,7 @@ def test_committee_grants_the_client_downloads_and_a_stranger_verifies(new_page,
     # --- the committee member decides -----------------------------------------------------------
     member = new_page()
     sign_in(member, MEMBER, factories.PASSWORD)
-    member.get_by_role("link", name="Decisions").click()
+    member.get_by_role("link", name="Decisions", exact=True).click()
     expect(member.get_by_role("heading", name="Committee queue", level=1)).to_be_visible()
     row = member.locator("table.decision-queue tbody tr").filter(has_text=LEGAL_NAME)
     expect(row).to_contain_text("Stage 2")
@@ -190,8 +201,10 @@ def test_committee_grants_the_client_downloads_and_a_stranger_verifies(new_page,
     # --- the client sees the certificate and downloads it ---------------------------------------
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification", exact=True).click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     panel = client.locator(".certificates-panel")
     certificate_row = panel.get_by_role("row").filter(has_text=number)
     expect(certificate_row).to_contain_text("ISO 10002:2018")

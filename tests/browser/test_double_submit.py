@@ -19,6 +19,7 @@ from sqlalchemy import event, func, select
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
 from certification.extensions import db as _db
+from certification.organisations.models import Organisation
 from tests import factories, scenarios
 from tests.browser.helpers import sign_in
 
@@ -30,7 +31,7 @@ MEMBER = "aylin.komite@body.example.test"
 def test_double_clicking_grant_records_one_decision_and_one_certificate(page, seed, live):
     with seed() as session:
         audit_id = scenarios.submitted_stage2(session, date.today()).audit.id
-        factories.user("committee", email=MEMBER, name="Aylin Komite")
+        factories.committee_member(email=MEMBER, name="Aylin Komite")
     posts, finished = [], threading.Semaphore(0)
     both_read, racing = threading.Barrier(2, timeout=1.0), threading.local()
 
@@ -86,3 +87,52 @@ def test_double_clicking_grant_records_one_decision_and_one_certificate(page, se
     with seed() as session:
         assert session.scalar(select(func.count(Decision.id))) == 1
         assert session.scalar(select(func.count(Certificate.id))) == 1
+
+
+PLANNER = "selin.planlama@body.example.test"
+
+
+def test_double_clicking_save_on_a_new_organisation_registers_it_once(page, seed, live):
+    """The create form's one-time token: the second click is shown the first one's result."""
+    with seed():
+        factories.user("planner", email=PLANNER, name="Selin Planlama")
+    posts, finished = [], threading.Semaphore(0)
+
+    def count_posts(sender, **extra):
+        if request.method == "POST" and request.path == "/organisations/new":
+            posts.append(request.path)
+
+    def count_finished(sender, **extra):
+        if request.method == "POST" and request.path == "/organisations/new":
+            finished.release()
+
+    request_started.connect(count_posts, live.app, weak=False)
+    request_tearing_down.connect(count_finished, live.app, weak=False)
+    try:
+        sign_in(page, PLANNER, factories.PASSWORD)
+        page.goto("/organisations/new")
+        page.locator('[name="legal_name"]').fill("Mekong Electronics Co.")
+        page.locator('[name="country"]').select_option("VN")
+        page.locator('[name="city"]').fill("Cần Thơ")
+        page.locator('[name="sector_code"]').select_option("19")
+        page.locator('[name="effective_personnel"]').fill("85")
+        page.locator('[name="sites-0-name"]').fill("Head office")
+        page.locator('[name="sites-0-personnel"]').fill("85")
+        button = page.get_by_role("button", name="Save")
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.click(x, y)
+        page.wait_for_timeout(100)  # the first request is on the server now
+        page.mouse.click(x, y)
+        page.wait_for_load_state()
+        expect(page.locator("h1")).to_contain_text("Mekong Electronics Co.")
+        for _post in posts:
+            assert finished.acquire(timeout=30)
+    finally:
+        request_started.disconnect(count_posts, live.app)
+        request_tearing_down.disconnect(count_finished, live.app)
+
+    assert len(posts) == 2, posts  # the browser did send the form twice
+    with seed() as session:
+        assert session.scalar(select(func.count(Organisation.id))) == 1

@@ -48,6 +48,8 @@ def test_georgian_client_from_registration_to_accepted_quote(new_page, seed):
     # --- the planner registers the organisation --------------------------------------------
     planner = new_page()
     sign_in(planner, PLANNER, factories.PASSWORD)
+    expect(planner.get_by_role("heading", name="What needs planning", level=1)).to_be_visible()
+    planner.get_by_role("link", name="Organisations", exact=True).click()
     expect(planner.get_by_role("heading", name="Organisations", level=1)).to_be_visible()
     planner.get_by_role("link", name="Register an organisation").click()
 
@@ -84,8 +86,10 @@ def test_georgian_client_from_registration_to_accepted_quote(new_page, seed):
     # --- the client applies in the portal ---------------------------------------------------
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification", exact=True).click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     expect(client.get_by_text("You have not applied yet.")).to_be_visible()
 
     client.get_by_role("link", name="Apply for certification").click()

@@ -134,9 +134,10 @@ def test_the_phone_checklist_in_arabic_is_mirrored_and_fits(chromium, live, seed
             application, state="accepted", issued_on=today - timedelta(days=40),
             valid_until=today - timedelta(days=10), prepared_by_id=planner.id,
         )  # fmt: skip
+        cycle = factories.cycle(quote)
+        factories.concluded_stage1(cycle, today - timedelta(days=14))  # 17021-1 9.3.1
         audit = factories.audit(
-            factories.cycle(quote), kind="stage2", state="scheduled", start_date=today,
-            end_date=today,
+            cycle, kind="stage2", state="scheduled", start_date=today, end_date=today,
         )  # fmt: skip
         session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
         session.flush()

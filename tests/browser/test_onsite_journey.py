@@ -134,8 +134,11 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
             valid_until=today - timedelta(days=10),
             prepared_by_id=planner.id,
         )
+        cycle = factories.cycle(quote)
+        # 17021-1 9.3.1: stage 2 follows stage 1 concluded "ready" by its lead auditor.
+        factories.concluded_stage1(cycle, today - timedelta(days=14))
         audit = factories.audit(
-            factories.cycle(quote),
+            cycle,
             kind="stage2",
             state="scheduled",
             planned_days=2.5,
@@ -151,6 +154,8 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
     # --- the lead auditor starts the audit ----------------------------------------------------
     auditor = new_phone()
     sign_in(auditor, LEAD, factories.PASSWORD)
+    expect(auditor.get_by_role("heading", name="My work", level=1)).to_be_visible()
+    auditor.get_by_role("link", name="My audits", exact=True).tap()
     expect(auditor.get_by_role("heading", name="My audits", level=1)).to_be_visible()
     row = auditor.get_by_role("row").filter(has_text=LEGAL_NAME)
     expect(row).to_contain_text("Scheduled")
@@ -252,8 +257,10 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
     # --- the client answers it in the portal ----------------------------------------------------
     client = new_phone()
     sign_in(client, CLIENT, factories.PASSWORD)
-    expect(client).to_have_url(re.compile(r"/portal/$"))
+    expect(client).to_have_url(re.compile(r"/home/$"))
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
+    client.get_by_role("link", name="Our certification", exact=True).click()
+    expect(client).to_have_url(re.compile(r"/portal/$"))
     waiting = client.locator(".findings-panel table").first
     expect(client.get_by_role("heading", name="Findings waiting for your answer")).to_be_visible()
     waiting_row = waiting.get_by_role("row").filter(has_text="Finding 1")
@@ -289,6 +296,7 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
 
     # --- the auditor signs in again and accepts the plan ----------------------------------------
     sign_in(auditor, LEAD, factories.PASSWORD)
+    auditor.get_by_role("link", name="My audits", exact=True).tap()
     auditor.get_by_role("row").filter(has_text=LEGAL_NAME).get_by_role("link", name="Stage 2").tap()
     expect(auditor.get_by_role("heading", level=1)).to_contain_text("In progress")
     finding_row = auditor.locator(".findings-panel").get_by_role("row").filter(has_text="Finding 1")

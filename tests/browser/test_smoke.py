@@ -37,7 +37,7 @@ def test_client_signs_in_and_out(page, seed):
         )
         factories.user("client", email="client@example.test", name="ნინო", organisation=org)
     sign_in(page, "client@example.test", factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/portal/$"))
+    expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("შპს ქართული ხარისხი")
     sign_out(page)
     expect(page.get_by_role("status")).to_have_text("You are signed out.")

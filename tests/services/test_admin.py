@@ -12,7 +12,7 @@ from certification.accounts.models import AuditorQualification, ConflictOfIntere
 from certification.activity.models import ActivityLog
 from certification.admin import services
 from certification.admin import settings_services as rules
-from certification.admin.services import AdminError, UserDetails
+from certification.admin.services import AdminError, CompetenceDetails, UserDetails
 from certification.settings import services as settings
 from tests import factories
 
@@ -142,11 +142,13 @@ def test_own_account_password_needs_the_current_one(db):
 
 def test_qualification_added_and_removed_with_log(db):
     admin, auditor = factories.user(Role.ADMIN), factories.user(Role.AUDITOR)
-    q = services.add_qualification(admin, auditor, "ts-iso10002", 29, date(2027, 6, 30))
-    assert (q.scheme, q.sector_code) == ("ts-iso10002", "29")
+    q = services.add_qualification(
+        admin, auditor, CompetenceDetails("ts-iso10002", 29, date(2027, 6, 30))
+    )
+    assert (q.role, q.scheme, q.sector_code) == ("auditor", "ts-iso10002", "29")
     assert "IAF sector 29" in log_rows(db, "qualification_added")[0].reason
     with pytest.raises(AdminError, match="already on the profile"):
-        services.add_qualification(admin, auditor, "ts-iso10002", 29, None)
+        services.add_qualification(admin, auditor, CompetenceDetails("ts-iso10002", 29))
     services.remove_qualification(admin, q)
     assert db.session.scalars(select(AuditorQualification)).all() == []
     assert log_rows(db, "qualification_removed")[0].subject_id == q.id
@@ -158,12 +160,68 @@ def test_qualification_added_and_removed_with_log(db):
 )
 def test_bad_qualification_is_refused(db, scheme, sector, message):
     with pytest.raises(AdminError, match=message):
-        services.add_qualification(None, factories.user(Role.AUDITOR), scheme, sector, None)
+        services.add_qualification(
+            None, factories.user(Role.AUDITOR), CompetenceDetails(scheme, sector)
+        )
 
 
 def test_planner_has_no_profile(db):
     with pytest.raises(AdminError, match="Only auditors and committee members"):
-        services.add_qualification(None, factories.user(Role.PLANNER), "iso10002", 29, None)
+        services.add_qualification(
+            None, factories.user(Role.PLANNER), CompetenceDetails("iso10002", 29)
+        )
+
+
+def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
+    admin, member = factories.user(Role.ADMIN), factories.user(Role.COMMITTEE)
+    details = CompetenceDetails(
+        "iso10002", None, date(2028, 1, 31), date(2026, 2, 1), "Committee training, Jan 2026"
+    )
+    q = services.add_qualification(admin, member, details)
+    assert (q.role, q.sector_code, q.valid_from) == ("committee_member", "", date(2026, 2, 1))
+    reason = log_rows(db, "qualification_added")[0].reason
+    assert "every sector" in reason and "Committee training" in reason
+    # Renewed: a new end date and evidence, logged with what it was before.
+    renewed = CompetenceDetails(
+        "iso10002", None, date(2030, 1, 31), date(2026, 2, 1), "Re-evaluated"
+    )
+    services.update_qualification(admin, q, renewed)
+    assert q.valid_until == date(2030, 1, 31) and q.evidence == "Re-evaluated"
+    updated = log_rows(db, "qualification_updated")[0].reason
+    assert "until 2028-01-31" in updated and "until 2030-01-31" in updated
+
+
+@pytest.mark.parametrize(
+    ("role", "details", "message"),
+    [
+        (Role.AUDITOR, CompetenceDetails("iso10002", None), "per IAF sector"),
+        (
+            Role.COMMITTEE,
+            CompetenceDetails("iso10002", None, date(2026, 1, 1), date(2026, 2, 1)),
+            "cannot end before it starts",
+        ),
+        (Role.COMMITTEE, CompetenceDetails("iso10002", None, evidence="x" * 2001), "evidence"),
+    ],
+)
+def test_a_bad_competence_record_is_refused_and_nothing_is_kept(db, role, details, message):
+    person = factories.user(role)
+    with pytest.raises(AdminError, match=message):
+        services.add_qualification(None, person, details)
+    assert db.session.scalars(select(AuditorQualification)).all() == []
+    assert log_rows(db, "qualification_added") == []
+
+
+def test_a_bad_renewal_changes_nothing(db):
+    member = factories.user(Role.COMMITTEE)
+    q = services.add_qualification(
+        None, member, CompetenceDetails("iso10002", None, date(2028, 1, 1))
+    )
+    with pytest.raises(AdminError):
+        services.update_qualification(
+            None, q, CompetenceDetails("iso10002", None, date(2027, 1, 1), date(2027, 6, 1))
+        )
+    assert q.valid_until == date(2028, 1, 1) and q.valid_from is None
+    assert log_rows(db, "qualification_updated") == []
 
 
 def test_conflict_added_and_removed_on_the_organisations_timeline(db):

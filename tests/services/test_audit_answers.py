@@ -24,9 +24,9 @@ def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=T
     """A stage 2 audit with a lead and a second auditor on its team."""
     lead, member = factories.user("auditor"), factories.user("auditor")
     quote = factories.quote(factories.application(scheme=scheme, edition=edition))
-    audit = factories.audit(
-        factories.cycle(quote), kind="stage2", state=state, start_date=start, end_date=start
-    )
+    cycle = factories.cycle(quote)
+    factories.concluded_stage1(cycle, (start or TODAY) - timedelta(days=7))
+    audit = factories.audit(cycle, kind="stage2", state=state, start_date=start, end_date=start)
     db.session.add_all(
         [
             AuditTeamMember(audit=audit, user=lead, role="lead"),
@@ -206,17 +206,23 @@ def test_only_the_team_answers(db, role):
 
 
 @pytest.mark.parametrize(
-    ("state", "allowed"),
-    [("scheduled", False), ("submitted", False), ("closed", False), ("returned", True)],
+    ("state", "refusal"),
+    [
+        ("scheduled", "only while the audit is in progress"),
+        ("submitted", "was submitted to the committee, so this change was not saved"),
+        ("closed", "was submitted to the committee, so this change was not saved"),
+        ("returned", None),
+    ],
 )
-def test_answers_change_only_while_the_audit_is_in_progress_or_returned(db, state, allowed):
+def test_answers_change_only_while_the_audit_is_in_progress_or_returned(db, state, refusal):
     audit, lead, _member = started(db)
     audit.state = state
-    if allowed:
+    if refusal is None:
         assert save(lead, audit).version == 1
     else:
-        with pytest.raises(services.AuditWorkError, match="only while the audit is in progress"):
+        with pytest.raises(services.AuditWorkError, match=refusal):
             save(lead, audit)
+        assert db.session.scalar(select(Answer)) is None
 
 
 def test_unknown_question_and_grade_are_refused(db):

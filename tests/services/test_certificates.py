@@ -297,16 +297,34 @@ def test_restoration_after_expiry_only_within_six_months(db, today, restorable):
     certificate = grant()
     services.sweep(date(2029, 3, 15))
     assert certificate.state == "expired" and certificate.ended_on == date(2029, 3, 15)
+    restoring = decision(certificate.cycle, today, outcome="restore")
     if not restorable:
         with pytest.raises(services.CertificateError, match="new stage 2"):
-            services.restore_certificate(None, certificate, "Late", today)
+            services.restore_expired_certificate(None, certificate, restoring, today=today)
         assert certificate.state == "expired"
+        assert db.session.scalar(select(_db.func.count(Certificate.id))) == 1
         return
-    services.restore_certificate(None, certificate, "Recertification finished", today)
-    assert certificate.state == "active" and certificate.ended_on is None
-    assert certificate.original_issued_on == GRANTED
-    assert certificate.issued_on == today
-    assert certificate.expires_on == date(2032, 3, 14)
+    restored = services.restore_expired_certificate(None, certificate, restoring, today=today)
+    # 9.6.3.2.5: a new revision effective on the restoration decision; the lapse stays visible.
+    assert certificate.state == "superseded" and certificate.ended_on == date(2029, 3, 15)
+    assert (certificate.issued_on, certificate.expires_on) == (GRANTED, date(2029, 3, 14))
+    assert restored.state == "active" and restored.revision == certificate.revision + 1
+    assert restored.number == f"{certificate.number}-R1"
+    assert restored.original_issued_on == GRANTED
+    assert restored.issued_on == today
+    assert restored.expires_on == date(2032, 3, 14)
+    # The restored cycle has its surveillance due dates.
+    due = {audit.kind: audit.due_by for audit in restored.cycle.audits}
+    assert due["surveillance1"] is not None and due["surveillance2"] is not None
+
+
+def test_an_expired_certificate_is_not_restored_from_its_page(db):
+    """Only the committee's decision on a recertification audit restores it (9.6.3.2.5)."""
+    certificate = grant()
+    services.sweep(date(2029, 3, 15))
+    with pytest.raises(services.CertificateError, match="9.6.3.2.5"):
+        services.restore_certificate(None, certificate, "Paid the fee", date(2029, 4, 1))
+    assert certificate.state == "expired" and certificate.issued_on == GRANTED
 
 
 # -- the sweep --------------------------------------------------------------------------------
@@ -339,7 +357,7 @@ def test_sweep_flags_overdue_surveillance_once(db):
     second = services.sweep(date(2027, 3, 17))
     assert second.overdue_surveillance == [audits["surveillance1"]] and second.newly_flagged == 0
     flags = db.session.scalars(
-        select(ActivityLog).where(ActivityLog.action == "surveillance_overdue")
+        select(ActivityLog).where(ActivityLog.action == "audit_overdue")
     ).all()
     assert len(flags) == 1 and flags[0].subject_id == audits["surveillance1"].id
 

@@ -71,7 +71,7 @@ def log(action: str) -> list[ActivityLog]:
 
 @pytest.fixture
 def member():
-    return factories.user("committee", name="Ayşe Kurul")
+    return factories.committee_member(name="Ayşe Kurul")
 
 
 # -- impartiality --------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def test_a_co_member_on_the_team_is_refused(member):
 
 def test_grant_issues_a_certificate_and_closes_the_audit(member):
     audit = submitted(band="")
-    co = factories.user("committee")
+    co = factories.committee_member()
     decision = decide(member, audit, other_members=[(co.id, False, "Would wait for the plan.")])
     assert audit.state == "closed"
     assert decision.outcome == "grant" and decision.decided_on == TODAY
@@ -156,12 +156,12 @@ def test_refuse_closes_the_audit_without_a_certificate(member):
     assert certificates() == 0 and log("decided")
 
 
-def test_a_stage_1_report_is_accepted_without_a_certificate(member):
+def test_stage_1_is_not_the_committees_to_decide(member):
     audit = submitted(kind="stage1")
-    factories.finding(audit, "minor", "open")
-    decision = decide(member, audit, outcome="accept_report", reasons="Ready for stage 2.")
-    assert audit.state == "closed" and decision.certificate_id is None
-    assert certificates() == 0
+    with pytest.raises(DecisionError, match="does not fit"):
+        decide(member, audit, outcome="accept_report", reasons="Ready for stage 2.")
+    assert audit.state == "submitted" and decisions() == 0
+    assert audit not in db.session.scalars(services.queue_query()).all()
 
 
 def test_more_information_returns_the_audit_to_the_team(member):

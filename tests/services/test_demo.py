@@ -22,7 +22,7 @@ from certification.organisations.models import Organisation
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.reports.models import AuditFigures, AuditReport
-from certification.workflow import add_years
+from certification.workflow import add_years, renewed_expiry
 
 
 @pytest.fixture
@@ -202,8 +202,10 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
             team = {m.user_id for m in decision.audit.team} if decision.audit else set()
             assert not team & {m.member_id for m in decision.members}
         assert {d.outcome for d in decisions} >= {
-            "accept_report", "grant", "maintain", "extend_scope", "renew", "withdraw",
+            "grant", "maintain", "extend_scope", "renew", "withdraw",
         }
+        # Stage 1 is concluded by its lead auditor (17021-1 9.3.1), never by the committee.
+        assert "accept_report" not in {d.outcome for d in decisions}
 
         # Granted stage 2 of the star scheme: active, with its band and the surveillances dated.
         (starred,) = _certificates("Mekong Electronics JSC")
@@ -220,7 +222,7 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         missed = _audit(suspended.organisation.english_name, "surveillance1")
         assert missed.due_by < suspended.suspended_on
         flagged = select(ActivityLog).where(
-            ActivityLog.action == "surveillance_overdue", ActivityLog.subject_id == missed.id
+            ActivityLog.action == "audit_overdue", ActivityLog.subject_id == missed.id
         )
         assert db.session.scalar(flagged) is not None
 
@@ -244,10 +246,35 @@ def test_demo_has_certificates_in_every_status_and_a_recertified_organisation(de
         old, renewed = _certificates("Siberian Passenger Company JSC")
         assert renewed.certification_type == "recertification" and renewed.state == "active"
         assert renewed.supersedes_id == old.id and old.state == "superseded"
-        assert renewed.expires_on == add_years(old.expires_on, 3)
+        assert renewed.expires_on == renewed_expiry(old.expires_on, old.original_issued_on)
         assert renewed.original_issued_on == old.original_issued_on == old.issued_on
         assert old.issued_on < renewed.issued_on < old.expires_on
 
         # The committee still has work: at least one report waits for its decision.
         waiting = select(func.count()).select_from(Audit).where(Audit.state == "submitted")
         assert db.session.scalar(waiting) >= 1
+
+
+def test_demo_fills_every_home_page_and_prints_calendar_feeds(demo_app):
+    result = demo_app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+    feeds = re.findall(r"^  (\S+@\S+)\s+(http://127\.0\.0\.1:5000/calendar/\S+\.ics)$",
+                       result.output, flags=re.M)
+    client = demo_app.test_client()
+    with demo_app.app_context():
+        users = db.session.scalars(select(User).where(User.active.is_(True))).all()
+        assert {email for email, _url in feeds} == {u.email for u in users}
+        # a feed answers with the person's calendar
+        url = dict(feeds)["auditor@demo.test"].replace("http://127.0.0.1:5000", "")
+        assert b"BEGIN:VEVENT" in client.get(url).data
+    for email in ("planner@demo.test", "auditor@demo.test", "committee@demo.test",
+                  "committee2@demo.test", "admin@demo.test", "musteri@anadolu-perakende.com.tr"):
+        client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        page = client.get("/home/").get_data(as_text=True)
+        counts = [int(n) for n in re.findall(r'class="tile-count">(\d+)<', page)]
+        listed = page.count('<ul class="plain">') + page.count("<tbody>")
+        if email.endswith("@demo.test"):
+            assert max(counts, default=0) > 0, f"{email}: every count is zero"
+        else:  # the client of a contracted organisation: its audits and documents are listed
+            assert listed, f"{email}: the home page is empty"
+        client.post("/logout")

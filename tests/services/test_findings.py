@@ -162,7 +162,7 @@ def test_the_full_path_answer_reject_answer_accept_verify_is_logged(db):
     answer(finding, client)
     services.accept_plan(lead, finding, "Fine.")
     assert finding.state == "plan_accepted" and finding.actions[-1].accepted is True
-    services.verify_finding(lead, finding, "Seen in place at the document review.")
+    services.verify_finding(lead, finding, "Seen in place at the document review.", TODAY)
     assert finding.state == "closed"
 
     assert log(finding)[1:] == [
@@ -238,7 +238,7 @@ def test_only_the_audit_team_reviews_and_a_rejection_needs_a_comment(db):
         services.reject_answer(lead, finding, "  ")
     assert refused.value.field == "comment"
     with pytest.raises(FindingError, match="cannot be done now"):
-        services.verify_finding(lead, finding, "Seen.")
+        services.verify_finding(lead, finding, "Seen.", TODAY)
     assert finding.state == "answered"
 
 
@@ -248,7 +248,7 @@ def test_verification_needs_a_note(db):
     answer(finding, client_of(audit))
     services.accept_plan(lead, finding)
     with pytest.raises(FindingError) as refused:
-        services.verify_finding(lead, finding, "")
+        services.verify_finding(lead, finding, "", TODAY)
     assert refused.value.field == "note" and finding.state == "plan_accepted"
 
 

@@ -60,7 +60,44 @@ def test_the_search_text_of_existing_organisations_is_folded_anew(empty_database
     assert stored.split("\n") == ["sieu thi duc", "", "", "مكه"]
 
 
-PREVIOUS_HEAD = "6e3916f4bc2f"  # sign-in security; the sort keys of names come after it
+def test_two_factor_secrets_stored_in_the_clear_are_sealed_and_still_make_the_same_codes(
+    empty_database_url,
+):
+    import pyotp
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from certification.accounts import sealing
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "k1"}
+    )
+    plain = pyotp.random_base32()
+    with app.app_context():
+        upgrade(revision="6e3916f4bc2f")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, name, password_hash, role, locale, active,"
+                    " session_nonce, totp_secret, created_at) VALUES ('a@example.test', 'A',"
+                    " '!', 'admin', 'en', :yes, 'n', :secret, :now)"
+                ),
+                {"secret": plain, "now": "2026-01-01 00:00:00", "yes": True},
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            sealed = connection.execute(text("SELECT totp_secret FROM users")).scalar()
+        downgrade(revision="6e3916f4bc2f")
+        with db.engine.connect() as connection:
+            opened_again = connection.execute(text("SELECT totp_secret FROM users")).scalar()
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert plain not in sealed and sealing.is_sealed(sealed)
+    assert sealing.unseal(sealed, app.config) == plain
+    assert opened_again == plain
+
+
+PREVIOUS_HEAD = "d8a3c6f0e1b2"  # forms sent once; the sort keys of names come after it
 
 
 def test_upgrading_a_populated_database_keeps_every_row_and_fills_the_sort_keys(

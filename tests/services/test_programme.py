@@ -160,8 +160,18 @@ def test_conflicted_auditor_is_refused():
     # Consulted for the client until a year ago: within the two years of 17021-1 5.2.10.
     factories.conflict(consultant, org, ended_on=TODAY - timedelta(days=365))
 
-    with pytest.raises(AssignmentRefused, match="Elif Şahin has a conflict of interest"):
+    with pytest.raises(AssignmentRefused, match="5.2.10: Elif Şahin gave consultancy"):
         schedule(cycle.audits[0], lead, [(consultant.id, "auditor")])
+    # No written reason lifts it (17021-1 5.2.10 has no exception).
+    with pytest.raises(AssignmentRefused, match="whatever the reason"):
+        schedule(
+            cycle.audits[0],
+            lead,
+            [(consultant.id, "auditor")],
+            overrides={consultant.id: "Only observes."},
+        )
+    assert cycle.audits[0].state == "planned" and cycle.audits[0].team == []
+    assert log("assignment_override") == []
 
 
 def test_conflict_that_ended_two_years_ago_does_not_block():

@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import create_engine, event, make_url, text
 
 from certification import create_app
+from certification.accounts.models import User
 from certification.extensions import db
 from certification.verification.reader import AnswerReader, reader_for
-from tests.bulk import Seeded, seed, session_id
+from tests.bulk import Seeded, seed
 from tests.conftest import _normalise
 
 pytestmark = pytest.mark.skipif(
@@ -119,13 +120,17 @@ def address(pattern: str, seeded: Seeded) -> str:
     )
 
 
+def cookie_id(app, user_id: int) -> str:
+    """What the session cookie keeps: the id and the session nonce."""
+    with app.app_context():
+        return db.session.get(User, user_id).get_id()
+
+
 def statements_of(app, seeded: Seeded, role: str, url: str) -> list[tuple[str, object]]:
     client = app.test_client()
     if role != "public":
-        with app.app_context():
-            signed_in = session_id(seeded.staff[role])
         with client.session_transaction() as session:
-            session["_user_id"] = signed_in
+            session["_user_id"] = cookie_id(app, seeded.staff[role])
     seen: list[tuple[str, object]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many):
@@ -187,11 +192,9 @@ def test_the_older_pages_of_a_long_timeline_read_through_the_index_too(body):
     app, seeded = body
     first = statements_of(app, seeded, "planner", f"/organisations/{seeded.busy_organisation}")
     assert first
-    with app.app_context():
-        signed_in = session_id(seeded.staff["planner"])
     with app.test_client() as client:
         with client.session_transaction() as session:
-            session["_user_id"] = signed_in
+            session["_user_id"] = cookie_id(app, seeded.staff["planner"])
         page = client.get(f"/organisations/{seeded.busy_organisation}").get_data(as_text=True)
     older = re.search(r'<a rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     for statement, parameters in statements_of(app, seeded, "planner", older):

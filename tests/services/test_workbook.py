@@ -61,6 +61,10 @@ description.tr = "Düzey {points}."
         for points in range(5)
     )
     + """
+[scoring]
+grade_caps = { conforming = 4, observation = 4, ofi = 4, minor = 2, major = 0 }
+min_answered_percent = 50
+
 [[bands]]
 min_percent = 0
 label.en = "No star"

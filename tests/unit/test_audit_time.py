@@ -10,6 +10,7 @@ from certification.audit_time import (
     MAX_REDUCTION_PERCENT,
     AuditTimeError,
     Band,
+    SampleSites,
     compute_audit_time,
     random_share,
     round_half_day,
@@ -110,7 +111,8 @@ def test_round_half_day(value, rounded):
         (16, -25, 2.5, 1.0, 1.5, 1.0, 1.5),  # 2.25 rounds up to 2.5
         (10, 12.5, 2.5, 1.0, 1.5, 1.0, 1.5),  # 2.25 -> 2.5
         (45, -30, 3.0, 1.0, 2.0, 1.0, 2.0),  # 2.8 -> 3
-        (3, -30, 1.0, 0.5, 0.5, 0.5, 0.5),  # 1.05 -> 1; nothing under half a day
+        # MD 5: rounding never takes a reduced time under 70% of the table: 1.05 -> 1.5, not 1.
+        (3, -30, 1.5, 0.5, 1.0, 0.5, 1.0),
         (2025, 0, 15.0, 5.0, 10.0, 5.0, 10.0),
     ],
 )
@@ -133,8 +135,8 @@ def test_stage_split_follows_the_policy_share():
 
 
 def test_stage_1_never_gets_less_than_half_a_day():
-    result = compute_audit_time(3, adjust_percent=-30, stage1_share=Fraction(1, 10))
-    assert (result.initial_days, result.stage1_days, result.stage2_days) == (1.0, 0.5, 0.5)
+    result = compute_audit_time(7, adjust_percent=-30, stage1_share=Fraction(1, 10))
+    assert (result.initial_days, result.stage1_days, result.stage2_days) == (1.5, 0.5, 1.0)
 
 
 def test_a_reduction_of_exactly_30_percent_is_allowed():
@@ -178,22 +180,24 @@ def test_to_dict_has_the_cli_json_shape():
         "stage2_days": 4.5,
         "surveillance_days": 2.0,
         "recertification_days": 4.5,
-        "sample_sites": {"initial": 4, "surveillance": 2, "recertification": 3},
+        "sample_sites": {"initial": 4, "surveillance": 3, "recertification": 4},
+        "site_times": [],
     }
 
 
 @pytest.mark.parametrize(
     "sites, initial, surveillance, recertification",
     [
+        # `sites` counts the central function too; n = the other sites.
         (1, 1, 1, 1),
-        (2, 2, 1, 2),  # 1.41, 0.85, 1.13
-        (4, 2, 2, 2),  # 2, 1.2, 1.6
-        (9, 3, 2, 3),  # 3, 1.8, 2.4
-        (10, 4, 2, 3),  # 3.16, 1.90, 2.53
-        (25, 5, 3, 4),  # exactly 5, 3, 4: no rounding up past a whole number
-        (26, 6, 4, 5),  # 5.10, 3.06, 4.08
-        (100, 10, 6, 8),
-        (101, 11, 7, 9),  # 10.05, 6.03, 8.04
+        (2, 2, 2, 2),  # n = 1: no sampling, every site at every audit
+        (3, 3, 2, 3),  # EA on MD 1: central + 2 sites -> central + 2, + 1, + 2
+        (4, 3, 3, 3),  # n = 3: 1.73, 1.04, 1.39
+        (10, 4, 3, 4),  # n = 9: exactly 3, 1.8, 2.4
+        (26, 6, 4, 5),  # n = 25: exactly 5, 3, 4: no rounding up past a whole number
+        (27, 7, 5, 6),  # n = 26: 5.10, 3.06, 4.08
+        (101, 11, 7, 9),  # n = 100
+        (102, 12, 8, 10),  # n = 101: 10.05, 6.03, 8.04
     ],
 )
 def test_sample_size(sites, initial, surveillance, recertification):
@@ -215,3 +219,67 @@ def test_sample_size_needs_at_least_one_site():
 @pytest.mark.parametrize("sample, chosen", [(0, 0), (1, 1), (3, 1), (4, 1), (5, 2), (8, 2), (9, 3)])
 def test_random_share_is_at_least_a_quarter(sample, chosen):
     assert random_share(sample) == chosen
+
+
+@pytest.mark.parametrize(
+    "personnel, adjust, initial",
+    [
+        # IAF MD 5: round to the nearest half day, but never under 70% of the table value.
+        (3, -30, 1.5),  # table 1.5: 1.05 would round to 1 (66.7%): rounds up instead
+        (10, -30, 1.5),  # table 2: 1.4 -> 1.5
+        (15, -30, 2.0),  # table 2.5: 1.75 -> 2 (a quarter rounds up)
+        (700, -30, 8.5),  # table 12: 8.4 -> 8.5
+        (1000, -30, 9.5),  # table 13: 9.1 would round to 9 (69.2%): 9.5
+        (1000, -29, 9.5),  # 9.23 -> 9 (69.2%): 9.5
+        (1000, -25, 10.0),  # 9.75 -> 10
+        (1200, -30, 10.0),  # table 14: 9.8 -> 10
+        (3000, -30, 12.0),  # table 17: 11.9 -> 12
+    ],
+)
+def test_a_reduction_never_rounds_below_70_percent(personnel, adjust, initial):
+    result = compute_audit_time(personnel, adjust_percent=adjust)
+    assert result.initial_days == initial
+    assert result.initial_days >= 0.7 * result.table_days
+
+
+def test_md1_time_is_the_central_function_plus_each_sampled_site():
+    # 5 sites: central 710 people (12 days), others 210, 180 (9 each), 60 (5), 40 (4).
+    result = compute_audit_time(1200, site_personnel=[710, 210, 180, 60, 40])
+    assert result.sites == 5
+    assert result.sample_sites == SampleSites(3, 3, 3)  # n = 4: 2, 1.2 -> 2, 1.6 -> 2
+    sites = {s.index: s for s in result.site_times}
+    assert [sites[i].initial_days for i in range(5)] == [12, 9, 9, 5, 4]
+    assert sites[0].central and not sites[1].central
+    # The estimate takes the central function and the largest sites of each sample.
+    assert result.initial_days == 12 + 9 + 9
+    assert result.surveillance_days == 4 + 3 + 3
+    assert result.recertification_days == 8 + 6 + 6
+    assert (result.stage1_days, result.stage2_days) == (10, 20)
+
+
+@pytest.mark.parametrize(
+    "adjust, site_reduction, site_days",
+    [
+        (0, 50, 4.5),  # table 9 halved
+        (-10, 40, 4.5),  # 50% in all
+        (0, 45, 5.0),  # 4.95 -> 5
+        (0, 0, 9.0),
+    ],
+)
+def test_a_sampled_sites_time_is_reduced_at_most_50_percent(adjust, site_reduction, site_days):
+    result = compute_audit_time(
+        400, site_personnel=[200, 200], adjust_percent=adjust, site_reduction_percent=site_reduction
+    )
+    assert result.site_times[1].initial_days == site_days
+    assert result.site_times[1].initial_days >= 0.5 * result.site_times[1].table_days
+
+
+@pytest.mark.parametrize("adjust, site_reduction", [(0, 51), (-10, 41), (0, -5)])
+def test_a_sampled_site_reduced_beyond_50_percent_is_refused(adjust, site_reduction):
+    with pytest.raises(AuditTimeError, match="IAF MD 1"):
+        compute_audit_time(
+            400,
+            site_personnel=[200, 200],
+            adjust_percent=adjust,
+            site_reduction_percent=site_reduction,
+        )

@@ -121,17 +121,35 @@ def test_suspension_overdue(state, until, today, overdue):
     assert rules.suspension_overdue(state, until, today) is overdue
 
 
+DUE = date(2027, 3, 15)
+
+
 @pytest.mark.parametrize(
-    "kind, state, due, today, overdue",
+    "kind, state, start, due, today, overdue",
     [
-        ("surveillance1", "planned", date(2027, 3, 15), date(2027, 3, 15), False),
-        ("surveillance1", "planned", date(2027, 3, 15), date(2027, 3, 16), True),
-        ("surveillance2", "scheduled", date(2027, 12, 31), date(2028, 1, 1), True),
-        ("surveillance1", "closed", date(2027, 3, 15), date(2027, 4, 1), False),
-        ("surveillance1", "in_progress", date(2027, 3, 15), date(2027, 4, 1), False),
-        ("recertification", "planned", date(2027, 3, 15), date(2027, 4, 1), False),
-        ("surveillance1", "planned", None, date(2027, 4, 1), False),
+        ("surveillance1", "planned", None, DUE, DUE, False),  # the due day itself still counts
+        ("surveillance1", "planned", None, DUE, date(2027, 3, 16), True),
+        (
+            "surveillance2",
+            "scheduled",
+            date(2028, 1, 5),
+            date(2027, 12, 31),
+            date(2028, 1, 1),
+            True,
+        ),
+        # Scheduled in time but not started by the due date: not held.
+        ("surveillance1", "scheduled", DUE, DUE, date(2027, 3, 16), True),
+        ("surveillance1", "closed", date(2027, 3, 1), DUE, date(2027, 4, 1), False),
+        ("surveillance1", "in_progress", DUE, DUE, date(2027, 4, 1), False),
+        # Held late (a justified exception): still not held by the due date.
+        ("surveillance1", "closed", date(2027, 3, 20), DUE, date(2027, 4, 1), True),
+        # One rule for every audit of the programme held against a due date.
+        ("recertification", "planned", None, DUE, date(2027, 4, 1), True),
+        ("recertification", "submitted", date(2027, 3, 1), DUE, date(2027, 4, 1), False),
+        ("stage2", "planned", None, DUE, date(2027, 4, 1), False),
+        ("surveillance1", "cancelled", None, DUE, date(2027, 4, 1), False),
+        ("surveillance1", "planned", None, None, date(2027, 4, 1), False),
     ],
 )
-def test_surveillance_overdue(kind, state, due, today, overdue):
-    assert rules.surveillance_overdue(kind, state, due, today) is overdue
+def test_audit_overdue(kind, state, start, due, today, overdue):
+    assert rules.audit_overdue(kind, state, start, due, today) is overdue

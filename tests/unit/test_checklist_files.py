@@ -1,8 +1,10 @@
 """The shipped checklist files: valid, complete against domain.md, in English and Turkish."""
 
+from pathlib import Path
+
 import pytest
 
-from certification.applications.schemes import SCHEMES
+from certification.applications.schemes import SCHEMES, scheme_title
 from certification.checklists import CHECKLISTS_DIR, check_files, load_all
 
 # domain.md, "ISO 10002:2018 clause structure": every sub-clause of clauses 4 to 8.
@@ -55,8 +57,8 @@ ISO10002_2018_SECTIONS = {
     "8": "Maintenance and improvement",
 }
 
-# ISO 10002:2004 (TS ISO 10002): ten sub-clauses of guiding principles, clause 5 = commitment,
-# policy, responsibility and authority; clauses 7 and 8 titled as in 2018 (domain.md).
+# ISO 10002:2004 (adopted as TS ISO 10002:2006): ten sub-clauses of guiding principles, clause 5 =
+# commitment, policy, responsibility and authority; clauses 7 and 8 titled as in 2018 (domain.md).
 TS_ISO10002_2004 = {
     "4.1": "General",
     "4.2": "Visibility",
@@ -137,7 +139,7 @@ def test_the_star_scheme_is_scored_on_the_2018_clauses(checklists):
 )
 def test_each_clause_has_one_to_three_questions_in_english_and_turkish(checklists, key):
     checklist = checklists[key]
-    assert checklist.version == "2026.1"
+    assert checklist.version.startswith("2026.")
     for clause in checklist.clauses():
         assert 1 <= len(clause.questions) <= 3, clause.number
         assert clause.title["tr"] != clause.title["en"], clause.number
@@ -152,3 +154,57 @@ def test_turkish_text_is_written_with_turkish_letters(checklists):
     turkish = " ".join(q.text["tr"] for q in checklists[("iso10002", "2018")].questions())
     assert "şikâyet" in turkish.lower()
     assert set("çğıöşü") <= set(turkish.lower())
+
+
+ALL_FILES = [("iso10002", "2018"), ("ts-iso10002", "2004"), ("csat-star", "2018")]
+
+
+@pytest.mark.parametrize("key", ALL_FILES)
+def test_a_rejected_outcome_keeps_the_complaint_open_with_recourse(checklists, key):
+    """ISO 10002 7.9: a complaint whose outcome the complainant does not accept stays open, with
+    internal and external recourse offered, until those are exhausted or the complainant is
+    satisfied; the checklist asks exactly that (question and guidance, English and Turkish)."""
+    closing = checklists[key].clause("7.9")
+    words = " ".join(q.text["en"] + " " + q.guidance["en"] for q in closing.questions).lower()
+    for needed in ("does not accept", "stay open", "internal and external recourse", "exhausted"):
+        assert needed in words, needed
+    turkish = " ".join(q.text["tr"] + " " + q.guidance["tr"] for q in closing.questions)
+    assert "açık tutuluyor" in turkish and "başvuru yolları" in turkish
+    # No question lets a rejected complaint be closed on the organization's own final decision.
+    assert not any("final decision has been made" in q.text["en"] for q in closing.questions)
+
+
+@pytest.mark.parametrize(
+    ("key", "representative"), [(ALL_FILES[0], "5.4"), (ALL_FILES[1], "5.3"), (ALL_FILES[2], "5.4")]
+)
+def test_questions_sit_under_the_clause_that_asks_for_them(checklists, key, representative):
+    checklist = checklists[key]
+
+    def clause_of(fragment: str) -> str:
+        (found,) = [q.clause for q in checklist.questions() if fragment in q.text["en"]]
+        return found
+
+    # Recourse offered after a rejected outcome: 7.9 (closing), not 7.8 (communicating).
+    assert clause_of("internal and external recourse still open") == "7.9"
+    # Classifying complaints comes with their analysis (8.2), not with collecting them (8.1).
+    assert clause_of("classified consistently") == "8.2"
+    # The complaints-handling representative is a matter of responsibility and authority.
+    assert clause_of("complaints-handling representative") == representative
+
+
+def test_the_turkish_adoption_of_the_2004_edition_is_named_ts_iso_10002_2006(checklists):
+    """No "TS ISO 10002:2004" anywhere a reader sees it: scheme names, checklist titles, pages,
+    catalogues, documentation (the data migration that corrects old rows aside)."""
+    assert scheme_title("ts-iso10002", "2004") == "TS ISO 10002:2006"
+    assert checklists[("ts-iso10002", "2004")].title["en"].startswith("TS ISO 10002:2006")
+    root = Path(CHECKLISTS_DIR).parent
+    wrong = "TS ISO 10002:" + "2004"
+    places = ["certification", "templates", "checklists", "README.md"]
+    found = []
+    for place in places:
+        paths = [root / place] if (root / place).is_file() else (root / place).rglob("*")
+        for path in paths:
+            if path.is_file() and "migrations" not in path.parts and path.suffix != ".mo":
+                if wrong in path.read_text(encoding="utf-8", errors="ignore"):
+                    found.append(str(path.relative_to(root)))
+    assert found == []

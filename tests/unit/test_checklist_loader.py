@@ -77,12 +77,19 @@ BANDS = "".join(
     f'\n[[bands]]\nmin_percent = {m}\nlabel.en = "{s} stars"\nlabel.tr = "{s} yıldız"\n'
     for m, s in ((0, 1), (60, 2), (80, 3))
 )
+SCORING = (
+    "\n[scoring]\n"
+    "grade_caps = { conforming = 4, observation = 4, ofi = 3, minor = 2, major = 0 }\n"
+    "min_answered_percent = 80\n"
+)
 SCORED = (
     UNSCORED.replace("scored = false", "scored = true")
     .replace('id = "4.1-a"', 'id = "4.1-a"\nweight = 2\nmax_points = 4')
     .replace('id = "4.1-b"', 'id = "4.1-b"\nweight = 1.5')
     .replace('id = "5.1-a"', 'id = "5.1-a"\nweight = 1')
-    .replace('\n[[sections]]\nnumber = "4"', LEVELS + BANDS + '\n[[sections]]\nnumber = "4"', 1)
+    .replace(
+        '\n[[sections]]\nnumber = "4"', LEVELS + SCORING + BANDS + '\n[[sections]]\nnumber = "4"', 1
+    )
 )
 
 
@@ -314,6 +321,47 @@ SCORED_CASES = [
     ),
     ("band label missing", 'label.en = "2 stars"\n', "", "demo.toml: bands[1].label.en: missing"),
     ("bands missing", BANDS, "", "demo.toml: bands: missing"),
+    # The star scheme's scoring rules (domain.md): stated in the file, checked here.
+    ("scoring missing", SCORING, "", "demo.toml: scoring: missing"),
+    ("a major earning points", "major = 0", "major = 1", "demo.toml: scoring.grade_caps.major"),
+    (
+        "a minor earning full points",
+        "minor = 2",
+        "minor = 4",
+        "demo.toml: scoring.grade_caps.minor: a minor nonconformity cannot earn full points",
+    ),
+    (
+        "a minor above a conforming answer",
+        "conforming = 4",
+        "conforming = 1",
+        "demo.toml: scoring.grade_caps.minor: a minor nonconformity cannot earn more",
+    ),
+    ("a grade without its cap", "ofi = 3, ", "", "demo.toml: scoring.grade_caps.ofi: missing"),
+    (
+        "an unknown grade",
+        "major = 0",
+        "major = 0, fatal = 0",
+        "demo.toml: scoring.grade_caps.fatal: unknown grade",
+    ),
+    ("a cap beyond the scale", "ofi = 3", "ofi = 7", "demo.toml: scoring.grade_caps.ofi: must be"),
+    (
+        "no share of questions",
+        "min_answered_percent = 80",
+        "",
+        "demo.toml: scoring.min_answered_percent: missing",
+    ),
+    (
+        "a share beyond 100",
+        "min_answered_percent = 80",
+        "min_answered_percent = 120",
+        "demo.toml: scoring.min_answered_percent: must be above 0",
+    ),
+    (
+        "a band below the stars after a star band",
+        'min_percent = 60\nlabel.en = "2 stars"',
+        'min_percent = 60\ncertifiable = false\nlabel.en = "2 stars"',
+        "demo.toml: bands[1].certifiable: a band below the lowest star comes before",
+    ),
 ]
 
 
@@ -413,6 +461,20 @@ def test_a_scored_file_has_weights_points_maturity_and_bands(tmp_path):
     ]
     assert [level.points for level in checklist.maturity] == [0, 1, 2, 3, 4]
     assert [band.min_percent for band in checklist.bands] == [0, 60, 80]
+    assert checklist.grade_caps == {
+        "conforming": 4,
+        "observation": 4,
+        "ofi": 3,
+        "minor": 2,
+        "major": 0,
+    }
+    assert checklist.min_answered_percent == 80
+    question = checklist.questions()[0]
+    assert [checklist.points_cap(question, g) for g in ("conforming", "minor", "major")] == [
+        4,
+        2,
+        0,
+    ]
     assert checklist.band_for(0).label["en"] == "1 stars"
     assert checklist.band_for(79.9).label["tr"] == "2 yıldız"
     assert checklist.band_for(80).label["en"] == "3 stars"
@@ -525,3 +587,29 @@ def test_checklist_for_an_unknown_scheme_says_what_is_known():
     message = str(caught.value)
     assert "no checklist file for scheme 'iso9001' edition '2015'" in message
     assert "iso10002:2018" in message
+
+
+def test_a_band_below_the_lowest_star_gives_no_certificate(tmp_path):
+    source = edit(
+        SCORED,
+        'min_percent = 0\nlabel.en = "1 stars"',
+        'min_percent = 0\ncertifiable = false\nlabel.en = "1 stars"',
+    )
+    checklist = load_file(write(tmp_path, source))
+    assert [band.certifiable for band in checklist.bands] == [False, True, True]
+
+
+def test_no_certifiable_band_at_all_is_a_problem(tmp_path):
+    source = SCORED.replace("\n[[bands]]\n", "\n[[bands]]\ncertifiable = false\n")
+    problems = problems_of(tmp_path, source)
+    assert "demo.toml: bands: no band is certifiable: mark the star bands certifiable" in problems
+
+
+def test_a_copy_an_audit_kept_before_scoring_rules_still_reads(tmp_path):
+    """An audit keeps its file; a copy without [scoring] reads with the rule's own caps."""
+    source = edit(SCORED, SCORING, "")
+    with pytest.raises(ChecklistError):
+        parse(source, "kept.toml")
+    checklist = parse(source, "kept.toml", stored=True)
+    assert checklist.grade_caps == {"major": 0, "minor": 3}
+    assert checklist.min_answered_percent is None

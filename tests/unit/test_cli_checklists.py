@@ -1,5 +1,7 @@
 """`flask checklists check`: one line per problem, a summary per file, non-zero exit on problems."""
 
+import re
+
 import pytest
 from flask import Flask
 
@@ -35,7 +37,7 @@ def test_one_good_file_given_by_path(runner):
 def test_a_bad_file_prints_each_problem_and_exits_non_zero(runner, tmp_path):
     source = (CHECKLISTS_DIR / "iso10002-2018.toml").read_text(encoding="utf-8")
     source = source.replace('id = "4.1-a"', 'id = "4.1-a"\nweight = 0', 1)
-    source = source.replace('version = "2026.1"\n', "", 1)
+    source = re.sub(r'version = "[0-9.]+"\n', "", source, count=1)
     bad = tmp_path / "iso10002-2018.toml"
     bad.write_text(source, encoding="utf-8")
     good = CHECKLISTS_DIR / "ts-iso10002-2004.toml"

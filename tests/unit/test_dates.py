@@ -173,6 +173,24 @@ def test_renewed_expiry_is_old_expiry_plus_three_years(old_expiry, new_expiry):
 
 
 @pytest.mark.parametrize(
+    ("first_start", "expiries"),
+    [
+        # 29 February: the day before each anniversary, counted as 28 Feb until a leap year.
+        (D(2028, 2, 29), [D(2031, 2, 27), D(2034, 2, 27), D(2037, 2, 27), D(2040, 2, 28)]),
+        # 1 March: the day before is 29 February in leap years, 28 February otherwise.
+        (D(2027, 3, 1), [D(2030, 2, 28), D(2033, 2, 28), D(2036, 2, 29), D(2039, 2, 28)]),
+        (D(2026, 3, 15), [D(2029, 3, 14), D(2032, 3, 14), D(2035, 3, 14), D(2038, 3, 14)]),
+    ],
+)
+def test_chained_renewals_keep_29_february_right(first_start, expiries):
+    """Each expiry is the day before an anniversary of the first cycle's start (domain.md)."""
+    chain = [certificate_expiry(first_start)]
+    while len(chain) < len(expiries):
+        chain.append(renewed_expiry(chain[-1], first_start))
+    assert chain == expiries
+
+
+@pytest.mark.parametrize(
     "expiry, months, deadline",
     [
         (D(2029, 3, 14), 6, D(2029, 9, 14)),

@@ -7,7 +7,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from certification.decisions.rules import findings_problem, impartiality_problem, outcome_problem
+from certification.decisions.rules import (
+    FileFacts,
+    FindingFacts,
+    decision_day_problem,
+    decision_problem,
+    earlier_audits_problem,
+    findings_problem,
+    impartiality_problem,
+    outcome_problem,
+    rating_problem,
+    restoration_problem,
+    stage2_majors_problem,
+)
 
 TODAY = date(2026, 11, 24)
 ORG = 7
@@ -77,9 +89,10 @@ def test_findings_problem(findings, expected):
         ("more_information", "stage2", OPEN_MAJOR, None, None),
         ("maintain", "stage2", CLEAN, None, "not_for_audit_kind"),
         ("renew", "stage2", CLEAN, None, "not_for_audit_kind"),
+        # Stage 1 is not decided by the committee: it ends with the lead's conclusion (9.3.1).
         ("grant", "stage1", CLEAN, None, "not_for_audit_kind"),
-        # Stage 1: the report is accepted (stage 2 may go ahead) even with findings open.
-        ("accept_report", "stage1", OPEN_MAJOR, None, None),
+        ("accept_report", "stage1", CLEAN, None, "not_for_audit_kind"),
+        ("refuse", "stage1", CLEAN, None, "not_for_audit_kind"),
         ("accept_report", "stage2", CLEAN, None, "not_for_audit_kind"),
         # Surveillance.
         ("maintain", "surveillance1", CLEAN, "active", None),
@@ -103,6 +116,10 @@ def test_findings_problem(findings, expected):
         ("renew", "recertification", CLEAN, "withdrawn", "certificate_state"),
         ("renew", "recertification", CLEAN, "expired", "certificate_state"),
         ("restore", "recertification", CLEAN, "expired", None),
+        # 9.6.3.2.5: only a recertification brings an expired certificate back.
+        ("restore", "surveillance1", CLEAN, "expired", "restoration_needs_recertification"),
+        ("restore", "special", CLEAN, "expired", "restoration_needs_recertification"),
+        ("restore", "surveillance2", CLEAN, "suspended", None),
         ("restore", "recertification", OPEN_MAJOR, "expired", "open_major"),
         ("refuse", "recertification", CLEAN, "active", None),
         ("more_information", "recertification", CLEAN, "active", None),
@@ -132,3 +149,145 @@ def test_restoration_after_expiry_within_six_months(expired_on, expected):
         today=TODAY,
     )
     assert problem == expected
+
+
+@pytest.mark.parametrize(
+    ("expired_on", "audit_last_day", "today", "expected"),
+    [
+        # The recertification audit and the decision both fall in the 6 months after expiry.
+        (date(2026, 6, 1), date(2026, 11, 20), date(2026, 11, 24), None),
+        (date(2026, 6, 1), date(2026, 12, 1), date(2026, 12, 1), None),
+        (date(2026, 6, 1), date(2026, 12, 2), date(2026, 12, 2), "restoration_window_passed"),
+        # Audit in time, decision too late: refused as well.
+        (date(2026, 6, 1), date(2026, 11, 30), date(2026, 12, 2), "restoration_window_passed"),
+    ],
+)
+def test_restoration_needs_audit_and_decision_in_the_window(
+    expired_on, audit_last_day, today, expected
+):
+    assert restoration_problem("recertification", expired_on, audit_last_day, today) == expected
+
+
+@pytest.mark.parametrize("kind", ["surveillance1", "surveillance2", "special", "stage2"])
+def test_only_a_recertification_restores_an_expired_certificate(kind):
+    problem = restoration_problem(kind, date(2026, 10, 1), date(2026, 11, 1), TODAY)
+    assert problem == "restoration_needs_recertification"
+
+
+@pytest.mark.parametrize(
+    ("last_day", "expected"),
+    [
+        (date(2026, 11, 23), None),
+        (TODAY, None),  # the last day itself: the audit is finished that evening
+        (date(2026, 11, 25), "before_last_day"),
+        (None, "before_last_day"),  # an audit without dates has not taken place
+    ],
+)
+def test_no_decision_before_the_audit_ends(last_day, expected):
+    assert decision_day_problem(last_day, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("outcome", "earlier", "expected"),
+    [
+        ("grant", [("stage1", "closed")], None),
+        ("grant", [("stage1", "closed"), ("stage2", "cancelled")], None),
+        ("grant", [("stage1", "in_progress")], "earlier_audit_open"),
+        ("grant", [("stage1", "closed"), ("stage2", "submitted")], "earlier_audit_open"),
+        (
+            "renew",
+            [("surveillance1", "closed"), ("surveillance2", "planned")],
+            "earlier_audit_open",
+        ),
+        ("renew", [("surveillance1", "closed"), ("surveillance2", "closed")], None),
+        # Other outcomes do not conclude the cycle's file.
+        ("refuse", [("stage1", "in_progress")], None),
+        ("maintain", [("surveillance1", "returned")], None),
+    ],
+)
+def test_a_grant_needs_every_earlier_audit_closed(outcome, earlier, expected):
+    assert earlier_audits_problem(outcome, earlier) == expected
+
+
+STAGE2_END = date(2026, 3, 10)  # majors verified by 2026-09-10
+
+
+def major(state="closed", verified_on=None, kind="stage2", last_day=STAGE2_END):
+    return FindingFacts("major", state, kind, last_day, verified_on)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "findings", "today", "expected"),
+    [
+        ("grant", [major(verified_on=date(2026, 9, 10))], TODAY, None),
+        ("grant", [major(verified_on=date(2026, 9, 11))], TODAY, "stage2_major_late"),
+        ("grant", [major("plan_accepted")], date(2026, 9, 10), None),
+        ("grant", [major("plan_accepted")], date(2026, 9, 11), "stage2_major_late"),
+        ("grant", [major(verified_on=None)], TODAY, None),  # verified before the day was kept
+        ("grant", [major(kind="stage1", verified_on=date(2026, 10, 1))], TODAY, None),
+        ("grant", [FindingFacts("minor", "plan_accepted", "stage2", STAGE2_END)], TODAY, None),
+        ("refuse", [major("open")], TODAY, None),
+    ],
+)
+def test_stage2_majors_verified_within_six_months(outcome, findings, today, expected):
+    assert stage2_majors_problem(outcome, findings, today) == expected
+
+
+def facts(**kw) -> FileFacts:
+    values = dict(audit_kind="stage2", first_day=date(2026, 11, 2), last_day=date(2026, 11, 3))
+    return FileFacts(**(values | kw))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "file", "expected"),
+    [
+        ("grant", facts(), None),
+        ("grant", facts(last_day=date(2026, 11, 25)), "before_last_day"),
+        ("refuse", facts(last_day=date(2026, 11, 25)), "before_last_day"),
+        ("grant", facts(earlier_audits=(("stage1", "submitted"),)), "earlier_audit_open"),
+        ("grant", facts(findings=(major("open", last_day=date(2026, 11, 3)),)), "open_major"),
+        ("grant", facts(findings=(major("open", last_day=date(2026, 4, 1)),)), "stage2_major_late"),
+        ("accept_report", facts(audit_kind="stage1"), "not_for_audit_kind"),
+        ("nonsense", facts(), "unknown_outcome"),
+        (
+            "restore",
+            facts(
+                audit_kind="surveillance1",
+                certificate_state="expired",
+                certificate_expires_on=date(2026, 10, 1),
+            ),
+            "restoration_needs_recertification",
+        ),
+        (
+            "restore",
+            facts(
+                audit_kind="recertification",
+                certificate_state="expired",
+                certificate_expires_on=date(2026, 10, 1),
+            ),
+            None,
+        ),
+    ],
+)
+def test_decision_problem_checks_every_rule(outcome, file, expected):
+    assert decision_problem(outcome, file, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("outcome", "rating", "expected"),
+    [
+        ("grant", "ok", None),
+        ("grant", None, None),  # a scheme without a rating
+        ("grant", "withheld", "no_rating"),
+        ("grant", "below_lowest_band", "below_lowest_band"),
+        ("maintain", "below_lowest_band", "below_lowest_band"),
+        ("renew", "withheld", "no_rating"),
+        ("restore", "below_lowest_band", "below_lowest_band"),
+        # Outcomes that keep no certificate on the rating are not held back by it.
+        ("refuse", "below_lowest_band", None),
+        ("suspend", "withheld", None),
+        ("withdraw", "below_lowest_band", None),
+    ],
+)
+def test_no_certificate_below_the_lowest_star_band(outcome, rating, expected):
+    assert rating_problem(outcome, rating) == expected

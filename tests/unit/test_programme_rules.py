@@ -7,6 +7,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
+from certification.programme import rules
 from certification.programme.rules import (
     Window,
     audit_due_status,
@@ -140,3 +141,82 @@ def test_windows_after_the_decision(decision, surveillance1, s1_due, s2, recerti
 )
 def test_audit_due_status(state, due_by, end_date, expected):
     assert audit_due_status(state, due_by, end_date, DAY, (90, 30, 7)) == expected
+
+
+S1_END = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("state", "readiness", "last_day", "first_day", "starting", "expected"),
+    [
+        ("closed", "ready", S1_END, date(2026, 4, 1), True, None),
+        ("closed", "ready", S1_END, S1_END, True, None),  # straight after stage 1
+        (None, "", None, date(2026, 4, 1), False, "stage1_missing"),
+        (None, "", None, date(2026, 4, 1), True, "stage1_missing"),
+        # Scheduling ahead of the conclusion is planning; starting needs the conclusion.
+        ("scheduled", "", S1_END, date(2026, 4, 1), False, None),
+        ("in_progress", "", S1_END, date(2026, 4, 1), True, "stage1_not_concluded"),
+        ("closed", "not_ready", S1_END, date(2026, 4, 1), False, "stage1_not_ready"),
+        ("closed", "not_ready", S1_END, date(2026, 4, 1), True, "stage1_not_ready"),
+        ("scheduled", "", S1_END, date(2026, 3, 9), False, "before_stage1"),
+        # Validity: 6 months by default; the last valid day is 2026-09-10.
+        ("closed", "ready", S1_END, date(2026, 9, 10), True, None),
+        ("closed", "ready", S1_END, date(2026, 9, 11), True, "stage1_void"),
+        ("scheduled", "", S1_END, date(2026, 9, 11), False, "stage1_void"),
+    ],
+)
+def test_stage2_follows_a_concluded_stage1_within_its_validity(
+    state, readiness, last_day, first_day, starting, expected
+):
+    assert (
+        rules.stage2_problem(state, readiness, last_day, first_day, starting=starting) == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("void_months", "first_day", "expected"),
+    [
+        (3, date(2026, 6, 10), None),
+        (3, date(2026, 6, 11), "stage1_void"),
+        (12, date(2027, 3, 10), None),
+    ],
+)
+def test_the_stage1_validity_setting_acts(void_months, first_day, expected):
+    problem = rules.stage2_problem(
+        "closed", "ready", S1_END, first_day, starting=True, void_months=void_months
+    )
+    assert problem == expected
+
+
+@pytest.mark.parametrize(
+    ("decision", "expires_on", "surveillance2", "recertification"),
+    [
+        # Before surveillance 2: due the day before expiry.
+        (date(2026, 3, 15), None, None, date(2029, 3, 13)),
+        # A renewed cycle: its own expiry (old expiry + 3 years), not decision + 3 years.
+        (date(2029, 2, 1), date(2032, 3, 14), None, date(2032, 3, 13)),
+        # 9.1.3.3, the recertification year counted: at the latest the year after surveillance 2.
+        (date(2026, 11, 15), None, date(2027, 12, 10), date(2028, 12, 31)),
+        (date(2026, 3, 15), None, date(2028, 3, 1), date(2029, 3, 13)),
+    ],
+)
+def test_recertification_window(decision, expires_on, surveillance2, recertification):
+    windows = programme_windows(
+        decision, expires_on=expires_on, surveillance2_last_day=surveillance2
+    )
+    assert windows["recertification"] == Window(None, recertification)
+
+
+@pytest.mark.parametrize(
+    ("kind", "due_by", "last_day", "late"),
+    [
+        ("surveillance1", date(2027, 3, 15), date(2027, 3, 15), False),
+        ("surveillance1", date(2027, 3, 15), date(2027, 3, 16), True),
+        ("surveillance2", date(2028, 3, 15), date(2028, 4, 1), True),
+        ("recertification", date(2029, 3, 13), date(2029, 3, 14), True),
+        ("stage2", date(2027, 3, 15), date(2027, 4, 1), False),  # the stage 1 validity rules it
+        ("surveillance1", None, date(2027, 4, 1), False),  # no due date before the decision
+    ],
+)
+def test_an_audit_after_its_due_date_needs_an_exception(kind, due_by, last_day, late):
+    assert rules.scheduled_late(kind, due_by, last_day) is late

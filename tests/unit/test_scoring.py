@@ -216,3 +216,70 @@ R, AFTER, NOT = (
 )
 def test_recommend(findings, expected):
     assert scoring.recommend(findings) == expected
+
+
+CAPS = {"conforming": 4, "observation": 4, "ofi": 3, "minor": 2, "major": 0}
+
+
+def star_checklist(min_answered=75.0, bands=None) -> Checklist:
+    base = checklist(scored=True, bands=bands or STAR_BANDS)
+    return Checklist(
+        **{f: getattr(base, f) for f in ("scheme", "edition", "version", "title", "scored")},
+        sections=base.sections,
+        bands=base.bands,
+        file=base.file,
+        grade_caps=CAPS,
+        min_answered_percent=min_answered,
+    )
+
+
+STAR_BANDS = (
+    Band(0, {"en": "No star"}, certifiable=False),
+    Band(50, {"en": "1 star"}),
+    Band(80, {"en": "2 stars"}),
+)
+
+
+@pytest.mark.parametrize(
+    ("grade", "points", "percent"),
+    [
+        (C, 4, 100.0),
+        (MI, 4, 50.0),  # a minor never earns full points: capped at 2 of 4
+        (MI, 1, 25.0),
+        (MA, 3, 0.0),  # a major earns none
+        (OFI, 4, 75.0),
+    ],
+)
+def test_points_are_capped_by_the_grade(grade, points, percent):
+    scores = scoring.score(star_checklist(), {"5.1-a": (grade, points)})
+    assert scores.clauses["5.1"].percent == percent
+
+
+@pytest.mark.parametrize(
+    ("answers", "withheld", "band"),
+    [
+        # 4 questions; the scheme rates from 75% answered other than not applicable.
+        ({q: (C, 4) for q in ("4.1-a", "4.1-b", "4.2-a", "5.1-a")}, None, "2 stars"),
+        ({q: (C, 4) for q in ("4.1-a", "4.1-b", "4.2-a")} | {"5.1-a": (NA, None)}, None, "2 stars"),
+        (
+            {q: (C, 4) for q in ("4.1-a", "4.1-b")} | {"4.2-a": (NA, None), "5.1-a": (NA, None)},
+            "too_few_answered",
+            None,
+        ),
+        ({"4.1-a": (C, 4)}, "too_few_answered", None),
+    ],
+)
+def test_no_rating_when_too_few_questions_were_answered(answers, withheld, band):
+    scores = scoring.score(star_checklist(), answers)
+    assert scores.rating_withheld == withheld
+    assert (scores.band.label["en"] if scores.band else None) == band
+
+
+@pytest.mark.parametrize(
+    ("points", "band", "certifiable"),
+    [(4, "2 stars", True), (2, "1 star", True), (1, "No star", False)],
+)
+def test_a_band_below_the_lowest_star_is_not_certifiable(points, band, certifiable):
+    answers = {q: (C, points) for q in ("4.1-a", "4.1-b", "4.2-a", "5.1-a")}
+    scores = scoring.score(star_checklist(), answers)
+    assert scores.band.label["en"] == band and scores.certifiable is certifiable

@@ -5,11 +5,14 @@ import pytest
 from certification.workflow import (
     TRANSITIONS,
     Action,
+    AppealState,
     ApplicationState,
     AuditState,
     CertificateState,
+    ComplaintState,
     FindingState,
     QuoteState,
+    TransferState,
     TransitionError,
     allowed_actions,
     already_done,
@@ -17,8 +20,18 @@ from certification.workflow import (
 )
 
 A, Q, U, F, C = ApplicationState, QuoteState, AuditState, FindingState, CertificateState
-INITIAL_STATES = {A.SUBMITTED, Q.DRAFT, U.PLANNED, F.OPEN, C.ACTIVE}
-LIFECYCLES = (A, Q, U, F, C)
+K, P, T = ComplaintState, AppealState, TransferState
+INITIAL_STATES = {
+    A.SUBMITTED,
+    Q.DRAFT,
+    U.PLANNED,
+    F.OPEN,
+    C.ACTIVE,
+    K.RECEIVED,
+    P.LODGED,
+    T.RECEIVED,
+}
+LIFECYCLES = (A, Q, U, F, C, K, P, T)
 
 
 @pytest.mark.parametrize(
@@ -35,6 +48,13 @@ LIFECYCLES = (A, Q, U, F, C)
         (F.PLAN_ACCEPTED, Action.VERIFY, F.CLOSED),
         (C.SUSPENDED, Action.RESTORE, C.ACTIVE),
         (C.EXPIRED, Action.RESTORE, C.ACTIVE),  # 17021-1 9.6.3.2.5: within 6 months
+        (C.WITHDRAWN, Action.REINSTATE, C.ACTIVE),  # 17021-1 9.8: a withdrawal upheld on appeal
+        (U.CLOSED, Action.REOPEN, U.SUBMITTED),  # the decision re-taken after an appeal
+        (K.ANSWERED, Action.CONTEST, K.IN_RECOURSE),  # ISO 10002 7.9: stays open
+        (K.DECISION_PROPOSED, Action.RETURN, K.INVESTIGATING),
+        (K.INVESTIGATING, Action.ASSIGN, K.INVESTIGATING),  # another investigator
+        (P.UNDER_REVIEW, Action.UPHOLD, P.UPHELD),
+        (T.REVIEWED, Action.GRANT, T.TRANSFERRED),
     ],
 )
 def test_legal_moves(state, action, expected):
@@ -45,7 +65,13 @@ def test_legal_moves(state, action, expected):
 @pytest.mark.parametrize(
     "state, action",
     [
-        (C.WITHDRAWN, Action.RESTORE),  # withdrawal is final
+        (C.WITHDRAWN, Action.RESTORE),  # withdrawal is final, short of an upheld appeal
+        (K.RECEIVED, Action.ASSESS),  # ISO 10002: acknowledged first
+        (K.ASSESSED, Action.RESPOND),  # no answer without investigation and approval
+        (K.DECISION_PROPOSED, Action.RESPOND),  # nor without approval
+        (K.IN_RECOURSE, Action.ACCEPT),
+        (P.LODGED, Action.UPHOLD),  # the panel first
+        (T.RECEIVED, Action.GRANT),  # the pre-transfer review first
         (C.SUSPENDED, Action.SUSPEND),
         (C.SUSPENDED, Action.SUPERSEDE),  # a suspended certificate is not renewed in place
         (F.OPEN, Action.VERIFY),  # a finding needs an answer before it can be verified
@@ -88,7 +114,8 @@ def test_already_done_tells_a_repeated_move_from_a_refused_one(state, action, do
 @pytest.mark.parametrize(
     "state",
     [A.REJECTED, A.WITHDRAWN, A.CONTRACTED, Q.ACCEPTED, Q.REJECTED, Q.EXPIRED, Q.WITHDRAWN,
-     U.CLOSED, U.CANCELLED, F.CLOSED, C.WITHDRAWN, C.SUPERSEDED],
+     U.CANCELLED, F.CLOSED, C.SUPERSEDED, K.CLOSED, K.DISMISSED, P.UPHELD, P.REJECTED,
+     P.WITHDRAWN, T.TRANSFERRED, T.REFUSED, T.WITHDRAWN],
 )  # fmt: skip
 def test_terminal_states_allow_nothing(state):
     assert allowed_actions(state) == []

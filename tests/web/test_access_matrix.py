@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
 from certification.audits.models import Attachment
 from certification.audits.services import (
@@ -20,10 +21,18 @@ from certification.audits.services import (
     save_answer,
     start_audit,
 )
+from certification.calendar.models import Unavailability
 from certification.certificates.models import Certificate
+from certification.complaints import handling as complaint_handling
+from certification.complaints.services import Filing, receive_complaint
+from certification.decisions.models import Decision
+from certification.extensions import db as _db
 from certification.findings.models import Finding
 from certification.findings.services import answer_finding
+from certification.impartiality import services as impartiality
+from certification.notifications.models import ExtraRecipient, Notification, OutboxMessage
 from certification.programme.models import AuditTeamMember
+from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -39,6 +48,14 @@ PLANNING = {"admin", "planner"}
 # 403 or 404 (signed in) or is sent to the login page (anonymous).
 GET_ALLOWED: dict[str, set[str]] = {
     "accounts.account": LOGGED_IN,
+    "home.index": LOGGED_IN,
+    "home.co_signed": {"admin", "committee"},
+    "charts.index": PLANNING | {"committee"},
+    "notifications.index": LOGGED_IN,
+    "notifications.outbox": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},  # each its own organisation's
+    "calendar.audit_file": PLANNING | {"committee", "lead", "client_b"},
+    "calendar.month": PLANNING,
     "admin.users": {"admin"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
@@ -69,7 +86,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "audits.checklist": PLANNING | {"committee", "lead"},
     "audits.attachment": PLANNING | {"committee", "lead"},
     "audits.session_token": LOGGED_IN,
-    "findings.index": PLANNING | {"committee"},
+    "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
     "findings.edit": {"lead"},
@@ -79,8 +96,9 @@ GET_ALLOWED: dict[str, set[str]] = {
     "workbooks.download": PLANNING | {"lead"},
     "workbooks.upload": {"lead"},
     # the decision and the certificate; verification is public
-    "decisions.queue": {"admin", "committee"},
-    "decisions.file": {"admin", "committee"},
+    # 17021-1 9.5.1.2: the committee decides; an administrator is not a decider by role.
+    "decisions.queue": {"committee"},
+    "decisions.file": {"committee"},
     "certificates.index": STAFF,
     "certificates.detail": STAFF | {"client_b"},
     "certificates.pdf": STAFF | {"client_b"},
@@ -92,6 +110,36 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
     "security.two_factor": STAFF,
+    # complaints: anyone files one and follows it by its private link; staff handle them
+    "complaints_public.new": set(ROLES),
+    "complaints_public.track": set(ROLES),
+    "complaints.index": STAFF,
+    "complaints.overdue": STAFF,
+    "complaints.record": PLANNING,
+    "complaints.detail": PLANNING | {"committee", "auditor"},  # the auditor investigates it
+    "complaints.attachment": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},  # the complaint is about organisation B
+    "complaints_review.page": PLANNING | {"committee"},
+    "complaints_review.pdf": PLANNING | {"committee"},
+    # appeals: the client appeals B's decision; staff who oversee appeals see them
+    "appeals.index": PLANNING | {"committee"},
+    "appeals.new": {"client_b"},
+    "appeals.detail": PLANNING | {"committee", "client_b"},
+    "appeals.attachment": PLANNING | {"committee", "client_b"},
+    "appeals.answer_pdf": set(),  # only once the panel has decided: the world's appeal waits
+    # transfers: B applies to transfer a certificate of another body
+    "transfers.index": STAFF,
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.detail": STAFF | {"client_b"},
+    # impartiality: everyone of the body signs; the admin keeps the records, others read them
+    "impartiality.index": STAFF,
+    "impartiality.declarations": PLANNING | {"committee"},
+    "impartiality.risks": PLANNING | {"committee"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": PLANNING | {"committee"},
+    "impartiality.minutes": PLANNING | {"committee"},
 }
 
 # endpoint -> roles sent elsewhere (not to the login page) instead of getting the page.
@@ -102,6 +150,7 @@ REDIRECTED = {
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
+# The calendar feed answers by its secret token, whoever asks (tests/web/test_calendar.py).
 NOT_OBJECT_PAGES = {
     "static",
     "accounts.login",
@@ -109,6 +158,7 @@ NOT_OBJECT_PAGES = {
     "security.second_step",  # without a pending sign-in: back to the login page
     "security.forgot_password",
     "security.set_password",  # a wrong or spent token: 404 for everyone
+    "calendar.feed",
 }
 
 # endpoint -> the roles that may POST (the others get 403/404/login and nothing changes).
@@ -117,6 +167,16 @@ POST_ALLOWED: dict[str, set[str]] = {
     "accounts.language": set(ROLES),
     "accounts.login": set(ROLES),
     "accounts.logout": set(ROLES),
+    "notifications.open_one": {"client_b"},  # a notification of client B's user
+    "notifications.read_all": LOGGED_IN,
+    "notifications.reminders": LOGGED_IN,
+    "notifications.retry": {"admin"},
+    "notifications.recipients": {"client_a", "client_b"},
+    "notifications.remove_recipient": {"client_b"},
+    "calendar.new_feed": LOGGED_IN,
+    "calendar.revoke_feed": LOGGED_IN,
+    "calendar.add_leave": {"auditor", "lead"},
+    "calendar.remove_leave": {"lead"},
     "admin.new_user": {"admin"},
     "admin.edit_user": {"admin"},
     "admin.password_link": {"admin"},
@@ -130,6 +190,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "admin.add_qualification": {"admin"},
     "admin.remove_conflict": {"admin"},
     "admin.remove_qualification": {"admin"},
+    "admin.renew_qualification": {"admin"},
     "admin.settings": {"admin"},
     "applications.new": PLANNING,
     "applications.review": PLANNING,
@@ -142,6 +203,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "quotes.withdraw": PLANNING,
     "programme.schedule": PLANNING,
     "programme.cancel": PLANNING,
+    "programme.repeat": PLANNING,
+    "programme.declare_personnel": PLANNING,
     "organisations.new": PLANNING,
     "organisations.edit": PLANNING,
     "audits.start": {"lead"},
@@ -155,10 +218,33 @@ POST_ALLOWED: dict[str, set[str]] = {
     "findings.answer": {"client_b"},
     "reports.figures": {"lead"},
     "reports.submit": {"lead"},
+    "reports.conclude": {"lead"},
     "workbooks.upload": {"lead"},
-    "decisions.decide": {"admin", "committee"},
-    "decisions.certificate_decision": {"admin", "committee"},
+    "decisions.decide": {"committee"},
+    "decisions.certificate_decision": {"committee"},
     "certificates.change": PLANNING,
+    "complaints_public.new": set(ROLES),
+    "complaints_public.reply": set(ROLES),
+    "complaints_public.rate": set(ROLES),
+    "complaints.record": PLANNING,
+    "complaints.step": PLANNING | {"committee", "auditor"},
+    "complaints.client_new": {"client_a", "client_b"},
+    "complaints.client_view": {"client_b"},
+    "appeals.new": {"client_b"},
+    "appeals.panel": PLANNING,
+    "appeals.decide": set(),  # panel members only, and the world's appeal has no panel yet
+    "appeals.stay": set(),
+    "appeals.withdraw": {"client_b"},
+    "transfers.new": PLANNING,
+    "transfers.apply": {"client_a", "client_b"},
+    "transfers.review": PLANNING | {"auditor", "lead"},  # a competent person of the body
+    "transfers.decide": {"admin", "committee"},
+    "transfers.withdraw": PLANNING | {"client_b"},
+    "impartiality.index": STAFF,  # each signs their own declaration
+    "impartiality.declarations": {"admin"},
+    "impartiality.risks": {"admin"},
+    "impartiality.risk": {"admin"},
+    "impartiality.reviews": {"admin"},
 }
 
 
@@ -170,7 +256,7 @@ def world(db, app):
     people = {
         "admin": factories.user("admin"),
         "planner": factories.user("planner"),
-        "committee": factories.user("committee"),
+        "committee": factories.committee_member(),
         "auditor": factories.user("auditor"),
         "lead": factories.user("auditor"),
         "client_a": factories.user("client", organisation=org_a),
@@ -212,6 +298,21 @@ def world(db, app):
         issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
+    complaint = complaint_about(org_b, people, today)
+    appeal = appeal_of_b(certificate, people, today)
+    transfer = transfer_of_b(org_b, people, today)
+    risk, review = impartiality_records(org_b, people, today)
+    extra = ExtraRecipient(organisation=org_b, email="quality@b.example.test")
+    db.session.add(extra)
+    leave = Unavailability(user=people["lead"], start_date=today + timedelta(days=60),
+                           end_date=today + timedelta(days=61))
+    db.session.add(leave)
+    db.session.commit()  # the finding raised and answered are announced now
+    notification = db.session.scalars(
+        select(Notification).where(Notification.user_id == people["client_b"].id)
+    ).first()
+    failed = db.session.scalars(select(OutboxMessage)).first()
+    failed.state = "failed"
     db.session.commit()
     ids = {
         "organisation_id": org_b.id,
@@ -228,11 +329,30 @@ def world(db, app):
         "finding_id": finding.id,
         "certificate_id": certificate.id,
         "action": "suspend",
+        "kind": "stage2",
         "token": certificate.token,
         "number": certificate.number,
         "filename": "app.css",
+        "notification_id": notification.id,
+        "message_id": failed.id,
+        "recipient_id": extra.id,
+        "leave_id": leave.id,
+        "complaint_id": complaint.id,
+        "complaint_token": complaint.token,
+        "step": "propose",
+        "decision_id": appeal.decision_id,
+        "appeal_id": appeal.id,
+        "transfer_id": transfer.id,
+        "risk_id": risk.id,
+        "review_id": review.id,
+        "year": today.year,
     }
-    attachments = {"audits": photo.id, "findings": evidence.id}
+    attachments = {
+        "audits": photo.id,
+        "findings": evidence.id,
+        "complaints": complaint.attachments[0].id,
+        "appeals": appeal.attachments[0].id,
+    }
     return people, ids, attachments
 
 
@@ -243,6 +363,94 @@ def missing(ids, attachments) -> tuple[dict, dict]:
         {k: gone if isinstance(v, int) else v for k, v in ids.items()},
         dict.fromkeys(attachments, gone),
     )
+
+
+def complaint_about(org_b, people, today):
+    """A complaint about B from the public, assessed, and investigated by the auditor."""
+    filing = Filing(
+        complainant_name="Public Person",
+        email="p@example.test",
+        subject="Rude staff",
+        description="At the counter.",
+        about="client",
+        named_organisation=SECRET,
+        category="certified_client",
+        files=[("queue.pdf", PDF)],
+    )
+    complaint = receive_complaint(None, filing, channel="web", today=today)
+    complaint_handling.acknowledge(people["planner"], complaint, "Received.", today)
+    complaint_handling.assess(
+        people["planner"],
+        complaint,
+        category="certified_client",
+        severity="low",
+        urgency="normal",
+        notes="",
+        today=today,
+        organisation_id=org_b.id,
+    )
+    complaint_handling.assign(people["planner"], complaint, people["auditor"], today)
+    return complaint
+
+
+def appeal_of_b(certificate, people, today):
+    """B appeals a suspension of its certificate, with a file; no panel yet."""
+    decision = Decision(
+        organisation_id=certificate.organisation_id,
+        cycle_id=certificate.cycle_id,
+        certificate_id=certificate.id,
+        outcome="suspend",
+        decided_on=today,
+        reasons="Surveillance refused.",
+    )
+    _db.session.add(decision)
+    _db.session.flush()
+    return lodge_appeal(people["client_b"], decision, "Agreed date", [("a.pdf", PDF)], today)
+
+
+def transfer_of_b(org_b, people, today):
+    """B applies to transfer a certificate of another body (nothing reviewed yet)."""
+    other = OtherCertificate(
+        issuing_body="Another Body",
+        accreditation_body="TURKAK",
+        accreditation_number="AB-1",
+        certificate_number="X-1",
+        certificate_status="active",
+        issued_on=today - timedelta(days=400),
+        original_issued_on=today - timedelta(days=400),
+        expires_on=today + timedelta(days=600),
+        last_audit_kind="stage2",
+        last_audit_on=today - timedelta(days=410),
+    )
+    return apply_for_transfer(
+        people["planner"],
+        org_b,
+        other,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        site_ids=[s.id for s in org_b.sites],
+        files=[],
+        today=today,
+    )
+
+
+def impartiality_records(org_b, people, today):
+    """A risk about B in the register and a committee review with its minutes."""
+    values = {
+        "threat": "familiarity",
+        "source_kind": "client",
+        "organisation_id": org_b.id,
+        "description": "Same lead auditor for years",
+        "action_taken": "Rotation",
+        "review_on": today + timedelta(days=100),
+    }
+    risk = impartiality.save_risk(people["admin"], values, today)
+    minutes = [("minutes.pdf", PDF)]
+    review = impartiality.record_committee_review(
+        people["admin"], today, "A, B", "Fine", minutes, today
+    )
+    return risk, review
 
 
 def routes(app, method: str):

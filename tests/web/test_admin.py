@@ -233,6 +233,45 @@ def test_add_and_remove_a_qualification(client, db, login_as):
     assert len(log_rows(db, "qualification_removed")) == 1
 
 
+def test_the_admin_records_and_renews_a_committee_members_competence(client, db, login_as):
+    """17021-1 7.2: deciders hold a recorded competence for the scheme, kept in the UI."""
+    login_as("admin")
+    member = factories.user(Role.COMMITTEE, name="Zeynep Kurul")
+    db.session.commit()
+    profile = client.get(f"/admin/users/{member.id}/profile").get_data(as_text=True)
+    assert "member of the certification committee" in profile
+    data = {
+        "scheme": "iso10002",
+        "sector_code": "",
+        "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "evidence": "Committee induction and two observed decisions",
+    }
+    page = client.post(
+        f"/admin/users/{member.id}/qualifications", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "The qualification was added." in page and "Every sector" in page
+    assert "Certification committee member" in page and "two observed decisions" in page
+    (competence,) = db.session.scalars(select(AuditorQualification)).all()
+    assert (competence.role, competence.sector_code) == ("committee_member", "")
+    prefix = f"q{competence.id}"
+    refused = client.post(
+        f"/admin/qualifications/{competence.id}",
+        data={f"{prefix}-valid_from": "2027-01-01", f"{prefix}-valid_until": "2026-12-31"},
+    )
+    assert "cannot end before it starts" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AuditorQualification, competence.id).valid_until.year == 2026
+    client.post(
+        f"/admin/qualifications/{competence.id}",
+        data={f"{prefix}-valid_until": "2028-12-31", f"{prefix}-evidence": "Re-evaluated"},
+    )
+    db.session.expire_all()
+    renewed = db.session.get(AuditorQualification, competence.id)
+    assert renewed.valid_until.year == 2028 and renewed.evidence == "Re-evaluated"
+    assert len(log_rows(db, "qualification_updated")) == 1
+
+
 def test_sector_code_out_of_range_is_refused(client, db, login_as):
     login_as("admin")
     auditor = factories.user(Role.AUDITOR)
@@ -326,6 +365,11 @@ def settings_form(**overrides) -> dict:
         "suspension_months": "6",
         "due_windows": "90, 30, 7",
         "certificate_number_format": "TR-10002-{year}-{seq:05d}",
+        "complaint_acknowledge_days": "5",
+        "complaint_answer_days": "15",
+        "complaint_reply_days": "10",
+        "appeal_days": "30",
+        "holidays": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -414,3 +458,20 @@ def test_currency_in_use_cannot_be_removed_but_an_unused_one_can(client, db, log
     assert "EUR" in settings.currencies()
     client.post("/admin/settings", data=settings_form(**{f"currencies-{index['USD']}-remove": "y"}))
     assert "USD" not in settings.currencies()
+
+
+def test_complaint_time_limits_and_holidays_are_settings(client, db, login_as):
+    login_as("admin")
+    page = client.post(
+        "/admin/settings",
+        data=settings_form(
+            complaint_answer_days="20", holidays="2026-10-29\n2026-04-23, 2026-04-23"
+        ),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Nothing was changed." not in page
+    assert settings.get("complaint_answer_days") == 20
+    assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]  # sorted, no repeats
+    bad = client.post("/admin/settings", data=settings_form(holidays="2026-02-30"))
+    assert "2026-02-30 is not a day" in bad.get_data(as_text=True)
+    assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]

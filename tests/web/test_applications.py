@@ -122,7 +122,7 @@ def test_staff_record_an_application_without_documents(client, db, login_as):
 
     page = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
 
-    assert "The application was recorded." in page and "TS ISO 10002:2004" in page
+    assert "The application was recorded." in page and "TS ISO 10002:2006" in page
     application = db.session.scalar(select(Application))
     assert application.organisation_id == org.id and application.submitted_by_id == planner.id
     assert {s.name for s in application.sites} == {"Head office", "Bursa plant"}

@@ -70,4 +70,4 @@ def test_one_save_does_not_grow_with_the_answers(client, db, login_as):
     few = save_statements(client, db, login_as, 2)
     many = save_statements(client, db, login_as, 40)
     assert many == few, f"{few} statements with 2 answers, {many} with 40"
-    assert few <= 16
+    assert few <= 17  # one of them holds the audit's row: a report submitted meanwhile wins

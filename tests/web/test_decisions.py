@@ -154,10 +154,16 @@ def test_others_are_refused(client, login_as, role):
     assert count(Decision) == 0
 
 
-def test_admin_sees_the_queue(client, login_as):
-    submitted()
+def test_an_administrator_is_not_a_decider(client, login_as):
+    """17021-1 9.5.1.2: deciding is the committee's; the admin has no queue and no link."""
+    audit = submitted()
     login_as("admin")
-    assert client.get("/decisions/").status_code == 200
+    assert client.get("/decisions/").status_code == 403
+    assert "Decisions" not in text(client.get("/"))
+    refused = client.post(
+        f"/decisions/audits/{audit.id}/decide", data={"outcome": "grant", "reasons": "Fine."}
+    )
+    assert refused.status_code == 403 and count(Decision) == 0
 
 
 def test_withdrawal_on_request_from_the_organisation_page(client, login_as):

@@ -352,7 +352,7 @@ def send(client, people, route: Route, label: str, data, failures: list) -> None
     with client.session_transaction() as session:
         session.clear()
         if person is not None:
-            session["_user_id"], session["_fresh"] = str(person.id), True
+            session["_user_id"], session["_fresh"] = person.get_id(), True
     try:
         response = client.post(route.url, data=data, content_type=None)
         status = response.status_code
@@ -392,7 +392,7 @@ def test_no_post_route_answers_a_server_error(app, client, db):
 
 def _send_json(client, people, route: Route, body, failures: list) -> None:
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(people[route.role].id), True
+        session["_user_id"], session["_fresh"] = people[route.role].get_id(), True
     try:
         status = client.post(route.url, json=body).status_code
     except Exception as error:  # noqa: BLE001

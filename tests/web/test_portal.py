@@ -103,7 +103,7 @@ def test_apply_form_offers_schemes_and_sites_with_the_head_office_fixed(client, 
     user.organisation.sites.append(Site(name="İzmir warehouse", city="İzmir"))
     db.session.commit()
     page = client.get("/portal/apply").get_data(as_text=True)
-    assert "TS ISO 10002:2004" in page and "İzmir warehouse" in page
+    assert "TS ISO 10002:2006" in page and "İzmir warehouse" in page
     assert "The head office is always included." in page
 
 

@@ -211,10 +211,65 @@ def test_refusal_shows_on_the_form_and_nothing_is_saved(client, db, login_as, pr
     assert response.status_code == 400
     page = text(response)
     assert "Nothing was saved" in page
-    assert "Elif Şahin has a conflict of interest" in page
+    assert "Elif Şahin gave consultancy" in page
     db.session.expire_all()
     audit = db.session.get(Audit, audit_id)
     assert audit.state == "planned" and audit.team == []
+
+
+@pytest.mark.parametrize("twice", ["lead_as_member", "member_twice"])
+def test_a_person_listed_twice_is_a_form_error_not_a_crash(client, db, login_as, programme, twice):
+    """Issue #9: the lead listed again as a member, or one auditor twice, gave a 500."""
+    cycle = programme()
+    lead, member = auditor(name="Lale Başkan"), auditor(name="Mert Üye")
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+    members = (
+        [(lead, "auditor", "")]
+        if twice == "lead_as_member"
+        else [(member, "auditor", ""), (member, "expert", "")]
+    )
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule", data=schedule_form(lead, members)
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Nothing was saved" in page
+    expected = "already the lead auditor" if twice == "lead_as_member" else "already on the team"
+    assert expected in page
+    db.session.expire_all()
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "planned" and audit.team == []
+
+
+def test_the_schedule_form_shows_each_auditor_before_picking(client, db, login_as, programme):
+    org = factories.organisation()
+    cycle = programme(org)
+    auditor(name="Ada Uygun")
+    auditor(sector="35", name="Bora Yetkisiz")
+    consultant = auditor(name="Cem Danışman")
+    factories.conflict(consultant, org, ended_on=TODAY - timedelta(days=100))
+    busy = auditor(name="Deniz Dolu")
+    other = programme()
+    other.audits[0].state = "scheduled"
+    other.audits[0].start_date = other.audits[0].end_date = START
+    other.audits[0].team.append(AuditTeamMember(user_id=busy.id, role="lead"))
+    db.session.commit()
+    login_as("planner")
+    page = text(
+        client.get(
+            f"/programme/audits/{cycle.audits[0].id}/schedule",
+            query_string={"start": START.isoformat(), "end": START.isoformat()},
+        )
+    )
+    rows = {
+        name: page[page.index(name) : page.index("</tr>", page.index(name))]
+        for name in ("Ada Uygun", "Bora Yetkisiz", "Cem Danışman", "Deniz Dolu")
+    }
+    assert "Qualified" in rows["Ada Uygun"] and "Free" in rows["Ada Uygun"]
+    assert "Not qualified" in rows["Bora Yetkisiz"] and "sector 29" in rows["Bora Yetkisiz"]
+    assert "Consultancy: never on this team" in rows["Cem Danışman"]
+    assert "Booked" in rows["Deniz Dolu"] and "already on Stage 1" in rows["Deniz Dolu"]
 
 
 def test_override_with_reason_is_accepted_over_http(client, db, login_as, programme):
@@ -330,3 +385,31 @@ def test_anonymous_is_sent_to_login(client, db, programme):
     cycle = programme()
     response = client.get(f"/programme/cycles/{cycle.id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("twice", ["lead_as_member", "member_twice"])
+def test_one_person_on_two_seats_is_refused_on_the_form_and_nothing_is_saved(
+    client, db, login_as, programme, twice
+):
+    """Issue 9: this form answered 500 when the lead was also a member or one auditor listed
+    twice; now the page says why and the audit stays as it was."""
+    cycle = programme()
+    lead, member = auditor(name="Aylin Demir"), auditor(name="Mehmet Öz")
+    audit_id = cycle.audits[0].id
+    seats = (
+        [(lead, "auditor", "")]
+        if twice == "lead_as_member"
+        else [(member, "auditor", ""), (member, "expert", "")]
+    )
+    login_as("planner")
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule", data=schedule_form(lead, seats)
+    )
+
+    assert response.status_code == 400
+    page = text(response)  # the form says it (i8's schedule form) before the service would
+    assert "list them once" in page or "only one seat on the team" in page
+    db.session.expire_all()
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "planned" and audit.team == []

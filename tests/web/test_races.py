@@ -101,11 +101,6 @@ class Race:
         table `pause_on` until all have read it. Returns (status, page text) after redirects."""
         barrier = threading.Barrier(len(requests), timeout=PAUSE_SECONDS)
         local = threading.local()
-        with self.app.app_context():  # what a signed-in session holds: the id and the nonce
-            signed_in = {
-                user_id: _db.session.get(User, user_id).get_id() for user_id, *_ in requests
-            }
-            _db.session.remove()
 
         def pause(_conn, _cursor, statement, *_args):
             first_read = (
@@ -123,15 +118,20 @@ class Race:
                     pass
 
         def send(user_id: int, url: str, data: dict) -> tuple[int, str]:
-            local.racing = True
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"] = signed_in[user_id], True
+                session["_user_id"], session["_fresh"] = sessions[user_id], True
+            local.racing = True
             response = client.post(url, data=data, follow_redirects=True)
             return response.status_code, response.get_data(as_text=True)
 
         with self.app.app_context():
             engine = _db.engine
+            # What the session cookie keeps: the user's id and session nonce (accounts/sessions).
+            sessions = {
+                user_id: _db.session.get(User, user_id).get_id() for user_id, *_rest in requests
+            }
+            _db.session.remove()
         event.listen(engine, "after_cursor_execute", pause)
         try:
             with ThreadPoolExecutor(len(requests)) as pool:
@@ -165,7 +165,7 @@ def one_done_one_refused(results) -> None:
 def test_two_grants_at_once_make_one_decision_and_one_certificate(race):
     with race.setup() as session:
         stage2 = scenarios.submitted_stage2(session, TODAY)
-        first, second = factories.user("committee"), factories.user("committee")
+        first, second = factories.committee_member(), factories.committee_member()
         audit_id, members = stage2.audit.id, (first.id, second.id)
     url = f"/decisions/audits/{audit_id}/decide"
     data = {"outcome": "grant", "reasons": "Every clause conforms.", "scope": "Retail services"}
@@ -183,7 +183,7 @@ def test_two_grants_at_once_make_one_decision_and_one_certificate(race):
 def test_a_double_suspension_request_decision_is_recorded_once(race):
     with race.setup():
         certificate = _certificate()
-        member = factories.user("committee")
+        member = factories.committee_member()
         certificate_id, member_id = certificate.id, member.id
     url = f"/decisions/certificates/{certificate_id}"
     data = {"outcome": "withdraw", "reasons": "The client asked in writing."}
@@ -258,8 +258,14 @@ def test_a_quote_sent_twice_at_once_is_issued_once(race):
 
 def test_an_audit_started_twice_at_once_starts_once(race):
     with race.setup() as session:
+        cycle = factories.cycle()
+        factories.concluded_stage1(cycle, TODAY - timedelta(days=20))  # 17021-1 9.3.1
         audit = factories.audit(
-            kind="stage2", state="scheduled", start_date=TODAY, end_date=TODAY + timedelta(days=1)
+            cycle,
+            kind="stage2",
+            state="scheduled",
+            start_date=TODAY,
+            end_date=TODAY + timedelta(days=1),
         )
         lead = factories.user("auditor")
         session.add(AuditTeamMember(audit_id=audit.id, user_id=lead.id, role="lead"))

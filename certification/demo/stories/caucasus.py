@@ -23,8 +23,15 @@ from certification.demo.onsite import (
 from certification.demo.organisations import DemoOrg
 
 ORGANISATION = DemoOrg(
-    "სს „კავკასიის მიკროსაფინანსო ორგანიზაცია“", "Caucasus Microfinance JSC", "GE",
-    "თბილისი", "დავით აღმაშენებლის გამზ. 154, თბილისი 0112", "32", 240, "en", "EUR",
+    "სს „კავკასიის მიკროსაფინანსო ორგანიზაცია“",
+    "Caucasus Microfinance JSC",
+    "GE",
+    "თბილისი",
+    "დავით აღმაშენებლის გამზ. 154, თბილისი 0112",
+    "32",
+    240,
+    "en",
+    "EUR",
     "Complaints handling for microloan borrowers at branches, the call centre and online",
     "stage2_in_progress",
     [("ქუთაისის ფილიალი", "ქუთაისი", 35), ("რუსთავის ფილიალი", "რუსთავი", 25)],
@@ -33,12 +40,16 @@ ORGANISATION = DemoOrg(
 )
 
 CAUCASUS = Facts(
-    "procedure CP-04 rev. 5", "the complaints module of the loan system", "CMF",
+    "procedure CP-04 rev. 5",
+    "the complaints module of the loan system",
+    "CMF",
     "the complaints manager, Tamar Kapanadze",
 )
 CAUCASUS_STAGE1 = [
     DemoFinding(
-        "8.5-a", "observation", None,
+        "8.5-a",
+        "observation",
+        None,
         "The first internal audit of complaints handling is planned for May and not done yet. "
         "To be seen at stage 2.",
         statement="No internal audit of the complaints-handling process has been done yet; "
@@ -48,7 +59,9 @@ CAUCASUS_STAGE1 = [
 ]
 CAUCASUS_STAGE2 = [
     DemoFinding(
-        "7.2-a", "major", None,
+        "7.2-a",
+        "major",
+        None,
         "30 complaints received by phone at the Kutaisi and Rustavi branches last quarter "
         "compared with the branch call logs: 11 of 30 are not in the complaints module. Branch "
         "staff solved them on the phone and kept no record. Same gap at both branches visited.",
@@ -75,7 +88,9 @@ CAUCASUS_STAGE2 = [
         file=("branch-retraining-plan.pdf", "Branch retraining plan: phone complaints"),
     ),
     DemoFinding(
-        "8.5-a", "minor", None,
+        "8.5-a",
+        "minor",
+        None,
         "The internal audit of complaints handling (report IA-03, May) was done by the "
         "complaints manager, who audited her own process.",
         statement="The internal auditor was not independent of the activity audited.",
@@ -93,7 +108,9 @@ CAUCASUS_STAGE2 = [
         file=("internal-audit-IA-07.pdf", "Internal audit report IA-07"),
     ),
     DemoFinding(
-        "7.4-a", "observation", None,
+        "7.4-a",
+        "observation",
+        None,
         "Target: acknowledge within 2 working days (CP-04 §6.3). 3 of 25 online complaints "
         "sampled were acknowledged on day 4 or 5, all in the week of the system upgrade in "
         "March. No later cases found; keep watching.",
@@ -103,7 +120,9 @@ CAUCASUS_STAGE2 = [
         "2 working days).",
     ),
     DemoFinding(
-        "8.2-a", "ofi", None,
+        "8.2-a",
+        "ofi",
+        None,
         "The monthly analysis counts complaints by product and branch only. Classifying them "
         "by cause (fee disclosure, repayment schedule, collection calls) would show which "
         "products and scripts cause complaints.",
@@ -122,22 +141,32 @@ def audits(spec: DemoOrg, org, client, staff, today: date) -> None:
     team = [staff[email] for email in spec.team]
     stage1, stage2 = first_audits(org)
     day = today - timedelta(days=100)
-    on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
+    team = on_site(planner, team, stage1, day, 2, today - timedelta(days=135))
     entries = stage1_entries(stage1, CAUCASUS, CAUCASUS_STAGE1, {})
     answer(team, stage1, entries, today)
     write_up(team[0], stage1, CAUCASUS_STAGE1)
-    figures(team[0], stage1, FiguresInput(*period(day), 1184, 1139, Decimal("6.5"),
-                                          Decimal("71.0")))
-    report(team[0], stage1, day + timedelta(days=3),
-           "Stage 1: the complaints-handling system is documented and in use at the head "
-           "office and both branches. Ready for stage 2; the internal audit must be done "
-           "before it.")
+    figures(
+        team[0], stage1, FiguresInput(*period(day), 1184, 1139, Decimal("6.5"), Decimal("71.0"))
+    )
+    report(
+        team[0],
+        stage1,
+        day + timedelta(days=3),
+        "Stage 1: the complaints-handling system is documented and in use at the head "
+        "office and both branches. Ready for stage 2; the internal audit must be done "
+        "before it.",
+    )
     day = today - timedelta(days=14)
-    on_site(planner, team, stage2, day, 3, today - timedelta(days=95))
+    team = on_site(planner, team, stage2, day, 3, today - timedelta(days=95))
     entries = stage2_entries(stage2, CAUCASUS, CAUCASUS_STAGE2, {})
     answer(team, stage2, entries, today)
-    attach(team[0], stage2, "7.2-a", ("branch-call-log-sample.pdf",
-                                      "Sample: branch call logs against the register"))
-    figures(team[1], stage2, FiguresInput(*period(day), 1262, 1240, Decimal("5.0"),
-                                          Decimal("74.5")))
+    attach(
+        team[0],
+        stage2,
+        "7.2-a",
+        ("branch-call-log-sample.pdf", "Sample: branch call logs against the register"),
+    )
+    figures(
+        team[1], stage2, FiguresInput(*period(day), 1262, 1240, Decimal("5.0"), Decimal("74.5"))
+    )
     follow_up(team[0], client, stage2, CAUCASUS_STAGE2, today)

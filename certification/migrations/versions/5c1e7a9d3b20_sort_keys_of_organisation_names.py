@@ -7,7 +7,7 @@ in Python on each request). Existing rows get their keys here. findings(plan_due
 key the open-findings list is paged by.
 
 Revision ID: 5c1e7a9d3b20
-Revises: 6e3916f4bc2f
+Revises: d8a3c6f0e1b2
 Create Date: 2026-11-29 11:00:00
 
 """
@@ -18,7 +18,7 @@ from certification.i18n.collation import name_key
 
 # revision identifiers, used by Alembic.
 revision = '5c1e7a9d3b20'
-down_revision = '6e3916f4bc2f'
+down_revision = 'd8a3c6f0e1b2'
 branch_labels = None
 depends_on = None
 

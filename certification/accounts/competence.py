@@ -1,0 +1,76 @@
+"""Recorded competence (17021-1 7.1, 7.2): who may audit, and who may decide, in which scheme.
+
+Pure: no Flask, no database, no clock. A record is any object with the model's attribute names
+(accounts.models.AuditorQualification, or a simple stand-in): `role`, `scheme`, `sector_code`
+("" for every sector of the scheme), `valid_from` and `valid_until` (None: open-ended).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class CompetenceRole(StrEnum):
+    """The function a competence record is for. Later roles (technical expert, application
+    reviewer) join here; the rules below do not change."""
+
+    AUDITOR = "auditor"
+    COMMITTEE_MEMBER = "committee_member"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    CompetenceRole.AUDITOR: _l("Auditor"),
+    CompetenceRole.COMMITTEE_MEMBER: _l("Certification committee member"),
+}
+
+# The competence each user role records (a person's records follow their role).
+FOR_USER_ROLE = {"auditor": CompetenceRole.AUDITOR, "committee": CompetenceRole.COMMITTEE_MEMBER}
+# Auditors are qualified per IAF sector; a committee member may be competent for a whole scheme.
+SECTOR_REQUIRED = frozenset({CompetenceRole.AUDITOR})
+
+
+def covers(record, role: str, scheme: str, sector_code: str) -> bool:
+    """The record is for this role and scheme, and for this sector (or every sector)."""
+    return (
+        (getattr(record, "role", None) or CompetenceRole.AUDITOR) == role
+        and record.scheme == scheme
+        and (not record.sector_code or record.sector_code == sector_code)
+    )
+
+
+def valid_on(record, day: date) -> bool:
+    starts, ends = getattr(record, "valid_from", None), record.valid_until
+    return (starts is None or starts <= day) and (ends is None or day <= ends)
+
+
+def competence_problem(
+    records: Iterable, role: str, scheme: str, sector_code: str, day: date
+) -> str | None:
+    """Why the person is not competent on `day`: "missing", "expired" or "not_yet_valid";
+    None when a record covers the role, scheme and sector and is valid that day."""
+    matching = [r for r in records if covers(r, role, scheme, sector_code)]
+    if any(valid_on(r, day) for r in matching):
+        return None
+    if any(r.valid_until is not None and r.valid_until < day for r in matching):
+        return "expired"
+    if matching:
+        return "not_yet_valid"
+    return "missing"
+
+
+def lapsed_on(records: Iterable, role: str, scheme: str, sector_code: str) -> date | None:
+    """The last day of the newest matching record that has ended (for the refusal's words)."""
+    ends = [
+        r.valid_until
+        for r in records
+        if covers(r, role, scheme, sector_code) and r.valid_until is not None
+    ]
+    return max(ends, default=None)

@@ -1,0 +1,231 @@
+"""The planner's and the committee's home: what needs planning, the queue, the sweep's flags.
+
+Each count is one aggregate statement whatever the number of rows; each list is one bounded
+statement (LIMIT) with its related rows loaded eagerly, so a home page runs the same number of
+SQL statements for ten organisations or ten thousand.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from certification.activity.models import ActivityLog
+from certification.applications.models import Application
+from certification.certificates.models import Certificate
+from certification.decisions.models import Decision, DecisionMember
+from certification.extensions import db
+from certification.home import rules
+from certification.programme.models import Audit
+from certification.programme.services import OPEN, overdue_clause
+from certification.quotes.models import Quote
+from certification.reports.models import AuditReport
+from certification.workflow import ApplicationState, AuditState, CertificateState, QuoteState
+
+SURVEILLANCE = ("surveillance1", "surveillance2")
+LIST_SIZE = 5
+# Decisions naming a committee member as co-decider stay on their home for this many days.
+CO_SIGNED_DAYS = 30
+
+
+# -- the planner ------------------------------------------------------------------------------
+
+
+def applications_to_review() -> int:
+    return _count(select(func.count(Application.id)).where(Application.state == "submitted"))
+
+
+def quote_waiting_clause(today: date):
+    """Sent to the client and still open for an answer."""
+    return and_(Quote.state == QuoteState.ISSUED.value, Quote.valid_until >= today)
+
+
+def quote_lapsed_clause(today: date):
+    """Expired unanswered (marked or not yet swept) while the application still waits for a
+    contract: worth a call to the client, or a new quote."""
+    still_open = select(Application.id).where(Application.state == ApplicationState.APPROVED.value)
+    return and_(
+        or_(
+            Quote.state == QuoteState.EXPIRED.value,
+            and_(Quote.state == QuoteState.ISSUED.value, Quote.valid_until < today),
+        ),
+        Quote.application_id.in_(still_open),
+    )
+
+
+def quotes_waiting(today: date) -> tuple[int, int]:
+    """(sent and still valid, lapsed while the application still waits), in one statement."""
+    row = db.session.execute(
+        select(
+            func.sum(case((quote_waiting_clause(today), 1), else_=0)),
+            func.sum(case((quote_lapsed_clause(today), 1), else_=0)),
+        ).where(Quote.state.in_((QuoteState.ISSUED.value, QuoteState.EXPIRED.value)))
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def audits_to_schedule(today: date, windows: tuple[int, ...]) -> dict[int, int]:
+    """Planned audits not yet past due, by the smallest window their due date falls in."""
+    steps = sorted(windows)
+    columns = []
+    lower = today
+    for days in steps:
+        upper = rules.within(today, days)
+        columns.append(
+            func.sum(case((and_(Audit.due_by >= lower, Audit.due_by <= upper), 1), else_=0))
+        )
+        lower = upper + timedelta(days=1)
+    row = db.session.execute(
+        select(*columns).where(
+            Audit.state == AuditState.PLANNED.value,
+            Audit.due_by >= today,
+            Audit.due_by <= rules.horizon(today, windows),
+        )
+    ).one()
+    return {d: int(n or 0) for d, n in zip(steps, row, strict=True)}
+
+
+def soonest_to_schedule(today: date, windows: tuple[int, ...]) -> list[Audit]:
+    query = (
+        select(Audit)
+        .where(
+            Audit.state == AuditState.PLANNED.value,
+            Audit.due_by <= rules.horizon(today, windows),
+        )
+        .options(selectinload(Audit.organisation))
+        .order_by(Audit.due_by, Audit.id)
+        .limit(LIST_SIZE)
+    )
+    return list(db.session.scalars(query))
+
+
+def overdue_audits(today: date) -> tuple[int, int]:
+    """(open audits not held by their due date, of which surveillance audits): 17021-1
+    9.1.3.3 wants surveillance at least once a calendar year; a missed one is a reason to
+    suspend. One statement."""
+    late = overdue_clause(today)
+    row = db.session.execute(
+        select(
+            func.count(Audit.id), func.sum(case((Audit.kind.in_(SURVEILLANCE), 1), else_=0))
+        ).where(Audit.state.in_(OPEN), late)
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def recertification_arranged():
+    """SQL: the certificate's cycle has a recertification audit with dates (or held)."""
+    recert = aliased(Audit)
+    return exists().where(
+        recert.cycle_id == Certificate.cycle_id,
+        recert.kind == "recertification",
+        recert.state.in_(rules.ARRANGED_STATES),
+    )
+
+
+def expiring_unarranged_clause(today: date, days: int):
+    """SQL form of rules.expiring_unarranged for a window of `days` days."""
+    return and_(
+        Certificate.state == CertificateState.ACTIVE.value,
+        Certificate.expires_on <= rules.within(today, days),
+        ~recertification_arranged(),
+    )
+
+
+def expiring_without_recertification(today: date, windows: tuple[int, ...]) -> int:
+    days = max(windows)
+    return _count(select(func.count(Certificate.id)).where(expiring_unarranged_clause(today, days)))
+
+
+def suspension_near_limit_clause(today: date, days: int):
+    return and_(
+        Certificate.state == CertificateState.SUSPENDED.value,
+        Certificate.suspended_until <= rules.within(today, days),
+    )
+
+
+def suspensions_near_limit(today: date, days: int) -> int:
+    return _count(
+        select(func.count(Certificate.id)).where(suspension_near_limit_clause(today, days))
+    )
+
+
+# -- the committee ----------------------------------------------------------------------------
+
+
+def queue_size() -> int:
+    return _count(select(func.count(Audit.id)).where(Audit.state == AuditState.SUBMITTED.value))
+
+
+def oldest_in_queue() -> list[tuple[Audit, datetime]]:
+    """The files waiting longest, with the moment each was submitted."""
+    since = func.coalesce(AuditReport.submitted_at, Audit.created_at)
+    rows = db.session.execute(
+        select(Audit, since)
+        .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
+        .where(Audit.state == AuditState.SUBMITTED.value)
+        .options(selectinload(Audit.organisation))
+        .order_by(since, Audit.id)
+        .limit(LIST_SIZE)
+    ).all()
+    return [(audit, moment) for audit, moment in rows]
+
+
+def co_signed_clause(user_id: int, today: date):
+    """Decisions of the last weeks another member recorded with this member as co-decider."""
+    since = today - timedelta(days=CO_SIGNED_DAYS)
+    return and_(
+        Decision.decided_on >= since,
+        Decision.decided_by_id != user_id,
+        Decision.id.in_(
+            select(DecisionMember.decision_id).where(DecisionMember.member_id == user_id)
+        ),
+    )
+
+
+def co_signed(user_id: int, today: date) -> tuple[int, list[Decision]]:
+    count = _count(select(func.count(Decision.id)).where(co_signed_clause(user_id, today)))
+    query = (
+        select(Decision)
+        .where(co_signed_clause(user_id, today))
+        .options(selectinload(Decision.organisation), selectinload(Decision.decided_by))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        .limit(LIST_SIZE)
+    )
+    return count, list(db.session.scalars(query))
+
+
+def flagged_clause():
+    """SQL: certificates the nightly sweep flagged whose cause still stands: a suspension past
+    its limit, or an overdue surveillance audit of their cycle that is still not held."""
+    suspension_flag = exists().where(
+        ActivityLog.subject_type == "Certificate",
+        ActivityLog.subject_id == Certificate.id,
+        ActivityLog.action == "suspension_limit_passed",
+    )
+    open_audit = aliased(Audit)
+    surveillance_flag = exists().where(
+        ActivityLog.subject_type == "Audit",
+        ActivityLog.subject_id == open_audit.id,
+        ActivityLog.action == "surveillance_overdue",
+        open_audit.cycle_id == Certificate.cycle_id,
+        open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
+    )
+    return or_(
+        and_(Certificate.state == CertificateState.SUSPENDED.value, suspension_flag),
+        and_(Certificate.state == CertificateState.ACTIVE.value, surveillance_flag),
+    )
+
+
+def flagged_certificates() -> int:
+    return _count(select(func.count(Certificate.id)).where(flagged_clause()))
+
+
+def _count(query) -> int:
+    return int(db.session.scalar(query) or 0)
+
+
+def start_of_day(day: date) -> datetime:
+    """A timezone-aware midnight (UTC), to compare a date with timestamp columns."""
+    return datetime.combine(day, time.min, tzinfo=UTC)

@@ -1,0 +1,233 @@
+"""Scheduling an audit: its dates and its team, every rule checked before anything changes.
+
+17021-1 5.2 and 7.1 (the team: competent, impartial, free on those days; programme/team.py),
+9.3.1 (stage 2 after a concluded stage 1; programme/stages.py), 9.1.3 and 9.6.2 (a surveillance
+or recertification after its due date only with a justified exception), IAF MD 5 (the renewal
+personnel; programme/renewal.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from certification.accounts.models import Role, User
+from certification.activity.services import lock, record, refused_again, transition
+from certification.calendar.services import leave_refusal
+from certification.extensions import db
+from certification.programme import renewal, rules, stages
+from certification.programme import team as team_assessment
+from certification.programme.dates import refresh_programme_dates
+from certification.programme.errors import AssignmentRefused, ProgrammeError
+from certification.programme.models import Audit, AuditTeamMember, TeamRole
+from certification.templating import format_day
+from certification.workflow import Action, AuditState, TransitionError, next_state
+
+MEMBER_ROLES = (TeamRole.AUDITOR.value, TeamRole.EXPERT.value)
+
+
+def schedule_audit(
+    actor,
+    audit: Audit,
+    start: date | None,
+    end: date | None,
+    lead_id: int | None,
+    team: list[tuple[int, str]],
+    overrides: dict[int, str],
+    *,
+    today: date,
+    late_reason: str = "",
+) -> Audit:
+    """Fix the dates and the team; a planned audit becomes scheduled, a scheduled one moves.
+
+    Every check runs before anything changes, so a refusal leaves the audit as it was.
+    """
+    lock(audit)
+    action = Action.SCHEDULE if audit.state == AuditState.PLANNED else Action.RESCHEDULE
+    _check_allowed(audit, action)
+    _check_dates(start, end, today)
+    if (refusal := stages.stage2_refusal(audit, start, starting=False)) is not None:
+        raise ProgrammeError(refusal, field="start")
+    if (refusal := renewal.undeclared_refusal(audit)) is not None:
+        raise ProgrammeError(refusal, field="start")
+    late_reason = _late_reason(audit, end, late_reason)
+    seats = _seats(lead_id, team)
+    refusal = leave_refusal([uid for uid, _role in seats], start, end)  # auditors' leave
+    if refusal:
+        raise ProgrammeError(refusal)
+    people = _load_people(seats)
+    overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
+    candidates = team_assessment.assess_people(list(people.values()), audit, start, end)
+    problems = {uid: " ".join(candidates[uid].override_words) for uid, _role in seats}
+    refusals = {}
+    for uid, _role in seats:
+        candidate = candidates[uid]
+        if candidate.blocking_words:
+            # 17021-1 5.2.10 (consultancy) and 9.2.2 (two audits at once): no override.
+            refusals[uid] = " ".join(candidate.blocking_words)
+        elif problems[uid] and not overrides.get(uid):
+            refusals[uid] = _(
+                "%(problem)s To assign them anyway, write the reason in their override field.",
+                problem=problems[uid],
+            )
+    if refusals:
+        raise AssignmentRefused(refusals)
+
+    before = (audit.start_date, audit.end_date)
+    audit.team.clear()
+    db.session.flush()  # the old seats go before the new ones take the same people
+    audit.start_date, audit.end_date = start, end
+    audit.late_justification = late_reason
+    for user_id, role in seats:
+        overridden = bool(problems[user_id])
+        audit.team.append(
+            AuditTeamMember(
+                user_id=user_id,
+                role=role,
+                overridden=overridden,
+                override_reason=overrides[user_id] if overridden else "",
+            )
+        )
+    db.session.flush()
+    _log_schedule(actor, audit, action, before, seats, people, problems, overrides)
+    if late_reason:
+        record(
+            actor,
+            audit,
+            "late_exception",
+            reason=_(
+                "Due by %(due)s, held %(start)s to %(end)s. Justification: %(reason)s",
+                due=format_day(audit.due_by),
+                start=format_day(start),
+                end=format_day(end),
+                reason=late_reason,
+            ),
+        )
+    refresh_programme_dates(audit.cycle)
+    return audit
+
+
+def _late_reason(audit: Audit, end: date, late_reason: str) -> str:
+    """17021-1 9.1.3, 9.6.2: a surveillance or recertification after its due-by date only with
+    the planner's justified exception (kept with the audit, logged, shown to the committee)."""
+    if not rules.scheduled_late(audit.kind, audit.due_by, end):
+        return ""
+    reason = (late_reason or "").strip()
+    if not reason:
+        raise ProgrammeError(
+            _(
+                "ISO/IEC 17021-1 9.1.3: %(audit)s is due by %(date)s. To hold it later, record "
+                "the justified exception; the committee sees it.",
+                audit=audit.kind_enum.label,
+                date=format_day(audit.due_by),
+            ),
+            field="late_reason",
+        )
+    return reason
+
+
+def _check_allowed(audit: Audit, action: Action) -> None:
+    try:
+        next_state(audit.state_enum, action)
+    except TransitionError as error:
+        if refused_again(error):
+            raise
+        raise ProgrammeError(
+            _("This cannot be done now: the audit is %(state)s.", state=audit.state_enum.label)
+        ) from None
+
+
+def _check_dates(start: date | None, end: date | None, today: date) -> None:
+    if start is None or end is None:
+        raise ProgrammeError(_("Give the first and the last day of the audit."), field="start")
+    if start < today:
+        raise ProgrammeError(_("The audit cannot start in the past."), field="start")
+    if end < start:
+        raise ProgrammeError(
+            _("The last day of the audit cannot be before its first day."), field="end"
+        )
+
+
+def _seats(lead_id: int | None, team: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lead first, then the members; each person once, each with a known role."""
+    if not lead_id:
+        raise ProgrammeError(_("Choose the lead auditor."), field="lead_id")
+    seats = [(int(lead_id), TeamRole.LEAD.value)]
+    for user_id, role in team or []:
+        if role not in MEMBER_ROLES:
+            raise ProgrammeError(
+                _("A team member is an auditor or a technical expert; there is one lead."),
+                field="team",
+            )
+        if any(uid == int(user_id) for uid, _role in seats):
+            raise ProgrammeError(_("Each person can take only one seat on the team."), field="team")
+        seats.append((int(user_id), role))
+    return seats
+
+
+def _load_people(seats: list[tuple[int, str]]) -> dict[int, User]:
+    """The people picked, with what the checks need; each must be an active auditor."""
+    ids = [user_id for user_id, _role in seats]
+    users = db.session.scalars(
+        select(User)
+        .where(User.id.in_(ids))
+        .options(selectinload(User.qualifications), selectinload(User.conflicts))
+    ).all()
+    people = {u.id: u for u in users}
+    for user_id, role in seats:
+        person = people.get(user_id)
+        if person is not None and person.active and person.role == Role.AUDITOR:
+            continue
+        if role == TeamRole.LEAD:
+            raise ProgrammeError(_("The lead must be an active auditor."), field="lead_id")
+        raise ProgrammeError(
+            _(
+                "%(name)s cannot join the team: only active auditors can.",
+                name=person.name if person else _("A chosen person"),
+            ),
+            field="team",
+        )
+    return people
+
+
+def _log_schedule(actor, audit, action, before, seats, people, problems, overrides) -> None:
+    when = _(
+        "%(start)s to %(end)s", start=format_day(audit.start_date), end=format_day(audit.end_date)
+    )
+    if action == Action.RESCHEDULE:
+        when = _(
+            "Moved from %(old_start)s – %(old_end)s to %(when)s.",
+            old_start=format_day(before[0]),
+            old_end=format_day(before[1]),
+            when=when,
+        )
+    team = ", ".join(f"{people[uid].name} ({TeamRole(role).label})" for uid, role in seats)
+    transition(actor, audit, action, reason=f"{when} {_('Team:')} {team}")
+    for user_id, _role in seats:
+        if problems[user_id]:
+            record(
+                actor,
+                audit,
+                "assignment_override",
+                reason=f"{problems[user_id]} {_('Reason:')} {overrides[user_id]}",
+            )
+
+
+def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
+    """Take a planned or scheduled audit out of the programme, with a reason for the record."""
+    lock(audit)
+    _check_allowed(audit, Action.CANCEL)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProgrammeError(_("Give a reason for cancelling the audit."), field="reason")
+    transition(
+        actor,
+        audit,
+        Action.CANCEL,
+        reason=_("%(reason)s (cancelled on %(date)s)", reason=reason, date=format_day(today)),
+    )
+    refresh_programme_dates(audit.cycle)
+    return audit

@@ -1,0 +1,179 @@
+"""Who can sit on an audit team on given days: each auditor assessed, in words, for the schedule
+form (before the planner picks) and for the service's refusals (the same rule, team_rules.assess).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from certification.accounts.models import ConflictKind, Role, User
+from certification.applications.schemes import scheme_title
+from certification.extensions import db
+from certification.i18n.collation import sorted_by_name
+from certification.programme import team_rules
+from certification.programme.models import Audit, AuditTeamMember
+from certification.templating import format_day
+
+
+@dataclass
+class Candidate:
+    """One auditor as the schedule form shows them for the audit's days."""
+
+    person: User
+    assessment: team_rules.Assessment
+    blocking_words: list[str]  # consultancy, days booked: no written reason lifts these
+    override_words: list[str]  # other conflicts, competence: a logged reason lifts these
+
+    @property
+    def reasons(self) -> list[str]:
+        return self.blocking_words + self.override_words
+
+    @property
+    def qualified(self) -> bool:
+        return self.assessment.competence is None
+
+
+def bookings_of(user_ids, start: date, end: date, audit_id: int | None) -> dict[int, list]:
+    """Each person's other audits overlapping these days (an audit holds its days once dated)."""
+    rows = db.session.execute(
+        select(AuditTeamMember.user_id, Audit)
+        .join(Audit, Audit.id == AuditTeamMember.audit_id)
+        .where(
+            AuditTeamMember.user_id.in_(list(user_ids)),
+            Audit.state.in_(team_rules.BOOKED_STATES),
+            Audit.start_date <= end,
+            Audit.end_date >= start,
+        )
+        .options(selectinload(Audit.organisation))
+    )
+    found: dict[int, list] = {}
+    for user_id, other in rows:
+        if other.id == audit_id:
+            continue
+        label = f"{other.kind_enum.label} · {other.organisation.display_name}"
+        found.setdefault(user_id, []).append(
+            team_rules.Booking(other.id, other.start_date, other.end_date, label)
+        )
+    return found
+
+
+def assess_people(people, audit: Audit, start: date, end: date) -> dict[int, Candidate]:
+    """Every person against this audit on these days, with the reasons in words."""
+    bookings = bookings_of([p.id for p in people], start, end, audit.id)
+    cycle, organisation = audit.cycle, audit.organisation
+    found = {}
+    for person in people:
+        assessment = team_rules.assess(
+            person.qualifications,
+            person.conflicts,
+            bookings.get(person.id, []),
+            organisation_id=organisation.id,
+            scheme=cycle.scheme,
+            sector_code=organisation.sector_code,
+            start=start,
+            end=end,
+            audit_id=audit.id,
+        )
+        found[person.id] = Candidate(person, assessment, *_reasons(person, audit, assessment, end))
+    return found
+
+
+def team_overview(audit: Audit, start: date | None, end: date | None) -> list[Candidate]:
+    """Every active auditor with what the form should tell the planner for these days."""
+    start, end = start or audit.start_date, end or audit.end_date
+    if start is None or end is None or end < start:
+        return []
+    people = sorted_by_name(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.AUDITOR.value, User.active.is_(True))
+            .options(selectinload(User.qualifications), selectinload(User.conflicts))
+            .order_by(User.id)
+        ),
+        lambda u: u.name,
+        get_locale(),
+    )
+    candidates = assess_people(people, audit, start, end)
+    return [candidates[p.id] for p in people]
+
+
+def _reasons(person: User, audit: Audit, assessment, end: date) -> tuple[list[str], list[str]]:
+    """(blocking, overridable) reasons in words."""
+    blocking, overridable = [], []
+    if assessment.conflict is not None:
+        words = _conflict_words(person, audit, assessment.conflict)
+        (blocking if assessment.consultancy else overridable).append(words)
+    if assessment.competence is not None:
+        overridable.append(_competence_words(person, audit, assessment.competence, end))
+    for booking in assessment.bookings:
+        blocking.append(
+            _(
+                "ISO/IEC 17021-1 9.2.2: %(name)s is already on %(audit)s from %(start)s to "
+                "%(end)s; an auditor cannot be on two audits on the same day.",
+                name=person.name,
+                audit=booking.label,
+                start=format_day(booking.start),
+                end=format_day(booking.end),
+            )
+        )
+    return blocking, overridable
+
+
+def _conflict_words(person: User, audit: Audit, conflict) -> str:
+    organisation = audit.organisation.display_name
+    if conflict.kind in team_rules.NO_OVERRIDE_KINDS:
+        free_from = team_rules.consultancy_bars_until(conflict)
+        return _(
+            "ISO/IEC 17021-1 5.2.10: %(name)s gave consultancy to %(organisation)s (%(until)s); "
+            "no one who did so within the last 2 years can be on its audit team or decide on it, "
+            "whatever the reason.",
+            name=person.name,
+            organisation=organisation,
+            until=_("free from %(date)s", date=format_day(free_from))
+            if free_from
+            else _("ongoing"),
+        )
+    return _(
+        "%(name)s has a conflict of interest with %(organisation)s (%(kind)s, %(until)s).",
+        name=person.name,
+        organisation=organisation,
+        kind=_conflict_label(conflict.kind),
+        until=_("ended %(date)s", date=format_day(conflict.ended_on))
+        if conflict.ended_on
+        else _("ongoing"),
+    )
+
+
+def _competence_words(person: User, audit: Audit, problem: str, end: date) -> str:
+    cycle = audit.cycle
+    title = scheme_title(cycle.scheme, cycle.edition)
+    sector = audit.organisation.sector_code
+    if problem == "expired":
+        return _(
+            "ISO/IEC 17021-1 7.1: %(name)s's qualification for %(scheme)s in sector %(sector)s "
+            "has lapsed by %(date)s.",
+            name=person.name,
+            scheme=title,
+            sector=sector,
+            date=format_day(end),
+        )
+    return _(
+        "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s.",
+        name=person.name,
+        scheme=title,
+        sector=sector,
+        date=format_day(end),
+    )
+
+
+def _conflict_label(kind: str) -> str:
+    try:
+        return ConflictKind(kind).label
+    except ValueError:
+        return kind

@@ -1,0 +1,104 @@
+"""Pure rules of picking an audit team: competence, conflicts of interest, days already booked.
+
+No Flask, no database, no clock. What comes back is a plain assessment per person, so that the
+schedule form can show it before the planner picks and the service can refuse with the same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from certification.accounts.competence import CompetenceRole, competence_problem
+from certification.programme.rules import COOLING_OFF_YEARS, blocking_conflict
+from certification.workflow import add_years
+
+# 17021-1 5.2.10: consultancy to the client within two years bars without exception.
+NO_OVERRIDE_KINDS = ("consultancy",)
+# Audits that hold their days: the auditor cannot be elsewhere on them.
+BOOKED_STATES = ("scheduled", "in_progress", "submitted", "returned", "closed")
+
+
+@dataclass(frozen=True)
+class Booking:
+    audit_id: int
+    start: date
+    end: date
+    label: str = ""
+
+
+@dataclass
+class Assessment:
+    """What stands between this person and the team on those days.
+
+    `blocking`: codes that no written reason can lift ("consultancy", "booked");
+    `overridable`: codes the planner may lift with a logged reason ("conflict", "competence").
+    """
+
+    competence: str | None = None  # None, "missing", "expired", "not_yet_valid"
+    conflict: object | None = None
+    bookings: list[Booking] = field(default_factory=list)
+
+    @property
+    def consultancy(self) -> bool:
+        return self.conflict is not None and self.conflict.kind in NO_OVERRIDE_KINDS
+
+    @property
+    def blocking(self) -> list[str]:
+        codes = ["consultancy"] if self.consultancy else []
+        return codes + (["booked"] if self.bookings else [])
+
+    @property
+    def overridable(self) -> list[str]:
+        codes = ["conflict"] if self.conflict is not None and not self.consultancy else []
+        return codes + (["competence"] if self.competence else [])
+
+    @property
+    def free(self) -> bool:
+        return not self.bookings
+
+    @property
+    def fit(self) -> bool:
+        return not self.blocking and not self.overridable
+
+
+def overlaps(start: date, end: date, other_start: date, other_end: date) -> bool:
+    """Two audits whose days share at least one day (both ends included)."""
+    return start <= other_end and other_start <= end
+
+
+def clashing(start: date, end: date, bookings, this_audit_id: int | None = None) -> list[Booking]:
+    """The person's other audits on any of these days (17021-1 9.2.2: one place at a time)."""
+    return [
+        b for b in bookings if b.audit_id != this_audit_id and overlaps(start, end, b.start, b.end)
+    ]
+
+
+def consultancy_bars_until(conflict) -> date | None:
+    """The first free day after consultancy (two full years after it ended), or None if ongoing."""
+    if conflict.ended_on is None:
+        return None
+    return add_years(conflict.ended_on, COOLING_OFF_YEARS)
+
+
+def assess(
+    qualifications,
+    conflicts,
+    bookings,
+    *,
+    organisation_id: int,
+    scheme: str,
+    sector_code: str,
+    start: date,
+    end: date,
+    audit_id: int | None = None,
+) -> Assessment:
+    """One person against one audit on these days: the conflict counts on the first day, the
+    qualification must hold to the last (17021-1 5.2, 7.1), and no other audit may overlap."""
+    return Assessment(
+        competence=competence_problem(
+            qualifications, CompetenceRole.AUDITOR, scheme, sector_code, end
+        ),
+        conflict=blocking_conflict(conflicts, organisation_id, start),
+        bookings=clashing(start, end, bookings, audit_id),
+    )

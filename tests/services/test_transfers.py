@@ -1,0 +1,238 @@
+"""Transfers: the application refused (nothing stored) when the certificate cannot transfer, the
+pre-transfer review, the committee's decision, and the certificate issued within the existing
+cycle with the programme continuing; the register marks it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from certification.activity.models import ActivityLog
+from certification.applications.services import review_application
+from certification.exports.register import write_register
+from certification.extensions import db as _db
+from certification.quotes.services import accept_quote
+from certification.transfers import services
+from tests import factories
+from tests.web.test_access_matrix import PDF, snapshot
+
+TODAY = date(2026, 6, 1)
+
+
+def other(**kw) -> services.OtherCertificate:
+    values = dict(
+        issuing_body="Örnek Belgelendirme A.Ş.",
+        accreditation_body="TURKAK",
+        accreditation_number="AB-0123-S",
+        certificate_number="OB-10002-0042",
+        certificate_status="active",
+        issued_on=date(2025, 3, 1),
+        original_issued_on=date(2022, 3, 1),
+        expires_on=date(2028, 2, 29),
+        last_audit_kind="surveillance1",
+        last_audit_on=date(2026, 2, 10),
+        open_nonconformities="One minor on 7.5, plan accepted.",
+        complaints="Two complaints, both closed.",
+    )
+    values.update(kw)
+    return services.OtherCertificate(**values)
+
+
+def apply(organisation=None, actor=None, today=TODAY, **kw):
+    organisation = organisation or factories.organisation()
+    actor = actor or factories.user("planner")
+    return services.apply_for_transfer(
+        actor,
+        organisation,
+        other(**kw),
+        scheme="iso10002",
+        edition="2018",
+        scope="Handling of customer complaints for retail services",
+        site_ids=[s.id for s in organisation.sites],
+        files=[("last-report.pdf", PDF)],
+        today=today,
+    )
+
+
+REVIEW = {
+    "reports_reviewed": True,
+    "nonconformities_reviewed": True,
+    "complaints_reviewed": True,
+    "cycle_checked": True,
+    "review_findings": "Reports complete; the minor is on track.",
+    "recommended": True,
+}
+
+
+def reviewed(transfer, reviewer=None):
+    reviewer = reviewer or factories.user("auditor", name="Reviewing Auditor")
+    services.review_transfer(reviewer, transfer, REVIEW, TODAY)
+    return reviewer
+
+
+def contracted(transfer):
+    planner = factories.user("planner")
+    review_application(
+        planner,
+        transfer.application,
+        approve=True,
+        competence_confirmed=True,
+        notes="",
+        today=TODAY,
+    )
+    quote = factories.quote(
+        transfer.application,
+        state="issued",
+        issued_on=TODAY,
+        valid_until=TODAY + timedelta(days=30),
+    )
+    return accept_quote(planner, quote, "Signed on paper.", TODAY)
+
+
+def test_an_application_to_transfer(db, app):
+    transfer = apply()
+    assert transfer.state == "received" and transfer.application.kind == "transfer"
+    assert [d.original_name for d in transfer.application.documents] == ["last-report.pdf"]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"accreditation_body": "OTHER"}, "signatory of the IAF MLA"),
+        ({"certificate_status": "suspended"}, "a suspended certificate cannot be transferred"),
+        ({"certificate_status": "expired"}, "this one has expired"),
+        (
+            {
+                "issued_on": date(2023, 9, 1),
+                "original_issued_on": date(2020, 9, 1),
+                "expires_on": date(2026, 8, 31),
+            },
+            "recertification audit instead",
+        ),
+        ({"original_issued_on": date(2025, 4, 1)}, "original certification date"),
+        ({"last_audit_on": TODAY + timedelta(days=1)}, "last audit"),
+    ],
+)
+def test_a_certificate_that_cannot_transfer_is_refused_and_nothing_stored(db, changes, message):
+    organisation, planner = factories.organisation(), factories.user("planner")
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        apply(organisation, planner, **changes)
+    assert message in refused.value.message
+    assert snapshot(_db) == before
+
+
+def test_the_review_needs_each_document_checked_and_its_findings(db):
+    transfer = apply()
+    reviewer, member = factories.user("auditor"), factories.committee_member()
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        services.review_transfer(
+            reviewer, transfer, {**REVIEW, "complaints_reviewed": False}, TODAY
+        )
+    assert "IAF MD 2" in refused.value.message
+    with pytest.raises(services.TransferError):
+        services.review_transfer(reviewer, transfer, {**REVIEW, "visited": True}, TODAY)
+    with pytest.raises(services.TransferError):
+        services.review_transfer(member, transfer, REVIEW, TODAY)
+    assert snapshot(_db) == before
+    reviewed(transfer, reviewer)
+    assert transfer.state == "reviewed" and transfer.reviewed_by_id == reviewer.id
+
+
+def test_the_reviewer_cannot_decide(db):
+    transfer = apply()
+    member = factories.user("committee", name="Reviewing Member")
+    member.role = "planner"
+    services.review_transfer(member, transfer, REVIEW, TODAY)
+    member.role = "committee"
+    _db.session.flush()
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        services.decide_transfer(member, transfer, grant=False, reasons="No.", today=TODAY)
+    assert "did the pre-transfer review" in refused.value.message
+    assert snapshot(_db) == before
+
+
+def test_a_conflicted_member_cannot_decide(db):
+    transfer = apply()
+    reviewed(transfer)
+    member = factories.user("committee", name="Conflicted Member")
+    factories.conflict(member, transfer.organisation, kind="other")
+    with pytest.raises(services.TransferError) as refused:
+        services.decide_transfer(member, transfer, grant=False, reasons="No.", today=TODAY)
+    assert "conflict of interest" in refused.value.message
+
+
+def test_no_grant_before_the_agreement_is_in_force(db):
+    transfer = apply()
+    reviewed(transfer)
+    member = factories.committee_member()
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        services.decide_transfer(member, transfer, grant=True, reasons="Fine.", today=TODAY)
+    assert "5.1.2" in refused.value.message
+    assert snapshot(_db) == before
+
+
+def test_a_granted_transfer_continues_the_cycle(db):
+    transfer = apply()
+    reviewed(transfer)
+    cycle = contracted(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=True, reasons="Review is clean.", today=TODAY
+    )
+    certificate = transfer.certificate
+    assert transfer.state == "transferred" and transfer.decision.outcome == "grant"
+    assert certificate.certification_type == "transfer"
+    assert (certificate.issued_on, certificate.expires_on) == (TODAY, date(2028, 2, 29))
+    assert certificate.original_issued_on == date(2022, 3, 1)
+    assert cycle.decision_date == date(2025, 3, 1)
+    states = {a.kind: (a.state, a.due_by) for a in cycle.audits}
+    assert states["stage1"][0] == states["stage2"][0] == states["surveillance1"][0] == "cancelled"
+    assert states["surveillance2"] == ("planned", date(2027, 3, 1))
+    assert states["recertification"] == ("planned", date(2028, 2, 28))
+    reasons = _db.session.scalars(
+        select(ActivityLog.reason).where(
+            ActivityLog.subject_type == "Audit", ActivityLog.action == "cancel"
+        )
+    ).all()
+    assert len(reasons) == 3 and all("Done by Örnek Belgelendirme" in r for r in reasons)
+
+
+def test_the_register_marks_a_transferred_certificate(db):
+    transfer = apply()
+    reviewed(transfer)
+    contracted(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=True, reasons="Clean.", today=TODAY
+    )
+    target = io.BytesIO()
+    write_register(target)
+    sheet = load_workbook(io.BytesIO(target.getvalue())).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert row[header.index("Transferred (IAF MD 2)")] == "Yes"
+
+
+def test_a_refused_transfer_issues_nothing(db):
+    transfer = apply()
+    reviewed(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=False, reasons="Open major.", today=TODAY
+    )
+    assert transfer.state == "refused" and transfer.certificate_id is None
+
+
+def test_the_client_withdraws_its_transfer(db):
+    organisation = factories.organisation()
+    client = factories.user("client", organisation=organisation)
+    transfer = apply(organisation, client)
+    with pytest.raises(services.TransferError):
+        services.withdraw_transfer(factories.user("client"), transfer, "", TODAY)
+    services.withdraw_transfer(client, transfer, "We stay with our body.", TODAY)
+    assert transfer.state == "withdrawn"
