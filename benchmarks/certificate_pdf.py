@@ -1,6 +1,8 @@
 """Time to build one certificate PDF: three sites in three scripts, a revision, the QR code.
 
-Not a test: prints the median of N runs and its ratio to the 50 ms goal (issue 4), then the same
+Not a test: prints the median of N runs with reportlab's QR encoder (before), with segno
+(matrix made each time, and kept per address), and of a bare reportlab canvas
+in the same run (the ratios to it), and the ratio to the 50 ms goal (issue 4); then the same
 certificate with the body's letterhead (logo, signatory and signature, accreditation mark) and what
 signing it (PAdES, pyHanko, a self-signed 2048-bit RSA key) adds (issue 11).
 
@@ -9,6 +11,8 @@ signing it (PAdES, pyHanko, a self-signed 2048-bit RSA key) adds (issue 11).
 
 from __future__ import annotations
 
+import io
+import os
 import statistics
 import sys
 import time
@@ -17,8 +21,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if os.environ.get("NO_RL_ACCEL"):  # reportlab's pure-Python fallbacks, as without rl-accel
+    sys.modules["_rl_accel"] = None
 
+from reportlab.graphics.barcode.qr import QrCode  # noqa: E402
+from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+from certification.certificates import pdf  # noqa: E402
 from certification.certificates.pdf import Signatory, render_certificate_pdf  # noqa: E402
+from certification.pdf_qr import qr_runs  # noqa: E402
 
 GOAL_MS = 50
 
@@ -43,7 +55,7 @@ def certificate() -> SimpleNamespace:
         edition="2018",
         scope="Handling of customer complaints for retail and online services",
         state="active",
-        accreditation=SimpleNamespace(accreditation_body="TÜRKAK", number="AB-0123"),
+        accredited=True,
         band="",
         issued_on=date(2026, 9, 1),
         original_issued_on=date(2026, 3, 15),
@@ -59,9 +71,33 @@ def certificate() -> SimpleNamespace:
     )
 
 
-def png(width: int, height: int) -> bytes:
-    import io
+def median_ms(render, runs: int, before=None) -> float:
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        render()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
+
+def bare_canvas() -> bytes:
+    """The floor: one A4 landscape page with one line of text from reportlab's canvas."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=landscape(A4))
+    page.drawString(100, 500, "TR-10002-2026-00042-R1")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def old_qr_code(url: str, size: float = pdf.QR_SIZE) -> QrCode:
+    """The QR code as drawn before: reportlab's own encoder, on every drawing."""
+    return QrCode(url, width=size, height=size, qrLevel="M")
+
+
+def png(width: int, height: int) -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -69,54 +105,72 @@ def png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def timed(label: str, make, runs: int) -> bytes:
-    body = make()  # warm-up: fonts registered, images read once per process
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        make()
-        times.append((time.perf_counter() - start) * 1000)
-    median = statistics.median(times)
-    print(
-        f"{label}: {len(body) / 1024:.0f} KiB, median {median:.1f} ms over {runs} runs "
-        f"(goal {GOAL_MS} ms: {median / GOAL_MS:.2f} of it)"
-    )
-    return body
-
-
-def main(runs: int = 30) -> None:
+def letterhead_and_signing(cert, url: str, runs: int) -> None:
+    """The certificate with the body's letterhead, and what signing it adds (issue 11)."""
     import tempfile
 
     from pyhanko.sign import signers
 
     from certification.signing import sign_pdf, write_self_signed
 
-    cert = certificate()
-    common = dict(
-        body_name="Anatolia Certification Body",
-        body_address="Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye",
-        verify_url="https://cert.example.test/verify/Zx3-abc_DEF0123456789xyzABCDEFGHIJ",
-    )
-    letterhead = dict(
-        logo=png(300, 300),
-        signatory=Signatory("Selin Aksoy", "Certification Manager", signature=png(400, 120)),
-        accreditation_mark=png(200, 200),
-    )
-    timed("certificate PDF", lambda: render_certificate_pdf(cert, **common), runs)
-    body = timed(
-        "with logo, signature, accreditation mark",
-        lambda: render_certificate_pdf(cert, **common, **letterhead),
-        runs,
-    )
+    def render() -> bytes:
+        return render_certificate_pdf(
+            cert,
+            body_name="Anatolia Certification Body",
+            body_address="Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye",
+            verify_url=url,
+            logo=png(300, 300),
+            signatory=Signatory("Selin Aksoy", "Certification Manager", signature=png(400, 120)),
+            accreditation_mark=png(200, 200),
+        )
+
+    body = render()
+    drawn = median_ms(render, runs)
+    share = drawn / GOAL_MS
+    print(f"  with logo, signature, accreditation mark: {drawn:8.2f} ms ({share:.2f} of the goal)")
     key, pem = write_self_signed(Path(tempfile.mkdtemp()), "Benchmark body")
     signer = signers.SimpleSigner.load(str(key), str(pem))
     sign_pdf(body, signer, "warm-up", "Benchmark body")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        sign_pdf(body, signer, "Certificate", "Benchmark body")
-        times.append((time.perf_counter() - start) * 1000)
-    print(f"signing adds: median {statistics.median(times):.1f} ms over {runs} runs")
+    signing = median_ms(lambda: sign_pdf(body, signer, "Certificate", "Benchmark body"), runs)
+    print(f"  signing adds: {signing:8.2f} ms")
+
+
+def main(runs: int = 30) -> None:
+    print(f"machine load (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    cert = certificate()
+    url = "https://cert.example.test/verify/Zx3-abc_DEF0123456789xyzABCDEFGHIJ"
+
+    def render() -> bytes:
+        return render_certificate_pdf(
+            cert,
+            body_name="Anatolia Certification Body",
+            body_address="Büyükdere Cad. No. 120, 34394 Şişli, İstanbul, Türkiye",
+            verify_url=url,
+        )
+
+    size = len(render())  # warm-up: fonts registered once per process
+    bare_canvas()
+    new_qr = pdf.qr_code
+    pdf.qr_code = old_qr_code
+    before = median_ms(render, runs)
+    pdf.qr_code = new_qr
+    cold = median_ms(render, runs, before=qr_runs.cache_clear)
+    warm = median_ms(render, runs)
+    bare = median_ms(bare_canvas, runs)
+    print(f"certificate PDF: {size / 1024:.0f} KiB, medians over {runs} runs")
+    rows = (
+        ("before: reportlab's QR encoder", before),
+        ("segno, matrix not kept", cold),
+        ("segno, matrix kept (same address)", warm),
+        ("bare reportlab canvas, one line", bare),
+    )
+    for label, ms in rows:
+        print(f"  {label:<36} {ms:8.2f} ms   {ms / bare:6.1f}x the bare canvas")
+    print(
+        f"  drawn: {before / cold:.2f}x faster (segno), {before / warm:.2f}x (matrix kept); "
+        f"goal {GOAL_MS} ms: {warm / GOAL_MS:.2f} of it"
+    )
+    letterhead_and_signing(cert, url, runs)
 
 
 if __name__ == "__main__":

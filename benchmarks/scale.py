@@ -39,7 +39,7 @@ from sqlalchemy import create_engine, event, make_url, text  # noqa: E402
 
 from certification import create_app  # noqa: E402
 from certification.extensions import db  # noqa: E402
-from tests.bulk import Seeded, seed  # noqa: E402
+from tests.bulk import Seeded, seed, session_id  # noqa: E402
 
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK")
 
@@ -153,8 +153,10 @@ def client_for(app, role: str, seeded: Seeded):
     client = app.test_client()
     user_id = seeded.client_user if role == "client" else seeded.staff.get(role)
     if user_id:
+        with app.app_context():
+            signed_in = session_id(user_id)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = signed_in
             session["_fresh"] = True
     return client
 

@@ -214,6 +214,7 @@ def main() -> None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     server_url = os.environ.get("DATABASE_URL")
     filled = sys.argv[3] if len(sys.argv) > 3 else None
+    print(f"machine load at the start (1, 5, 15 min): {load()}")
     with contextlib.ExitStack() as setup:
         folder = Path(setup.enter_context(tempfile.TemporaryDirectory()))
         if filled:
@@ -262,6 +263,12 @@ def main() -> None:
     for name, rate in medians.items():
         print(f"{name:24} {rate:7.0f} requests/s (median), ratio {rate / bare:.2f}")
     print(f"{logged} look-ups logged; goal: ratio >= {GOAL} for the JSON look-up")
+    print(f"machine load at the end (1, 5, 15 min): {load()} on {os.cpu_count()} cores")
+
+
+def load() -> str:
+    """The machine's load averages: a ratio measured beside other work is less sure."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -165,6 +165,8 @@ def _typed(key: tuple, values: list) -> list:
         kind = column.type.python_type
         if kind in (date, datetime) and isinstance(value, str):
             value = kind.fromisoformat(value)
+        elif kind is bytes and isinstance(value, str):  # a sort key travels as hex
+            value = bytes.fromhex(value)
         if type(value) is not kind and not (kind is datetime and isinstance(value, datetime)):
             raise ValueError(f"a cursor value of type {type(value).__name__}, not {kind}")
         typed.append(value)
@@ -172,9 +174,15 @@ def _typed(key: tuple, values: list) -> list:
 
 
 def encode(index: int, values: list) -> str:
-    plain = [index] + [v.isoformat() if isinstance(v, date | datetime) else v for v in values]
+    plain = [index] + [_plain(v) for v in values]
     text = json.dumps(plain, separators=(",", ":"), ensure_ascii=False)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _plain(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value.hex() if isinstance(value, bytes) else value
 
 
 def decode(cursor: str | None, segments: Sequence[Segment]) -> tuple[int, list] | None:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import MetaData, Table, insert, text
 
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
@@ -25,7 +25,13 @@ from certification.certificates.models import Certificate, CertificateSite
 from certification.decisions.models import Decision
 from certification.extensions import db
 from certification.findings.models import Finding
-from certification.organisations.models import SEARCHED_FIELDS, Organisation, Site, fold
+from certification.organisations.models import (
+    SEARCHED_FIELDS,
+    Organisation,
+    Site,
+    fold,
+    name_keys,
+)
 from certification.programme.models import Audit, AuditTeamMember, Cycle
 from certification.quotes.models import Quote
 from certification.reports.models import AuditReport
@@ -88,8 +94,10 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 class Seeder:
-    def __init__(self, count: int, today: date) -> None:
+    def __init__(self, count: int, today: date, tables: dict | None = None) -> None:
         self.count, self.today = count, today
+        # The database's own tables when it is at an older revision (columns it lacks left out).
+        self.tables = tables
         self.ids = defaultdict(lambda: itertools.count(1))
         self.rows: dict[type, list[dict]] = defaultdict(list)
         self.seeded = Seeded(certificates=count)
@@ -122,6 +130,7 @@ class Seeder:
                 organisation_id=organisation_id,
                 locale="en",
                 active=True,
+                **{f"name_key_{code}": key for code, key in name_keys(name).items()},
                 created_at=at(self.today - timedelta(days=4000)),
             )
         )
@@ -151,6 +160,7 @@ class Seeder:
                 contact_email=f"contact{k}@client{k}.example",
                 contact_phone="",
                 search_text="\n".join(fold(names[name]) for name in SEARCHED_FIELDS),
+                **{f"name_key_{code}": key for code, key in name_keys(names["legal_name"]).items()},
                 created_at=at(start - timedelta(days=120)),
                 **names,
             )
@@ -572,8 +582,14 @@ class Seeder:
     def flush(self, connection) -> None:
         for model in TABLES:
             rows = self.rows.pop(model, [])
+            table = model.__table__
+            if self.tables is not None:  # the model's columns (with their defaults) it has
+                found = self.tables[table.name].c
+                kept = [column._copy() for column in table.c if column.name in found]
+                table = Table(table.name, MetaData(), *kept)
+                rows = [{k: v for k, v in row.items() if k in table.c} for row in rows]
             for start in range(0, len(rows), 5000):
-                connection.execute(insert(model.__table__), rows[start : start + 5000])
+                connection.execute(insert(table), rows[start : start + 5000])
 
     def run(self, connection, progress=None) -> Seeded:
         self.staff()
@@ -596,11 +612,17 @@ class Seeder:
         return self.seeded
 
 
-def seed(count: int, today: date | None = None, progress=None) -> Seeded:
-    """Fill the (empty) database of the current app with `count` certificates."""
+def seed(count: int, today: date | None = None, progress=None, as_it_is: bool = False) -> Seeded:
+    """Fill the (empty) database of the current app with `count` certificates. `as_it_is`: the
+    database is at an older revision; rows go into its tables as they are (read from it)."""
     today = today or date.today()
     with db.engine.begin() as connection:
-        seeded = Seeder(count, today).run(connection, progress)
+        tables = None
+        if as_it_is:
+            found = MetaData()
+            found.reflect(connection)
+            tables = found.tables
+        seeded = Seeder(count, today, tables).run(connection, progress)
         if rebuild_all is not None:  # bulk inserts bypass the flush that keeps the answers
             rebuild_all(connection)
         if connection.dialect.name == "postgresql":
@@ -616,3 +638,8 @@ def seed(count: int, today: date | None = None, progress=None) -> Seeded:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE"))  # what autovacuum does soon after a bulk load
     return seeded
+
+
+def session_id(user_id: int) -> str:
+    """What a signed-in session holds for the user (its id and session nonce; needs the app)."""
+    return db.session.get(User, user_id).get_id()

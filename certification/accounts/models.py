@@ -8,12 +8,23 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certification.accounts.competence import CompetenceRole
 from certification.extensions import db
+from certification.i18n.collation import name_key
+from certification.i18n.languages import LANGUAGES, language_of
 from certification.models_base import Timestamped
 
 
@@ -61,6 +72,8 @@ class User(UserMixin, Timestamped, db.Model):
         CheckConstraint(
             "(role = 'client') = (organisation_id IS NOT NULL)", name="client_has_organisation"
         ),
+        # The admin's list of people in each reader's language is read from one of these.
+        *(Index(f"ix_users_name_key_{code}", f"name_key_{code}", "id") for code in LANGUAGES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +94,13 @@ class User(UserMixin, Timestamped, db.Model):
     reset_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The admin's home lists accounts nobody signed in to for a while (dormant accounts).
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The name's ICU sort key in each interface language (i18n/collation.py), kept below.
+    name_key_en: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_tr: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ru: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ka: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_vi: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_key_ar: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
 
     organisation = relationship("Organisation", back_populates="users")
     qualifications: Mapped[list[AuditorQualification]] = relationship(
@@ -126,6 +146,18 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role != Role.CLIENT
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_name_keys(_mapper, _connection, user: User) -> None:
+    for code in LANGUAGES:
+        setattr(user, f"name_key_{code}", name_key(user.name, code))
+
+
+def user_name_key(locale: object):
+    """The column that orders people by name in the reader's language."""
+    return getattr(User, f"name_key_{language_of(locale)}")
 
 
 # An invited user has no password until they set one from their link; nothing matches this.

@@ -29,6 +29,7 @@ from certification.accounts.models import (
     ConflictOfInterest,
     Role,
     User,
+    user_name_key,
 )
 from certification.admin import services
 from certification.admin import settings_services as rules
@@ -44,9 +45,9 @@ from certification.admin.forms import (
 )
 from certification.extensions import db
 from certification.home import admin as home_admin
-from certification.i18n.collation import page_by_name
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
+from certification.paging import Segment, page_of
 from certification.settings import services as settings
 from certification.submissions.forms import made, sent_before
 
@@ -64,7 +65,7 @@ def users():
     role = request.args.get("role", "")
     role = role if role in {r.value for r in Role} else ""
     search = request.args.get("q", "").strip()
-    query = select(User.id, User.name).order_by(User.id)
+    query = select(User).options(selectinload(User.organisation))
     if role:
         query = query.where(User.role == role)
     if search:
@@ -79,13 +80,8 @@ def users():
     if due["expiring"] is not None:
         windows = (max(due["expiring"], 0),)
         query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
-    page = page_by_name(
-        db.session.execute(query),
-        _users_with_organisation,
-        get_locale(),
-        request.args.get("page", 1, type=int),
-        current_app.config["PAGE_SIZE"],
-    )
+    by_name = Segment(key=(user_name_key(get_locale()), User.id))
+    page = page_of(query, [by_name], request.args, current_app.config["PAGE_SIZE"])
     resets = db.session.scalars(
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
@@ -169,11 +165,6 @@ def edit_user(user_id: int):
             flash(message, "success" if changes else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user)
-
-
-def _users_with_organisation(ids: list[int]) -> list[User]:
-    query = select(User).where(User.id.in_(ids)).options(selectinload(User.organisation))
-    return list(db.session.scalars(query))
 
 
 def _organisations():

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -48,6 +47,7 @@ from certification.pdf_kit import (
     rich_text,
     text_paragraphs,
 )
+from certification.pdf_qr import QrFlowable
 
 QR_SIZE = 28 * mm
 MARK_SIZE = 14 * mm
@@ -321,10 +321,10 @@ def _site_name(site) -> str:
     return head_office_name(site.name, both("head_office")) if site.is_head_office else site.name
 
 
-def qr_code(url: str, size: float = QR_SIZE) -> QrCode:
-    """reportlab's own QR code of the verification URL, `size` points square. The flowable
-    draws straight on the canvas, several times faster than the graphics widget."""
-    return QrCode(url, width=size, height=size, qrLevel="M")
+def qr_code(url: str, size: float = QR_SIZE) -> QrFlowable:
+    """The QR code of the verification URL, `size` points square (pdf_qr: segno's matrix,
+    kept per address)."""
+    return QrFlowable(url, size)
 
 
 def _qr_block(verify_url: str, styles, beside: list) -> Table:

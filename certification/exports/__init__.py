@@ -1,4 +1,5 @@
-"""Certificate workbooks for staff and for IAF CertSearch: streamed, write-only openpyxl.
+"""Certificate workbooks for staff and for IAF CertSearch: streamed, write-only openpyxl
+(streaming.py: the rows go into the file, and to the download, as they are read).
 
 The helpers here are shared by register.py and certsearch.py: a write-only sheet with a bold,
 frozen header row, and text that a spreadsheet can never run as a formula.
@@ -46,12 +47,14 @@ class ExportRefused(ValueError):
         super().__init__("; ".join(self.problems))
 
 
-def add_sheet(workbook, title: str, headers: Sequence[str], widths: Sequence[int]):
-    """A write-only sheet whose first row holds the bold headers and stays in view."""
-    sheet = workbook.create_sheet(title)
+def add_sheet(book, title: str, headers: Sequence[str], widths: Sequence[int]):
+    """A write-only sheet of the `StreamedWorkbook` whose first row holds the bold headers
+    and stays in view; its rows go into the workbook's zip from here on."""
+    sheet = book.workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    book.start(sheet)  # after the panes and widths: they are written before the rows
     bold = Font(bold=True)
     cells = []
     for header in headers:

@@ -14,6 +14,7 @@ silently shortened legal name would publish a wrong record.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,8 +25,9 @@ from sqlalchemy import Select, func, or_, select
 
 from certification.accreditations.iaf import sector_label
 from certification.certificates.models import Certificate, CertificateSite
-from certification.exports import CELL_LIMIT, ExportRefused, add_sheet, safe_row
-from certification.exports.register import stream
+from certification.exports import CELL_LIMIT, CHUNK, ExportRefused, add_sheet, safe_row
+from certification.exports.register import run_steps, stream
+from certification.exports.streaming import StreamedWorkbook
 from certification.organisations.models import Organisation
 from certification.workflow import CertificateState
 
@@ -268,20 +270,29 @@ def _row_problems(row) -> list[str]:
 def write_certsearch(target, certificates: Select | None = None) -> CertSearchExport:
     """Write the CertSearch workbook to a path or binary stream, or raise ExportRefused
     (before anything is written) listing every value over CertSearch's limits."""
+    return run_steps(certsearch_steps(target, certificates))
+
+
+def certsearch_steps(
+    target, certificates: Select | None = None
+) -> Generator[int, None, CertSearchExport]:
+    """Write the CertSearch workbook, pausing after every CHUNK rows; the checks come before
+    the first pause, so a download refuses before its first byte."""
     certificates = certificates if certificates is not None else certsearch_query()
     problems = certsearch_problems(certificates)
     if problems:
         raise ExportRefused(problems)
-    workbook = Workbook(write_only=True)
-    entities = _write_entities(workbook, entities_query(certificates))
-    count = _write_certifications(workbook, certificates)
-    sites = _write_sites(workbook, sites_query(certificates))
-    workbook.save(target)
+    book = StreamedWorkbook(Workbook(write_only=True), target)
+    yield 0
+    entities = yield from _write_entities(book, entities_query(certificates))
+    count = yield from _write_certifications(book, certificates)
+    sites = yield from _write_sites(book, sites_query(certificates))
+    book.save()
     return CertSearchExport(certifications=count, sites=sites, entities=entities)
 
 
-def _write_entities(workbook, entities: Select) -> int:
-    sheet = add_sheet(workbook, ENTITY_SHEET, ENTITY_HEADERS, ENTITY_WIDTHS)
+def _write_entities(book, entities: Select) -> Generator[int, None, int]:
+    sheet = add_sheet(book, ENTITY_SHEET, ENTITY_HEADERS, ENTITY_WIDTHS)
     count = 0
     for row in stream(entities):
         values = (
@@ -297,11 +308,13 @@ def _write_entities(workbook, entities: Select) -> int:
         )
         sheet.append(safe_row(sheet, values))
         count += 1
+        if count % CHUNK == 0:
+            yield count
     return count
 
 
-def _write_certifications(workbook, certificates: Select) -> int:
-    sheet = add_sheet(workbook, CERTIFICATION_SHEET, CERTIFICATION_HEADERS, CERTIFICATION_WIDTHS)
+def _write_certifications(book, certificates: Select) -> Generator[int, None, int]:
+    sheet = add_sheet(book, CERTIFICATION_SHEET, CERTIFICATION_HEADERS, CERTIFICATION_WIDTHS)
     count = 0
     for row in stream(certificates):
         values = (
@@ -321,11 +334,13 @@ def _write_certifications(workbook, certificates: Select) -> int:
         )
         sheet.append(safe_row(sheet, values))
         count += 1
+        if count % CHUNK == 0:
+            yield count
     return count
 
 
-def _write_sites(workbook, sites: Select) -> int:
-    sheet = add_sheet(workbook, SITES_SHEET, SITE_HEADERS, SITE_WIDTHS)
+def _write_sites(book, sites: Select) -> Generator[int, None, int]:
+    sheet = add_sheet(book, SITES_SHEET, SITE_HEADERS, SITE_WIDTHS)
     count = 0
     for row in stream(sites):
         values = (
@@ -339,6 +354,8 @@ def _write_sites(workbook, sites: Select) -> int:
         )
         sheet.append(safe_row(sheet, values))
         count += 1
+        if count % CHUNK == 0:
+            yield count
     return count
 
 

@@ -7,6 +7,9 @@ and go straight into a write-only sheet.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from typing import Any, TypeVar
+
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import Select, case, func, select
@@ -14,6 +17,7 @@ from sqlalchemy import Select, case, func, select
 from certification.applications.schemes import scheme_title
 from certification.certificates.models import Certificate, CertificateSite
 from certification.exports import CHUNK, PROGRESS, add_sheet, safe_row
+from certification.exports.streaming import StreamedWorkbook
 from certification.extensions import db
 from certification.organisations.models import Organisation
 from certification.programme.models import Audit, AuditKind
@@ -24,6 +28,7 @@ NOT_DONE = (AuditState.PLANNED, AuditState.SCHEDULED, AuditState.IN_PROGRESS)
 SURVEILLANCES = (AuditKind.SURVEILLANCE1, AuditKind.SURVEILLANCE2)
 # Only a certificate still in force has a surveillance ahead of it.
 IN_FORCE = (CertificateState.ACTIVE, CertificateState.SUSPENDED)
+T = TypeVar("T")
 WIDTHS = (22, 9, 13, 40, 40, 8, 18, 26, 60, 7, 12, 14, 12, 16, 11, 12, 12)
 
 
@@ -104,8 +109,15 @@ def register_headers() -> list[str]:
 
 def write_register(target, rows_query: Select | None = None) -> int:
     """Write the register workbook to a path or binary stream; returns the number of rows."""
-    workbook = Workbook(write_only=True)
-    sheet = add_sheet(workbook, _("Register"), register_headers(), WIDTHS)
+    return run_steps(register_steps(target, rows_query))
+
+
+def register_steps(target, rows_query: Select | None = None) -> Generator[int, None, int]:
+    """Write the register workbook, pausing (yielding the rows so far) after every CHUNK rows:
+    a download sends what is written at each pause (streaming.stream_workbook)."""
+    book = StreamedWorkbook(Workbook(write_only=True), target)
+    yield 0
+    sheet = add_sheet(book, _("Register"), register_headers(), WIDTHS)
     statuses = {state.value: state.label for state in CertificateState}
     yes_no = {True: _("Yes"), False: _("No")}
     titles: dict[tuple[str, str], str] = {}
@@ -139,8 +151,19 @@ def write_register(target, rows_query: Select | None = None) -> int:
             )
         )
         count += 1
-    workbook.save(target)
+        if count % CHUNK == 0:
+            yield count
+    book.save()
     return count
+
+
+def run_steps(steps: Generator[Any, None, T]) -> T:
+    """Run a writer's steps to the end; its return value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
 
 
 def stream(query: Select):

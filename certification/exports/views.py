@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, stream_with_context
 from flask_login import current_user, login_required
 
 from certification.access import can_export_certificates
 from certification.exports import XLSX_MIMETYPE, ExportRefused
-from certification.exports.certsearch import write_certsearch
-from certification.exports.register import write_register
+from certification.exports.certsearch import certsearch_steps
+from certification.exports.register import register_steps
+from certification.exports.streaming import stream_workbook
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -21,7 +21,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 def register():
     if not can_export_certificates(current_user):
         abort(403)
-    return _send(write_register, f"certificate-register-{date.today():%Y%m%d}.xlsx")
+    return _send(register_steps, f"certificate-register-{date.today():%Y%m%d}.xlsx")
 
 
 @bp.route("/certsearch.xlsx")
@@ -30,30 +30,16 @@ def certsearch():
     if not can_export_certificates(current_user):
         abort(403)
     try:
-        return _send(write_certsearch, f"certsearch-{date.today():%Y%m%d}.xlsx")
+        return _send(certsearch_steps, f"certsearch-{date.today():%Y%m%d}.xlsx")
     except ExportRefused as refused:
         return render_template("exports/refused.html", problems=refused.problems), 422
 
 
-def _send(write, download_name: str) -> Response:
-    """Write to a temporary file (disk, not memory), then stream it out in blocks."""
-    spool = tempfile.TemporaryFile()
-    try:
-        write(spool)
-    except BaseException:
-        spool.close()
-        raise
-    size = spool.tell()
-    spool.seek(0)
-    response = Response(_blocks(spool), mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Length"] = str(size)
+def _send(steps, download_name: str) -> Response:
+    """The workbook streamed while it is written: the first bytes leave after the first chunk
+    of rows, memory holds one chunk, and no file waits on disk. The writer's checks run
+    before the response starts (a refusal is still an error page)."""
+    blocks = stream_with_context(stream_workbook(steps))
+    response = Response(blocks, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
-    response.call_on_close(spool.close)  # also when the download is abandoned before it starts
     return response
-
-
-def _blocks(spool, size: int = 64 * 1024):
-    """The file's bytes; the file is closed (and so deleted) when sent or abandoned."""
-    with spool:
-        while block := spool.read(size):
-            yield block

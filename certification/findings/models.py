@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -25,7 +26,11 @@ class Finding(Timestamped, db.Model):
     """A nonconformity (major/minor), an observation or an opportunity for improvement."""
 
     __tablename__ = "findings"
-    __table_args__ = (UniqueConstraint("audit_id", "number", name="finding_number_per_audit"),)
+    __table_args__ = (
+        UniqueConstraint("audit_id", "number", name="finding_number_per_audit"),
+        # The staff list of open findings, soonest plan due first, is paged by this key.
+        Index("ix_findings_plan_due_on_id", "plan_due_on", "id"),
+    )
     STATE = FindingState
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
+from certification.paging import Page, Segment, page_of
 from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import FindingState
 
@@ -76,6 +78,21 @@ def overdue_clause(today: date):
 def team_audit_ids(user_id: int):
     """The audits this person is on the team of (SQL, for filtering a list)."""
     return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
+
+
+# Soonest plan due first, then those without a due date; each segment read from its index.
+DUE_FIRST = (
+    Segment(key=(Finding.plan_due_on, Finding.id), where=Finding.plan_due_on.is_not(None)),
+    Segment(key=(Finding.id,), where=Finding.plan_due_on.is_(None)),
+)
+
+
+def open_findings_page(
+    show: str, today: date, args: Mapping[str, str], per_page: int, where: Sequence = ()
+) -> Page:
+    """The staff list a page at a time, paged by key (the last page costs what the first does);
+    `where`: further conditions (an auditor's own audits)."""
+    return page_of(open_findings_query(show, today).where(*where), DUE_FIRST, args, per_page)
 
 
 def open_findings_query(show: str, today: date):

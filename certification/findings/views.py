@@ -47,10 +47,12 @@ def index():
     show = request.args.get("show", "open")
     show = show if show in queries.SHOW else "open"
     today = date.today()
-    query = queries.open_findings_query(show, today)
+    where = []
     if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
-        query = query.where(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
+    page = queries.open_findings_page(
+        show, today, request.args, current_app.config["PAGE_SIZE"], where
+    )
     badges = services.due_badges(page.items, today)
     return render_template("findings/index.html", page=page, show=show, badges=badges)
 

@@ -38,6 +38,12 @@ def sort_key(locale: object) -> Callable[[str | None], bytes]:
     return lambda text: compare.getSortKey(text or "")
 
 
+def name_key(text: str | None, locale: object) -> bytes:
+    """The text's ICU sort key in the language: stored, it lets the database order names as
+    the language does by comparing bytes (organisations.name_key_<language>)."""
+    return collator(locale).getSortKey(text or "")
+
+
 def sorted_by_name(items: Iterable[T], name: Callable[[T], str | None], locale: object) -> list[T]:
     """`items` in the order of their `name` in the reader's language (ties keep their order)."""
     key = sort_key(locale)

@@ -16,8 +16,8 @@ from certification import search
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
-from certification.i18n.collation import page_by_name, sorted_by_name
-from certification.organisations.models import Organisation, fold
+from certification.i18n.collation import sorted_by_name
+from certification.organisations.models import Organisation, fold, name_key_column
 from certification.organisations.sites import (
     OrganisationError,
     apply_sites,
@@ -252,25 +252,19 @@ def _summary(organisation: Organisation) -> str:
 # -- finding organisations ------------------------------------------------------------------
 
 
-def find_organisations(text: str, page: int = 1, per_page: int = 20, locale: object = None):
+def find_organisations(
+    text: str, args: Mapping[str, str] | None = None, per_page: int = 20, locale: object = None
+) -> Page:
     """Organisations whose legal, English or trading name or city contains `text`, ignoring
-    case, accents and the like in every script (see `fold`); one page, with its sites, in the
-    order of the legal names in the reader's language."""
-    query = select(Organisation.id, Organisation.legal_name).order_by(Organisation.id)
+    case, accents and the like in every script (see `fold`); one page (placed by `args`, the
+    pager's cursor), with its sites, in the order of the legal names in the reader's language:
+    the database orders by the stored sort key of that language and pages by it (an index of
+    its own), so the last page costs what the first does."""
+    key = name_key_column(locale if locale is not None else get_locale())
+    query = select(Organisation).options(selectinload(Organisation.sites))
     if fold(text).strip():
         query = query.where(search.contains(search.ORGANISATIONS, text))
-    return page_by_name(
-        db.session.execute(query),
-        _with_sites,
-        locale if locale is not None else get_locale(),
-        page,
-        per_page,
-    )
-
-
-def _with_sites(ids: list[int]) -> list[Organisation]:
-    query = select(Organisation).where(Organisation.id.in_(ids))
-    return list(db.session.scalars(query.options(selectinload(Organisation.sites))))
+    return page_of(query, [Segment(key=(key, Organisation.id))], args or {}, per_page)
 
 
 def by_name(organisations, locale: object = None) -> list[Organisation]:

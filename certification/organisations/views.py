@@ -57,9 +57,7 @@ def sector_name(code: str) -> str:
 @roles_required(*STAFF)
 def index():
     text = request.args.get("q", "").strip()
-    page = services.find_organisations(
-        text, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    page = services.find_organisations(text, request.args, current_app.config["PAGE_SIZE"])
     return render_template("organisations/index.html", page=page, q=text)
 
 

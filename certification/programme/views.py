@@ -60,10 +60,11 @@ def my_audits():
     include_done = request.args.get("all") == "1"
     state = request.args.get("state", "")
     state = state if state in MY_STATES else ""
-    query = services.my_audits_query(current_user, include_done)
-    if state:  # the auditor's home: checklists under way, reports the committee returned
-        query = query.where(Audit.state == state)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    # the auditor's home: checklists under way, reports the committee returned
+    where = [Audit.state == state] if state else []
+    page = services.my_audits_page(
+        current_user, include_done, request.args, current_app.config["PAGE_SIZE"], where
+    )
     badges = services.due_badges(page.items, date.today())
     return render_template(
         "programme/mine.html", page=page, include_done=include_done, state=state, badges=badges

@@ -33,6 +33,7 @@ from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
 from certification.home import planning
+from certification.paging import Segment, page_of
 from certification.programme.models import Cycle
 from certification.quotes import services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
@@ -42,6 +43,7 @@ from certification.submissions.forms import made, sent_before
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
+NEWEST_FIRST = (Segment(key=(Quote.id,), descending=True),)
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
 PDF_LANGUAGES = ("en", "tr")
@@ -71,8 +73,7 @@ def index():
         query = query.where(SHOW[show](date.today()))
     else:
         show = ""
-    query = query.order_by(Quote.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query, NEWEST_FIRST, request.args, current_app.config["PAGE_SIZE"])
     return render_template(
         "quotes/index.html", page=page, state=state, show=show, states=list(QuoteState)
     )

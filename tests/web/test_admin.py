@@ -7,8 +7,10 @@ from sqlalchemy import func, select
 
 from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
 from certification.activity.models import ActivityLog
+from certification.extensions import db as _db
 from certification.settings import services as settings
 from tests import factories
+from tests.paging import link
 
 NEW_PASSWORD = "brand new secret 42"
 
@@ -88,8 +90,28 @@ def test_user_list_is_paginated(app, client, login_as):
     for n in range(app.config["PAGE_SIZE"] + 1):
         factories.user(Role.AUDITOR, name=f"Auditor {n:03d}")
     page = client.get("/admin/users?role=auditor").get_data(as_text=True)
-    assert "Page 1 of 2" in page and "Auditor 020" not in page
-    assert "Auditor 020" in client.get("/admin/users?role=auditor&page=2").get_data(as_text=True)
+    assert "Auditor 000" in page and "Auditor 020" not in page
+    second = client.get(link(page, "next")).get_data(as_text=True)
+    assert (
+        "Auditor 020" in second
+        and "Auditor 000" not in second
+        and "role=auditor" in link(second, "first")
+    )
+
+
+def test_people_are_listed_in_the_alphabetical_order_of_the_readers_language(client, login_as):
+    """Ordered by the database through the stored sort key of the reader's language."""
+    me = login_as("admin", name="Zeynep Admin")
+    for name in ("Çağla Demir", "Cem Aydın", "İlker Su", "Irmak Ay"):
+        factories.user(Role.AUDITOR, name=name)
+    for language, expected in (
+        ("tr", ["Cem Aydın", "Çağla Demir", "Irmak Ay", "İlker Su"]),
+        ("en", ["Çağla Demir", "Cem Aydın", "İlker Su", "Irmak Ay"]),
+    ):
+        me.locale = language
+        _db.session.commit()
+        page = client.get("/admin/users?role=auditor").get_data(as_text=True)
+        assert sorted(expected, key=page.index) == expected, language
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.CLIENT])
