@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from certification.exports import XLSX_MIMETYPE
+from certification.exports.certsearch import CERTIFICATION_SHEET, SITES_SHEET
 from tests.services.test_exports import certificate
 
 
@@ -86,4 +87,7 @@ def test_the_download_leaves_in_pieces_as_it_is_written(client, login_as, monkey
     if url.endswith("register.xlsx"):
         assert shown == sorted(numbers, reverse=True)  # same issue date: newest id first
     else:
-        assert len(shown) == 5 and book["Sites"].max_row == 11
+        # CertSearch v2: the certified entities first (each certificate here is another
+        # organisation's), then the certifications, then two sites each.
+        assert len(shown) == 5 and len(book[CERTIFICATION_SHEET]["A"]) == 6
+        assert book[SITES_SHEET].max_row == 11
