@@ -64,8 +64,25 @@ def sign_pdf(data: bytes, signer, reason: str, name: str) -> bytes:
         name=name,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, bytes_reserved=RESERVED)
-    return out.getvalue()
+    pdf_signer = signers.PdfSigner(meta, signer=signer)
+    return _outside_any_event_loop(
+        lambda: pdf_signer.sign_pdf(writer, bytes_reserved=RESERVED).getvalue()
+    )
+
+
+def _outside_any_event_loop(work):
+    """pyHanko's sign_pdf runs its own asyncio loop, which fails in a thread that already runs
+    one (a certificate issued from code driven by Playwright's sync API, an async worker):
+    there the work runs on a thread of its own."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
 
 
 def signed(data: bytes, reason: str, name: str, app=None) -> tuple[bytes, bool]:
