@@ -83,7 +83,7 @@ def fill(count: int) -> None:
                 "edition": "2018",
                 "scope": "Handling of customer complaints for retail, call centre and online sales",
                 "state": STATES[n % len(STATES)],
-                "accredited": n % 3 != 0,
+                "accreditation_id": None,
                 "confidential": n % 17 == 0,
                 "issued_on": issued,
                 "original_issued_on": issued,

@@ -464,7 +464,8 @@ class Seeder:
                     certification_type="recertification" if superseded_by_next else "initial",
                     scope="Handling of customer complaints for retail and call-centre sales",
                     state=state,
-                    accredited=k % 3 != 0,
+                    certification_identity=root_number,  # one across revisions
+                    accreditation_id=None,  # i11: accreditations are rows of their own
                     confidential=k % 50 == 7,
                     band="",
                     issued_on=issued,

@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from certification.activity.services import record, transition
+from certification.agreements.services import in_force as agreement_in_force
 from certification.applications import services as applications
 from certification.certificates import services as certificates
 from certification.decisions.models import Decision, DecisionMember, Outcome
@@ -285,6 +286,14 @@ def _contracted_cycle(transfer: Transfer):
             _(
                 "ISO/IEC 17021-1 5.1.2: the certification agreement must be in force before the "
                 "transfer is granted: the client accepts a quote for this application first."
+            )
+        )
+    if not agreement_in_force(transfer.organisation_id):
+        # The same rule as any grant (decisions.services): the accepted agreement, recorded.
+        raise TransferError(
+            _(
+                "ISO/IEC 17021-1 5.1.2: no certification without a certification agreement in "
+                "force; the client has not accepted one."
             )
         )
     return cycle

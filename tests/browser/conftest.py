@@ -85,6 +85,8 @@ def live_server(tmp_path_factory):
                 "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
                 "SECRET_KEY": "browser-tests",
                 "UPLOAD_FOLDER": str(tmp_dir / "uploads"),
+                # never a demo key pair lying in instance/signing (as tests/conftest.py's app)
+                "SIGNING_DEMO_FOLDER": str(tmp_dir / "no-signing-key"),
                 # CSRF stays on: the browser posts the real forms with their tokens.
             }
         )

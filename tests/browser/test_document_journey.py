@@ -59,6 +59,7 @@ def test_the_client_confirms_the_audit_plan(new_page, seed, live):
 
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
+    client.get_by_role("link", name="Our certification", exact=True).click()  # home -> portal
     waiting = client.locator("#plans-waiting")
     expect(waiting).to_contain_text("Audit plans waiting for your answer")
     waiting.get_by_role("link").first.click()
@@ -86,6 +87,7 @@ def test_a_stranger_uploads_the_certificate_genuine_current_then_superseded(
     # the client downloads its certificate from the portal
     client = new_page()
     sign_in(client, CLIENT, factories.PASSWORD)
+    client.get_by_role("link", name="Our certification", exact=True).click()  # home -> portal
     panel = client.locator(".certificates-panel")
     download = save_link(client, panel.locator(".downloads").get_by_role("link", name=number))
     certificate_file = tmp_path / f"{number}.pdf"

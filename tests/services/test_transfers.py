@@ -74,8 +74,11 @@ def reviewed(transfer, reviewer=None):
     return reviewer
 
 
-def contracted(transfer):
+def contracted(transfer, agreement=True):
+    """The quote accepted (on paper) and, unless told otherwise, the agreement accepted too."""
     planner = factories.user("planner")
+    if agreement:
+        factories.agreement(transfer.organisation)
     review_application(
         planner,
         transfer.application,
@@ -177,6 +180,20 @@ def test_no_grant_before_the_agreement_is_in_force(db):
         services.decide_transfer(member, transfer, grant=True, reasons="Fine.", today=TODAY)
     assert "5.1.2" in refused.value.message
     assert snapshot(_db) == before
+
+
+def test_no_grant_on_a_quote_accepted_without_the_agreement(db):
+    """The planner recorded the quote signed on paper; the client never accepted our agreement."""
+    transfer = apply()
+    reviewed(transfer)
+    contracted(transfer, agreement=False)
+    member = factories.committee_member()
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        services.decide_transfer(member, transfer, grant=True, reasons="Fine.", today=TODAY)
+    assert "5.1.2" in refused.value.message and "agreement in force" in refused.value.message
+    assert snapshot(_db) == before
+    assert transfer.state == "reviewed" and transfer.certificate_id is None
 
 
 def test_a_granted_transfer_continues_the_cycle(db):

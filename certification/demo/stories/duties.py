@@ -157,6 +157,7 @@ def _apply(staff, organisation, other, day: date):
 
 
 def _contract(staff, transfer, day: date) -> None:
+    from certification.agreements.services import Consent, current_version
     from certification.applications.services import review_application
     from certification.quotes.services import accept_quote, issue_quote, prepare_quote
 
@@ -179,11 +180,15 @@ def _contract(staff, transfer, day: date) -> None:
         today=day + timedelta(days=2),
     )
     issue_quote(planner, quote, today=day + timedelta(days=2))
+    # 17021-1 5.1.2: the client accepts our certification agreement with its first quote.
+    organisation = transfer.organisation
+    consent = Consent(current_version().version, "192.0.2.10", organisation.preferred_language)
     accept_quote(
-        _client(transfer.organisation),
+        _client(organisation),
         quote,
         "Signed by the general manager.",
         today=day + timedelta(days=4),
+        agreement=consent,
     )
 
 
