@@ -15,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -33,6 +34,7 @@ from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
 from certification.extensions import db
+from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit
 from certification.submissions.forms import made, new_token, token_sent_before
 from certification.templating import register_panel
@@ -112,9 +114,40 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
         notes=notes or {},
         grades=[(g.value, GRADE_LABELS[g]) for g in Grade],
         tr=loader.text,
-        locale=str(get_locale()),
+        locale=checklist_language(),
+        languages=LANGUAGES,
+        chosen_language=session.get(CHECKLIST_LANGUAGE),
     )
     return page, status
+
+
+# The checklist's own language (questions, guidance, titles), apart from the interface's: on site
+# the auditor may read the questions with a client who speaks another language. Kept in the
+# session (this sign-in, every device-tab of it), not on the user: it belongs to the visit.
+CHECKLIST_LANGUAGE = "checklist_language"
+
+
+def checklist_language() -> str:
+    """The language chosen for checklist texts, else the interface's; English where one is
+    missing (loader.text)."""
+    chosen = session.get(CHECKLIST_LANGUAGE)
+    return chosen if chosen in LANGUAGES else str(get_locale())
+
+
+@bp.route("/<int:audit_id>/checklist-language", methods=["POST"])
+@login_required
+def choose_checklist_language(audit_id: int):
+    """Show the questions and guidance in another language; "" follows the interface again."""
+    audit = load_audit(audit_id, can_view_checklist)
+    language = request.form.get("language", "")
+    if language and language not in LANGUAGES:
+        flash(_("Unknown language: %(code)s.", code=language[:10]), "error")
+    elif language:
+        session[CHECKLIST_LANGUAGE] = language
+    else:
+        session.pop(CHECKLIST_LANGUAGE, None)
+    clause = request.form.get("clause") or None
+    return redirect(url_for("audits.checklist", audit_id=audit.id, clause=clause))
 
 
 @bp.route("/<int:audit_id>/start", methods=["POST"])
