@@ -15,10 +15,8 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -29,7 +27,7 @@ from certification.access import (
     can_view_checklist,
     visible_or_404,
 )
-from certification.audits import services
+from certification.audits import language, services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
@@ -114,24 +112,11 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
         notes=notes or {},
         grades=[(g.value, GRADE_LABELS[g]) for g in Grade],
         tr=loader.text,
-        locale=checklist_language(),
+        locale=language.checklist_language(),
         languages=LANGUAGES,
-        chosen_language=session.get(CHECKLIST_LANGUAGE),
+        chosen_language=language.chosen_language(),
     )
     return page, status
-
-
-# The checklist's own language (questions, guidance, titles), apart from the interface's: on site
-# the auditor may read the questions with a client who speaks another language. Kept in the
-# session (this sign-in, every device-tab of it), not on the user: it belongs to the visit.
-CHECKLIST_LANGUAGE = "checklist_language"
-
-
-def checklist_language() -> str:
-    """The language chosen for checklist texts, else the interface's; English where one is
-    missing (loader.text)."""
-    chosen = session.get(CHECKLIST_LANGUAGE)
-    return chosen if chosen in LANGUAGES else str(get_locale())
 
 
 @bp.route("/<int:audit_id>/checklist-language", methods=["POST"])
@@ -139,13 +124,11 @@ def checklist_language() -> str:
 def choose_checklist_language(audit_id: int):
     """Show the questions and guidance in another language; "" follows the interface again."""
     audit = load_audit(audit_id, can_view_checklist)
-    language = request.form.get("language", "")
-    if language and language not in LANGUAGES:
-        flash(_("Unknown language: %(code)s.", code=language[:10]), "error")
-    elif language:
-        session[CHECKLIST_LANGUAGE] = language
+    code = request.form.get("language", "")
+    if code and code not in LANGUAGES:
+        flash(_("Unknown language: %(code)s.", code=code[:10]), "error")
     else:
-        session.pop(CHECKLIST_LANGUAGE, None)
+        language.choose(code)
     clause = request.form.get("clause") or None
     return redirect(url_for("audits.checklist", audit_id=audit.id, clause=clause))
 

@@ -4,11 +4,13 @@ another language than the interface's, kept for the session; English where a tex
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 
+import openpyxl
 import pytest
 
-from certification.audits import services
+from certification.audits import services, workbook
 from certification.checklists import loader
 from tests.services.test_audit_answers import TODAY, started
 
@@ -126,3 +128,14 @@ def test_others_cannot_use_the_switch(client, login_as, on_site, who):
     login_as(who)
     assert choose(client, audit, "ka").status_code in (403, 404)
     assert chosen(client) is None
+
+
+def test_the_workbook_for_offline_work_follows_the_chosen_language(client, login_as, on_site):
+    audit, lead, _member = on_site
+    login_as(lead)
+    choose(client, audit, "ka")
+    response = client.get(f"/audits/{audit.id}/workbook.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))[workbook.CHECKLIST_SHEET]
+    rows = sheet.iter_rows(min_row=2, values_only=True)
+    texts = {row[workbook.QUESTION - 1]: row[workbook.TEXT - 1] for row in rows}
+    assert texts[QUESTION] == asked("ka")[0]
