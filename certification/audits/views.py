@@ -17,7 +17,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -28,11 +27,12 @@ from certification.access import (
     can_view_checklist,
     visible_or_404,
 )
-from certification.audits import services
+from certification.audits import language, services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.checklists import loader
 from certification.extensions import db
+from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit
 from certification.submissions.forms import made, new_token, token_sent_before
 from certification.templating import register_panel
@@ -112,9 +112,25 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
         notes=notes or {},
         grades=[(g.value, GRADE_LABELS[g]) for g in Grade],
         tr=loader.text,
-        locale=str(get_locale()),
+        locale=language.checklist_language(),
+        languages=LANGUAGES,
+        chosen_language=language.chosen_language(),
     )
     return page, status
+
+
+@bp.route("/<int:audit_id>/checklist-language", methods=["POST"])
+@login_required
+def choose_checklist_language(audit_id: int):
+    """Show the questions and guidance in another language; "" follows the interface again."""
+    audit = load_audit(audit_id, can_view_checklist)
+    code = request.form.get("language", "")
+    if code and code not in LANGUAGES:
+        flash(_("Unknown language: %(code)s.", code=code[:10]), "error")
+    else:
+        language.choose(code)
+    clause = request.form.get("clause") or None
+    return redirect(url_for("audits.checklist", audit_id=audit.id, clause=clause))
 
 
 @bp.route("/<int:audit_id>/start", methods=["POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -18,7 +17,7 @@ from certification.access import (
     can_view_checklist,
     visible_or_404,
 )
-from certification.audits import services, workbook
+from certification.audits import language, services, workbook
 from certification.audits.workbook_upload import merge_workbook, parse_workbook
 from certification.extensions import db
 from certification.programme.models import Audit
@@ -63,7 +62,7 @@ def download(audit_id: int):
         audit,
         checklist,
         services.answers_of(audit),
-        locale=str(get_locale() or "en"),
+        locale=language.checklist_language(),  # the language picked on the checklist page
         author=current_user.name,
         now=datetime.now(),
     )

@@ -18,6 +18,7 @@ from certification.checklists.loader import (
     load_all,
     load_file,
     parse,
+    question_text,
     text,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "load_all",
     "load_file",
     "parse",
+    "question_text",
     "text",
 ]

@@ -35,6 +35,7 @@ from certification.checklists.model import (
     MaturityLevel,
     Question,
     Section,
+    question_text,
     text,
 )
 from certification.checklists.validate import ChecklistReader
@@ -70,6 +71,7 @@ __all__ = [
     "load_all",
     "load_file",
     "parse",
+    "question_text",
     "text",
 ]
 

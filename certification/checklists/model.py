@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 ENGLISH = "en"
-# The product ships English and Turkish: every text of every file has both.
+# The product ships English and Turkish: every text of every file has both. A file may declare
+# more (`languages`); then every text of it has each of them (validate.py checks).
 REQUIRED_LANGUAGES = ("en", "tr")
 # Maturity points of scored schemes run from 0 to MAX_POINTS.
 MAX_POINTS = 4
@@ -159,3 +160,17 @@ def text(texts: Mapping[str, str] | None, locale: object = None) -> str:
         if key and texts.get(key):
             return texts[key]
     return next(iter(texts.values()), "")
+
+
+def question_text(checklist: Checklist | None, question_id: str, language: object = None) -> str:
+    """The question as the checklist asks it, in `language` (else English); "" if unknown.
+
+    Reports quote the question in the report's language, whatever the reader's interface says.
+    """
+    if checklist is None:
+        return ""
+    try:
+        question = checklist.question(question_id)
+    except KeyError:
+        return ""
+    return text(question.text, language)

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
+from certification.checklists.loader import question_text
 from certification.checklists.loader import text as checklist_text
 from certification.i18n import formatting
 from certification.pdf_kit import (
@@ -251,12 +252,20 @@ def _findings(data, styles) -> list:
     story = [_heading(_("Findings"), styles)]
     if not data.findings:
         return story + [Paragraph(escape(_("No findings were raised.")), styles["body"])]
+    language = report_language(data)
     for finding in data.findings:
-        story.append(KeepTogether(_finding_block(finding, styles)))
+        question = question_text(data.checklist, finding.question_id, language)
+        story.append(KeepTogether(_finding_block(finding, question, styles)))
     return story
 
 
-def _finding_block(finding, styles) -> list:
+def report_language(data) -> str:
+    """The report's language if it has one, else the organisation's preferred one (#13)."""
+    chosen = getattr(data.report, "language", None) if data.report is not None else None
+    return chosen or data.audit.organisation.preferred_language or "en"
+
+
+def _finding_block(finding, question: str, styles) -> list:
     title = _(
         "Finding %(number)s · clause %(clause)s · %(grade)s",
         number=finding.number,
@@ -264,6 +273,7 @@ def _finding_block(finding, styles) -> list:
         grade=finding.grade_enum.label,
     )
     rows = [
+        (_("Question"), question or "—"),
         (_("Statement"), finding.statement or "—"),
         (_("Objective evidence"), finding.evidence or "—"),
         (_("Requirement"), finding.requirement or "—"),

@@ -228,6 +228,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "organisations.new": PLANNING,
     "organisations.edit": PLANNING,
     "audits.start": {"lead"},
+    "audits.choose_checklist_language": PLANNING | {"committee", "lead"},  # session only
     "audits.save_answer": {"lead"},
     "audits.add_attachment": {"lead"},
     "audits.delete_attachment": {"lead"},
