@@ -86,6 +86,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "audits.checklist": PLANNING | {"committee", "lead"},
     "audits.attachment": PLANNING | {"committee", "lead"},
     "audits.session_token": LOGGED_IN,
+    "audits.next_question": PLANNING | {"committee", "lead"},  # sent on to the question
     "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
@@ -147,6 +148,7 @@ REDIRECTED = {
     "applications.detail": {"client_b"},
     "organisations.detail": {"client_b"},
     "findings.detail": {"client_b"},  # to the page where it answers the finding
+    "audits.next_question": PLANNING | {"committee", "lead"},
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
