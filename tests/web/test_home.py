@@ -141,14 +141,28 @@ def tile(page: str, label: str) -> tuple[int, str]:
 
 
 def test_signing_in_lands_on_the_home_page(client, db):
-    factories.user("committee", email="member@example.test")
+    factories.user("planner", email="planner@example.test")
+    db.session.commit()
+    response = client.post(
+        "/login", data={"email": "planner@example.test", "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"].endswith("/home/")
+
+
+def test_a_committee_member_lands_on_the_decisions_queue(client, db):
+    factories.committee_member(email="member@example.test")
     db.session.commit()
     response = client.post(
         "/login", data={"email": "member@example.test", "password": factories.PASSWORD}
     )
-    assert response.headers["Location"] == "/"
-    assert client.get("/").headers["Location"].endswith("/home/")
-    assert "The committee's work" in text(client.get("/home/"))
+    landing = client.get(response.headers["Location"])
+    assert landing.headers["Location"].endswith("/decisions/")
+    page = text(client.get(landing.headers["Location"]))
+    assert "Committee queue" in page and "Audit programme" in page  # the programme stays a link
+    assert page.index(">Decisions</a>") < page.index(">Audit programme</a>")
+    assert "Decisions naming you as co-decider" in page
+    assert "The committee's work" in text(client.get("/home/"))  # the counts are a click away
 
 
 def test_the_planners_counts_open_their_lists(client, db, login_as, people):
