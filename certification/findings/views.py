@@ -115,7 +115,7 @@ def edit(finding_id: int):
             add_error(form, error)
         else:
             db.session.commit()
-            flash(_("Finding %(number)s was saved.", number=finding.number), "success")
+            flash(_("Finding %(number)s was saved.", number=finding.reference), "success")
             return redirect(url_for("findings.detail", finding_id=finding.id))
     status = 400 if form.errors else 200
     return render_template("findings/edit.html", form=form, **_context(finding)), status
@@ -233,7 +233,7 @@ def verify(finding_id: int):
         add_error(form, error)
         return render_detail(finding, verify_form=form, status=400)
     db.session.commit()
-    flash(_("Finding %(number)s was verified and closed.", number=finding.number), "success")
+    flash(_("Finding %(number)s was verified and closed.", number=finding.reference), "success")
     return redirect(url_for("findings.detail", finding_id=finding.id))
 
 

@@ -237,7 +237,7 @@ def _findings(data, styles) -> list:
 def _finding_block(finding, styles) -> list:
     title = _(
         "Finding %(number)s · clause %(clause)s · %(grade)s",
-        number=finding.number,
+        number=finding.reference,
         clause=finding.clause,
         grade=finding.grade_enum.label,
     )

@@ -86,7 +86,8 @@ def make_audit() -> Audit:
 
 def make_findings(audit: Audit) -> list[Finding]:
     major = Finding(
-        number=1,
+        number=3,
+        reference="S2-3",
         clause="7.2",
         question_id="7.2-a",
         grade="major",
@@ -106,7 +107,8 @@ def make_findings(audit: Audit) -> list[Finding]:
         )
     ]
     minor = Finding(
-        number=2,
+        number=4,
+        reference="S2-4",
         clause="8.3",
         question_id="8.3-a",
         grade="minor",
@@ -209,6 +211,8 @@ def test_findings_with_evidence_and_action_status(text):
         "Added a phone intake form.",
         "waiting for the auditor's review",
         "no answer from the client yet",
+        "Finding S2-3 · clause 7.2",  # numbered through the cycle, as everywhere else
+        "Finding S2-4 · clause 8.3",
     ):
         assert squeeze(expected) in squeeze(text)
 

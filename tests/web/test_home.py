@@ -221,7 +221,7 @@ def test_the_auditor_sees_next_audits_answers_to_review_and_returned_reports(
     assert "My next audits" in page and "Lead auditor" in page and "Head office" in page
     count, url = tile(page, "client answers waiting for your review")
     assert count == 1
-    assert "Finding 1" in text(client.get(url)) or "Minor" in text(client.get(url))
+    assert "Finding S1-1" in text(client.get(url)) or "Minor" in text(client.get(url))
     count, url = tile(page, "checklists in progress")
     assert count == 1 and "Stage 1" in text(client.get(url))
     count, url = tile(page, "reports returned by the committee")
