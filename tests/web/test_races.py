@@ -23,13 +23,13 @@ from sqlalchemy import event, func, select
 from certification import create_app
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
+from certification.audits.services import start_audit
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
 from certification.extensions import db as _db
 from certification.findings.models import CorrectiveAction, Finding
 from certification.models_base import utcnow
 from certification.programme.models import Audit, AuditTeamMember, Cycle
-from certification.audits.services import start_audit
 from tests import factories, scenarios
 from tests.own_database import own_database
 
