@@ -26,6 +26,7 @@ from certification.i18n import formatting
 from certification.pdf_kit import (
     a4_document,
     display_text,
+    draft_pages,
     facts_table,
     heading_style,
     paragraph_styles,
@@ -58,8 +59,16 @@ def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
         *_recommendation(data, styles),
         *_signatures(data, styles),
     ]
-    doc.build(story)
+    doc.build(story, **report_draft_marks(audit))
     return buffer.getvalue()
+
+
+def report_draft_marks(audit) -> dict:
+    """A report still being written (audit in progress or returned) carries a DRAFT band on
+    every page; once submitted to the committee it is the report and carries none."""
+    if audit.state in ("in_progress", "returned"):
+        return draft_pages(_("DRAFT"))
+    return {}
 
 
 # -- building blocks ---------------------------------------------------------------------------

@@ -282,3 +282,16 @@ def test_any_text_the_forms_accept_renders(
 
     assert "Audit report" in pages[0].extract_text()
     assert "Signatures" in pages[-1].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("state", "marked"),
+    [("in_progress", True), ("returned", True), ("submitted", False), ("closed", False)],
+)
+def test_a_report_still_being_written_carries_a_draft_band(app, state, marked):
+    data = make_data()
+    data.audit.state = state
+    with app.test_request_context():
+        pdf = render_report_pdf(data, "Body", "Address")
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert all(("DRAFT" in page) == marked for page in pages)

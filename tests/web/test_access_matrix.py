@@ -71,6 +71,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "quotes.index": PLANNING,
     "quotes.new": PLANNING,
     "quotes.detail": PLANNING | {"committee", "client_b"},
+    "quotes.edit": set(),  # planners, but only a draft: the world's quote is sent (see REDIRECTED)
     "quotes.pdf": PLANNING | {"committee", "client_b"},
     "programme.index": PLANNING | {"committee"},
     "programme.my_audits": {"auditor", "lead"},
@@ -149,6 +150,7 @@ REDIRECTED = {
     "organisations.detail": {"client_b"},
     "findings.detail": {"client_b"},  # to the page where it answers the finding
     "audits.next_question": PLANNING | {"committee", "lead"},
+    "quotes.edit": PLANNING,  # a sent quote is not changed: back to its page
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
@@ -200,6 +202,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "portal.withdraw": {"client_b"},
     "quotes.new": PLANNING,
     "quotes.issue": PLANNING,
+    "quotes.edit": PLANNING,
     "quotes.accept": PLANNING | {"client_b"},
     "quotes.reject": PLANNING | {"client_b"},
     "quotes.withdraw": PLANNING,

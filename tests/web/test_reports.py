@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 
@@ -185,3 +187,20 @@ def test_audit_page_panel_links_to_report_and_pdf(client, login_as):
     login_as(lead)
     page = text(client.get(f"/programme/audits/{audit.id}"))
     assert f"/audits/{audit.id}/report" in page and f"/audits/{audit.id}/report.pdf" in page
+
+
+def test_a_report_being_written_is_marked_draft_until_submitted(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert '<span class="draft-mark">DRAFT</span>' in page
+    assert "This report is a draft until the lead auditor submits it" in page
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    assert all("DRAFT" in page.extract_text() for page in pdf.pages)
+
+    submit(client, audit)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert "draft-mark" not in page and "is a draft" not in page
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    assert not any("DRAFT" in page.extract_text() for page in pdf.pages)
