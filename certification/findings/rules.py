@@ -42,7 +42,7 @@ AUDIT_CODES = {
 
 
 def finding_reference(audit_kind: str, number: int) -> str:
-    """"S2-3": the third finding of the cycle, raised at its stage 2 audit."""
+    """ "S2-3": the third finding of the cycle, raised at its stage 2 audit."""
     return f"{AUDIT_CODES.get(str(audit_kind), 'A')}-{number}"
 
 

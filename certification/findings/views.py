@@ -33,7 +33,7 @@ from certification.accounts.models import Role
 from certification.applications import uploads
 from certification.audits.models import Attachment
 from certification.extensions import db
-from certification.findings import evidence, queries, services
+from certification.findings import evidence, photos, queries, services
 from certification.findings.forms import AnswerForm, EditFindingForm, ReviewForm, VerifyForm
 from certification.findings.models import CorrectiveAction, Finding
 from certification.templating import register_panel
@@ -91,6 +91,7 @@ def _context(finding: Finding) -> dict:
         verify_by=services.verify_by(finding),
         stage2_redo=services.stage2_redo_required(finding, today),
         files=evidence.action_attachments(finding),
+        photos=photos.photos_of([finding])[finding.id],
     )
 
 
@@ -260,6 +261,31 @@ def attachment(attachment_id: int):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:finding_id>/photos/<int:photo_id>")
+@login_required
+def photo(finding_id: int, photo_id: int):
+    """A photo or file of the checklist answer the finding was raised from, served to whoever
+    may see the finding (the client too); pictures inline, other files as downloads."""
+    finding = load_visible(finding_id)
+    row = db.get_or_404(Attachment, photo_id)
+    if finding.answer_id is None or row.answer_id != finding.answer_id:
+        abort(404)
+    path = uploads.stored_path(row.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=photos.content_type(row),
+        as_attachment=not photos.is_picture(row),
+        download_name=row.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

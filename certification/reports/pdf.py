@@ -38,6 +38,7 @@ from certification.pdf_kit import (
 )
 from certification.programme.models import TeamRole
 from certification.reports.models import Readiness
+from certification.reports.pdf_photos import finding_photos
 from certification.templating import format_day
 
 BAR = colors.HexColor("#3b6ea5")
@@ -239,7 +240,10 @@ def _findings(data, styles) -> list:
     if not data.findings:
         return story + [Paragraph(escape(_("No findings were raised.")), styles["body"])]
     for finding in data.findings:
-        story.append(KeepTogether(_finding_block(finding, styles)))
+        block = _finding_block(finding, styles) + finding_photos(
+            data.photos.get(finding.id), styles
+        )
+        story.append(KeepTogether(block))
     return story
 
 

@@ -61,6 +61,8 @@ class ReportData:
     report: AuditReport | None
     computed: Recommendation
     unanswered: list[str] = field(default_factory=list)
+    # finding id -> its photos made ready for the PDF (findings.photos.pdf_photos), set by the view
+    photos: dict = field(default_factory=dict)
 
     @property
     def recommendation(self) -> Recommendation:

@@ -91,6 +91,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
+    "findings.photo": PLANNING | {"committee", "lead", "client_b"},  # the answer's photo
     "findings.edit": {"lead"},
     "findings.answer": {"client_b"},
     "reports.report": PLANNING | {"committee", "lead"},
@@ -331,6 +332,7 @@ def world(db, app):
         "conflict_id": conflict.id,
         "site_id": org_b.sites[0].id,
         "question_id": question,
+        "photo_id": photo.id,
         "finding_id": finding.id,
         "certificate_id": certificate.id,
         "action": "suspend",
