@@ -111,8 +111,8 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.verify": set(ROLES),
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
-    "health.healthz": set(ROLES),
-    "stale_forms.csrf_token": set(ROLES),  # a fresh form token for an open page (app.js)  # load balancers ask it, without a login
+    "health.healthz": set(ROLES),  # load balancers ask it, without a login
+    "stale_forms.csrf_token": set(ROLES),  # a fresh form token for an open page (app.js)
     "security.two_factor": STAFF,
     # complaints: anyone files one and follows it by its private link; staff handle them
     "complaints_public.new": set(ROLES),
