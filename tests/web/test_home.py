@@ -282,3 +282,33 @@ def test_a_home_page_runs_the_same_statements_for_1_or_12_organisations(
         text(client.get("/home/"))
     assert len(many) == len(few), f"{len(few)} statements for 1 organisation, {len(many)} for 12"
     assert len(few) <= 16
+
+
+def test_the_client_sees_the_decisions_it_can_still_appeal(client, db, login_as, people):
+    (org,) = busy_body(people)
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    for outcome, decided_on in (("suspend", days(-5)), ("refuse", days(-45)), ("grant", days(-2))):
+        decision = Decision(
+            organisation_id=org.id,
+            cycle_id=cycle.id,
+            outcome=outcome,
+            decided_on=decided_on,
+            reasons="Surveillance not held.",
+        )
+        _db.session.add(decision)
+    _db.session.commit()
+    suspended = _db.session.scalar(
+        _db.select(Decision).where(
+            Decision.organisation_id == org.id, Decision.outcome == "suspend"
+        )
+    )
+    login_as(org.users[0])
+    page = text(client.get("/home/"))
+    section = page[page.index("Decisions you can still appeal") :]
+    # the suspension, within 30 days: its deadline and the way to appeal; not the refusal of
+    # 45 days ago (too late) nor the grant (nothing to appeal)
+    deadline = days(-5) + timedelta(days=30)
+    assert f'href="/appeals/new/{suspended.id}"' in section
+    assert f"Appeal this decision (by {deadline.strftime('%b')}" in section
+    assert section.count("/appeals/new/") == 1
+    assert client.get(f"/appeals/new/{suspended.id}").status_code == 200
