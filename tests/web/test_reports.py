@@ -13,7 +13,6 @@ from certification.activity.models import ActivityLog
 from certification.audits.models import Answer
 from certification.checklists.loader import checklist_for
 from certification.extensions import db
-from certification.findings.models import Finding
 from certification.programme.models import AuditTeamMember
 from certification.reports.models import AuditFigures, AuditReport
 from tests import factories
@@ -59,18 +58,8 @@ def count(model) -> int:
 def test_report_page_shows_scores_findings_and_recommendation(client, login_as):
     audit, lead, _member = audit_with_team()
     answer(audit)
-    db.session.add(
-        Finding(
-            audit_id=audit.id,
-            organisation_id=audit.organisation_id,
-            number=1,
-            question_id="7.2-a",
-            clause="7.2",
-            grade="minor",
-            state="open",
-            statement="Phone complaints not logged.",
-            raised_on=TODAY,
-        )
+    factories.finding(
+        audit, "minor", "open", statement="Phone complaints not logged.", raised_on=TODAY
     )
     db.session.commit()
     login_as(lead)
