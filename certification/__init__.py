@@ -95,10 +95,12 @@ def create_app(config: dict | None = None) -> Flask:
     from certification.cli import register_cli
     from certification.errors import register_errors
     from certification.security_headers import register_security_headers
+    from certification.stale_forms import register_stale_forms
     from certification.templating import register_templating
 
     register_cli(app)
     register_errors(app)
+    register_stale_forms(app)
     register_templating(app)
     register_security_headers(app)
     return app

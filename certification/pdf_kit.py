@@ -253,3 +253,30 @@ def site_line(site) -> str:
     where = place(site.address, site.city, site.country, str(get_locale() or "en"))
     name = head_office_name(site.name, _("head office")) if site.is_head_office else site.name
     return name + (f" — {where}" if where else "")
+
+
+DRAFT_RED = colors.HexColor("#b3261e")
+
+
+def draft_pages(label: str) -> dict:
+    """doc.build() page hooks that mark every page of a draft: a band across the top margin and
+    a faint word across the page, so that a printed draft is never taken for the final paper."""
+
+    def mark(canvas, doc) -> None:
+        fonts = register_fonts()
+        width, height = doc.pagesize
+        text = display_text(label)
+        canvas.saveState()
+        canvas.setFillColor(DRAFT_RED)
+        canvas.rect(0, height - 10 * mm, width, 10 * mm, fill=1, stroke=0)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(fonts.bold, 12)
+        canvas.drawCentredString(width / 2, height - 6.8 * mm, text)
+        canvas.setFillColor(colors.Color(0.7, 0.15, 0.12, alpha=0.1))
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(45)
+        canvas.setFont(fonts.bold, 96)
+        canvas.drawCentredString(0, -30, text)
+        canvas.restoreState()
+
+    return {"onFirstPage": mark, "onLaterPages": mark}

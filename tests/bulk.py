@@ -25,6 +25,7 @@ from certification.certificates.models import Certificate, CertificateSite
 from certification.decisions.models import Decision
 from certification.extensions import db
 from certification.findings.models import Finding
+from certification.findings.rules import finding_reference
 from certification.organisations.models import (
     SEARCHED_FIELDS,
     Organisation,
@@ -103,6 +104,7 @@ class Seeder:
         self.seeded = Seeded(certificates=count)
         self.auditors: list[int] = []
         self.made = 0  # certificates so far
+        self.finding_numbers: dict[int, int] = {}  # cycle id -> last finding number
 
     def next_id(self, model) -> int:
         return next(self.ids[model])
@@ -392,12 +394,15 @@ class Seeder:
         for action, before, after, day in steps:
             self.log(day, lead, org_id, "Audit", audit_id, action, before, after)
         if state in ("closed", "submitted") and kind != "stage1":
-            self.findings(org_id, audit_id, start, lead, closed=state == "closed", k=k)
+            raised = (org_id, cycle_id, kind)
+            self.findings(raised, audit_id, start, lead, closed=state == "closed", k=k)
         return audit_id
 
-    def findings(self, org_id, audit_id, raised, lead, closed: bool, k: int) -> None:
-        for number, grade in enumerate(("minor", "observation"), start=1):
+    def findings(self, where, audit_id, raised, lead, closed: bool, k: int) -> None:
+        org_id, cycle_id, kind = where
+        for grade in ("minor", "observation"):
             finding_id = self.next_id(Finding)
+            number = self.finding_numbers[cycle_id] = self.finding_numbers.get(cycle_id, 0) + 1
             state = "closed" if closed and grade == "minor" else "open"
             if not closed and grade == "minor":
                 state = ("open", "answered", "plan_accepted")[k % 3]
@@ -406,7 +411,9 @@ class Seeder:
                     id=finding_id,
                     audit_id=audit_id,
                     organisation_id=org_id,
+                    cycle_id=cycle_id,
                     number=number,
+                    reference=finding_reference(kind, number),
                     question_id="7.2-a",
                     clause="7.2",
                     grade=grade,

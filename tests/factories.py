@@ -145,13 +145,20 @@ def concluded_stage1(c: Cycle, last_day: date | None = None, readiness="ready", 
     return stage1
 
 
-def finding(a: Audit, grade="major", state="open", number=1, **kw) -> Finding:
-    """A finding on question 7.2-a of the audit, as the checklist would raise it."""
+def finding(a: Audit, grade="major", state="open", number=None, **kw) -> Finding:
+    """A finding on question 7.2-a of the audit, as the checklist would raise it (numbered next
+    in the audit's cycle unless `number` is given)."""
+    from certification.findings.rules import finding_reference
+    from certification.findings.services import next_number
+
+    number = number or next_number(a.cycle_id)
     return _add(
         Finding(
             audit_id=a.id,
             organisation_id=a.organisation_id,
+            cycle_id=a.cycle_id,
             number=number,
+            reference=finding_reference(a.kind, number),
             question_id=kw.pop("question_id", "7.2-a"),
             clause=kw.pop("clause", "7.2"),
             grade=grade,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from certification.accounts import throttle, two_factor
 from certification.accounts.forms import AccountForm, LanguageForm, LoginForm
-from certification.accounts.models import User
+from certification.accounts.models import Role, User
 from certification.accounts.passwords import check_or_pretend
 from certification.admin import services as user_services
 from certification.extensions import db
@@ -21,9 +21,12 @@ bp = Blueprint("accounts", __name__)
 
 @bp.route("/")
 def home():
-    """Everyone lands on the home page of their role (certification/home)."""
+    """Everyone lands on the home page of their role (certification/home); a committee member on
+    the queue of files waiting for a decision, the committee's daily work."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
+    if current_user.role == Role.COMMITTEE:
+        return redirect(url_for("decisions.queue"))
     return redirect(url_for("home.index"))
 
 

@@ -63,6 +63,7 @@ ACTIONS = {
     "organisation_updated": _l("Organisation details changed"),
     "document_uploaded": _l("Document uploaded"),
     "quote_prepared": _l("Quote prepared"),
+    "quote_revised": _l("Draft quote changed"),
     "programme_created": _l("Audit programme created"),
     "assignment_override": _l("Team member picked despite a warning"),
     "user_created": _l("User account created"),

@@ -7,11 +7,12 @@ Each verb checks everything first, then changes, logs and flushes; none commits.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role, User
 from certification.activity.services import record, transition
@@ -71,6 +72,26 @@ def lodging_refusal(decision: Decision, today: date) -> str | None:
             days=days,
         )
     return None
+
+
+def open_to_appeal(organisation_id: int, today: date) -> list[tuple[Decision, date]]:
+    """The organisation's decisions it may still appeal today, newest first, each with the last
+    day to appeal (17021-1 9.8; the period is the appeal_days setting)."""
+    days = int(settings.get("appeal_days"))
+    appealed = select(Appeal.decision_id).where(Appeal.organisation_id == organisation_id)
+    decisions = db.session.scalars(
+        select(Decision)
+        .where(Decision.organisation_id == organisation_id, Decision.id.not_in(appealed))
+        .where(Decision.decided_on >= today - timedelta(days=days))
+        .options(selectinload(Decision.certificate))
+        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+    ).all()
+    return [
+        (d, rules.appeal_deadline(d.decided_on, days))
+        for d in decisions
+        if rules.lodging_problem(d.outcome, decision_band(d), d.decided_on, today, days, False)
+        is None
+    ]
 
 
 def lodge_appeal(actor, decision: Decision, grounds: str, files, today: date) -> Appeal:

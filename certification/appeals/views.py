@@ -278,26 +278,10 @@ def answer_pdf(appeal_id: int):
 
 def portal_panel(organisation) -> str:
     """The client's appeals, and the decisions it may still appeal (with the last day)."""
-    today, days = date.today(), int(settings.get("appeal_days"))
     appeals = db.session.scalars(
         select(Appeal).where(Appeal.organisation_id == organisation.id).order_by(Appeal.id.desc())
     ).all()
-    appealed = {a.decision_id for a in appeals}
-    decisions = db.session.scalars(
-        select(Decision)
-        .where(Decision.organisation_id == organisation.id)
-        .options(selectinload(Decision.certificate))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
-    ).all()
-    open_to_appeal = [
-        (d, rules.appeal_deadline(d.decided_on, days))
-        for d in decisions
-        if d.id not in appealed
-        and rules.lodging_problem(
-            d.outcome, services.decision_band(d), d.decided_on, today, days, False
-        )
-        is None
-    ]
+    open_to_appeal = services.open_to_appeal(organisation.id, date.today())
     if not appeals and not open_to_appeal:
         return ""
     return render_template(

@@ -25,11 +25,13 @@ from certification.access import (
     can_edit_checklist,
     can_view_audit,
     can_view_checklist,
+    can_view_report,
     visible_or_404,
 )
 from certification.audits import language, services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
+from certification.audits.navigation import next_unanswered
 from certification.checklists import loader
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
@@ -105,6 +107,7 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
         clause=clause,
         previous=clauses[index - 1] if index > 0 else None,
         next=clauses[index + 1] if index + 1 < len(clauses) else None,
+        can_view_report=can_view_report(current_user, audit),
         progress=services.progress(checklist_, answers),
         answers=answers,
         attachments=services.attachments_of(audit),
@@ -131,6 +134,30 @@ def choose_checklist_language(audit_id: int):
         language.choose(code)
     clause = request.form.get("clause") or None
     return redirect(url_for("audits.checklist", audit_id=audit.id, clause=clause))
+
+
+@bp.route("/<int:audit_id>/checklist/next")
+@login_required
+def next_question(audit_id: int):
+    """The next question without a grade, worked out when asked (answers save as one goes);
+    with none left, the way on is the audit report."""
+    audit = load_audit(audit_id, can_view_checklist)
+    checklist_ = services.checklist_of(audit, services.recorded_checklist(audit))
+    found = None
+    if checklist_ is not None:
+        found = next_unanswered(
+            checklist_,
+            services.answers_of(audit),
+            after=request.args.get("after"),
+            clause=request.args.get("clause"),
+        )
+    if found is not None:
+        return redirect(back_to(audit_id, found.clause, found.id))
+    if checklist_ is not None:
+        flash(_("Every question of the checklist has a grade."), "success")
+    if can_view_report(current_user, audit):
+        return redirect(url_for("reports.report", audit_id=audit_id))
+    return redirect(url_for("audits.checklist", audit_id=audit_id))
 
 
 @bp.route("/<int:audit_id>/start", methods=["POST"])

@@ -135,7 +135,7 @@ def _answers_due(organisation_id: int | None) -> list:
     for finding in db.session.scalars(query):
         summary = _(
             "Answer to finding %(number)s (clause %(clause)s) due",
-            number=finding.number,
+            number=finding.reference,
             clause=finding.clause,
         )
         if organisation_id is None:

@@ -18,6 +18,7 @@ from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
 from certification.decisions.models import Decision, Outcome
 from certification.extensions import db
+from certification.findings.photos import photos_of
 from certification.i18n.collation import sorted_by_name
 from certification.organisations.services import organisation_timeline
 from certification.programme import stages
@@ -86,6 +87,7 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         stage1_warning=stages.stage1_warning(audit, audit.start_date),
         open_for_decision=audit.state == AuditState.SUBMITTED,
         form=form,
+        finding_photos=photos_of(data.findings),
     )
     return page, status
 

@@ -26,8 +26,10 @@ class Finding(Timestamped, db.Model):
     """A nonconformity (major/minor), an observation or an opportunity for improvement."""
 
     __tablename__ = "findings"
+    # One running number per cycle (so one organisation's findings never share one); the cycle's
+    # row is locked while the next is taken and this constraint stops any duplicate that slips by.
     __table_args__ = (
-        UniqueConstraint("audit_id", "number", name="finding_number_per_audit"),
+        UniqueConstraint("cycle_id", "number", name="finding_number_per_cycle"),
         # The staff list of open findings, soonest plan due first, is paged by this key.
         Index("ix_findings_plan_due_on_id", "plan_due_on", "id"),
     )
@@ -36,8 +38,10 @@ class Finding(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
     answer_id: Mapped[int | None] = mapped_column(ForeignKey("answers.id"), index=True)
-    number: Mapped[int]  # 1, 2, ... within the audit
+    number: Mapped[int]  # 1, 2, ... within the cycle, across its audits
+    reference: Mapped[str] = mapped_column(String(20))  # "S2-3" (rules.finding_reference)
     question_id: Mapped[str] = mapped_column(String(40))
     clause: Mapped[str] = mapped_column(String(20))
     grade: Mapped[str] = mapped_column(String(20))  # minor, major, observation, ofi

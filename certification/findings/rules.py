@@ -29,6 +29,23 @@ MINOR_TARGET_MONTHS = 12
 MAJOR_TARGET_MONTHS = 6
 
 
+# A finding's reference: the audit's short code, then its running number within the cycle, so
+# that the client never sees two "Finding 1" (stage 1 raises S1-1, S1-2; stage 2 goes on S2-3).
+AUDIT_CODES = {
+    "stage1": "S1",
+    "stage2": "S2",
+    "surveillance1": "SV1",
+    "surveillance2": "SV2",
+    "recertification": "RC",
+    "special": "SP",
+}
+
+
+def finding_reference(audit_kind: str, number: int) -> str:
+    """ "S2-3": the third finding of the cycle, raised at its stage 2 audit."""
+    return f"{AUDIT_CODES.get(str(audit_kind), 'A')}-{number}"
+
+
 def is_nonconformity(grade: str) -> bool:
     return grade in NONCONFORMITIES
 

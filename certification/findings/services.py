@@ -17,7 +17,7 @@ from certification.extensions import db
 from certification.findings import evidence, rules
 from certification.findings.models import CorrectiveAction, Finding
 from certification.models_base import utcnow
-from certification.programme.models import Audit
+from certification.programme.models import Audit, Cycle
 from certification.settings import services as settings
 from certification.templating import format_day
 from certification.workflow import Action, FindingState, TransitionError, next_state
@@ -60,15 +60,15 @@ def sync_finding(actor, answer: Answer, today: date) -> Finding | None:
 def _raise(actor, answer: Answer, grade: Grade, today: date) -> Finding:
     if answer.id is None:
         db.session.flush()
-    audit = lock(db.session.get(Audit, answer.audit_id))  # numbers: one raise at a time per audit
-    last = db.session.scalar(
-        select(func.max(Finding.number)).where(Finding.audit_id == answer.audit_id)
-    )
+    audit = db.session.get(Audit, answer.audit_id)
+    number = next_number(audit.cycle_id)
     finding = Finding(
         audit_id=answer.audit_id,
         organisation_id=audit.organisation_id,
+        cycle_id=audit.cycle_id,
         answer_id=answer.id,
-        number=(last or 0) + 1,
+        number=number,
+        reference=rules.finding_reference(audit.kind, number),
         question_id=answer.question_id,
         clause=answer.clause,
         grade=grade.value,
@@ -86,6 +86,14 @@ def _raise(actor, answer: Answer, grade: Grade, today: date) -> Finding:
     return finding
 
 
+def next_number(cycle_id: int) -> int:
+    """The cycle's next finding number, with the cycle's row held so that two findings raised at
+    once (two auditors, two audits of the cycle) wait in turn and never share a number."""
+    lock(db.session.get(Cycle, cycle_id), rows_may_point_here=True)
+    last = db.session.scalar(select(func.max(Finding.number)).where(Finding.cycle_id == cycle_id))
+    return (last or 0) + 1
+
+
 def _update(actor, finding: Finding, answer: Answer, grade: Grade, today: date) -> Finding:
     answered = finding.state != FindingState.OPEN or bool(finding.actions)
     if finding.grade != grade.value:
@@ -94,7 +102,7 @@ def _update(actor, finding: Finding, answer: Answer, grade: Grade, today: date) 
                 _(
                     "Finding %(number)s was already answered by the client; its grade can no "
                     "longer change.",
-                    number=finding.number,
+                    number=finding.reference,
                 ),
                 field="grade",
             )
@@ -122,7 +130,7 @@ def _remove(actor, finding: Finding, grade: Grade | None) -> None:
             _(
                 "Finding %(number)s has the client's answer, so this question cannot become "
                 "%(grade)s. Keep the grade, or verify and close the finding first.",
-                number=finding.number,
+                number=finding.reference,
                 grade=grade.label if grade else _("ungraded"),
             ),
             field="grade",
@@ -135,7 +143,7 @@ def _remove(actor, finding: Finding, grade: Grade | None) -> None:
 def _describe(finding: Finding) -> str:
     return _(
         "Finding %(number)s: %(grade)s, clause %(clause)s (question %(question)s).",
-        number=finding.number,
+        number=finding.reference,
         grade=finding.grade_enum.label,
         clause=finding.clause,
         question=finding.question_id,

@@ -33,7 +33,7 @@ from certification.accounts.models import Role
 from certification.applications import uploads
 from certification.audits.models import Attachment
 from certification.extensions import db
-from certification.findings import evidence, queries, services
+from certification.findings import evidence, photos, queries, services
 from certification.findings.forms import AnswerForm, EditFindingForm, ReviewForm, VerifyForm
 from certification.findings.models import CorrectiveAction, Finding
 from certification.templating import register_panel
@@ -93,6 +93,7 @@ def _context(finding: Finding) -> dict:
         verify_by=services.verify_by(finding),
         stage2_redo=services.stage2_redo_required(finding, today),
         files=evidence.action_attachments(finding),
+        photos=photos.photos_of([finding])[finding.id],
     )
 
 
@@ -117,7 +118,7 @@ def edit(finding_id: int):
             add_error(form, error)
         else:
             db.session.commit()
-            flash(_("Finding %(number)s was saved.", number=finding.number), "success")
+            flash(_("Finding %(number)s was saved.", number=finding.reference), "success")
             return redirect(url_for("findings.detail", finding_id=finding.id))
     status = 400 if form.errors else 200
     return render_template("findings/edit.html", form=form, **_context(finding)), status
@@ -235,7 +236,7 @@ def verify(finding_id: int):
         add_error(form, error)
         return render_detail(finding, verify_form=form, status=400)
     db.session.commit()
-    flash(_("Finding %(number)s was verified and closed.", number=finding.number), "success")
+    flash(_("Finding %(number)s was verified and closed.", number=finding.reference), "success")
     return redirect(url_for("findings.detail", finding_id=finding.id))
 
 
@@ -262,6 +263,31 @@ def attachment(attachment_id: int):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:finding_id>/photos/<int:photo_id>")
+@login_required
+def photo(finding_id: int, photo_id: int):
+    """A photo or file of the checklist answer the finding was raised from, served to whoever
+    may see the finding (the client too); pictures inline, other files as downloads."""
+    finding = load_visible(finding_id)
+    row = db.get_or_404(Attachment, photo_id)
+    if finding.answer_id is None or row.answer_id != finding.answer_id:
+        abort(404)
+    path = uploads.stored_path(row.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=photos.content_type(row),
+        as_attachment=not photos.is_picture(row),
+        download_name=row.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

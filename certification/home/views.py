@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.access import roles_required
 from certification.accounts.models import Role
+from certification.appeals.services import open_to_appeal
 from certification.charts import figures
 from certification.charts.views import number as chart_number
 from certification.decisions.models import Decision
@@ -92,6 +93,7 @@ def client_home(user, today: date) -> dict:
         documents=client.documents(organisation_id, certificates),
         trend=figures.client_trend(organisation_id),
         number=chart_number,
+        appealable=open_to_appeal(organisation_id, today),
     )
 
 

@@ -112,7 +112,7 @@ def finding_raised(entry: ActivityLog, finding) -> None:
         return  # observations and opportunities for improvement need no answer
     audit = finding.audit
     values = {
-        "number": finding.number,
+        "number": finding.reference,
         "clause": finding.clause,
         "kind": audit.kind,
         "grade": finding.grade,
@@ -132,7 +132,7 @@ def finding_answered(entry: ActivityLog, finding) -> None:
     enqueue(
         "finding_answered",
         team(finding.audit),
-        {"number": finding.number, "organisation": finding.organisation.display_name},
+        {"number": finding.reference, "organisation": finding.organisation.display_name},
         ("findings.detail", {"finding_id": finding.id}),
         f"log{entry.id}",
         organisation_id=finding.organisation_id,

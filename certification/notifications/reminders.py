@@ -121,7 +121,7 @@ def _plans_due(today: date, windows) -> int:
             finding,
             finding.plan_due_on,
             step,
-            {"number": finding.number},
+            {"number": finding.reference},
             link,
             finding.organisation_id,
         )

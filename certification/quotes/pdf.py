@@ -20,6 +20,7 @@ from certification.i18n import formatting
 from certification.i18n.plurals import auditor_days
 from certification.pdf_kit import (
     a4_document,
+    draft_pages,
     facts_table,
     heading_style,
     joined,
@@ -31,6 +32,7 @@ from certification.pdf_kit import (
 )
 from certification.quotes.services import prices
 from certification.templating import format_day, format_days, format_money
+from certification.workflow import QuoteState
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -62,15 +64,25 @@ def render_quote_pdf(quote, body_name: str, body_address: str) -> bytes:
         *_price_section(quote, styles),
         *_terms_section(quote, styles),
     ]
-    doc.build(story)
+    doc.build(story, **_draft_marks(quote))
     return buffer.getvalue()
 
 
+def _is_draft(quote) -> bool:
+    return quote.state == QuoteState.DRAFT
+
+
+def _draft_marks(quote) -> dict:
+    """A draft carries a DRAFT band on every page; a sent quote none."""
+    return draft_pages(_("DRAFT")) if _is_draft(quote) else {}
+
+
 def _header_rows(quote) -> list[tuple[str, str]]:
-    issued = format_day(quote.issued_on, _("not yet issued"))
+    if _is_draft(quote):  # no validity before it is sent: no "valid until —"
+        return [(_("Quote number"), quote.number), (_("Date"), _("draft, not sent yet"))]
     return [
         (_("Quote number"), quote.number),
-        (_("Date"), issued),
+        (_("Date"), format_day(quote.issued_on, _("not yet issued"))),
         (_("Valid until"), format_day(quote.valid_until, "—")),
     ]
 
@@ -221,12 +233,15 @@ def _price_section(quote, styles) -> list:
 
 
 def _terms_section(quote, styles) -> list:
-    valid = format_day(quote.valid_until, "—")
-    terms = [
-        _(
+    if _is_draft(quote):
+        validity = _("This is a draft: it binds nobody, and its validity starts when it is sent.")
+    else:
+        validity = _(
             "This quote is valid until %(date)s. After that date, ask us for a new quote.",
-            date=valid,
-        ),
+            date=format_day(quote.valid_until, "—"),
+        )
+    terms = [
+        validity,
         _("All amounts are in %(currency)s.", currency=quote.currency),
         _(
             "By accepting this quote you agree to the three-year audit programme (stage 1, "

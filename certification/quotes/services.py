@@ -98,6 +98,27 @@ def prepare_quote(
 ) -> Quote:
     """Compute audit time (IAF MD 5, per site by IAF MD 1) and price for an approved
     application; a DRAFT quote."""
+    fields = computed_fields(
+        actor, application, adjust_percent, justification, currency, notes, site_reduction_percent
+    )
+    quote = _add_numbered(
+        dict(
+            organisation_id=application.organisation_id,
+            application_id=application.id,
+            state=QuoteState.DRAFT.value,
+            **fields,
+        ),
+        today.year,
+    )
+    db.session.expire(application, ["quotes"])
+    record(actor, quote, "quote_prepared", reason=fields["adjustment_justification"])
+    return quote
+
+
+def computed_fields(
+    actor, application, adjust_percent, justification, currency, notes, site_reduction_percent
+) -> dict:
+    """What a quote's form decides, checked and computed; refuses with QuoteError."""
     if application.state != ApplicationState.APPROVED:
         raise QuoteError(
             _("A quote can be prepared only for an application that passed its review.")
@@ -110,20 +131,13 @@ def prepare_quote(
     currency = (currency or "").strip().upper()
     rate = _day_rate(currency)
     time = _audit_time(application, adjust, site_reduction)
-    fields = dict(
-        organisation_id=application.organisation_id,
-        application_id=application.id,
-        state=QuoteState.DRAFT.value,
+    return dict(
         adjustment_justification=justification,
         notes=(notes or "").strip(),
         prepared_by_id=getattr(actor, "id", None),
         **_time_fields(time, ordered_sites(application), site_reduction),
         **_price_fields(_days(time.initial_days), currency, rate),
     )
-    quote = _add_numbered(fields, today.year)
-    db.session.expire(application, ["quotes"])
-    record(actor, quote, "quote_prepared", reason=justification)
-    return quote
 
 
 def _audit_time(application, adjust: Decimal, site_reduction: Decimal = Decimal(0)) -> AuditTime:
@@ -266,7 +280,7 @@ def _add_numbered(fields: dict, year: int) -> Quote:
 
 def issue_quote(actor, quote: Quote, today: date) -> Quote:
     """Send a draft to the client; an older quote still open for the application is withdrawn."""
-    _lock(quote)
+    lock_quote(quote)
     next_state(quote.state_enum, Action.ISSUE)  # refuse before anything changes
     _check_application_open(quote)
     older = [
@@ -282,7 +296,7 @@ def issue_quote(actor, quote: Quote, today: date) -> Quote:
     return quote
 
 
-def _lock(quote: Quote) -> None:
+def lock_quote(quote: Quote) -> None:
     """The application first, then the quote (always in this order: no deadlock), so that two
     answers or two sendings at once for one application run one after the other."""
     lock(quote.application)
@@ -338,7 +352,7 @@ def accept_quote(actor, quote: Quote, note: str | None, today: date, agreement=N
     """
     from certification.agreements import services as agreements
 
-    _lock(quote)  # a double click waits here, then finds the quote accepted: one programme
+    lock_quote(quote)  # a double click waits here, then finds the quote accepted: one programme
     _check_open_for_answer(quote, Action.ACCEPT, today)
     note = _decision_note(actor, note)
     _check_application_open(quote)
@@ -370,7 +384,7 @@ def accept_quote(actor, quote: Quote, note: str | None, today: date, agreement=N
 
 def reject_quote(actor, quote: Quote, note: str | None, today: date) -> Quote:
     """The client declines; a reason is welcome but a client need not give one."""
-    _lock(quote)
+    lock_quote(quote)
     _check_open_for_answer(quote, Action.REJECT, today)
     note = _decision_note(actor, note)
     _record_decision(actor, quote, note, today)
@@ -380,7 +394,7 @@ def reject_quote(actor, quote: Quote, note: str | None, today: date) -> Quote:
 
 def withdraw_quote(actor, quote: Quote, reason: str | None) -> Quote:
     """The body takes back a draft or an unanswered quote."""
-    _lock(quote)
+    lock_quote(quote)
     transition(actor, quote, Action.WITHDRAW, reason=(reason or "").strip())
     return quote
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -35,7 +36,7 @@ from certification.extensions import db
 from certification.home import planning
 from certification.paging import Segment, page_of
 from certification.programme.models import Cycle
-from certification.quotes import services
+from certification.quotes import drafts, services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
@@ -114,6 +115,54 @@ def new(application_id: int):
         form=form,
         application=application,
         table_days=table_days(application.organisation.effective_personnel),
+    )
+
+
+@bp.route("/<int:quote_id>/edit", methods=["GET", "POST"])
+@roles_required(*PLANNING)
+def edit(quote_id: int):
+    """A draft is changed in place until it is sent; a sent quote is never changed."""
+    quote = db.get_or_404(Quote, quote_id)
+    if quote.state != QuoteState.DRAFT:
+        flash(_("Only a draft quote can be changed."), "error")
+        return redirect(url_for("quotes.detail", quote_id=quote.id))
+    form = QuoteForm(obj=None if request.method == "POST" else _form_values(quote))
+    form.for_organisation(quote.organisation)
+    if form.validate_on_submit():
+        try:
+            drafts.revise_quote(
+                current_user,
+                quote,
+                form.adjust_percent.data,
+                form.justification.data,
+                form.currency.data,
+                form.notes.data,
+                site_reduction_percent=form.site_reduction_percent.data or 0,
+            )
+        except services.QuoteError as error:
+            db.session.rollback()
+            add_error(form, error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The draft quote %(number)s was changed.", number=quote.number), "success")
+            return redirect(url_for("quotes.detail", quote_id=quote.id))
+    application = quote.application
+    return render_template(
+        "quotes/edit.html",
+        form=form,
+        quote=quote,
+        application=application,
+        table_days=table_days(application.organisation.effective_personnel),
+    )
+
+
+def _form_values(quote: Quote):
+    return SimpleNamespace(
+        adjust_percent=quote.adjustment_percent,
+        site_reduction_percent=quote.site_reduction_percent,
+        justification=quote.adjustment_justification,
+        currency=quote.currency,
+        notes=quote.notes,
     )
 
 

@@ -40,6 +40,7 @@ from certification.pdf_pages import footed_canvas
 from certification.programme.models import TeamRole
 from certification.reports import pdf_sections as sections
 from certification.reports.models import Readiness
+from certification.reports.pdf_photos import finding_photos
 from certification.templating import format_day
 
 BAR = colors.HexColor("#3b6ea5")
@@ -67,6 +68,13 @@ def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
     return buffer.getvalue()
 
 
+def is_draft(data) -> bool:
+    """Not yet the report: never submitted, or still being written (the audit in progress, or
+    its report returned by the committee)."""
+    submitted = data.report is not None and data.report.submitted_at is not None
+    return not submitted or data.audit.state in ("in_progress", "returned")
+
+
 def _canvas(data, body_name: str):
     """Every page: the body, the report's identity, "page X of Y"; DRAFT until submitted."""
     audit = data.audit
@@ -76,12 +84,11 @@ def _canvas(data, body_name: str):
         organisation=audit.organisation.legal_name,
         dates=f"{format_day(audit.start_date)} – {format_day(audit.end_date)}",
     )
-    submitted = data.report is not None and data.report.submitted_at is not None
     return footed_canvas(
         body_name,
         identity,
         lambda page, pages: _("page %(page)d of %(pages)d", page=page, pages=pages),
-        watermark="" if submitted else _("DRAFT"),
+        watermark=_("DRAFT") if is_draft(data) else "",
     )
 
 
@@ -255,7 +262,10 @@ def _findings(data, styles) -> list:
     language = report_language(data)
     for finding in data.findings:
         question = question_text(data.checklist, finding.question_id, language)
-        story.append(KeepTogether(_finding_block(finding, question, styles)))
+        block = _finding_block(finding, question, styles) + finding_photos(
+            data.photos.get(finding.id), styles
+        )
+        story.append(KeepTogether(block))
     return story
 
 
@@ -268,7 +278,7 @@ def report_language(data) -> str:
 def _finding_block(finding, question: str, styles) -> list:
     title = _(
         "Finding %(number)s · clause %(clause)s · %(grade)s",
-        number=finding.number,
+        number=finding.reference,
         clause=finding.clause,
         grade=finding.grade_enum.label,
     )

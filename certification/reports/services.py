@@ -63,6 +63,8 @@ class ReportData:
     unanswered: list[str] = field(default_factory=list)
     plan: object | None = None  # the audit plan followed (17021-1 9.2.3, 9.4.8)
     previous_findings: list[Finding] = field(default_factory=list)  # earlier audits' findings
+    # finding id -> its photos made ready for the PDF (findings.photos.pdf_photos), set by the view
+    photos: dict = field(default_factory=dict)
 
     @property
     def recommendation(self) -> Recommendation:

@@ -27,6 +27,7 @@ from certification.access import (
 from certification.audits.models import Grade
 from certification.checklists.loader import text
 from certification.extensions import db
+from certification.findings.photos import pdf_photos
 from certification.programme.models import Audit, TeamRole
 from certification.reports import services, stage1
 from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
@@ -168,6 +169,7 @@ def figures(audit_id: int):
 def pdf(audit_id: int):
     audit = load_report_audit(audit_id)
     data = services.report_data(audit)
+    data.photos = pdf_photos(data.findings, photo_url)
     language = audit.organisation.preferred_language
     with force_locale(language if language in PDF_LANGUAGES else "en"):
         body = render_report_pdf(
@@ -181,6 +183,12 @@ def pdf(audit_id: int):
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def photo_url(finding, attachment) -> str:
+    """The original photo, behind the finding's access check: the client reading its report
+    opens it, nobody else."""
+    return url_for("findings.photo", finding_id=finding.id, photo_id=attachment.id, _external=True)
 
 
 def label(texts) -> str:

@@ -2,6 +2,38 @@
 // allows scripts from this site's files only.
 "use strict";
 
+// Forms carry a CSRF token that lives an hour (WTF_CSRF_TIME_LIMIT). While a page stays open,
+// a fresh one is fetched every 20 minutes, and at once when the page comes back into view after
+// longer, and put into every form of the page: a form filled in slowly is still accepted.
+const TOKEN_REFRESH_MS = 20 * 60 * 1000;
+
+function refreshTokens(url) {
+  return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => {
+      if (!body || !body.csrf_token) return false;
+      for (const input of document.querySelectorAll("input[name=csrf_token]")) {
+        input.value = body.csrf_token;
+      }
+      return true;
+    })
+    .catch(() => false); // offline: the next turn tries again; the server keeps what was typed
+}
+
+function keepTokensFresh() {
+  const url = document.body.dataset.csrfUrl;
+  if (!url || !window.fetch || !document.querySelector("input[name=csrf_token]")) return;
+  let last = Date.now();
+  const refresh = () => {
+    last = Date.now();
+    refreshTokens(url);
+  };
+  window.setInterval(refresh, TOKEN_REFRESH_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && Date.now() - last > TOKEN_REFRESH_MS) refresh();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   // A <select data-autosubmit> sends its form as soon as a choice is made (the language menu).
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
@@ -11,4 +43,5 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const input of document.querySelectorAll("input.select-all")) {
     input.addEventListener("focus", () => input.select());
   }
+  keepTokensFresh();
 });

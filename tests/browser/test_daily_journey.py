@@ -122,7 +122,7 @@ def test_schedule_feed_email_answer_and_review(new_page, seed, live, smtp):
     # --- the client answers the finding from its home page ------------------------------------
     client.get_by_role("link", name="Home").click()
     expect(client.get_by_role("heading", level=1)).to_have_text(LEGAL_NAME)
-    client.get_by_role("link", name="Finding 1 · clause 7.2").click()
+    client.get_by_role("link", name="Finding S1-1 · clause 7.2").click()
     client.get_by_label("Correction: what was done to fix this case").fill(
         "Telefonla gelen şikâyetler kayda alındı."
     )
@@ -140,8 +140,8 @@ def test_schedule_feed_email_answer_and_review(new_page, seed, live, smtp):
     review = auditor.get_by_role("link", name=re.compile("client answers waiting for your review"))
     expect(review).to_contain_text("1")
     expect(auditor.locator(".bell-count")).to_be_visible()
-    auditor.get_by_role("link", name="Finding 1 · clause 7.2").click()
+    auditor.get_by_role("link", name="Finding S1-1 · clause 7.2").click()
     expect(auditor.get_by_role("heading", level=1)).to_contain_text("Answered")
     with live.app.app_context():
         send_pending()
-    assert any("answered finding 1" in m["Subject"] for m in smtp.to(AUDITOR))
+    assert any("answered finding S1-1" in m["Subject"] for m in smtp.to(AUDITOR))

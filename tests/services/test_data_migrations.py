@@ -139,3 +139,35 @@ def test_existing_rows_follow_the_new_rules(empty_database_url):
         assert fingerprint == hashlib.sha256(source.encode()).hexdigest()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_findings_are_numbered_per_cycle(empty_database_url):
+    """Before: each audit counted its own findings from 1. After: one count per cycle, with the
+    audit's code in front, so the client never meets two "Finding 1"."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "t"}
+    )
+    with app.app_context():
+        upgrade(revision=BEFORE)
+        seed_old_rows()  # finding 1 of the stage 2 audit (id 3)
+        for finding_id, audit_id, number in ((2, 2, 1), (3, 3, 2), (4, 1, 1)):
+            run(
+                "INSERT INTO findings (id, audit_id, organisation_id, number, question_id, "
+                "clause, grade, statement, evidence, requirement, state, raised_on, created_at) "
+                "VALUES (:id, :audit, 1, :number, '7.3-a', '7.3', 'minor', '', '', '', 'open', "
+                "'2026-01-10', '2026-01-10 10:00:00')",
+                id=finding_id,
+                audit=audit_id,
+                number=number,
+            )
+        db.session.commit()
+        upgrade()
+        rows = run("SELECT id, cycle_id, number, reference FROM findings ORDER BY id").all()
+        assert [tuple(row) for row in rows] == [
+            (1, 1, 3, "S2-3"),
+            (2, 1, 2, "S1-2"),
+            (3, 1, 4, "S2-4"),
+            (4, 1, 1, "S1-1"),
+        ]
+        db.session.remove()
+        db.engine.dispose()

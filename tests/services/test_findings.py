@@ -91,7 +91,36 @@ def test_a_nonconforming_grade_raises_a_numbered_finding(db):
     assert first.organisation_id == audit.organisation_id and first.state == "open"
     assert first.plan_due_on == TODAY + timedelta(days=30)
     assert (second.number, second.plan_due_on) == (2, None)
+    assert (first.reference, second.reference) == ("S2-1", "S2-2")
     assert log(first) == [("finding_raised", None, None)]
+
+
+def test_findings_are_numbered_through_the_cycle_not_per_audit(db):
+    """Stage 1 raised S1-1; stage 2 of the same cycle goes on with S2-2, never a second "1"."""
+    stage1, lead = on_site(kind="stage1")
+    first = services.sync_finding(lead, graded(stage1, "minor"), TODAY)
+    stage2 = factories.audit(
+        stage1.cycle, kind="stage2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    stage2.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+    db.session.flush()
+    second = services.sync_finding(lead, graded(stage2, "major"), TODAY)
+    other_cycle, other_lead = on_site()
+    elsewhere = services.sync_finding(other_lead, graded(other_cycle, "minor"), TODAY)
+    assert (first.reference, second.reference) == ("S1-1", "S2-2")
+    assert (second.cycle_id, second.number) == (stage1.cycle_id, 2)
+    assert elsewhere.reference == "S2-1"  # another organisation's cycle counts on its own
+
+
+def test_a_second_finding_with_a_taken_number_is_refused_by_the_database(db):
+    """The cycle's lock is the way; the unique constraint is the net under it."""
+    from sqlalchemy.exc import IntegrityError
+
+    audit, _lead = on_site()
+    factories.finding(audit, number=1)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            factories.finding(audit, number=1, question_id="7.3-a")
 
 
 def test_the_plan_deadline_is_a_setting(db):

@@ -185,3 +185,21 @@ def test_any_text_the_forms_accept_renders(legal_name, address, scope, justifica
     pages = pypdf.PdfReader(io.BytesIO(render_quote_pdf(quote, *BODY))).pages
 
     assert "Quote Q-2026-0042" in pages[0].extract_text()
+
+
+def test_a_draft_carries_a_draft_band_and_no_validity():
+    quote = make_quote("Örnek Hizmet A.Ş.", state="draft", issued_on=None, valid_until=None)
+
+    reader = pypdf.PdfReader(io.BytesIO(render_quote_pdf(quote, *BODY)))
+    pages = [unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages]
+
+    assert all("DRAFT" in page for page in pages)  # the band is on every page
+    text = "\n".join(pages)
+    assert "Valid until" not in text and "valid until —" not in text
+    assert "draft, not sent yet" in text
+    assert "This is a draft: it binds nobody, and its validity starts when it is sent." in text
+
+
+def test_a_sent_quote_has_no_draft_band():
+    text = pdf_text(render_quote_pdf(make_quote("Örnek Hizmet A.Ş.", state="issued"), *BODY))
+    assert "DRAFT" not in text and "Valid until" in text

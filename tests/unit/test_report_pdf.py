@@ -86,7 +86,8 @@ def make_audit() -> Audit:
 
 def make_findings(audit: Audit) -> list[Finding]:
     major = Finding(
-        number=1,
+        number=3,
+        reference="S2-3",
         clause="7.2",
         question_id="7.2-a",
         grade="major",
@@ -106,7 +107,8 @@ def make_findings(audit: Audit) -> list[Finding]:
         )
     ]
     minor = Finding(
-        number=2,
+        number=4,
+        reference="S2-4",
         clause="8.3",
         question_id="8.3-a",
         grade="minor",
@@ -209,6 +211,8 @@ def test_findings_with_evidence_and_action_status(text):
         "Added a phone intake form.",
         "waiting for the auditor's review",
         "no answer from the client yet",
+        "Finding S2-3 · clause 7.2",  # numbered through the cycle, as everywhere else
+        "Finding S2-4 · clause 8.3",
     ):
         assert squeeze(expected) in squeeze(text)
 
@@ -355,3 +359,18 @@ def test_a_draft_says_so_on_every_page_and_every_page_is_numbered(app):
 
 def test_a_submitted_report_has_no_draft_mark(text):
     assert "DRAFT" not in text
+
+
+
+
+@pytest.mark.parametrize(
+    ("state", "marked"),
+    [("in_progress", True), ("returned", True), ("submitted", False), ("closed", False)],
+)
+def test_a_report_still_being_written_carries_a_draft_band(app, state, marked):
+    data = make_data()
+    data.audit.state = state
+    with app.test_request_context():
+        pdf = render_report_pdf(data, "Body", "Address")
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    assert all(("DRAFT" in page) == marked for page in pages)

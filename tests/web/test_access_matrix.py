@@ -74,6 +74,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "quotes.index": PLANNING,
     "quotes.new": PLANNING,
     "quotes.detail": PLANNING | {"committee", "client_b"},
+    "quotes.edit": set(),  # planners, but only a draft: the world's quote is sent (see REDIRECTED)
     "quotes.pdf": PLANNING | {"committee", "client_b"},
     "programme.index": PLANNING | {"committee"},
     "programme.my_audits": {"auditor", "lead"},
@@ -89,9 +90,11 @@ GET_ALLOWED: dict[str, set[str]] = {
     "audits.checklist": PLANNING | {"committee", "lead"},
     "audits.attachment": PLANNING | {"committee", "lead"},
     "audits.session_token": LOGGED_IN,
+    "audits.next_question": PLANNING | {"committee", "lead"},  # sent on to the question
     "findings.index": PLANNING | {"committee", "auditor", "lead"},  # auditors: their own
     "findings.detail": PLANNING | {"committee", "lead"},
     "findings.attachment": PLANNING | {"committee", "lead", "client_b"},
+    "findings.photo": PLANNING | {"committee", "lead", "client_b"},  # the answer's photo
     "findings.edit": {"lead"},
     "findings.answer": {"client_b"},
     "reports.report": PLANNING | {"committee", "lead"},
@@ -112,6 +115,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "verification.api_certificate": set(ROLES),
     "verification.register": set(ROLES),
     "health.healthz": set(ROLES),  # load balancers ask it, without a login
+    "stale_forms.csrf_token": set(ROLES),  # a fresh form token for an open page (app.js)
     "security.two_factor": STAFF,
     # audit plans: the client sees the versions sent to it
     "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},
@@ -166,6 +170,8 @@ REDIRECTED = {
     "findings.detail": {"client_b"},  # to the page where it answers the finding
     "plans.for_audit": PLANNING | {"committee", "lead", "client_b"},  # to the newest version
     "plans.edit": PLANNING | {"lead"},  # a plan once sent is not edited: to its page
+    "audits.next_question": PLANNING | {"committee", "lead"},
+    "quotes.edit": PLANNING,  # a sent quote is not changed: back to its page
 }
 
 # Pages that answer every visitor by a redirect or a form of their own.
@@ -218,6 +224,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "portal.withdraw": {"client_b"},
     "quotes.new": PLANNING,
     "quotes.issue": PLANNING,
+    "quotes.edit": PLANNING,
     "quotes.accept": PLANNING | {"client_b"},
     "quotes.reject": PLANNING | {"client_b"},
     "quotes.withdraw": PLANNING,
@@ -368,6 +375,7 @@ def world(db, app):
         "conflict_id": conflict.id,
         "site_id": org_b.sites[0].id,
         "question_id": question,
+        "photo_id": photo.id,
         "finding_id": finding.id,
         "certificate_id": certificate.id,
         "plan_id": plan.id,

@@ -75,9 +75,9 @@ def test_a_client_feed_shows_its_audits_and_deadlines(client, db, login_as):
     assert set(found) == {
         "Stage 1 · Takvim İki A.Ş.",
         "Stage 2 of Takvim İki A.Ş. due by this day",
-        "Answer to finding 1 (clause 7.2) due",
+        "Answer to finding S1-1 (clause 7.2) due",
     }
-    assert found["Answer to finding 1 (clause 7.2) due"].decoded("dtstart") == days(30)
+    assert found["Answer to finding S1-1 (clause 7.2) due"].decoded("dtstart") == days(30)
 
 
 def test_a_planner_feed_shows_everything(client, db, login_as):

@@ -353,3 +353,63 @@ def test_one_removes_ones_own_attachment_only(app, client, db, login_as, on_site
     login_as(lead)
     assert client.post(f"/audits/attachments/{attachment.id}/delete").status_code == 302
     assert attachments(db) == 0 and stored not in stored_files(app)
+
+
+# -- the way on: next unanswered question, and at the end the report ------------------------------
+
+
+def grade_all(db, audit, lead, but=()):
+    checklist = loader.checklist_for("iso10002", "2018")
+    for question in checklist.questions():
+        if question.id not in but:
+            services.save_answer(
+                lead,
+                audit,
+                question.id,
+                grade="conforming",
+                points=None,
+                evidence="Seen",
+                expected_version=0,
+                today=TODAY,
+            )
+    db.session.commit()
+
+
+def test_every_question_and_the_last_clause_lead_on(client, db, login_as, on_site):
+    audit, lead, _member = on_site
+    last = loader.checklist_for("iso10002", "2018").clauses()[-1]
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/checklist?clause={last.number}"))
+    after_each = [f"/audits/{audit.id}/checklist/next?after={q.id}" for q in last.questions]
+    assert all(link in page for link in after_each)
+    assert f"/audits/{audit.id}/checklist/next?clause={last.number}" in page  # at the top
+    assert page.count("Next unanswered question") == len(last.questions) + 2
+    assert f'href="/audits/{audit.id}/report"' in page and "Audit report" in page
+
+
+def test_next_unanswered_skips_graded_questions_and_wraps_round(client, db, login_as, on_site):
+    audit, lead, _member = on_site
+    checklist = loader.checklist_for("iso10002", "2018")
+    ids = [q.id for q in checklist.questions()]
+    grade_all(db, audit, lead, but=(ids[0], ids[5]))
+    login_as(lead)
+    response = client.get(f"/audits/{audit.id}/checklist/next?after={ids[-1]}")
+    assert response.status_code == 302
+    first = checklist.question(ids[0])
+    assert response.headers["Location"].endswith(f"clause={first.clause}#q-{ids[0]}")
+    onward = f"/audits/{audit.id}/checklist/next?after={ids[0]}"
+    page = text(client.get(onward, follow_redirects=True))
+    assert question_text(question=ids[5]) in page
+
+
+def test_with_every_question_graded_the_way_on_is_the_report(client, db, login_as, on_site):
+    audit, lead, _member = on_site
+    grade_all(db, audit, lead)
+    login_as(lead)
+    last = loader.checklist_for("iso10002", "2018").clauses()[-1]
+    page = text(client.get(f"/audits/{audit.id}/checklist?clause={last.number}"))
+    assert "Next unanswered question</a>" not in page.split('class="checklist-end"')[1]
+    response = client.get(f"/audits/{audit.id}/checklist/next?after={last.questions[-1].id}")
+    assert response.headers["Location"].endswith(f"/audits/{audit.id}/report")
+    report = text(client.get(response.headers["Location"]))
+    assert "Every question of the checklist has a grade." in report

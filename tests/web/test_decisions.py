@@ -84,6 +84,17 @@ def test_file_shows_recommendation_findings_and_the_form(client, login_as):
     assert "History of the organisation" in page
 
 
+def test_the_co_member_fields_are_in_view_not_folded_away(client, login_as):
+    audit = submitted()
+    login_as("committee")
+    page = text(client.get(f"/decisions/audits/{audit.id}"))
+    form = page[page.index('id="decide"') :]
+    co_member = form[form.index("Another committee member decides with you") - 120 :]
+    assert "<legend>Another committee member decides with you</legend>" in co_member
+    assert "<details" not in form.split("Record the decision")[0]
+    assert "Second committee member (optional)" in co_member and "Their reasons" in co_member
+
+
 def test_a_committee_member_who_audited_is_refused_with_the_reason(client, login_as):
     audit = submitted()
     former = audit.lead

@@ -217,7 +217,8 @@ def test_lists_show_overdue_badges(client, login_as, raise_finding, db):
     assert f'/findings/{late.id}"' in overdue and f'/findings/{fresh.id}"' not in overdue
 
     audit_page = text(client.get(f"/programme/audits/{late.audit_id}"))
-    assert "Finding 1" in audit_page and "Finding 2" in audit_page and "Overdue" in audit_page
+    assert f"Finding {late.reference}" in audit_page and f"Finding {fresh.reference}" in audit_page
+    assert "Overdue" in audit_page
     org_page = text(client.get(f"/organisations/{late.organisation_id}"))
     assert f'/findings/{late.id}"' in org_page and "Overdue" in org_page
 
@@ -238,3 +239,31 @@ def test_the_staff_list_runs_a_fixed_number_of_queries(client, login_as, raise_f
         raise_finding("minor", audit=finding.audit, lead=lead, raised_on=TODAY - timedelta(days=40))
     assert statements_for(client, db, url) == few
     assert len(db.session.scalars(select(Finding)).all()) == 9
+
+
+def test_the_client_and_the_committee_see_one_number_per_finding_of_the_cycle(
+    client, login_as, raise_finding, db
+):
+    """Stage 1 and surveillance of one cycle each raise a finding: S1-1 and SV1-2, never two
+    "Finding 1", in the portal, on the audit page and in the committee's file."""
+    first, lead = raise_finding("minor", kind="stage1")
+    later = factories.audit(
+        first.audit.cycle, kind="surveillance1", state="in_progress", start_date=TODAY,
+        end_date=TODAY,
+    )
+    later.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+    second, _ = raise_finding("major", audit=later, lead=lead)
+    assert (first.reference, second.reference) == ("S1-1", "SV1-2")
+
+    login_as(factories.user("client", organisation=first.organisation))
+    portal = text(client.get("/portal/"))
+    assert "Finding S1-1 · clause 7.1" in portal and "Finding SV1-2 · clause 7.1" in portal
+    assert "Finding 1" not in portal
+    answer_page = text(client.get(f"/findings/{second.id}/answer"))
+    assert "<h1>Finding SV1-2" in answer_page
+
+    later.state = "submitted"
+    db.session.commit()
+    login_as(factories.committee_member())
+    committee_file = text(client.get(f"/decisions/audits/{later.id}"))
+    assert "Finding SV1-2</a>" in committee_file

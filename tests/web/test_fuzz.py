@@ -286,6 +286,11 @@ def routes(ids: dict[str, int]) -> dict[str, Route]:
             f"/quotes/new/{ids['approved_application']}",
             {"adjust_percent": "-10", "justification": "Small site.", "currency": "EUR"},
         ),
+        "quotes.edit": Route(
+            "planner",
+            f"/quotes/{ids['draft']}/edit",
+            {"adjust_percent": "-10", "justification": "Small site.", "currency": "EUR"},
+        ),
         "quotes.issue": Route("planner", f"/quotes/{ids['draft']}/issue"),
         "quotes.withdraw": Route("planner", f"/quotes/{ids['draft']}/withdraw", {"reason": "No."}),
         "quotes.accept": Route("client", f"/quotes/{ids['issued']}/accept", {"note": "Yes."}),

@@ -141,14 +141,28 @@ def tile(page: str, label: str) -> tuple[int, str]:
 
 
 def test_signing_in_lands_on_the_home_page(client, db):
-    factories.user("committee", email="member@example.test")
+    factories.user("planner", email="planner@example.test")
+    db.session.commit()
+    response = client.post(
+        "/login", data={"email": "planner@example.test", "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"].endswith("/home/")
+
+
+def test_a_committee_member_lands_on_the_decisions_queue(client, db):
+    factories.committee_member(email="member@example.test")
     db.session.commit()
     response = client.post(
         "/login", data={"email": "member@example.test", "password": factories.PASSWORD}
     )
-    assert response.headers["Location"] == "/"
-    assert client.get("/").headers["Location"].endswith("/home/")
-    assert "The committee's work" in text(client.get("/home/"))
+    landing = client.get(response.headers["Location"])
+    assert landing.headers["Location"].endswith("/decisions/")
+    page = text(client.get(landing.headers["Location"]))
+    assert "Committee queue" in page and "Audit programme" in page  # the programme stays a link
+    assert page.index(">Decisions</a>") < page.index(">Audit programme</a>")
+    assert "Decisions naming you as co-decider" in page
+    assert "The committee's work" in text(client.get("/home/"))  # the counts are a click away
 
 
 def test_the_planners_counts_open_their_lists(client, db, login_as, people):
@@ -207,7 +221,7 @@ def test_the_auditor_sees_next_audits_answers_to_review_and_returned_reports(
     assert "My next audits" in page and "Lead auditor" in page and "Head office" in page
     count, url = tile(page, "client answers waiting for your review")
     assert count == 1
-    assert "Finding 1" in text(client.get(url)) or "Minor" in text(client.get(url))
+    assert "Finding S1-1" in text(client.get(url)) or "Minor" in text(client.get(url))
     count, url = tile(page, "checklists in progress")
     assert count == 1 and "Stage 1" in text(client.get(url))
     count, url = tile(page, "reports returned by the committee")
@@ -268,3 +282,33 @@ def test_a_home_page_runs_the_same_statements_for_1_or_12_organisations(
         text(client.get("/home/"))
     assert len(many) == len(few), f"{len(few)} statements for 1 organisation, {len(many)} for 12"
     assert len(few) <= 16
+
+
+def test_the_client_sees_the_decisions_it_can_still_appeal(client, db, login_as, people):
+    (org,) = busy_body(people)
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    for outcome, decided_on in (("suspend", days(-5)), ("refuse", days(-45)), ("grant", days(-2))):
+        decision = Decision(
+            organisation_id=org.id,
+            cycle_id=cycle.id,
+            outcome=outcome,
+            decided_on=decided_on,
+            reasons="Surveillance not held.",
+        )
+        _db.session.add(decision)
+    _db.session.commit()
+    suspended = _db.session.scalar(
+        _db.select(Decision).where(
+            Decision.organisation_id == org.id, Decision.outcome == "suspend"
+        )
+    )
+    login_as(org.users[0])
+    page = text(client.get("/home/"))
+    section = page[page.index("Decisions you can still appeal") :]
+    # the suspension, within 30 days: its deadline and the way to appeal; not the refusal of
+    # 45 days ago (too late) nor the grant (nothing to appeal)
+    deadline = days(-5) + timedelta(days=30)
+    assert f'href="/appeals/new/{suspended.id}"' in section
+    assert f"Appeal this decision (by {deadline.strftime('%b')}" in section
+    assert section.count("/appeals/new/") == 1
+    assert client.get(f"/appeals/new/{suspended.id}").status_code == 200

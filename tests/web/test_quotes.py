@@ -125,6 +125,87 @@ def test_planner_withdraws_a_draft(client, db, login_as):
     assert reload(db, quote).state == "withdrawn"
 
 
+def prepared_draft(client, login_as, notes=""):
+    login_as("planner")
+    application = approved_application(factories.organisation(effective_personnel=40))
+    factories.db.session.commit()
+    client.post(
+        f"/quotes/new/{application.id}",
+        data={"adjust_percent": "0", "justification": "", "currency": "EUR", "notes": notes},
+    )
+    return factories.db.session.scalar(select(Quote).where(Quote.application_id == application.id))
+
+
+def test_a_draft_looks_like_a_draft(client, db, login_as):
+    quote = prepared_draft(client, login_as)
+    page = text(client.get(f"/quotes/{quote.id}"))
+    assert '<span class="draft-mark">DRAFT</span>' in page
+    assert "Valid until" not in page and "Not sent yet" in page
+    assert "Download the draft (PDF)" in page and "Change the draft" in page
+    pdf = client.get(f"/quotes/{quote.id}.pdf").data
+    assert "DRAFT" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+    client.post(f"/quotes/{quote.id}/issue")
+    page = text(client.get(f"/quotes/{quote.id}"))
+    assert "draft-mark" not in page and "Valid until" in page and "Change the draft" not in page
+    pdf = client.get(f"/quotes/{quote.id}.pdf").data
+    assert "DRAFT" not in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_the_planner_changes_a_draft_and_the_change_is_logged(client, db, login_as):
+    quote = prepared_draft(client, login_as, notes="Prices without travel.")
+    form = text(client.get(f"/quotes/{quote.id}/edit"))
+    assert f"Change the draft quote {quote.number}" in form
+    assert "Prices without travel.</textarea>" in form  # what the draft holds, to change
+    page = text(
+        client.post(
+            f"/quotes/{quote.id}/edit",
+            data={
+                "adjust_percent": "-20",
+                "justification": "One complaints desk for the whole company.",
+                "currency": "EUR",
+                "notes": "Travel included.",
+            },
+            follow_redirects=True,
+        )
+    )
+    assert f"The draft quote {quote.number} was changed." in page
+    assert "One complaints desk for the whole company." in page and "Travel included." in page
+    quote = reload(db, quote)
+    assert (quote.adjustment_percent, quote.initial_days, quote.state) == (-20, 3, "draft")
+    history = page[page.index("Draft quote changed") :]  # the quote's history names the change
+    assert "EUR → " in history[:400]
+
+
+def test_a_change_without_justification_is_refused_and_changes_nothing(client, db, login_as):
+    quote = prepared_draft(client, login_as)
+    before = (quote.adjustment_percent, quote.total, quote.notes)
+    response = client.post(
+        f"/quotes/{quote.id}/edit",
+        data={"adjust_percent": "-20", "justification": "", "currency": "EUR", "notes": "X"},
+    )
+    assert response.status_code == 200
+    assert "justif" in text(response).lower()
+    quote = reload(db, quote)
+    assert (quote.adjustment_percent, quote.total, quote.notes) == before
+
+
+def test_a_sent_quote_cannot_be_changed(client, db, login_as):
+    login_as("planner")
+    quote = sent_quote()
+    db.session.commit()
+    total = quote.total
+    page = text(
+        client.post(
+            f"/quotes/{quote.id}/edit",
+            data={"adjust_percent": "10", "justification": "More", "currency": "EUR"},
+            follow_redirects=True,
+        )
+    )
+    assert "Only a draft quote can be changed." in page
+    assert reload(db, quote).total == total
+
+
 def test_the_list_filters_by_state_and_shows_expired_ones(client, db, login_as):
     login_as("planner")
     sent_quote(factories.organisation(legal_name="Alfa Sigorta A.Ş."))

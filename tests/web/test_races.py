@@ -23,6 +23,7 @@ from sqlalchemy import event, func, select
 from certification import create_app
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
+from certification.audits.services import start_audit
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
 from certification.extensions import db as _db
@@ -388,6 +389,37 @@ def test_two_answers_raising_findings_at_once_number_them_apart(race):
     with race.reading() as session:
         numbers = session.scalars(select(Finding.number).where(Finding.audit_id == audit_id))
         assert sorted(numbers) == [1, 2]
+
+
+def test_two_audits_of_a_cycle_raising_findings_at_once_number_them_apart(race):
+    """Stage 2 and a special audit of the same cycle, each grading a question minor at the same
+    moment: the cycle counts S2-1 and SP-2 (or SP-1 and S2-2), never two findings numbered 1."""
+    with race.setup() as session:
+        stage2 = scenarios.stage2_on_site(session, TODAY)
+        special = factories.audit(
+            stage2.audit.cycle, kind="special", state="scheduled", start_date=TODAY,
+            end_date=TODAY,
+        )
+        other_lead = factories.user("auditor")
+        session.add(AuditTeamMember(audit=special, user=other_lead, role="lead"))
+        session.flush()
+        start_audit(other_lead, special, TODAY)
+        cycle_id = stage2.audit.cycle_id
+        requests = [
+            (person, f"/audits/{audit.id}/answers/7.2-a", {"grade": "minor", "version": "0"})
+            for person, audit in ((stage2.lead.id, stage2.audit), (other_lead.id, special))
+        ]
+        requests[0][2]["version"] = "1"  # stage 2's question was answered conforming on site
+
+    results = race.fire(*requests, pause_on="audits")
+
+    assert all(status < 500 for status, _page in results), results
+    with race.reading() as session:
+        found = session.execute(
+            select(Finding.number, Finding.reference).where(Finding.cycle_id == cycle_id)
+        ).all()
+    assert sorted(number for number, _reference in found) == [1, 2]
+    assert {reference.split("-")[0] for _number, reference in found} == {"S2", "SP"}
 
 
 # -- certificates -------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +13,6 @@ from certification.activity.models import ActivityLog
 from certification.audits.models import Answer
 from certification.checklists.loader import checklist_for
 from certification.extensions import db
-from certification.findings.models import Finding
 from certification.programme.models import AuditTeamMember
 from certification.reports.models import AuditFigures, AuditReport
 from tests import factories
@@ -57,18 +58,8 @@ def count(model) -> int:
 def test_report_page_shows_scores_findings_and_recommendation(client, login_as):
     audit, lead, _member = audit_with_team()
     answer(audit)
-    db.session.add(
-        Finding(
-            audit_id=audit.id,
-            organisation_id=audit.organisation_id,
-            number=1,
-            question_id="7.2-a",
-            clause="7.2",
-            grade="minor",
-            state="open",
-            statement="Phone complaints not logged.",
-            raised_on=TODAY,
-        )
+    factories.finding(
+        audit, "minor", "open", statement="Phone complaints not logged.", raised_on=TODAY
     )
     db.session.commit()
     login_as(lead)
@@ -208,3 +199,20 @@ def test_a_submitted_report_pdf_is_signed_and_the_validator_finds_it_intact(
     trust = ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
     status = validate_pdf_signature(signature, trust)
     assert status.intact and status.valid and status.trusted
+
+
+def test_a_report_being_written_is_marked_draft_until_submitted(client, login_as):
+    audit, lead, _member = audit_with_team()
+    answer(audit)
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert '<span class="draft-mark">DRAFT</span>' in page
+    assert "This report is a draft until the lead auditor submits it" in page
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    assert all("DRAFT" in page.extract_text() for page in pdf.pages)
+
+    submit(client, audit)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert "draft-mark" not in page and "is a draft" not in page
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    assert not any("DRAFT" in page.extract_text() for page in pdf.pages)
