@@ -132,3 +132,58 @@ def test_programme_page_runs_the_same_statements_for_3_or_30_audits(client, db, 
     with counting_queries(db) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def findings(count: int, auditor=None) -> list:
+    made = []
+    for n, audit in enumerate(audits(count, auditor)):
+        due = None if n % 5 == 0 else DAY + timedelta(days=(n * 3) % 20)
+        made.append(factories.finding(audit, grade="minor", plan_due_on=due))
+    return made
+
+
+@pytest.mark.parametrize("bad", BAD_ARGUMENTS)
+def test_bad_arguments_leave_the_findings_shown(client, db, login_as, bad):
+    findings(3)
+    db.session.commit()
+    login_as("planner")
+    response = client.get(f"/findings/?{bad}")
+    assert response.status_code == 200
+    if not bad.startswith("q="):  # a search for "%_\\" finds nothing; the rest ignored
+        assert len(names(response.get_data(as_text=True))) == 3
+
+
+def test_findings_sorted_by_organisation_and_narrowed(client, db, login_as):
+    auditor = factories.user("auditor", name="Nino Auditor")
+    made = findings(30, auditor)
+    db.session.commit()
+    login_as("planner")
+
+    shown = all_rows(client, "/findings/?sort=organisation")
+    assert shown == _english([f.organisation.legal_name for f in made])
+    assert all_rows(client, "/findings/?sort=-organisation") == list(reversed(shown))
+
+    page = client.get(f"/findings/?auditor={auditor.id}").get_data(as_text=True)
+    assert set(names(page)) == {f.organisation.legal_name for f in made[::2]}
+
+    start, end = DAY + timedelta(days=5), DAY + timedelta(days=9)
+    page = client.get(f"/findings/?from={start}&to={end}&q=kars").get_data(as_text=True)
+    inside = {
+        f.organisation.legal_name for f in made if f.plan_due_on and start <= f.plan_due_on <= end
+    }
+    assert set(names(page)) == inside and inside
+
+
+def test_findings_page_runs_the_same_statements_for_3_or_30(client, db, login_as):
+    login_as("planner")
+    url = "/findings/?sort=organisation&q=liste&from=2026-01-01"
+    client.get(url)
+    findings(3)
+    db.session.commit()
+    with counting_queries(db) as few:
+        client.get(url)
+    findings(27)
+    db.session.commit()
+    with counting_queries(db) as many:
+        client.get(url)
+    assert len(many) == len(few)
