@@ -51,9 +51,9 @@ class Listing:
         return self.args(sort=("-" if flip else "") + name)
 
     def aria_sort(self, name: str) -> str | None:
-        if self.sort != name:
-            return None
-        return "descending" if self.descending else "ascending"
+        if self.sort != name or not self.segments:
+            return None  # a date column may read newest first by itself: its key tells
+        return "descending" if self.segments[0].descending else "ascending"
 
 
 def read(

@@ -187,3 +187,57 @@ def test_findings_page_runs_the_same_statements_for_3_or_30(client, db, login_as
     with counting_queries(db) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("url", ["/applications/", "/quotes/"])
+@pytest.mark.parametrize("bad", BAD_ARGUMENTS)
+def test_bad_arguments_leave_the_list_shown(client, db, login_as, url, bad):
+    for n in range(3):
+        factories.quote(factories.application(organisation(n)))
+    db.session.commit()
+    login_as("planner")
+    response = client.get(f"{url}?{bad}")
+    assert response.status_code == 200
+    if not bad.startswith("q="):
+        assert len(names(response.get_data(as_text=True))) == 3
+
+
+@pytest.mark.parametrize("url", ["/applications/", "/quotes/"])
+def test_applications_and_quotes_sorted_by_organisation_and_searched(client, db, login_as, url):
+    made = [factories.quote(factories.application(organisation(n))) for n in range(30)]
+    db.session.commit()
+    login_as("planner")
+    shown = all_rows(client, f"{url}?sort=organisation")
+    assert shown == _english([q.organisation.legal_name for q in made])
+    assert all_rows(client, f"{url}?sort=-organisation") == list(reversed(shown))
+    page = client.get(f"{url}?q=ÇİÇEK").get_data(as_text=True)  # case and accents folded
+    assert set(names(page)) == {q.organisation.legal_name for q in made[3::5]}
+    assert 'value="ÇİÇEK"' in page and "Clear search and filters" in page
+
+
+def test_quotes_found_by_number_newest_first_by_default(client, db, login_as):
+    made = [factories.quote(factories.application(organisation(n))) for n in range(3)]
+    db.session.commit()
+    login_as("planner")
+    page = client.get("/quotes/").get_data(as_text=True)
+    assert names(page) == [q.organisation.legal_name for q in reversed(made)]
+    page = client.get(f"/quotes/?q={made[1].number}").get_data(as_text=True)
+    assert names(page) == [made[1].organisation.legal_name]
+
+
+@pytest.mark.parametrize("url", ["/applications/", "/quotes/"])
+def test_applications_and_quotes_run_the_same_statements_for_3_or_30(client, db, login_as, url):
+    login_as("planner")
+    url += "?sort=organisation&q=liste"
+    client.get(url)
+    for n in range(3):
+        factories.quote(factories.application(organisation(n)))
+    db.session.commit()
+    with counting_queries(db) as few:
+        client.get(url)
+    for n in range(27):
+        factories.quote(factories.application(organisation(n)))
+    db.session.commit()
+    with counting_queries(db) as many:
+        client.get(url)
+    assert len(many) == len(few)
