@@ -30,8 +30,11 @@ def all_rows(client, url: str) -> list[str]:
     while 'rel="next"' in page:
         page = client.get(link(page, "next")).get_data(as_text=True)
         forwards += names(page)
-    page = client.get(link(client.get(url).get_data(as_text=True), "last")).get_data(as_text=True)
-    backwards = names(page) if 'rel="last"' not in page else []
+    first = client.get(url).get_data(as_text=True)
+    if 'rel="last"' not in first:
+        return forwards
+    page = client.get(link(first, "last")).get_data(as_text=True)
+    backwards = names(page)
     while 'rel="prev"' in page:
         page = client.get(link(page, "prev")).get_data(as_text=True)
         backwards = names(page) + backwards
@@ -238,6 +241,67 @@ def test_applications_and_quotes_run_the_same_statements_for_3_or_30(client, db,
     for n in range(27):
         factories.quote(factories.application(organisation(n)))
     db.session.commit()
+    with counting_queries(db) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_organisations_sorted_newest_first_and_back_to_names(client, db, login_as):
+    made = [organisation(n) for n in range(30)]
+    db.session.commit()
+    login_as("planner")
+    by_name = all_rows(client, "/organisations/")
+    assert by_name == _english([o.legal_name for o in made])
+    newest = all_rows(client, "/organisations/?sort=registered")
+    assert newest == [o.legal_name for o in reversed(made)]
+    page = client.get("/organisations/?sort=registered&q=elma").get_data(as_text=True)
+    assert names(page) == [o.legal_name for o in reversed(made[2::5])]
+    assert 'aria-sort="descending"' in page and "sort=-registered" in page
+    assert client.get("/organisations/?sort=-registered&after=x").status_code == 200
+
+
+def complaints_received(count: int) -> list:
+    from tests.web.test_complaints import received
+
+    return [
+        received(
+            today=DAY + timedelta(days=n % 10),
+            subject=f"Subject {n}",
+            about="client",
+            named_organisation=f"Liste Elma {n:02d}",
+        )
+        for n in range(count)
+    ]
+
+
+def test_complaints_searched_narrowed_by_dates_and_sorted(client, db, login_as):
+    made = complaints_received(12)
+    login_as("planner")
+    newest = all_rows(client, "/complaints/")
+    expected = sorted(made, key=lambda c: (c.received_on, c.id), reverse=True)
+    assert newest == [c.named_organisation for c in expected]
+    oldest = all_rows(client, "/complaints/?sort=-received")
+    assert oldest == list(reversed(newest))
+
+    start, end = DAY + timedelta(days=2), DAY + timedelta(days=3)
+    page = client.get(f"/complaints/?from={start}&to={end}").get_data(as_text=True)
+    assert set(names(page)) == {c.named_organisation for c in made if start <= c.received_on <= end}
+    page = client.get(f"/complaints/?q={made[4].number}").get_data(as_text=True)
+    assert names(page) == [made[4].named_organisation]
+    page = client.get("/complaints/?q=elma 07").get_data(as_text=True)
+    assert names(page) == ["Liste Elma 07"]
+    for bad in BAD_ARGUMENTS:
+        assert client.get(f"/complaints/?{bad}").status_code == 200
+
+
+def test_complaints_page_runs_the_same_statements_for_3_or_30(client, db, login_as):
+    login_as("planner")
+    url = "/complaints/?sort=state&q=liste&from=2026-01-01"
+    client.get(url)
+    complaints_received(3)
+    with counting_queries(db) as few:
+        client.get(url)
+    complaints_received(27)
     with counting_queries(db) as many:
         client.get(url)
     assert len(many) == len(few)
