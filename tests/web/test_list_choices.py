@@ -305,3 +305,42 @@ def test_complaints_page_runs_the_same_statements_for_3_or_30(client, db, login_
     with counting_queries(db) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def certificates(count: int) -> list:
+    from tests.web.test_certificates import issued
+
+    return [
+        issued(organisation(n), decided_on=DAY - timedelta(days=(n * 37) % 300))
+        for n in range(count)
+    ]
+
+
+def test_certificates_sorted_by_expiry_and_narrowed_to_expiry_dates(client, db, login_as):
+    made = certificates(25)
+    login_as("planner")
+    shown = all_rows(client, "/certificates/?sort=expires")
+    expected = sorted(made, key=lambda c: (c.expires_on, c.id))
+    assert shown == [c.organisation.legal_name for c in expected]
+    page = client.get("/certificates/?sort=expires").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page
+
+    start, end = expected[5].expires_on, expected[12].expires_on
+    page = client.get(f"/certificates/?from={start}&to={end}").get_data(as_text=True)
+    inside = {c.organisation.legal_name for c in made if start <= c.expires_on <= end}
+    assert set(names(page)) == inside
+    for bad in BAD_ARGUMENTS + ["expiring=99999999999999999999"]:
+        assert client.get(f"/certificates/?{bad}").status_code == 200
+
+
+def test_certificates_page_runs_the_same_statements_for_3_or_30(client, db, login_as):
+    login_as("planner")
+    url = "/certificates/?sort=organisation&from=2026-01-01"
+    client.get(url)
+    certificates(3)
+    with counting_queries(db) as few:
+        client.get(url)
+    certificates(20)
+    with counting_queries(db) as many:
+        client.get(url)
+    assert len(many) == len(few)
