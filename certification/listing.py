@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 
 from certification import search
 from certification.organisations.models import Organisation, name_key_column
-from certification.paging import Segment
+from certification.paging import Page, Segment, page_of
 
 LONGEST_TEXT = 200  # a search longer than any name or number finds nothing: cut, not refused
 LARGEST_ID = 2**31 - 1  # a larger id (from a tampered address) is no row: ignored
@@ -158,3 +158,20 @@ def joined(query, listing: Listing, model):
     if listing.sort != "organisation":
         return query
     return query.join(Organisation, model.organisation_id == Organisation.id)
+
+
+def newest_first_page(
+    query, model, dated, numbers: tuple, args: Mapping[str, str], locale, per_page: int
+) -> tuple[Page, Listing]:
+    """A short list (transfers, appeals): newest `dated` first, a search by organisation or
+    one of `numbers`, sorted by date, organisation or state; one page and what was chosen."""
+    newest = (Segment(key=(dated, model.id), descending=True),)
+    orders = {
+        "date": newest,
+        "organisation": by_organisation(model, locale),
+        "state": (Segment(key=(model.state, model.id)),),
+    }
+    chosen = read(args, orders, newest, {"q": text(args)})
+    if chosen.chosen["q"]:
+        query = query.where(matching(chosen.chosen["q"], model.organisation_id, *numbers))
+    return page_of(joined(query, chosen, model), chosen.segments, args, per_page), chosen

@@ -344,3 +344,22 @@ def test_certificates_page_runs_the_same_statements_for_3_or_30(client, db, logi
     with counting_queries(db) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_appeals_and_transfers_search_and_sort(client, db, login_as):
+    from tests.services.test_transfers import apply
+
+    made = [apply(organisation(n)) for n in range(4)]
+    db.session.commit()
+    login_as("planner")
+    page = client.get("/transfers/").get_data(as_text=True)
+    assert set(names(page)) == {t.organisation.legal_name for t in made}
+    page = client.get("/transfers/?q=zeytin").get_data(as_text=True)
+    assert names(page) == [made[0].organisation.legal_name]
+    page = client.get("/transfers/?sort=organisation").get_data(as_text=True)
+    assert names(page) == _english([t.organisation.legal_name for t in made])
+    for bad in BAD_ARGUMENTS:
+        assert client.get(f"/transfers/?{bad}").status_code == 200
+    login_as("admin")
+    for bad in BAD_ARGUMENTS + ["q=elma&sort=-date"]:
+        assert client.get(f"/appeals/?{bad}").status_code == 200
