@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.access import roles_required
 from certification.accounts import links, two_factor
 from certification.accounts.competence import FOR_USER_ROLE
@@ -74,7 +75,7 @@ def users():
             or_(func.lower(User.name).like(term), func.lower(User.email).like(term))
         )
     # The admin's home links here: dormant accounts, qualifications about to lapse.
-    due = {name: request.args.get(name, type=int) for name in ("dormant", "expiring")}
+    due = {name: listing.days(request.args, name) for name in ("dormant", "expiring")}
     if due["dormant"] is not None:
         query = query.where(home_admin.dormant_clause(date.today(), due["dormant"]))
     if due["expiring"] is not None:

@@ -17,11 +17,13 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.access import get_visible_or_404, roles_required
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
@@ -66,12 +68,16 @@ def can_lodge(user, decision: Decision) -> bool:
 @roles_required(*OVERSEEING)
 def index():
     query = select(Appeal).options(selectinload(Appeal.organisation), selectinload(Appeal.decision))
-    page = db.paginate(
-        query.order_by(Appeal.lodged_on.desc(), Appeal.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+    page, chosen = listing.newest_first_page(
+        query,
+        Appeal,
+        Appeal.lodged_on,
+        (Appeal.number,),
+        request.args,
+        get_locale(),
+        current_app.config["PAGE_SIZE"],
     )
-    return render_template("appeals/index.html", page=page)
+    return render_template("appeals/index.html", page=page, listing=chosen)
 
 
 @bp.route("/new/<int:decision_id>", methods=["GET", "POST"])

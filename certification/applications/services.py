@@ -10,12 +10,14 @@ from flask_babel import ngettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.accounts.models import AuditorQualification, Role, User
 from certification.activity.models import ActivityLog
 from certification.activity.services import lock, record, transition
 from certification.applications import schemes, uploads
 from certification.applications.models import Application
 from certification.extensions import db
+from certification.listing import Listing
 from certification.models_base import utcnow
 from certification.organisations.models import Site
 from certification.paging import Page, Segment, page_of
@@ -202,10 +204,26 @@ LIST_SEGMENTS = (
 )
 
 
-def list_page(state: str, args: Mapping[str, str], per_page: int) -> Page:
+def list_page(
+    state: str, args: Mapping[str, str], per_page: int, chosen: Listing | None = None
+) -> Page:
+    chosen = chosen or Listing(segments=LIST_SEGMENTS)
     query = select(Application).options(
         selectinload(Application.organisation), selectinload(Application.reviewed_by)
     )
     if state:
         query = query.where(Application.state == state)
-    return page_of(query, LIST_SEGMENTS, args, per_page)
+    if chosen.chosen.get("q"):
+        query = query.where(listing.matching(chosen.chosen["q"], Application.organisation_id))
+    return page_of(listing.joined(query, chosen, Application), chosen.segments, args, per_page)
+
+
+def list_listing(args: Mapping[str, str], locale, kept: Mapping[str, object]) -> Listing:
+    """The planner's list: a search (organisation) and a sort as in the address; by default
+    the waiting ones first, then the rest, newest first."""
+    orders = {
+        "received": (Segment(key=(Application.id,), descending=True),),  # newest first
+        "organisation": listing.by_organisation(Application, locale),
+        "state": (Segment(key=(Application.state, Application.id)),),
+    }
+    return listing.read(args, orders, LIST_SEGMENTS, {**kept, "q": listing.text(args)})

@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -65,9 +66,14 @@ def index():
     state = request.args.get("state", "")
     if state not in {s.value for s in ApplicationState}:
         state = ""
-    page = services.list_page(state, request.args, current_app.config["PAGE_SIZE"])
+    chosen = services.list_listing(request.args, get_locale(), {"state": state})
+    page = services.list_page(state, request.args, current_app.config["PAGE_SIZE"], chosen)
     return render_template(
-        "applications/index.html", page=page, state=state, states=list(ApplicationState)
+        "applications/index.html",
+        page=page,
+        state=state,
+        states=list(ApplicationState),
+        listing=chosen,
     )
 
 

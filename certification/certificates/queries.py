@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from certification import search
+from certification import listing, search
 from certification.activity.models import ActivityLog
 from certification.certificates.models import Certificate
 from certification.extensions import db
+from certification.listing import Listing
 from certification.organisations.models import Organisation
 from certification.paging import Page, Segment, page_of
 
@@ -19,8 +21,36 @@ NEWEST_FIRST = Segment(key=(Certificate.issued_on, Certificate.id), descending=T
 HISTORY_PAGE = 25
 
 
+def certificates_listing(args: Mapping[str, str], locale, kept: Mapping[str, object]) -> Listing:
+    """The search, state, expiry dates and sort chosen in the address (newest issued first)."""
+    chosen = {
+        "q": listing.text(args),
+        "from": listing.day(args, "from"),
+        "to": listing.day(args, "to"),
+    }
+    orders = {
+        "issued": (NEWEST_FIRST,),
+        "expires": (Segment(key=(Certificate.expires_on, Certificate.id)),),
+        "organisation": listing.by_organisation(Certificate, locale),
+        "state": (Segment(key=(Certificate.state, Certificate.id)),),
+    }
+    return listing.read(args, orders, (NEWEST_FIRST,), {**kept, **chosen})
+
+
+def listing_where(chosen: Listing) -> list:
+    """SQL conditions of the chosen expiry dates."""
+    values = chosen.chosen
+    start, end = (date.fromisoformat(values[k]) if values.get(k) else None for k in ("from", "to"))
+    return listing.between(Certificate.expires_on, start, end)
+
+
 def list_page(
-    text: str, state: str, args: Mapping[str, str], per_page: int, where: Sequence = ()
+    text: str,
+    state: str,
+    args: Mapping[str, str],
+    per_page: int,
+    where: Sequence = (),
+    chosen: Listing | None = None,
 ) -> Page:
     """Staff list: every certificate revision, newest first, optionally by state and by a
     piece of the number or of the organisation's names or city; `where`: further conditions
@@ -37,7 +67,10 @@ def list_page(
         )
     if state:
         query = query.where(Certificate.state == state)
-    return page_of(query, [NEWEST_FIRST], args, per_page)
+    if chosen is None:
+        return page_of(query, [NEWEST_FIRST], args, per_page)
+    query = listing.joined(query.where(*listing_where(chosen)), chosen, Certificate)
+    return page_of(query, chosen.segments, args, per_page)
 
 
 def history_page(certificate: Certificate, args: Mapping[str, str]) -> Page:

@@ -16,10 +16,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from certification import listing
 from certification.access import (
     STAFF,
     can_manage_certificate,
@@ -57,21 +59,25 @@ REPORTED = (AuditState.SUBMITTED.value, AuditState.CLOSED.value)
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
-    q = request.args.get("q", "").strip()
+    q = listing.text(request.args)
     state = request.args.get("state", "")
     state = state if state in {s.value for s in CertificateState} else ""
-    due = {name: request.args.get(name, type=int) for name in ("expiring", "limit")}
+    due = {name: listing.days(request.args, name) for name in ("expiring", "limit")}
     flagged = request.args.get("flagged") == "1"
+    kept = {"state": state, "flagged": 1 if flagged else None, **due}
+    chosen = queries.certificates_listing(request.args, get_locale(), kept)
     page = queries.list_page(
         q,
         state,
         request.args,
         current_app.config["PAGE_SIZE"],
         where=_home_filters(due, flagged, date.today()),
+        chosen=chosen,
     )
     return render_template(
         "certificates/index.html",
         page=page,
+        listing=chosen,
         q=q,
         state=state,
         states=list(CertificateState),

@@ -26,7 +26,7 @@ from certification.access import get_visible_or_404, roles_required
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.applications.uploads import safe_content_type
-from certification.complaints import closing, handling, rules, services, steps
+from certification.complaints import closing, handling, lists, rules, services, steps
 from certification.complaints.access import (
     can_answer_as_client,
     can_list_complaints,
@@ -48,17 +48,15 @@ bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 def index():
     if not can_list_complaints(current_user):
         abort(403)
-    state = request.args.get("state", "")
-    query = _visible_query().order_by(Complaint.received_on.desc(), Complaint.id.desc())
-    if state in {s.value for s in ComplaintState}:
-        query = query.where(Complaint.state == state)
-    else:
-        state = ""
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    chosen = lists.complaints_listing(request.args)
+    page = lists.complaints_page(
+        current_user, chosen, request.args, current_app.config["PAGE_SIZE"]
+    )
     return render_template(
         "complaints/index.html",
         page=page,
-        state=state,
+        listing=chosen,
+        state=chosen.chosen["state"],
         states=list(ComplaintState),
         overdue={c.id for c in page.items if _overdue(c)},
         can_manage=can_manage_complaints(current_user),

@@ -9,12 +9,14 @@ from functools import lru_cache
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.activity.models import ActivityLog
 from certification.audits.models import AuditChecklist
 from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding
+from certification.listing import Listing
 from certification.paging import Page, Segment, page_of
 from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import FindingState
@@ -88,11 +90,46 @@ DUE_FIRST = (
 
 
 def open_findings_page(
-    show: str, today: date, args: Mapping[str, str], per_page: int, where: Sequence = ()
+    show: str,
+    today: date,
+    args: Mapping[str, str],
+    per_page: int,
+    where: Sequence = (),
+    chosen: Listing | None = None,
 ) -> Page:
     """The staff list a page at a time, paged by key (the last page costs what the first does);
-    `where`: further conditions (an auditor's own audits)."""
-    return page_of(open_findings_query(show, today).where(*where), DUE_FIRST, args, per_page)
+    `where`: further conditions (an auditor's own audits); `chosen`: search, filters, sort."""
+    chosen = chosen or Listing(segments=DUE_FIRST)
+    query = open_findings_query(show, today).where(*where, *findings_where(chosen))
+    return page_of(listing.joined(query, chosen, Finding), chosen.segments, args, per_page)
+
+
+def findings_listing(args: Mapping[str, str], locale, kept: Mapping[str, object]) -> Listing:
+    """The list's search (organisation), auditor, plan-due dates and sort, as in the address."""
+    chosen = {
+        "q": listing.text(args),
+        "auditor": listing.number(args, "auditor"),
+        "from": listing.day(args, "from"),
+        "to": listing.day(args, "to"),
+    }
+    orders = {
+        "due": DUE_FIRST,
+        "organisation": listing.by_organisation(Finding, locale),
+        "raised": (Segment(key=(Finding.raised_on, Finding.id)),),
+        "state": (Segment(key=(Finding.state, Finding.id)),),
+    }
+    return listing.read(args, orders, DUE_FIRST, {**kept, **chosen})
+
+
+def findings_where(chosen: Listing) -> list:
+    """SQL conditions of the chosen search, auditor (on the audit's team) and plan-due dates."""
+    values, where = chosen.chosen, []
+    if values.get("q"):
+        where.append(listing.matching(values["q"], Finding.organisation_id))
+    if values.get("auditor"):
+        where.append(Finding.audit_id.in_(team_audit_ids(values["auditor"])))
+    start, end = (date.fromisoformat(values[k]) if values.get(k) else None for k in ("from", "to"))
+    return where + listing.between(Finding.plan_due_on, start, end)
 
 
 def open_findings_query(show: str, today: date):

@@ -36,6 +36,7 @@ from certification.extensions import db
 from certification.findings import evidence, photos, queries, services
 from certification.findings.forms import AnswerForm, EditFindingForm, ReviewForm, VerifyForm
 from certification.findings.models import CorrectiveAction, Finding
+from certification.programme.services import auditor_choices
 from certification.templating import register_panel
 
 bp = Blueprint("findings", __name__, url_prefix="/findings")
@@ -50,11 +51,19 @@ def index():
     where = []
     if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
         where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
+    kept = {"show": "" if show == "open" else show}
+    chosen = queries.findings_listing(request.args, get_locale(), kept)
     page = queries.open_findings_page(
-        show, today, request.args, current_app.config["PAGE_SIZE"], where
+        show, today, request.args, current_app.config["PAGE_SIZE"], where, chosen
     )
-    badges = services.due_badges(page.items, today)
-    return render_template("findings/index.html", page=page, show=show, badges=badges)
+    return render_template(
+        "findings/index.html",
+        page=page,
+        show=show,
+        badges=services.due_badges(page.items, today),
+        listing=chosen,
+        auditors=auditor_choices() if current_user.role != Role.AUDITOR else [],
+    )
 
 
 def load_visible(finding_id: int) -> Finding:

@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from certification import search
+from certification import listing, search
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
+from certification.listing import Listing
 from certification.organisations.models import Organisation, fold, name_key_column
 from certification.organisations.sites import (
     OrganisationError,
@@ -252,8 +253,21 @@ def _summary(organisation: Organisation) -> str:
 # -- finding organisations ------------------------------------------------------------------
 
 
+def organisations_listing(args: Mapping[str, str], locale: object) -> Listing:
+    """The search and the sort chosen in the address: by name (the default) or newest first."""
+    orders = {
+        "name": (Segment(key=(name_key_column(locale), Organisation.id)),),
+        "registered": (Segment(key=(Organisation.id,), descending=True),),  # newest first
+    }
+    return listing.read(args, orders, orders["name"], {"q": listing.text(args)})
+
+
 def find_organisations(
-    text: str, args: Mapping[str, str] | None = None, per_page: int = 20, locale: object = None
+    text: str,
+    args: Mapping[str, str] | None = None,
+    per_page: int = 20,
+    locale: object = None,
+    chosen: Listing | None = None,
 ) -> Page:
     """Organisations whose legal, English or trading name or city contains `text`, ignoring
     case, accents and the like in every script (see `fold`); one page (placed by `args`, the
@@ -264,7 +278,8 @@ def find_organisations(
     query = select(Organisation).options(selectinload(Organisation.sites))
     if fold(text).strip():
         query = query.where(search.contains(search.ORGANISATIONS, text))
-    return page_of(query, [Segment(key=(key, Organisation.id))], args or {}, per_page)
+    segments = chosen.segments if chosen else [Segment(key=(key, Organisation.id))]
+    return page_of(query, segments, args or {}, per_page)
 
 
 def by_name(organisations, locale: object = None) -> list[Organisation]:

@@ -56,9 +56,12 @@ def sector_name(code: str) -> str:
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
-    text = request.args.get("q", "").strip()
-    page = services.find_organisations(text, request.args, current_app.config["PAGE_SIZE"])
-    return render_template("organisations/index.html", page=page, q=text)
+    chosen = services.organisations_listing(request.args, get_locale())
+    text = chosen.chosen["q"]
+    page = services.find_organisations(
+        text, request.args, current_app.config["PAGE_SIZE"], chosen=chosen
+    )
+    return render_template("organisations/index.html", page=page, q=text, listing=chosen)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -13,11 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.activity.services import lock, record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
+from certification.listing import Listing
 from certification.paging import Page, Part, Segment, page_of
 from certification.programme import renewal
 from certification.programme.dates import due_badges, due_windows, refresh_programme_dates
@@ -194,10 +196,44 @@ def open_audits_page(
     per_page: int,
     due_within: int | None = None,
     kinds: tuple[str, ...] | None = None,
+    chosen: Listing | None = None,
 ) -> Page:
-    """Planner's list, a page at a time (paged by key: the last page costs what the first does)."""
-    query = open_audits_query(show, today, due_within, kinds)
-    return page_of(query, SOONEST, args, per_page)
+    """Planner's list, a page at a time (paged by key: the last page costs what the first does),
+    narrowed and sorted as `chosen` (by default: soonest first)."""
+    chosen = chosen or Listing(segments=SOONEST)
+    query = open_audits_query(show, today, due_within, kinds).where(*programme_where(chosen))
+    return page_of(listing.joined(query, chosen, Audit), chosen.segments, args, per_page)
+
+
+def programme_listing(args: Mapping[str, str], locale, kept: Mapping[str, object]) -> Listing:
+    """The programme's search (organisation), auditor, date range (start, or due by) and sort
+    as chosen in the address; `kept`: the list's other filters, kept in its links."""
+    chosen = {
+        "q": listing.text(args),
+        "auditor": listing.number(args, "auditor"),
+        "from": listing.day(args, "from"),
+        "to": listing.day(args, "to"),
+    }
+    orders = {
+        "when": SOONEST,
+        "organisation": listing.by_organisation(Audit, locale),
+        "state": (Segment(key=(Audit.state, Audit.id)),),
+    }
+    return listing.read(args, orders, SOONEST, {**kept, **chosen})
+
+
+def programme_where(chosen: Listing) -> list:
+    """SQL conditions of the chosen search, auditor and dates."""
+    values, where = chosen.chosen, []
+    if values.get("q"):
+        where.append(listing.matching(values["q"], Audit.organisation_id))
+    if values.get("auditor"):
+        on_team = select(AuditTeamMember.audit_id).where(
+            AuditTeamMember.user_id == values["auditor"]
+        )
+        where.append(Audit.id.in_(on_team))
+    start, end = (date.fromisoformat(values[k]) if values.get(k) else None for k in ("from", "to"))
+    return where + listing.between(func.coalesce(Audit.start_date, Audit.due_by), start, end)
 
 
 def open_audits_query(

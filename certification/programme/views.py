@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from certification import listing
 from certification.access import (
     PLANNING,
     can_plan_audit,
@@ -34,9 +36,11 @@ SHOW = ("open", "overdue", "planned", "scheduled")
 def index():
     show = request.args.get("show", "open")
     show = show if show in SHOW else "open"
-    due = request.args.get("due", type=int)  # the planner's home: due within N days, or past
+    due = listing.days(request.args, "due")  # the planner's home: due within N days, or past
     kind = request.args.get("kind", "")
     kind = kind if kind in KINDS else ""
+    kept = {"show": "" if show == "open" else show, "due": due, "kind": kind}
+    chosen = services.programme_listing(request.args, get_locale(), kept)
     page = services.open_audits_page(
         show,
         date.today(),
@@ -44,10 +48,17 @@ def index():
         current_app.config["PAGE_SIZE"],
         due_within=due,
         kinds=KINDS.get(kind),
+        chosen=chosen,
     )
-    badges = services.due_badges(page.items, date.today())
     return render_template(
-        "programme/index.html", page=page, show=show, due=due, kind=kind, badges=badges
+        "programme/index.html",
+        page=page,
+        show=show,
+        due=due,
+        kind=kind,
+        badges=services.due_badges(page.items, date.today()),
+        listing=chosen,
+        auditors=services.auditor_choices(),
     )
 
 

@@ -16,11 +16,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from certification.access import (
     PLANNING,
@@ -33,10 +32,8 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
-from certification.home import planning
-from certification.paging import Segment, page_of
 from certification.programme.models import Cycle
-from certification.quotes import drafts, services
+from certification.quotes import drafts, queries, services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
 from certification.quotes.models import Quote
 from certification.quotes.pdf import render_quote_pdf
@@ -44,7 +41,6 @@ from certification.submissions.forms import made, sent_before
 from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
-NEWEST_FIRST = (Segment(key=(Quote.id,), descending=True),)
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
 
 PDF_LANGUAGES = ("en", "tr")
@@ -63,24 +59,16 @@ def quote_expired(quote: Quote, today: date | None = None) -> bool:
 @bp.route("/")
 @roles_required(*PLANNING)
 def index():
-    state = request.args.get("state", "")
-    show = request.args.get("show", "")
-    query = select(Quote).options(selectinload(Quote.organisation))
-    if state in {s.value for s in QuoteState}:
-        query = query.where(Quote.state == state)
-    else:
-        state = ""
-    if show in SHOW:  # the planner's home links here: sent and waiting, or lapsed unanswered
-        query = query.where(SHOW[show](date.today()))
-    else:
-        show = ""
-    page = page_of(query, NEWEST_FIRST, request.args, current_app.config["PAGE_SIZE"])
+    chosen = queries.quotes_listing(request.args, get_locale())
+    page = queries.quotes_page(chosen, date.today(), request.args, current_app.config["PAGE_SIZE"])
     return render_template(
-        "quotes/index.html", page=page, state=state, show=show, states=list(QuoteState)
+        "quotes/index.html",
+        page=page,
+        state=chosen.chosen["state"],
+        show=chosen.chosen["show"],
+        states=list(QuoteState),
+        listing=chosen,
     )
-
-
-SHOW = {"waiting": planning.quote_waiting_clause, "lapsed": planning.quote_lapsed_clause}
 
 
 @bp.route("/new/<int:application_id>", methods=["GET", "POST"])

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.access import STAFF, get_visible_or_404, roles_required
 from certification.accounts.models import Role
 from certification.activity.models import ActivityLog
@@ -43,13 +45,16 @@ def can_view_transfer(user, transfer: Transfer) -> bool:
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
-    query = (
-        select(Transfer)
-        .options(selectinload(Transfer.organisation))
-        .order_by(Transfer.received_on.desc(), Transfer.id.desc())
+    page, chosen = listing.newest_first_page(
+        select(Transfer).options(selectinload(Transfer.organisation)),
+        Transfer,
+        Transfer.received_on,
+        (Transfer.certificate_number,),
+        request.args,
+        get_locale(),
+        current_app.config["PAGE_SIZE"],
     )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("transfers/index.html", page=page)
+    return render_template("transfers/index.html", page=page, listing=chosen)
 
 
 @bp.route("/new/<int:organisation_id>", methods=["GET", "POST"])
