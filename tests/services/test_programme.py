@@ -79,7 +79,7 @@ def test_programme_has_five_audits_with_the_quoted_days():
     assert all(a.state == "planned" for a in cycle.audits)
     assert (cycle.number, cycle.scheme, cycle.edition) == (1, "iso10002", "2018")
     [entry] = log("programme_created")
-    assert entry.subject_id == cycle.id and cycle.quote.number in entry.reason
+    assert entry.subject_id == cycle.id and cycle.quote.number in entry.text
 
 
 def test_dates_hang_on_the_decision_until_it_is_taken():
@@ -125,7 +125,7 @@ def test_scheduling_a_qualified_team():
     ]
     [entry] = log("schedule")
     assert (entry.from_state, entry.to_state) == ("planned", "scheduled")
-    assert lead.name in entry.reason
+    assert lead.name in entry.text
     # Stage 2 now has a window: after stage 1, at most 6 months later (policy).
     assert by_kind(cycle)["stage2"].window_start == END
 

@@ -311,9 +311,9 @@ def test_round_trip_saves_the_answers_filled_in_offline(db):
     assert db.session.scalar(select(Finding.question_id)) == "8.2-b"
     assert (
         db.session.scalar(
-            select(ActivityLog.reason).where(ActivityLog.action == "workbook_uploaded")
-        )
-        == "3 saved, 0 unchanged, 0 conflicts"
+            select(ActivityLog).where(ActivityLog.action == "workbook_uploaded")
+        ).text
+        == "Saved: 3, unchanged: 0, conflicts: 0."
     )
 
 
