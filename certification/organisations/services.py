@@ -17,6 +17,7 @@ from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n.collation import page_by_name, sorted_by_name
+from certification.organisations import timeline
 from certification.organisations.models import Organisation, fold
 from certification.organisations.sites import (
     OrganisationError,
@@ -30,7 +31,7 @@ from certification.organisations.sites import (
     too_long,
     whole_number,
 )
-from certification.paging import Page, Segment, page_of
+from certification.paging import Page, Segment
 from certification.settings import services as settings
 
 # IAF ID 1 / EA-1/22 economic sectors, the codes auditors are qualified for (17021-1 7.1.2).
@@ -300,5 +301,6 @@ def organisation_timeline(organisation: Organisation, limit: int = TIMELINE_LIMI
 
 
 def timeline_page(organisation: Organisation, args: Mapping[str, str]) -> Page:
-    """The organisation's log rows, newest first, a page at a time (the recent page first)."""
-    return page_of(_timeline_query(organisation), [NEWEST_FIRST], args, TIMELINE_PAGE)
+    """The organisation's timeline, newest first, a page at a time (the recent page first),
+    a checklist's grades and evidence files folded into one entry per audit, day and person."""
+    return timeline.timeline_page(organisation.id, args, TIMELINE_PAGE)
