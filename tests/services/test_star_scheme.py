@@ -129,7 +129,9 @@ def test_a_surveillance_decision_revises_the_band_with_a_new_revision():
     logged = db.session.scalars(
         select(ActivityLog).where(ActivityLog.action == "band_revised")
     ).all()
-    assert [entry.text for entry in logged] == [f"Rating band {five_stars} -> Three stars (revision 1)."]
+    assert [entry.text for entry in logged] == [
+        f"Rating band {five_stars} -> Three stars (revision 1)."
+    ]
 
 
 def test_a_surveillance_with_the_same_band_keeps_the_certificate():
