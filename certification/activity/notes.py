@@ -64,6 +64,19 @@ NOTES = {
     "cancelled_on": _l("%(reason)s (cancelled on %(date)s)"),
     "late_by": _l("%(days)d working days after the time limit."),
     "assessed": _l("Severity %(severity)s, urgency %(urgency)s."),
+    "conflict": _l(
+        "%(name)s has a conflict of interest with %(organisation)s (%(kind)s, %(until)s)."
+    ),
+    "ended": _l("ended %(date)s"),
+    "ongoing": _l("ongoing"),
+    "lapsed": _l(
+        "ISO/IEC 17021-1 7.1: %(name)s's qualification for %(scheme)s in sector %(sector)s "
+        "has lapsed by %(date)s."
+    ),
+    "not_qualified": _l(
+        "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s."
+    ),
+    "override_reason": _l("Reason:"),
     "label": "%(label)s",
     "by_admin": _l("By an administrator."),
     "labelled_reason": "%(label)s: %(reason)s",
@@ -84,6 +97,7 @@ LOOKUPS = {
     "AuditKind": "certification.programme.models:AuditKind",
     "TeamRole": "certification.programme.models:TeamRole",
     "Grade": "certification.audits.models:Grade",
+    "ConflictKind": "certification.accounts.models:ConflictKind",
     "Outcome": "certification.decisions.models:Outcome",
     "Recommendation": "certification.reports.models:Recommendation",
     "Readiness": "certification.reports.models:Readiness",

@@ -93,7 +93,12 @@ def schedule_audit(
             )
         )
     db.session.flush()
-    _log_schedule(actor, audit, action, before, seats, people, problems, overrides)
+    overridden = {
+        uid: team_assessment.override_notes(people[uid], audit, candidates[uid].assessment, end)
+        for uid, _role in seats
+        if problems[uid]
+    }
+    _log_schedule(actor, audit, action, before, seats, people, overridden, overrides)
     if late_reason:
         record(
             actor,
@@ -189,7 +194,7 @@ def _load_people(seats: list[tuple[int, str]]) -> dict[int, User]:
     return people
 
 
-def _log_schedule(actor, audit, action, before, seats, people, problems, overrides) -> None:
+def _log_schedule(actor, audit, action, before, seats, people, overridden, overrides) -> None:
     when = log_note("period", start=audit.start_date, end=audit.end_date)
     if action == Action.RESCHEDULE:
         when = log_note("moved", old_start=before[0], old_end=before[1], when=when)
@@ -197,14 +202,10 @@ def _log_schedule(actor, audit, action, before, seats, people, problems, overrid
     transition(
         actor, audit, action, note=log_note("label", log_note("team", team=team), label=when)
     )
-    for user_id, _role in seats:
-        if problems[user_id]:
-            record(
-                actor,
-                audit,
-                "assignment_override",
-                reason=f"{problems[user_id]} {_('Reason:')} {overrides[user_id]}",
-            )
+    for user_id, notes in overridden.items():
+        if notes:  # what was overridden, then the planner's reason as they typed it
+            said = {**notes[0], "then": [*notes[1:], log_note("override_reason")]}
+            record(actor, audit, "assignment_override", reason=overrides[user_id], note=said)
 
 
 def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:

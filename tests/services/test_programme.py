@@ -195,7 +195,11 @@ def test_override_with_a_written_reason_is_stored_and_logged():
     seat = db.session.scalar(select(AuditTeamMember).where(AuditTeamMember.user_id == expert.id))
     assert seat.overridden and seat.override_reason == why and seat.role == "expert"
     [entry] = log("assignment_override")
-    assert why in entry.reason and "not qualified" in entry.reason
+    assert (
+        entry.reason == why
+        and "not qualified" in entry.text
+        and entry.text.endswith(f"Reason: {why}")
+    )
 
 
 def test_blank_override_reason_is_refused():
