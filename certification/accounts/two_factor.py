@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 
 from certification.accounts import sealing
 from certification.accounts.models import RecoveryCode, Role, User
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.settings import services as settings
@@ -128,7 +129,7 @@ def disable(actor, user: User) -> None:
     user.totp_secret, user.totp_last_step = None, None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.flush()
-    record(actor, user, "two_factor_disabled", reason="" if actor is user else "by an admin")
+    record(actor, user, "two_factor_disabled", note=None if actor is user else log_note("by_admin"))
 
 
 def unused_recovery_codes(user: User) -> int:

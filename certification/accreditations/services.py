@@ -12,6 +12,7 @@ from sqlalchemy import select
 from certification.accreditations import rules
 from certification.accreditations.iaf import IAF_SECTORS
 from certification.accreditations.models import Accreditation
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.applications.schemes import SCHEMES
 from certification.extensions import db
@@ -87,7 +88,10 @@ def save_accreditation(
         accreditation.mark_stored_name, accreditation.mark_content_type = stored
     db.session.add(accreditation)
     db.session.flush()
-    record(actor, accreditation, "accreditation_saved", reason=accreditation.label)
+    note = log_note(
+        "accreditation", body=accreditation.accreditation_body, number=accreditation.number
+    )
+    record(actor, accreditation, "accreditation_saved", note=note)
     return accreditation
 
 

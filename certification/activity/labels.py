@@ -7,6 +7,7 @@ language when a page is drawn, so a row written in Turkish reads in English the 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from certification import workflow
 from certification.workflow import Action
@@ -187,7 +188,23 @@ def _readable(code: str) -> str:
     return (code or "").replace("_", " ").strip().capitalize()
 
 
+def _folded(action: str, count: int) -> str | None:
+    """The label of an entry folding `count` rows of a checklist's detail work."""
+    if action == "answer_graded":
+        return ngettext(
+            "%(num)d checklist question graded", "%(num)d checklist questions graded", count
+        )
+    if action == "attachment_added":
+        return ngettext("%(num)d evidence file added", "%(num)d evidence files added", count)
+    if action == "attachment_removed":
+        return ngettext("%(num)d evidence file removed", "%(num)d evidence files removed", count)
+    return None
+
+
 def action_label(entry) -> str:
+    count = getattr(entry, "count", 1)
+    if isinstance(count, int) and count > 1 and (folded := _folded(entry.action, count)):
+        return folded
     label = SUBJECT_ACTIONS.get((entry.subject_type, entry.action)) or ACTIONS.get(entry.action)
     return str(label) if label is not None else _readable(entry.action)
 

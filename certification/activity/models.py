@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -31,6 +31,20 @@ class ActivityLog(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     from_state: Mapped[str | None] = mapped_column(String(40))
     to_state: Mapped[str | None] = mapped_column(String(40))
+    # Text a person typed (the reason they gave), kept as written.
     reason: Mapped[str] = mapped_column(Text, default="")
+    # What else happened, as data worded at read time in the reader's language
+    # (activity/notes.py); None on rows written before it existed, whose reason holds a sentence.
+    params: Mapped[dict | None] = mapped_column(JSON)
+    # Rows of one checklist's detail work (grades, evidence files) share a key: the audit, the
+    # day and the action; a timeline shows them as one entry (organisations/timeline.py).
+    group_key: Mapped[str | None] = mapped_column(String(60))
+
+    @property
+    def text(self) -> str:
+        """What the row says beyond its action, in the reader's language."""
+        from certification.activity.notes import text
+
+        return text(self)
 
     actor = relationship("User")

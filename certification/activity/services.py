@@ -32,8 +32,11 @@ def record(
     from_state: str | None = None,
     to_state: str | None = None,
     reason: str = "",
+    note: dict | None = None,
+    group_key: str | None = None,
 ) -> ActivityLog:
-    """Append one log row; `subject` is any model instance with an id."""
+    """Append one log row; `subject` is any model instance with an id. `reason` is text a person
+    typed; what the system adds goes in `note` (activity.notes.note), worded when read."""
     entry = ActivityLog(
         actor_id=getattr(actor, "id", None),
         organisation_id=organisation_id
@@ -45,6 +48,8 @@ def record(
         from_state=None if from_state is None else str(from_state),
         to_state=None if to_state is None else str(to_state),
         reason=reason or "",
+        params=note,
+        group_key=group_key,
     )
     db.session.add(entry)
     return entry

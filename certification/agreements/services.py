@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.agreements import defaults
 from certification.agreements.models import AgreementAcceptance, AgreementVersion, MarkFile
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
-from certification.templating import format_day
 
 
 class AgreementError(ValueError):
@@ -117,10 +117,10 @@ def accept_agreement(actor, organisation, consent: Consent, today: date, quote=N
         actor,
         acceptance,
         "agreement_accepted",
-        reason=_(
-            "Certification agreement version %(version)d accepted on %(date)s from %(address)s.",
+        note=log_note(
+            "agreement_accepted",
             version=version.version,
-            date=format_day(today),
+            date=today,
             address=acceptance.address or "—",
         ),
     )
@@ -152,7 +152,9 @@ def publish_version(actor, texts: dict[str, str], rules: dict[str, str]) -> Agre
         raise AgreementError(
             _("Another version was published a moment ago: reload the page.")
         ) from None
-    record(actor, version, "agreement_published", reason=_("Version %(version)d", version=number))
+    record(
+        actor, version, "agreement_published", note=log_note("agreement_version", version=number)
+    )
     return version
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certification.activity.notes import log_note
 from certification.activity.services import transition
 from certification.appeals import rules
 from certification.appeals.services import AppealError, remedy_decision
@@ -22,19 +23,17 @@ def carry_out(actor, appeal, today: date, *, band: str = "") -> None:
     remedy = rules.remedy_for(appeal.kind, decision.audit_id is not None)
     if remedy is None:
         raise AppealError(_("This decision has no file the committee could decide again."))
-    reason = _(
-        "Appeal %(number)s upheld: %(reasons)s", number=appeal.number, reasons=appeal.reasons
-    )
+    reason, said = appeal.reasons, log_note("appeal_upheld", number=appeal.number)
     certificate = appeal.certificate
     try:
         if remedy == "restore":
             _needs(certificate, CertificateState.SUSPENDED)
             remedy_decision(actor, appeal, Outcome.RESTORE, today)
-            certificates.restore_certificate(actor, certificate, reason, today)
+            certificates.restore_certificate(actor, certificate, reason, today, said)
         elif remedy == "reinstate":
             _needs(certificate, CertificateState.WITHDRAWN)
             decision = remedy_decision(actor, appeal, Outcome.RESTORE, today)
-            certificates.reinstate_certificate(actor, certificate, reason, today)
+            certificates.reinstate_certificate(actor, certificate, reason, today, said)
             # 17021-1 9.6.3.2.5 as the domain reads it: a reinstated certificate is a new
             # revision effective on the decision, so its PDF differs from the withdrawn one's.
             appeal.certificate = certificates.revise_certificate(
@@ -46,9 +45,9 @@ def carry_out(actor, appeal, today: date, *, band: str = "") -> None:
                 today=today,
             )
         elif remedy == "rerate":
-            _rerate(actor, appeal, certificate, band, reason, today)
+            _rerate(actor, appeal, certificate, band, today)
         else:
-            transition(actor, decision.audit, Action.REOPEN, reason=reason)
+            transition(actor, decision.audit, Action.REOPEN, reason=reason, note=said)
     except certificates.CertificateError as error:
         raise AppealError(error.message) from None
     except TransitionError:
@@ -69,7 +68,7 @@ def _needs(certificate, state: CertificateState) -> None:
         )
 
 
-def _rerate(actor, appeal, certificate, band: str, reason: str, today: date) -> None:
+def _rerate(actor, appeal, certificate, band: str, today: date) -> None:
     band = (band or "").strip()
     if not band:
         raise AppealError(_("State the rating band the panel found."), "band")

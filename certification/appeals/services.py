@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role, User
+from certification.activity.notes import Coded, log_note
 from certification.activity.services import record, transition
 from certification.appeals import rules
 from certification.appeals.models import Appeal, AppealAttachment, AppealPanelMember
@@ -125,7 +126,9 @@ def lodge_appeal(actor, decision: Decision, grounds: str, files, today: date) ->
         appeal,
         "appeal_lodged",
         to_state=appeal.state,
-        reason=f"{appeal.number}: {appeal.kind_label}",
+        note=log_note(
+            "numbered_label", number=appeal.number, label=Coded("appeal_kind", appeal.kind)
+        ),
     )
     db.session.flush()
     return appeal
@@ -223,7 +226,7 @@ def appoint_panel(actor, appeal: Appeal, member_ids, today: date) -> Appeal:
     appeal.panel = [AppealPanelMember(user_id=p.id) for p in people]
     appeal.panel_appointed_on, appeal.panel_appointed_by_id = today, actor.id
     names = ", ".join(p.name for p in people)
-    transition(actor, appeal, Action.APPOINT_PANEL, reason=_("Panel: %(names)s.", names=names))
+    transition(actor, appeal, Action.APPOINT_PANEL, note=log_note("panel", names=names))
     return appeal
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from certification.activity.notes import checklist_group, log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
 from certification.audits.models import Answer, Attachment, AuditChecklist, Grade
@@ -122,11 +123,7 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
         actor,
         audit,
         Action.START,
-        reason=_(
-            "Checklist %(file)s version %(version)s.",
-            file=recorded.file_name,
-            version=recorded.version,
-        ),
+        note=log_note("checklist_version", file=recorded.file_name, version=recorded.version),
     )
     return recorded
 
@@ -291,7 +288,8 @@ def save_answer(
             organisation_id=audit.organisation_id,
             from_state=before,
             to_state=grade,
-            reason=question.id,
+            note=log_note("checklist_question", question=question.id),
+            group_key=checklist_group(audit),
         )
     _sync_finding(actor, answer, today)
     db.session.flush()
@@ -455,7 +453,8 @@ def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attach
             actor,
             attachment,
             "attachment_added",
-            reason=f"{question.id}: {attachment.original_name}",
+            note=log_note("evidence_file", question=question.id, file=attachment.original_name),
+            group_key=checklist_group(audit),
         )
     return attachments
 
@@ -466,7 +465,13 @@ def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
     check_can_edit(actor, audit)
     if attachment.uploaded_by_id != actor.id:
         raise AuditWorkError(_("Only the person who attached a file can remove it."))
-    record(actor, attachment, "attachment_removed", reason=attachment.original_name)
+    record(
+        actor,
+        attachment,
+        "attachment_removed",
+        reason=attachment.original_name,
+        group_key=checklist_group(audit),
+    )
     path = attachment_path(attachment)
     db.session.delete(attachment)
     db.session.flush()

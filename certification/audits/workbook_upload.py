@@ -18,6 +18,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from openpyxl.worksheet.formula import ArrayFormula
 
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.audits.services import (
@@ -359,9 +360,11 @@ def merge_workbook(
         else:
             result.conflicts.append(Conflict.between(row, answers.get(row.question_id)))
     result.conflicts.sort(key=lambda conflict: conflict.row)
-    entry.reason = (
-        f"{len(result.saved)} saved, {result.unchanged} unchanged, "
-        f"{len(result.conflicts)} conflicts"
+    entry.params = log_note(
+        "workbook_merged",
+        saved=len(result.saved),
+        unchanged=result.unchanged,
+        conflicts=len(result.conflicts),
     )
     return result
 

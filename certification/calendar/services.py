@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import User
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.calendar import rules
 from certification.calendar.models import CalendarFeed, Unavailability
@@ -82,12 +83,12 @@ def add_leave(actor, start: date | None, end: date | None, note: str, today: dat
     leave = Unavailability(user_id=actor.id, start_date=start, end_date=end, note=note)
     db.session.add(leave)
     db.session.flush()
-    record(actor, actor, "leave_added", reason=_days(start, end))
+    record(actor, actor, "leave_added", note=_days(start, end))
     return leave
 
 
 def remove_leave(actor, leave: Unavailability) -> None:
-    record(actor, actor, "leave_removed", reason=_days(leave.start_date, leave.end_date))
+    record(actor, actor, "leave_removed", note=_days(leave.start_date, leave.end_date))
     db.session.delete(leave)
     db.session.flush()
 
@@ -137,5 +138,5 @@ def leave_refusal(user_ids, start: date | None, end: date | None) -> str | None:
     return " ".join(parts) + " " + _("Choose other dates or another auditor.")
 
 
-def _days(start: date, end: date) -> str:
-    return _("%(start)s to %(end)s", start=format_day(start), end=format_day(end))
+def _days(start: date, end: date) -> dict:
+    return log_note("period", start=start, end=end)

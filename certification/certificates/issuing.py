@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from certification.accreditations.services import covering
+from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.certificates import rules
 from certification.certificates.issued import issue_pdf
@@ -66,7 +67,7 @@ def issue_certificate(
         certificate,
         "certificate_issued",
         to_state=certificate.state,
-        reason=_issue_note(certificate),
+        note=_issue_note(certificate),
     )
     db.session.flush()
     return certificate
@@ -92,7 +93,7 @@ def issue_transferred_certificate(
         certificate,
         "certificate_issued",
         to_state=certificate.state,
-        reason=_issue_note(certificate),
+        note=_issue_note(certificate),
     )
     db.session.flush()
     return certificate
@@ -145,15 +146,13 @@ def renew_certificate(
         actor,
         certificate,
         Action.SUPERSEDE,
-        reason=_("Renewed by certificate %(number)s.", number=renewed.number),
+        note=log_note("renewed_by", number=renewed.number),
     )
     # The recertification decision starts the next cycle; the renewed certificate belongs to it.
     renewed.cycle_id = start_next_cycle(
         actor, decision.cycle, decision.decided_on, renewed.expires_on
     ).id
-    record(
-        actor, renewed, "certificate_renewed", to_state=renewed.state, reason=_issue_note(renewed)
-    )
+    record(actor, renewed, "certificate_renewed", to_state=renewed.state, note=_issue_note(renewed))
     db.session.flush()
     return renewed
 
@@ -199,11 +198,7 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
         actor,
         certificate,
         Action.SUPERSEDE,
-        reason=_(
-            "Restored as revision %(revision)d (%(number)s) after the lapse.",
-            revision=restored.revision,
-            number=restored.number,
-        ),
+        note=log_note("restored_as", revision=restored.revision, number=restored.number),
     )
     restored.cycle_id = start_next_cycle(
         actor, decision.cycle, decision.decided_on, restored.expires_on
@@ -213,7 +208,7 @@ def restore_expired_certificate(actor, certificate: Certificate, decision, *, to
         restored,
         "certificate_restored",
         to_state=restored.state,
-        reason=_issue_note(restored),
+        note=_issue_note(restored),
     )
     db.session.flush()
     return restored
@@ -237,7 +232,7 @@ def revise_certificate(
     _check_decision(decision, today)
     if certificate.state == C.SUSPENDED:
         # 17021-1 9.6.5: reducing the scope ends the suspension of what remains certified.
-        move(actor, certificate, Action.RESTORE, _("Scope changed by decision."))
+        move(actor, certificate, Action.RESTORE, "", said=log_note("scope_changed"))
         certificate.suspended_on = certificate.suspended_until = None
     if certificate.state != C.ACTIVE:
         raise CertificateError(
@@ -265,15 +260,9 @@ def revise_certificate(
         actor,
         certificate,
         Action.SUPERSEDE,
-        reason=_(
-            "Superseded by revision %(revision)d (%(number)s).",
-            revision=revised.revision,
-            number=revised.number,
-        ),
+        note=log_note("superseded_by", revision=revised.revision, number=revised.number),
     )
-    record(
-        actor, revised, "certificate_revised", to_state=revised.state, reason=_issue_note(revised)
-    )
+    record(actor, revised, "certificate_revised", to_state=revised.state, note=_issue_note(revised))
     db.session.flush()
     return revised
 
@@ -297,11 +286,8 @@ def rerate_certificate(actor, certificate: Certificate, decision, *, band: str, 
         actor,
         revised,
         "band_revised",
-        reason=_(
-            "Rating band %(before)s -> %(after)s (revision %(revision)d).",
-            before=before or "—",
-            after=band or "—",
-            revision=revised.revision,
+        note=log_note(
+            "band_revised", before=before or "—", after=band or "—", revision=revised.revision
         ),
     )
     return revised
@@ -404,10 +390,10 @@ def _start_programme(cycle, decided_on: date, expires_on: date) -> None:
         refresh_programme_dates(cycle)
 
 
-def _issue_note(certificate: Certificate) -> str:
-    return _(
-        "Certificate %(number)s, valid from %(start)s to %(end)s.",
+def _issue_note(certificate: Certificate) -> dict:
+    return log_note(
+        "certificate_valid",
         number=certificate.number,
-        start=format_day(certificate.issued_on),
-        end=format_day(certificate.expires_on),
+        start=certificate.issued_on,
+        end=certificate.expires_on,
     )

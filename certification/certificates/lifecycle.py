@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.activity.models import ActivityLog
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.certificates import rules
 from certification.certificates.models import Certificate
@@ -76,7 +77,9 @@ def suspend_certificate(
     return certificate
 
 
-def restore_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+def restore_certificate(
+    actor, certificate: Certificate, reason: str, today: date, said: dict | None = None
+) -> Certificate:
     """A suspended certificate comes back once the client resolved the cause (17021-1 9.6.5).
 
     An expired one does not come back this way: only the committee's decision on a completed
@@ -98,7 +101,7 @@ def restore_certificate(actor, certificate: Certificate, reason: str, today: dat
         )
     if not rules.restorable(certificate.state, certificate.expires_on, today):
         raise _not_now(certificate)
-    move(actor, certificate, Action.RESTORE, reason)
+    move(actor, certificate, Action.RESTORE, reason, said=said)
     certificate.suspended_on = certificate.suspended_until = None
     certificate.status_reason = reason
     db.session.flush()
@@ -116,7 +119,9 @@ def withdraw_certificate(actor, certificate: Certificate, reason: str, today: da
     return certificate
 
 
-def reinstate_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:
+def reinstate_certificate(
+    actor, certificate: Certificate, reason: str, today: date, said: dict | None = None
+) -> Certificate:
     """17021-1 9.8: a withdrawal reversed on appeal makes the certificate active again, within
     its dates; one past its expiry cannot come back this way."""
     lock(certificate)
@@ -128,7 +133,7 @@ def reinstate_certificate(actor, certificate: Certificate, reason: str, today: d
                 date=format_day(certificate.expires_on),
             )
         )
-    move(actor, certificate, Action.REINSTATE, reason)
+    move(actor, certificate, Action.REINSTATE, reason, said=said)
     certificate.ended_on = None
     certificate.status_reason = reason
     db.session.flush()
@@ -173,12 +178,15 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def move(actor, certificate: Certificate, action: Action, reason: str, until=None) -> None:
-    """A lifecycle transition; one the table refuses becomes a CertificateError with the state."""
+def move(
+    actor, certificate: Certificate, action: Action, reason: str, until=None, said=None
+) -> None:
+    """A lifecycle transition; one the table refuses becomes a CertificateError with the state.
+    `reason` is what the person typed; `said` a note (activity.notes) worded when read."""
     if until is not None:
-        reason = _("%(reason)s (until %(date)s)", reason=reason, date=format_day(until))
+        said = log_note("until", date=until)
     try:
-        transition(actor, certificate, action, reason=reason)
+        transition(actor, certificate, action, reason=reason, note=said)
     except TransitionError as error:
         if refused_again(error):
             raise
@@ -219,7 +227,7 @@ def sweep(today: date, actor=None) -> SweepResult:
                 actor,
                 certificate,
                 Action.EXPIRE,
-                reason=_("Expired after %(date)s.", date=format_day(certificate.expires_on)),
+                note=log_note("expired_after", date=certificate.expires_on),
             )
             result.expired.append(certificate)
     result.overdue_surveillance = _overdue_surveillance(today)
@@ -275,7 +283,7 @@ def _overdue_surveillance(today: date) -> list[Audit]:
     return [audit for audit, _certificate in overdue_audits(today)]
 
 
-def _flag_once(actor, subjects, action: str, note) -> int:
+def _flag_once(actor, subjects, action: str, describe) -> int:
     if not subjects:
         return 0
     kind = type(subjects[0]).__name__
@@ -291,23 +299,19 @@ def _flag_once(actor, subjects, action: str, note) -> int:
     )
     fresh = [s for s in subjects if s.id not in done]
     for subject in fresh:
-        record(actor, subject, action, reason=note(subject))
+        record(actor, subject, action, note=describe(subject))
     return len(fresh)
 
 
-def _surveillance_note(audit: Audit) -> str:
-    note = _(
-        "%(audit)s was due by %(date)s and is not done: the committee considers suspension.",
-        audit=audit.kind_enum.label,
-        date=format_day(audit.due_by),
+def _surveillance_note(audit: Audit) -> dict:
+    late = [log_note("late_exception_given", reason=audit.late_justification)]
+    return log_note(
+        "audit_not_done",
+        *(late if audit.late_justification else []),
+        audit=audit.kind_enum,
+        date=audit.due_by,
     )
-    if audit.late_justification:
-        note += " " + _("Late exception: %(reason)s", reason=audit.late_justification)
-    return note
 
 
-def _suspension_note(certificate: Certificate) -> str:
-    return _(
-        "The suspension ended on %(date)s: withdraw the certificate or reduce its scope.",
-        date=format_day(certificate.suspended_until),
-    )
+def _suspension_note(certificate: Certificate) -> dict:
+    return log_note("suspension_ended", date=certificate.suspended_until)

@@ -80,7 +80,7 @@ def render(chart: Chart, number: Callable[[float], str] = str) -> Markup:
     if chart.kind == "line":
         parts += _lines(chart, slot, y)
     else:
-        parts += _bars(chart, slot, y)
+        parts += _bars(chart, slot, y, number)
     parts += _x_labels(chart.categories, slot)
     parts += _legend(chart.series)
     parts.append("</svg>")
@@ -100,7 +100,7 @@ def _grid(top: float, y, number) -> list[str]:
     return out
 
 
-def _bars(chart: Chart, slot: float, y) -> list[str]:
+def _bars(chart: Chart, slot: float, y, number) -> list[str]:
     out = []
     groups = 1 if chart.kind == "stacked" else max(len(chart.series), 1)
     width = slot * 0.8 / groups
@@ -118,7 +118,7 @@ def _bars(chart: Chart, slot: float, y) -> list[str]:
             out.append(
                 f'<rect class="series-{n}" x="{x:.1f}" y="{y(high):.1f}" width="{width:.1f}" '
                 f'height="{y(low) - y(high):.1f}"><title>{escape(series.name)}: '
-                f"{escape(chart.categories[i])} {value:g}</title></rect>"
+                f"{escape(chart.categories[i])} {escape(number(value))}</title></rect>"
             )
     return out
 

@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from certification.i18n import formatting
+
 # Okabe-Ito: told apart by people with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 WIDTH, HEIGHT = 640, 280
@@ -106,4 +108,5 @@ def _legend(series) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """In the reader's locale ("4,5" in Turkish), as the table beside the chart."""
+    return formatting.number(value, 1)

@@ -9,6 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.complaints import rules
 from certification.complaints.handling import check_manager, check_state, required_text
@@ -83,7 +84,8 @@ def close(actor, complaint: Complaint, closure: str, note: str, today: date) -> 
         )
     note = required_text(note, _("Write down how it ended."), "note")
     complaint.closed_on, complaint.closure, complaint.closing_note = today, closure, note
-    transition(actor, complaint, Action.CLOSE, reason=f"{Closure(closure).label}: {note}")
+    said = log_note("labelled_reason", label=Closure(closure))
+    transition(actor, complaint, Action.CLOSE, reason=note, note=said)
     return complaint
 
 
@@ -108,7 +110,7 @@ def rate(complaint: Complaint, score, comment: str) -> Complaint:
     if result.rowcount != 1:
         raise ComplaintError(_("You have already rated the handling of this complaint. Thank you."))
     db.session.refresh(complaint)
-    record(None, complaint, "complaint_rated", reason=f"{score}/5")
+    record(None, complaint, "complaint_rated", note=log_note("rating", score=score))
     db.session.flush()
     return complaint
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certification.accounts.models import User
+from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.complaints import rules
 from certification.complaints.models import (
@@ -146,7 +147,7 @@ def acknowledge(actor, complaint: Complaint, message: str, today: date) -> Compl
     )
     complaint.acknowledged_on = today
     transition(
-        actor, complaint, Action.ACKNOWLEDGE, reason=_late_note(complaint.acknowledge_by, today)
+        actor, complaint, Action.ACKNOWLEDGE, note=_late_note(complaint.acknowledge_by, today)
     )
     return complaint
 
@@ -180,11 +181,7 @@ def assess(
         actor,
         complaint,
         Action.ASSESS,
-        reason=_(
-            "Severity %(severity)s, urgency %(urgency)s.",
-            severity=Severity(severity).label,
-            urgency=Urgency(urgency).label,
-        ),
+        note=log_note("assessed", severity=Severity(severity), urgency=Urgency(urgency)),
     )
     if complaint.about == About.CLIENT:
         # The certified client is told and has its say (it reads the complaint in the portal).
@@ -209,7 +206,7 @@ def _check_assessment(complaint, category, severity, urgency, organisation_id) -
 
 def _involved_rows(actor, involved) -> list[ComplaintInvolvement]:
     rows, seen = [], set()
-    for user_id, note in involved:
+    for user_id, said in involved:
         person = db.session.get(User, int(user_id))
         if person is None or not person.is_staff:
             raise ComplaintError(_("Only people of the body can be named as involved."), "involved")
@@ -223,7 +220,7 @@ def _involved_rows(actor, involved) -> list[ComplaintInvolvement]:
             )
         if person.id not in seen:
             seen.add(person.id)
-            rows.append(ComplaintInvolvement(user_id=person.id, note=(note or "").strip()[:500]))
+            rows.append(ComplaintInvolvement(user_id=person.id, note=(said or "").strip()[:500]))
     return rows
 
 
@@ -237,7 +234,9 @@ def dismiss(actor, complaint: Complaint, answer: str, today: date) -> Complaint:
     complaint.assessed_on, complaint.assessed_by_id = today, actor.id
     complaint.answered_on = complaint.closed_on = today
     complaint.closure = Closure.NOT_A_COMPLAINT.value
-    transition(actor, complaint, Action.DISMISS, reason=Closure.NOT_A_COMPLAINT.label)
+    transition(
+        actor, complaint, Action.DISMISS, note=log_note("label", label=Closure.NOT_A_COMPLAINT)
+    )
     return complaint
 
 
@@ -256,7 +255,7 @@ def assign(actor, complaint: Complaint, investigator: User | None, today: date) 
     complaint.investigator_id, complaint.assigned_on = investigator.id, today
     complaint.approver_id = complaint.approved_on = None
     transition(
-        actor, complaint, Action.ASSIGN, reason=_("Investigator: %(name)s.", name=investigator.name)
+        actor, complaint, Action.ASSIGN, note=log_note("investigator", name=investigator.name)
     )
     return complaint
 
@@ -310,12 +309,11 @@ def respond(actor, complaint: Complaint, today: date) -> Complaint:
     check_state(complaint, Action.RESPOND)
     check_manager(actor, complaint)
     complaint.answered_on = today
-    transition(actor, complaint, Action.RESPOND, reason=_late_note(complaint.answer_by, today))
+    transition(actor, complaint, Action.RESPOND, note=_late_note(complaint.answer_by, today))
     return complaint
 
 
-def _late_note(due: date, today: date) -> str:
+def _late_note(due: date, today: date) -> dict | None:
     if today <= due:
-        return ""
-    days = rules.working_days_between(due, today, holidays())
-    return _("%(days)d working days after the time limit.", days=days)
+        return None
+    return log_note("late_by", days=rules.working_days_between(due, today, holidays()))

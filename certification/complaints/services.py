@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.applications import uploads
 from certification.certificates.numbering import next_in_sequence
@@ -105,11 +106,7 @@ def receive_complaint(
         complaint,
         "complaint_received",
         to_state=complaint.state,
-        reason=_(
-            "Complaint %(number)s received (%(channel)s).",
-            number=complaint.number,
-            channel=Channel(channel).label,
-        ),
+        note=log_note("complaint_received", number=complaint.number, channel=Channel(channel)),
     )
     db.session.flush()
     return complaint

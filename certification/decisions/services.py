@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import User
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, refusal_message, transition
 from certification.agreements.services import in_force as agreement_in_force
 from certification.certificates.models import Certificate
@@ -162,8 +163,10 @@ def decide(
     db.session.flush()
     _carry_out(actor, decision, audit, certificate, report, today)
     action = Action.RETURN if chosen == Outcome.MORE_INFORMATION else Action.CLOSE
-    transition(actor, audit, action, reason=f"{chosen.label}: {reasons}")
-    record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
+    transition(actor, audit, action, reason=reasons, note=log_note("labelled_reason", label=chosen))
+    record(
+        actor, decision, "decided", reason=reasons, note=log_note("labelled_reason", label=chosen)
+    )
     db.session.flush()
     return decision
 
@@ -359,6 +362,8 @@ def decide_on_certificate(
         raise DecisionError(refusal_message(error)) from None
     except ValueError as error:
         raise DecisionError(getattr(error, "message", None) or str(error)) from None
-    record(actor, decision, "decided", reason=f"{chosen.label}: {reasons}")
+    record(
+        actor, decision, "decided", reason=reasons, note=log_note("labelled_reason", label=chosen)
+    )
     db.session.flush()
     return decision

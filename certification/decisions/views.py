@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +20,7 @@ from certification.decisions.models import Decision, Outcome
 from certification.extensions import db
 from certification.findings.photos import photos_of
 from certification.i18n.collation import sorted_by_name
-from certification.organisations.services import organisation_timeline
+from certification.organisations.services import timeline_page
 from certification.programme import stages
 from certification.programme.models import Audit
 from certification.reports.models import Recommendation
@@ -76,7 +76,7 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
         data=data,
         certificate=certificate,
         decisions=services.previous_decisions(audit.organisation_id),
-        timeline=organisation_timeline(audit.organisation),
+        timeline_page=timeline_page(audit.organisation, request.args),
         not_impartial=services.decider_reason(
             current_user, audit, audit.organisation, audit.cycle.scheme, today
         ),

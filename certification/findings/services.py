@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.access import can_answer_finding, can_review_finding
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
 from certification.audits.models import Answer, Grade
@@ -82,7 +83,7 @@ def _raise(actor, answer: Answer, grade: Grade, today: date) -> Finding:
     finding.plan_due_on = _plan_due(finding)
     db.session.add(finding)
     db.session.flush()
-    record(actor, finding, "finding_raised", reason=_describe(finding))
+    record(actor, finding, "finding_raised", note=_describe(finding))
     return finding
 
 
@@ -113,9 +114,7 @@ def _update(actor, finding: Finding, answer: Answer, grade: Grade, today: date) 
             actor,
             finding,
             "finding_regraded",
-            reason=_(
-                "%(before)s → %(after)s.", before=before.label, after=finding.grade_enum.label
-            ),
+            note=log_note("regraded", before=before, after=finding.grade_enum),
         )
     # Once the client answered, the evidence it answered to stays as it was.
     if not answered and finding.evidence != (answer.evidence or ""):
@@ -135,16 +134,16 @@ def _remove(actor, finding: Finding, grade: Grade | None) -> None:
             ),
             field="grade",
         )
-    record(actor, finding, "finding_removed", reason=_describe(finding))
+    record(actor, finding, "finding_removed", note=_describe(finding))
     db.session.delete(finding)
     db.session.flush()
 
 
-def _describe(finding: Finding) -> str:
-    return _(
-        "Finding %(number)s: %(grade)s, clause %(clause)s (question %(question)s).",
+def _describe(finding: Finding) -> dict:
+    return log_note(
+        "finding",
         number=finding.reference,
-        grade=finding.grade_enum.label,
+        grade=finding.grade_enum,
         clause=finding.clause,
         question=finding.question_id,
     )
@@ -275,7 +274,7 @@ def answer_finding(
         actor,
         finding,
         Action.ANSWER,
-        reason=_("Target date %(date)s.", date=format_day(target_date)),
+        note=log_note("target_date", date=target_date),
     )
     return corrective
 

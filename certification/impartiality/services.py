@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from certification.accounts.models import User
+from certification.activity.notes import Coded, log_note
 from certification.activity.services import record
 from certification.applications import uploads
 from certification.extensions import db
@@ -65,7 +66,13 @@ def save_risk(
     action = (
         "risk_recorded" if new else ("risk_reviewed" if values.get("reviewed") else "risk_changed")
     )
-    record(actor, risk, action, reason=f"{risk.threat_label}: {risk.description[:200]}")
+    record(
+        actor,
+        risk,
+        action,
+        reason=risk.description[:200],
+        note=log_note("labelled_reason", label=Coded("threat", risk.threat)),
+    )
     db.session.flush()
     return risk
 

@@ -191,7 +191,12 @@ def certificate_issued(entry: ActivityLog, certificate) -> None:
 
 
 def certificate_changed(entry: ActivityLog, certificate) -> None:
-    values = {"number": certificate.number, "state": entry.to_state, "reason": entry.reason}
+    values = {
+        "number": certificate.number,
+        "state": entry.to_state,
+        "reason": entry.reason,
+        "note": entry.params,  # worded with the reason in the recipient's language
+    }
     enqueue(
         "certificate_changed",
         client_people(certificate.organisation),

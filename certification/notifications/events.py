@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from certification.activity.notes import worded
 from certification.programme.models import AuditKind
 from certification.templating import format_day
 from certification.workflow import LABELS, CertificateState
@@ -220,7 +221,9 @@ event(
             number=p["number"],
             state=certificate_state(p["state"]),
         ),
-        _("Reason: %(notes)s", notes=p["reason"]) if p.get("reason") else "",
+        _("Reason: %(notes)s", notes=worded(p.get("note"), p.get("reason") or ""))
+        if p.get("reason") or p.get("note")
+        else "",
         _(
             "While a certificate is suspended or withdrawn, the certificate and the body's mark "
             "must not be used (ISO/IEC 17021-1 8.3)."

@@ -18,6 +18,7 @@ from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
 from certification.listing import Listing
+from certification.organisations import timeline
 from certification.organisations.models import Organisation, fold, name_key_column
 from certification.organisations.sites import (
     OrganisationError,
@@ -313,5 +314,6 @@ def organisation_timeline(organisation: Organisation, limit: int = TIMELINE_LIMI
 
 
 def timeline_page(organisation: Organisation, args: Mapping[str, str]) -> Page:
-    """The organisation's log rows, newest first, a page at a time (the recent page first)."""
-    return page_of(_timeline_query(organisation), [NEWEST_FIRST], args, TIMELINE_PAGE)
+    """The organisation's timeline, newest first, a page at a time (the recent page first),
+    a checklist's grades and evidence files folded into one entry per audit, day and person."""
+    return timeline.timeline_page(organisation.id, args, TIMELINE_PAGE)

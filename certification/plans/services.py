@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
@@ -26,7 +27,6 @@ from certification.plans import rules, texts
 from certification.plans.labels import ITEM_LABELS
 from certification.plans.models import AuditPlan, PlanActivity, PlanSite, PlanTeamSeat
 from certification.programme.models import Audit
-from certification.templating import format_day
 from certification.workflow import Action, AuditState, PlanState, TransitionError, next_state
 
 # A plan is prepared once the audit has its dates and team, and can change until it ends.
@@ -155,7 +155,7 @@ def prepare_plan(actor, audit: Audit, today: date, seed: int | None = None) -> A
     plan.team = _audit_team(audit)
     plan.activities = _default_activities(plan, audit)
     _add_once(plan)
-    record(actor, plan, "plan_prepared", reason=_version_note(plan))
+    record(actor, plan, "plan_prepared", note=_version_note(plan))
     db.session.flush()
     return plan
 
@@ -259,13 +259,8 @@ def _add_once(plan: AuditPlan) -> None:
         ) from None
 
 
-def _version_note(plan: AuditPlan) -> str:
-    return _(
-        "Audit plan version %(version)d for %(start)s to %(end)s.",
-        version=plan.version,
-        start=format_day(plan.start_date),
-        end=format_day(plan.end_date),
-    )
+def _version_note(plan: AuditPlan) -> dict:
+    return log_note("plan_version", version=plan.version, start=plan.start_date, end=plan.end_date)
 
 
 # -- editing a draft ---------------------------------------------------------------------------
@@ -300,7 +295,7 @@ def update_plan(actor, plan: AuditPlan, values: PlanInput) -> AuditPlan:
     plan.team.extend(team)
     plan.activities.extend(lines)
     db.session.flush()
-    record(actor, plan, "plan_updated", reason=_version_note(plan))
+    record(actor, plan, "plan_updated", note=_version_note(plan))
     return plan
 
 
@@ -389,14 +384,14 @@ def send_plan(actor, plan: AuditPlan, today: date) -> AuditPlan:
         raise PlanError(hours_message(*problem, plan.audit_days))
     older = [p for p in plans_of(plan.audit) if p.id != plan.id and p.state != PlanState.SUPERSEDED]
     plan.sent_by_id, plan.sent_at = actor.id, utcnow()
-    transition(actor, plan, Action.SEND, reason=_version_note(plan))
+    transition(actor, plan, Action.SEND, note=_version_note(plan))
     for old in older:
         if old.state != PlanState.DRAFT:
             transition(
                 actor,
                 old,
                 Action.SUPERSEDE,
-                reason=_("Replaced by version %(version)d.", version=plan.version),
+                note=log_note("plan_replaced", version=plan.version),
             )
     return plan
 
@@ -405,7 +400,7 @@ def confirm_plan(actor, plan: AuditPlan, today: date) -> AuditPlan:
     """The client agrees to the plan as sent."""
     _check_move(plan, Action.CONFIRM)
     plan.answered_by_id, plan.answered_at = actor.id, utcnow()
-    transition(actor, plan, Action.CONFIRM, reason=_version_note(plan))
+    transition(actor, plan, Action.CONFIRM, note=_version_note(plan))
     return plan
 
 
@@ -451,7 +446,7 @@ def revise_plan(actor, plan: AuditPlan, today: date) -> AuditPlan:
         for line in plan.activities
     ]
     _add_once(draft)
-    record(actor, draft, "plan_revised", reason=_version_note(draft))
+    record(actor, draft, "plan_revised", note=_version_note(draft))
     db.session.flush()
     return draft
 

@@ -12,12 +12,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.audit_time import AuditTime, AuditTimeError, compute_audit_time
 from certification.extensions import db
 from certification.programme.models import Audit, AuditKind
 from certification.settings import services as settings
-from certification.templating import format_day
 from certification.workflow import AuditState
 
 DECLARABLE = (AuditState.PLANNED.value, AuditState.SCHEDULED.value)
@@ -75,13 +75,12 @@ def declare_personnel(actor, audit: Audit, personnel, today: date) -> Audit:
         actor,
         audit,
         "renewal_personnel_declared",
-        reason=_(
-            "%(personnel)d effective personnel declared on %(date)s (IAF MD 5): recertification "
-            "audit time %(before)s -> %(after)s auditor-days.",
+        note=log_note(
+            "personnel_declared",
             personnel=personnel,
-            date=format_day(today),
-            before=f"{before:g}",
-            after=f"{audit.planned_days:g}",
+            date=today,
+            before=float(before),
+            after=float(audit.planned_days),
         ),
     )
     return audit

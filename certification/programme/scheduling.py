@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role, User
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.calendar.services import leave_refusal
 from certification.extensions import db
@@ -92,19 +93,19 @@ def schedule_audit(
             )
         )
     db.session.flush()
-    _log_schedule(actor, audit, action, before, seats, people, problems, overrides)
+    overridden = {
+        uid: team_assessment.override_notes(people[uid], audit, candidates[uid].assessment, end)
+        for uid, _role in seats
+        if problems[uid]
+    }
+    _log_schedule(actor, audit, action, before, seats, people, overridden, overrides)
     if late_reason:
         record(
             actor,
             audit,
             "late_exception",
-            reason=_(
-                "Due by %(due)s, held %(start)s to %(end)s. Justification: %(reason)s",
-                due=format_day(audit.due_by),
-                start=format_day(start),
-                end=format_day(end),
-                reason=late_reason,
-            ),
+            reason=late_reason,
+            note=log_note("late_justified", due=audit.due_by, start=start, end=end),
         )
     refresh_programme_dates(audit.cycle)
     return audit
@@ -193,27 +194,18 @@ def _load_people(seats: list[tuple[int, str]]) -> dict[int, User]:
     return people
 
 
-def _log_schedule(actor, audit, action, before, seats, people, problems, overrides) -> None:
-    when = _(
-        "%(start)s to %(end)s", start=format_day(audit.start_date), end=format_day(audit.end_date)
-    )
+def _log_schedule(actor, audit, action, before, seats, people, overridden, overrides) -> None:
+    when = log_note("period", start=audit.start_date, end=audit.end_date)
     if action == Action.RESCHEDULE:
-        when = _(
-            "Moved from %(old_start)s – %(old_end)s to %(when)s.",
-            old_start=format_day(before[0]),
-            old_end=format_day(before[1]),
-            when=when,
-        )
-    team = ", ".join(f"{people[uid].name} ({TeamRole(role).label})" for uid, role in seats)
-    transition(actor, audit, action, reason=f"{when} {_('Team:')} {team}")
-    for user_id, _role in seats:
-        if problems[user_id]:
-            record(
-                actor,
-                audit,
-                "assignment_override",
-                reason=f"{problems[user_id]} {_('Reason:')} {overrides[user_id]}",
-            )
+        when = log_note("moved", old_start=before[0], old_end=before[1], when=when)
+    team = [{"name": people[uid].name, "role": TeamRole(role).value} for uid, role in seats]
+    transition(
+        actor, audit, action, note=log_note("label", log_note("team", team=team), label=when)
+    )
+    for user_id, notes in overridden.items():
+        if notes:  # what was overridden, then the planner's reason as they typed it
+            said = {**notes[0], "then": [*notes[1:], log_note("override_reason")]}
+            record(actor, audit, "assignment_override", reason=overrides[user_id], note=said)
 
 
 def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
@@ -227,7 +219,8 @@ def cancel_audit(actor, audit: Audit, reason: str | None, today: date) -> Audit:
         actor,
         audit,
         Action.CANCEL,
-        reason=_("%(reason)s (cancelled on %(date)s)", reason=reason, date=format_day(today)),
+        reason=reason,
+        note=log_note("cancelled_on", date=today),
     )
     refresh_programme_dates(audit.cycle)
     return audit

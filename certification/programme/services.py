@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from certification import listing
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
@@ -26,7 +26,6 @@ from certification.programme.dates import due_badges, due_windows, refresh_progr
 from certification.programme.errors import AssignmentRefused, ProgrammeError
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle
 from certification.programme.scheduling import MEMBER_ROLES, cancel_audit, schedule_audit
-from certification.templating import format_day
 from certification.workflow import AuditState
 
 __all__ = [
@@ -87,11 +86,7 @@ def create_programme(quote, actor, today: date) -> Cycle:
         actor,
         cycle,
         "programme_created",
-        reason=_(
-            "Audit programme created from quote %(number)s on %(date)s.",
-            number=quote.number,
-            date=format_day(today),
-        ),
+        note=log_note("programme_from_quote", number=quote.number, date=today),
     )
     db.session.flush()
     return cycle
@@ -135,11 +130,7 @@ def start_next_cycle(actor, previous: Cycle, decision_date: date, expires_on: da
         actor,
         cycle,
         "programme_created",
-        reason=_(
-            "Cycle %(number)s started by the recertification decision of %(date)s.",
-            number=cycle.number,
-            date=format_day(decision_date),
-        ),
+        note=log_note("cycle_started", number=cycle.number, date=decision_date),
     )
     db.session.flush()
     return cycle

@@ -12,6 +12,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.programme import rules
@@ -150,12 +151,8 @@ def repeat_stage(actor, cycle, kind: str, reason: str, today: date) -> Audit:
         actor,
         audit,
         "stage_repeated",
-        reason=_(
-            "%(audit)s to be conducted again (%(date)s): %(reason)s",
-            audit=AuditKind(kind).label,
-            date=format_day(today),
-            reason=reason,
-        ),
+        reason=reason,
+        note=log_note("to_conduct_again", audit=AuditKind(kind), date=today),
     )
     refresh_programme_dates(cycle)
     return audit

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import ConflictKind, Role, User
+from certification.activity.notes import log_note, worded
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
@@ -110,7 +111,7 @@ def _reasons(person: User, audit: Audit, assessment, end: date) -> tuple[list[st
         words = _conflict_words(person, audit, assessment.conflict)
         (blocking if assessment.consultancy else overridable).append(words)
     if assessment.competence is not None:
-        overridable.append(_competence_words(person, audit, assessment.competence, end))
+        overridable.append(worded(competence_note(person, audit, assessment.competence, end)))
     for booking in assessment.bookings:
         blocking.append(
             _(
@@ -139,41 +140,39 @@ def _conflict_words(person: User, audit: Audit, conflict) -> str:
             if free_from
             else _("ongoing"),
         )
-    return _(
-        "%(name)s has a conflict of interest with %(organisation)s (%(kind)s, %(until)s).",
+    return worded(conflict_note(person, audit, conflict))
+
+
+def conflict_note(person: User, audit: Audit, conflict) -> dict:
+    """An overridable conflict of interest, as data for the log (activity.notes)."""
+    kind = ConflictKind(conflict.kind) if conflict.kind in set(ConflictKind) else conflict.kind
+    until = log_note("ended", date=conflict.ended_on) if conflict.ended_on else log_note("ongoing")
+    return log_note(
+        "conflict",
         name=person.name,
-        organisation=organisation,
-        kind=_conflict_label(conflict.kind),
-        until=_("ended %(date)s", date=format_day(conflict.ended_on))
-        if conflict.ended_on
-        else _("ongoing"),
+        organisation=audit.organisation.display_name,
+        kind=kind,
+        until=until,
     )
 
 
-def _competence_words(person: User, audit: Audit, problem: str, end: date) -> str:
+def competence_note(person: User, audit: Audit, problem: str, end: date) -> dict:
+    """A missing or lapsed qualification, as data for the log (activity.notes)."""
     cycle = audit.cycle
-    title = scheme_title(cycle.scheme, cycle.edition)
-    sector = audit.organisation.sector_code
-    if problem == "expired":
-        return _(
-            "ISO/IEC 17021-1 7.1: %(name)s's qualification for %(scheme)s in sector %(sector)s "
-            "has lapsed by %(date)s.",
-            name=person.name,
-            scheme=title,
-            sector=sector,
-            date=format_day(end),
-        )
-    return _(
-        "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s.",
+    return log_note(
+        "lapsed" if problem == "expired" else "not_qualified",
         name=person.name,
-        scheme=title,
-        sector=sector,
-        date=format_day(end),
+        scheme=scheme_title(cycle.scheme, cycle.edition),
+        sector=audit.organisation.sector_code,
+        date=end,
     )
 
 
-def _conflict_label(kind: str) -> str:
-    try:
-        return ConflictKind(kind).label
-    except ValueError:
-        return kind
+def override_notes(person: User, audit: Audit, assessment, end: date) -> list[dict]:
+    """What the planner overrode for this person, as notes (the log words them when read)."""
+    found = []
+    if assessment.conflict is not None and not assessment.consultancy:
+        found.append(conflict_note(person, audit, assessment.conflict))
+    if assessment.competence is not None:
+        found.append(competence_note(person, audit, assessment.competence, end))
+    return found

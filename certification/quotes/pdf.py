@@ -175,7 +175,7 @@ def _site_times_section(quote, styles) -> list:
         rows.append(
             [
                 Paragraph(escape(name), styles["body"]),
-                _num(str(site["personnel"]), styles),
+                _num(formatting.number(site["personnel"], 0), styles),
                 _num(format_days(site["initial_days"]), styles),
                 _num(format_days(site["surveillance_days"]), styles),
                 _num(format_days(site["recertification_days"]), styles),

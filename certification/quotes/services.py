@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import Role
 from certification.activity.models import ActivityLog
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, transition
 from certification.applications.services import moment
 from certification.audit_time import (
@@ -290,9 +291,7 @@ def issue_quote(actor, quote: Quote, today: date) -> Quote:
     quote.valid_until = quote_valid_until(today, int(settings.get("quote_validity_days")))
     transition(actor, quote, Action.ISSUE)
     for old in older:
-        transition(
-            actor, old, Action.WITHDRAW, reason=_("Replaced by %(number)s.", number=quote.number)
-        )
+        transition(actor, old, Action.WITHDRAW, note=log_note("replaced_by", number=quote.number))
     return quote
 
 
@@ -322,7 +321,7 @@ def _check_open_for_answer(quote: Quote, action: Action, today: date) -> None:
     """The client answers an issued quote while it is valid; a stale one is marked expired."""
     next_state(quote.state_enum, action)
     if quote_is_expired(quote.valid_until, today):
-        transition(None, quote, Action.EXPIRE, reason=_("Not answered in time."))
+        transition(None, quote, Action.EXPIRE, note=log_note("not_answered_in_time"))
         raise QuoteExpired(_("This quote expired on %(date)s.", date=format_day(quote.valid_until)))
 
 
@@ -375,7 +374,7 @@ def accept_quote(actor, quote: Quote, note: str | None, today: date, agreement=N
         actor,
         quote.application,
         Action.CONTRACT,
-        reason=_("Quote %(number)s accepted.", number=quote.number),
+        note=log_note("quote_accepted", number=quote.number),
     )
     from certification.programme.services import create_programme  # written in parallel
 
@@ -405,7 +404,7 @@ def expire_quotes(today: date) -> int:
         select(Quote).where(Quote.state == QuoteState.ISSUED.value, Quote.valid_until < today)
     ).all()
     for quote in stale:
-        transition(None, quote, Action.EXPIRE, reason=_("Not answered in time."))
+        transition(None, quote, Action.EXPIRE, note=log_note("not_answered_in_time"))
     return len(stale)
 
 

@@ -109,6 +109,11 @@ def _localised(texts) -> str:
     return checklist_text(texts, get_locale())
 
 
+def _days(value) -> str:
+    """A number of days in the document's language ("4,5" in Turkish); "—" when not given."""
+    return "—" if value is None else formatting.number(value)
+
+
 def _percent(value: float | None) -> str:
     return _("n/a") if value is None else formatting.percent(value)
 
@@ -339,7 +344,7 @@ def _figures(data, styles) -> list:
                 str(f.complaints_received),
                 str(f.complaints_closed),
                 _percent(point.closed_percent),
-                "—" if f.median_days_to_close is None else f"{float(f.median_days_to_close):g}",
+                _days(f.median_days_to_close),
                 _percent(None if f.satisfaction_percent is None else float(f.satisfaction_percent)),
             ]
         )

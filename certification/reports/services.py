@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification.activity.notes import log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.audits.models import Answer
 from certification.extensions import db
@@ -260,10 +261,8 @@ def record_figures(actor, audit: Audit, values: FiguresInput) -> AuditFigures:
         actor,
         audit,
         "figures_recorded",
-        reason=_(
-            "Complaints received %(received)s, closed %(closed)s.",
-            received=values.complaints_received,
-            closed=values.complaints_closed,
+        note=log_note(
+            "figures", received=values.complaints_received, closed=values.complaints_closed
         ),
     )
     db.session.flush()
@@ -315,8 +314,8 @@ def submit_report(
     report.plan_id = _followed_plan_id(audit)
     db.session.add(report)
     db.session.flush()
-    note = _submit_note(final, data.computed, reason, today)
-    transition(actor, audit, Action.SUBMIT, reason=note)
+    said = _submit_note(final, data.computed, reason, today)
+    transition(actor, audit, Action.SUBMIT, note=said)
     return report
 
 
@@ -383,14 +382,8 @@ def _band_text(band) -> str:
     return str(label)[:100]
 
 
-def _submit_note(final: Recommendation, computed: Recommendation, reason: str, today) -> str:
-    note = _(
-        "%(recommendation)s (submitted %(date)s).",
-        recommendation=final.label,
-        date=format_day(today),
+def _submit_note(final: Recommendation, computed: Recommendation, reason: str, today) -> dict:
+    overrides = (
+        [log_note("overrides", computed=computed, reason=reason)] if final != computed else []
     )
-    if final != computed:
-        note += " " + _(
-            "Overrides: %(computed)s. Reason: %(reason)s", computed=computed.label, reason=reason
-        )
-    return note
+    return log_note("submitted", *overrides, recommendation=final, date=today)

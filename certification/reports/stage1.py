@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certification.activity.notes import log_note
 from certification.activity.services import lock, transition
 from certification.extensions import db
 from certification.models_base import utcnow
@@ -18,7 +19,6 @@ from certification.programme.dates import refresh_programme_dates
 from certification.programme.models import Audit, TeamRole
 from certification.reports.models import AuditReport, Readiness
 from certification.reports.services import ReportError, check_report_ready, report_of
-from certification.templating import format_day
 from certification.workflow import Action
 
 
@@ -52,12 +52,7 @@ def conclude_stage1(actor, audit: Audit, *, readiness: Readiness | str, summary:
         actor,
         audit,
         Action.CONCLUDE,
-        reason=_(
-            "%(conclusion)s (%(date)s). %(summary)s",
-            conclusion=readiness.label,
-            date=format_day(today),
-            summary=summary,
-        ),
+        note=log_note("concluded", conclusion=readiness, date=today, summary=summary),
     )
     refresh_programme_dates(audit.cycle)
     return report

@@ -13,6 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.agreements.services import in_force as agreement_in_force
 from certification.applications import services as applications
@@ -248,7 +249,8 @@ def decide_transfer(
     if grant:
         _issue(actor, transfer, decision, cycle, today)
     transition(actor, transfer, Action.GRANT if grant else Action.REJECT, reason=reasons)
-    record(actor, decision, "decided", reason=f"{decision.outcome_enum.label}: {reasons}")
+    outcome = log_note("labelled_reason", label=decision.outcome_enum)
+    record(actor, decision, "decided", reason=reasons, note=outcome)
     db.session.flush()
     return transfer
 

@@ -179,7 +179,7 @@ def test_a_suspension_upheld_on_appeal_restores_the_certificate(db):
             ActivityLog.subject_type == "Certificate", ActivityLog.action == "restore"
         )
     ).one()
-    assert appeal.number in restored.reason
+    assert appeal.number in restored.text
     assert appeal.remedy_decision.outcome == "restore"
     assert [m.member_id for m in appeal.remedy_decision.members] == [member.id]
 

@@ -125,7 +125,7 @@ def test_stage1_is_concluded_by_the_lead_without_the_committee():
     )
     assert audit.state == "closed" and report.readiness == "ready"
     assert [(e.from_state, e.to_state) for e in log("conclude")] == [("in_progress", "closed")]
-    assert "Ready for stage 2" in log("conclude")[0].reason
+    assert "Ready for stage 2" in log("conclude")[0].text
     assert audit not in db.session.scalars(decisions.queue_query()).all()
 
 
@@ -362,7 +362,7 @@ def test_the_recertification_time_is_computed_from_the_declared_personnel():
     renewal.declare_personnel(factories.user("planner"), recertification, 300, TODAY)
     # IAF MD 5: 276-425 people take 10 days; recertification two thirds: 6.5.
     assert recertification.declared_personnel == 300 and recertification.planned_days == 6.5
-    assert "300 effective personnel" in log("renewal_personnel_declared")[0].reason
+    assert "300 effective personnel" in log("renewal_personnel_declared")[0].text
     days = renewal.next_cycle_days(cycle)
     assert (days["surveillance1"], days["recertification"]) == (3.5, 6.5)
 
@@ -581,7 +581,7 @@ def test_a_surveillance_after_its_due_date_needs_a_justified_exception():
     )
     assert surveillance1.state == "scheduled"
     assert surveillance1.late_justification.startswith("The client's site was closed")
-    assert "Justification: The client's site" in log("late_exception")[0].reason
+    assert "Justification: The client's site" in log("late_exception")[0].text
 
 
 def test_an_audit_not_held_by_its_due_date_puts_the_certificate_on_the_committees_list():

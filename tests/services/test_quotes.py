@@ -192,7 +192,7 @@ def test_issuing_a_new_quote_withdraws_the_older_issued_one(db):
             ActivityLog.subject_id == older.id, ActivityLog.action == "withdraw"
         )
     )
-    assert entry.reason == f"Replaced by {newer.number}."
+    assert entry.text == f"Replaced by {newer.number}."
 
 
 def test_client_accepts_and_the_programme_is_created(db):

@@ -130,7 +130,7 @@ def test_open_major_computes_not_recommended_and_override_needs_a_reason():
     assert report.computed_recommendation == "not_recommended"
     assert report.recommendation == "recommended"
     assert report.override_reason == "Verified on site on day two."
-    assert "Verified on site" in log("submit")[0].reason
+    assert "Verified on site" in log("submit")[0].text
 
 
 def test_open_minor_recommends_after_the_plan():

@@ -127,9 +127,11 @@ def test_a_surveillance_decision_revises_the_band_with_a_new_revision():
         certificate.expires_on,
     )
     logged = db.session.scalars(
-        select(ActivityLog.reason).where(ActivityLog.action == "band_revised")
+        select(ActivityLog).where(ActivityLog.action == "band_revised")
     ).all()
-    assert logged == [f"Rating band {five_stars} -> Three stars (revision 1)."]
+    assert [entry.text for entry in logged] == [
+        f"Rating band {five_stars} -> Three stars (revision 1)."
+    ]
 
 
 def test_a_surveillance_with_the_same_band_keeps_the_certificate():

@@ -310,10 +310,8 @@ def test_round_trip_saves_the_answers_filled_in_offline(db):
     # A nonconformity graded offline is a finding like one graded on the page.
     assert db.session.scalar(select(Finding.question_id)) == "8.2-b"
     assert (
-        db.session.scalar(
-            select(ActivityLog.reason).where(ActivityLog.action == "workbook_uploaded")
-        )
-        == "3 saved, 0 unchanged, 0 conflicts"
+        db.session.scalar(select(ActivityLog).where(ActivityLog.action == "workbook_uploaded")).text
+        == "Saved: 3, unchanged: 0, conflicts: 0."
     )
 
 

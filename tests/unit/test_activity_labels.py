@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import certification
-from certification.activity import labels
+from certification.activity import labels, notes
 
 PACKAGE = Path(certification.__file__).parent
 
@@ -33,7 +33,57 @@ def test_the_scan_finds_the_logged_actions():
 
 def test_every_logged_action_has_a_label():
     labelled = set(labels.ACTIONS) | {action for _subject, action in labels.SUBJECT_ACTIONS}
-    missing = {
-        code: where for code, where in logged_action_codes().items() if code not in labelled
-    }
+    missing = {code: where for code, where in logged_action_codes().items() if code not in labelled}
     assert missing == {}
+
+
+def _log_calls():
+    """(file, call) for every record(...) / transition(...) / log_note(...) call of the package."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in ("record", "transition", "log_note"):
+                    yield str(path.relative_to(PACKAGE)), name, node
+
+
+def _worded_here(node) -> bool:
+    """An expression that makes a sentence now, in the actor's language: _(...), an f-string
+    holding a translation or a label."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call) and getattr(inner.func, "id", "") in (
+            "_",
+            "gettext",
+            "ngettext",
+            "format_day",
+        ):
+            return True
+        if isinstance(inner, ast.Attribute) and inner.attr in (
+            "label",
+            "kind_label",
+            "threat_label",
+        ):
+            return True
+    return False
+
+
+def test_no_log_row_is_written_as_a_sentence_in_the_actors_language():
+    worded = [
+        f"{where}: {name}(reason=...) line {node.lineno}"
+        for where, name, node in _log_calls()
+        for keyword in node.keywords
+        if name != "log_note" and keyword.arg == "reason" and _worded_here(keyword.value)
+    ]
+    assert worded == []
+
+
+def test_every_note_a_service_writes_has_its_wording():
+    codes = {
+        (where, node.args[0].value)
+        for where, name, node in _log_calls()
+        if name == "log_note" and node.args and isinstance(node.args[0], ast.Constant)
+    }
+    assert {"certificate_valid", "until", "finding"} <= {code for _where, code in codes}
+    assert [(w, c) for w, c in codes if c not in notes.NOTES] == []
