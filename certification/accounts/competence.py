@@ -92,10 +92,12 @@ def competence_problem_any(
     records: Iterable, roles: Iterable[str], scheme: str, sector_code: str, day: date
 ) -> str | None:
     """None when a record of any of these roles makes the person competent on `day`; else the
-    problem of the first role (the one the refusal names)."""
+    problem of a record they do hold ("expired", "not_yet_valid"), or "missing"."""
     records = list(records)
     problems = [competence_problem(records, role, scheme, sector_code, day) for role in roles]
-    return None if None in problems else problems[0]
+    if None in problems:
+        return None
+    return next((p for p in problems if p != "missing"), "missing")
 
 
 def lapsed_on(records: Iterable, role: str, scheme: str, sector_code: str) -> date | None:

@@ -55,12 +55,19 @@ class EvaluationForm(FlaskForm):
     evaluated_on = DateField(
         _l("Evaluated on"), validators=[InputRequired(message=_l("Enter the date."))]
     )
+    evaluator_id = SelectField(_l("Evaluator"), coerce=int)
     outcome = SelectField(_l("Outcome"), choices=_outcomes)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
+    def for_people(self, people, default_id: int) -> EvaluationForm:
+        self.evaluator_id.choices = [(p.id, p.name) for p in people]
+        if self.evaluator_id.data is None:
+            self.evaluator_id.data = default_id
+        return self
+
     def details(self) -> services.EvaluationDetails:
         return services.EvaluationDetails(
-            self.evaluated_on.data, self.outcome.data, self.notes.data or ""
+            self.evaluated_on.data, self.outcome.data, self.notes.data or "", self.evaluator_id.data
         )
 
 

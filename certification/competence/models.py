@@ -1,7 +1,7 @@
 """The evidence behind a competence record (17021-1 7.1.2, 7.2.10, 7.2.11): training attended,
 audits witnessed with the witness's evaluation, and each year's performance evaluation.
 
-The records themselves (role, scheme, IAF sector, validity) are accounts.models.AuditorQualification.
+The records themselves (role, scheme, IAF sector, validity): accounts.models.AuditorQualification.
 """
 
 from __future__ import annotations

@@ -61,6 +61,7 @@ class EvaluationDetails:
     evaluated_on: date | None
     outcome: str
     notes: str = ""
+    evaluator_id: int | None = None  # None: the admin recording it evaluated
 
 
 def _check_admin(actor) -> None:
@@ -173,14 +174,13 @@ def record_evaluation(
     """
     _check_admin(actor)
     _check_person(person)
-    if actor.id == person.id:
-        raise CompetenceError(_("ISO/IEC 17021-1 7.2.10: nobody evaluates their own performance."))
+    evaluator = _evaluator(actor, person, details.evaluator_id)
     evaluated_on = _evaluation_day(details.evaluated_on, today)
     evaluation = PerformanceEvaluation(
         person_id=person.id,
         year=evaluated_on.year,
         evaluated_on=evaluated_on,
-        evaluator_id=actor.id,
+        evaluator_id=evaluator.id,
         outcome=_outcome(details.outcome),
         notes=_text(details.notes, "notes", MAX_NOTES, required=False),
     )
@@ -217,6 +217,28 @@ def evaluation_of(person_id: int, year: int) -> PerformanceEvaluation | None:
             PerformanceEvaluation.person_id == person_id, PerformanceEvaluation.year == year
         )
     )
+
+
+def _evaluator(actor, person: User, evaluator_id: int | None) -> User:
+    evaluator = actor if evaluator_id is None else db.session.get(User, evaluator_id)
+    if evaluator is None or not evaluator.is_staff or not evaluator.active:
+        raise CompetenceError(
+            _("Choose the evaluator among the people of the body."), "evaluator_id"
+        )
+    if evaluator.id == person.id:
+        raise CompetenceError(
+            _("ISO/IEC 17021-1 7.2.10: nobody evaluates their own performance."), "evaluator_id"
+        )
+    return evaluator
+
+
+def evaluators() -> list[User]:
+    """Who may be named as evaluator: the active people of the body."""
+    return db.session.scalars(
+        select(User)
+        .where(User.role != Role.CLIENT.value, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
 
 
 def _evaluation_day(day: date | None, today: date) -> date:
@@ -259,4 +281,6 @@ def _witness_text(person: User, w: WitnessedAudit) -> str:
 
 def _evaluation_text(person: User, e: PerformanceEvaluation) -> str:
     notes = f"; {e.notes}" if e.notes else ""
-    return f"{person.name}: {e.year} evaluation on {e.evaluated_on.isoformat()}: {e.outcome}{notes}"
+    by = f" by {e.evaluator.name}" if e.evaluator else ""
+    day = e.evaluated_on.isoformat()
+    return f"{person.name}: {e.year} evaluation on {day}{by}: {e.outcome}{notes}"

@@ -108,7 +108,7 @@ def add_witnessed(user_id: int):
 @roles_required(Role.ADMIN)
 def add_evaluation(user_id: int):
     person = _person(user_id)
-    form = EvaluationForm()
+    form = EvaluationForm().for_people(services.evaluators(), current_user.id)
     if form.validate_on_submit():
         try:
             services.record_evaluation(current_user, person, form.details(), date.today())
@@ -206,7 +206,10 @@ def _render_person(
         evaluations=evaluations,
         training_form=training_form or TrainingForm(formdata=None),
         witness_form=witness_form or WitnessForm(formdata=None),
-        evaluation_form=evaluation_form or EvaluationForm(formdata=None, evaluated_on=today),
+        evaluation_form=evaluation_form
+        or EvaluationForm(formdata=None, evaluated_on=today).for_people(
+            services.evaluators(), current_user.id
+        ),
         edit_forms=edit_forms,
         days=days,
         today=today,
