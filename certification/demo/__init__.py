@@ -14,7 +14,8 @@ Where things go (helpers first; stories import helpers, never the reverse):
 - stories/: one module per story that goes beyond the contract, with its organisations and
   what happens to them: neva.py, caucasus.py, mekong.py (audits under way), certificates.py
   (one function per certificate status) and daily.py (leave, an extra e-mail recipient,
-  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed).
+  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed) and
+  competence.py (training, witnessed audits, yearly evaluations, one overdue).
 
 A new story (a complaint, an appeal, an audit plan for Neva) is a function in the story module of
 its organisation, or a new module in stories/ called from `build()` below. A new organisation that
@@ -30,6 +31,7 @@ from certification.demo.people import DEMO_PASSWORD, add_conflicts, create_staff
 from certification.demo.stories import (
     caucasus,
     certificates,
+    competence,
     complaints,
     daily,
     duties,
@@ -64,6 +66,7 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     certificates.certify(staff, orgs, logins, today)
     complaints.tell(staff, orgs, today)
     duties.tell(staff, orgs, logins, today)
+    competence.tell(staff, today)
     db.session.flush()
     daily.daily(staff, orgs, today)
     return logins
