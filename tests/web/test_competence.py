@@ -168,3 +168,27 @@ def test_a_client_has_no_competence_record(client, db, login_as, body):
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_the_overview_and_a_record_run_the_same_statements_for_2_or_12_people(client, db, login_as):
+    from tests.sql_counting import counting_queries
+
+    admin = login_as("admin")
+
+    def add_people(n):
+        for _ in range(n):
+            person = factories.user(Role.AUDITOR)
+            factories.qualification(person, valid_until=TODAY + timedelta(days=10))
+            record_evaluation(admin, person, EvaluationDetails(TODAY, "satisfactory"), TODAY)
+        db.session.commit()
+
+    def statements(url):
+        client.get(url)  # warm the caches (settings, catalogues)
+        with counting_queries(db) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    add_people(2)
+    few = statements("/competence/"), statements("/home/")
+    add_people(10)
+    assert (statements("/competence/"), statements("/home/")) == few
