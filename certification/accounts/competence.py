@@ -15,10 +15,12 @@ from flask_babel import lazy_gettext as _l
 
 
 class CompetenceRole(StrEnum):
-    """The function a competence record is for. Later roles (technical expert, application
-    reviewer) join here; the rules below do not change."""
+    """The function a competence record is for (17021-1 7.1.2: auditors, technical experts,
+    those who review applications and those who decide)."""
 
     AUDITOR = "auditor"
+    TECHNICAL_EXPERT = "technical_expert"
+    REVIEWER = "reviewer"
     COMMITTEE_MEMBER = "committee_member"
 
     @property
@@ -28,13 +30,33 @@ class CompetenceRole(StrEnum):
 
 ROLE_LABELS = {
     CompetenceRole.AUDITOR: _l("Auditor"),
+    CompetenceRole.TECHNICAL_EXPERT: _l("Technical expert"),
+    CompetenceRole.REVIEWER: _l("Application reviewer"),
     CompetenceRole.COMMITTEE_MEMBER: _l("Certification committee member"),
 }
 
-# The competence each user role records (a person's records follow their role).
-FOR_USER_ROLE = {"auditor": CompetenceRole.AUDITOR, "committee": CompetenceRole.COMMITTEE_MEMBER}
-# Auditors are qualified per IAF sector; a committee member may be competent for a whole scheme.
-SECTOR_REQUIRED = frozenset({CompetenceRole.AUDITOR})
+# The competence each user role records first (a person's records follow their role) ...
+FOR_USER_ROLE = {
+    "auditor": CompetenceRole.AUDITOR,
+    "committee": CompetenceRole.COMMITTEE_MEMBER,
+    "planner": CompetenceRole.REVIEWER,
+}
+# ... and every role a person of that account may hold a record for.
+ROLES_FOR_USER_ROLE = {
+    "auditor": (CompetenceRole.AUDITOR, CompetenceRole.TECHNICAL_EXPERT),
+    "committee": (CompetenceRole.COMMITTEE_MEMBER, CompetenceRole.REVIEWER),
+    "planner": (CompetenceRole.REVIEWER,),
+}
+# Auditors and technical experts are qualified per IAF sector; a committee member or a reviewer
+# may be competent for a whole scheme.
+SECTOR_REQUIRED = frozenset({CompetenceRole.AUDITOR, CompetenceRole.TECHNICAL_EXPERT})
+# A team seat and the records that make a person competent for it (17021-1 7.2.5: a technical
+# expert brings the sector knowledge; an auditor's qualification covers it as well).
+SEAT_ROLES = {
+    "lead": (CompetenceRole.AUDITOR,),
+    "auditor": (CompetenceRole.AUDITOR,),
+    "expert": (CompetenceRole.AUDITOR, CompetenceRole.TECHNICAL_EXPERT),
+}
 
 
 def covers(record, role: str, scheme: str, sector_code: str) -> bool:
@@ -64,6 +86,18 @@ def competence_problem(
     if matching:
         return "not_yet_valid"
     return "missing"
+
+
+def competence_problem_any(
+    records: Iterable, roles: Iterable[str], scheme: str, sector_code: str, day: date
+) -> str | None:
+    """None when a record of any of these roles makes the person competent on `day`; else the
+    problem of a record they do hold ("expired", "not_yet_valid"), or "missing"."""
+    records = list(records)
+    problems = [competence_problem(records, role, scheme, sector_code, day) for role in roles]
+    if None in problems:
+        return None
+    return next((p for p in problems if p != "missing"), "missing")
 
 
 def lapsed_on(records: Iterable, role: str, scheme: str, sector_code: str) -> date | None:

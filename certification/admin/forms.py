@@ -30,6 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from certification.accounts.competence import ROLES_FOR_USER_ROLE
 from certification.accounts.forms import LOCALE_CHOICES, email_address
 from certification.accounts.models import ConflictKind, Role
 from certification.admin import services
@@ -94,8 +95,9 @@ class EditUserForm(UserForm):
 
 
 class QualificationForm(SentOnce, FlaskForm):
-    """A competence record (17021-1 7.1, 7.2); its role follows the person's account."""
+    """A competence record (17021-1 7.1, 7.2); its roles follow the person's account."""
 
+    role = SelectField(_l("Competence as"), validators=[DataRequired()])
     scheme = SelectField(_l("Scheme"), validators=[DataRequired()])
     sector_code = IntegerField(
         _l("IAF sector code"),
@@ -110,8 +112,12 @@ class QualificationForm(SentOnce, FlaskForm):
         _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
     )
 
-    def with_schemes(self) -> QualificationForm:
+    def with_schemes(self, user_role: str = "auditor") -> QualificationForm:
         self.scheme.choices = [SelectChoice(v, title) for v, title in services.scheme_ids()]
+        roles = ROLES_FOR_USER_ROLE.get(user_role, ())
+        self.role.choices = [SelectChoice(r.value, r.label) for r in roles]
+        if not self.role.data and roles:
+            self.role.data = roles[0].value
         return self
 
     def details(self) -> services.CompetenceDetails:
@@ -121,6 +127,7 @@ class QualificationForm(SentOnce, FlaskForm):
             valid_from=self.valid_from.data,
             valid_until=self.valid_until.data,
             evidence=self.evidence.data or "",
+            role=self.role.data,
         )
 
 

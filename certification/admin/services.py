@@ -13,7 +13,12 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.accounts import passwords
-from certification.accounts.competence import FOR_USER_ROLE, SECTOR_REQUIRED
+from certification.accounts.competence import (
+    FOR_USER_ROLE,
+    ROLES_FOR_USER_ROLE,
+    SECTOR_REQUIRED,
+    CompetenceRole,
+)
 from certification.accounts.models import (
     NO_PASSWORD,
     AuditorQualification,
@@ -30,7 +35,8 @@ from certification.organisations.models import Organisation
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 LOCALES = tuple(LANGUAGES)
-PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE)
+# 17021-1 7.1.2: auditors (and technical experts), application reviewers, committee members.
+PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE, Role.PLANNER)
 SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
 MAX_EVIDENCE = 2000
 
@@ -251,12 +257,13 @@ class CompetenceDetails:
     valid_until: date | None = None
     valid_from: date | None = None
     evidence: str = ""
+    role: str | None = None  # None: the first role of the person's account
 
 
 def add_qualification(actor, person: User, details: CompetenceDetails) -> AuditorQualification:
-    """Record a competence of a person, in the role their account has (17021-1 7.1, 7.2)."""
+    """Record a competence of a person, in a role their account may hold (17021-1 7.1, 7.2)."""
     _require_profile(person)
-    role = FOR_USER_ROLE[person.role]
+    role = _checked_role(person, details.role)
     sector, evidence = _checked_competence(role, details)
     if any(
         q.role == role and q.scheme == details.scheme and q.sector_code == sector
@@ -293,6 +300,21 @@ def update_qualification(actor, qualification: AuditorQualification, details: Co
     return qualification
 
 
+def _checked_role(person: User, role: str | None) -> CompetenceRole:
+    if not role:
+        return FOR_USER_ROLE[person.role]
+    if role not in ROLES_FOR_USER_ROLE[person.role]:
+        known = role in {r.value for r in CompetenceRole}
+        raise AdminError(
+            _(
+                "%(role)s is not a competence this person's account can hold.",
+                role=CompetenceRole(role).label if known else role,
+            ),
+            "role",
+        )
+    return CompetenceRole(role)
+
+
 def _checked_competence(role, details: CompetenceDetails, keep_sector: str | None = None):
     """The sector as stored ("" for every sector) and the evidence, or an AdminError."""
     if details.scheme not in dict(scheme_ids()):
@@ -301,7 +323,10 @@ def _checked_competence(role, details: CompetenceDetails, keep_sector: str | Non
     if keep_sector is None:
         code = details.sector_code
         if code is None and role in SECTOR_REQUIRED:
-            raise AdminError(_("An auditor is qualified per IAF sector: enter it."), "sector_code")
+            raise AdminError(
+                _("An auditor or a technical expert is qualified per IAF sector: enter it."),
+                "sector_code",
+            )
         if code is not None and code not in SECTOR_CODES:
             raise AdminError(_("IAF sector codes run from 1 to 39."), "sector_code")
         sector = "" if code is None else str(code)
@@ -378,7 +403,9 @@ def scheme_ids() -> list[tuple[str, str]]:
 
 def _require_profile(person: User) -> None:
     if not has_profile(person):
-        raise AdminError(_("Only auditors and committee members have a profile."))
+        raise AdminError(
+            _("Only auditors, committee members and planners have a competence record.")
+        )
 
 
 def _qualification_text(q: AuditorQualification) -> str:

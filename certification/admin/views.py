@@ -210,7 +210,7 @@ def profile(user_id: int):
 @roles_required(Role.ADMIN)
 def add_qualification(user_id: int):
     person = _profile_person(user_id)
-    form = QualificationForm().with_schemes()
+    form = QualificationForm().with_schemes(person.role)
     if form.validate_on_submit():
         if earlier := sent_before(form, "qualification", lambda _id: _profile_url(person.id)):
             return earlier
@@ -329,7 +329,8 @@ def _render_profile(person: User, qualification_form=None, conflict_form=None, r
         qualifications=qualifications,
         conflicts=conflicts,
         scheme_titles=dict(services.scheme_ids()),
-        qualification_form=qualification_form or QualificationForm(formdata=None).with_schemes(),
+        qualification_form=qualification_form
+        or QualificationForm(formdata=None).with_schemes(person.role),
         renew_forms=renew_forms,
         competence_role=FOR_USER_ROLE.get(person.role),
         conflict_form=conflict_form

@@ -14,8 +14,9 @@ Where things go (helpers first; stories import helpers, never the reverse):
 - stories/: one module per story that goes beyond the contract, with its organisations and
   what happens to them: neva.py, caucasus.py, mekong.py (audits under way), certificates.py
   (one function per certificate status), daily.py (leave, an extra e-mail recipient,
-  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed) and
-  documents.py (signed PDFs, the signatory).
+  sign-ins, a lapsing qualification, a refused e-mail, everyone's calendar feed),
+  documents.py (signed PDFs, the signatory) and competence.py (training, witnessed audits,
+  yearly evaluations, one overdue).
 
 A new story (a complaint, an appeal, an audit plan for Neva) is a function in the story module of
 its organisation, or a new module in stories/ called from `build()` below. A new organisation that
@@ -31,6 +32,7 @@ from certification.demo.people import DEMO_PASSWORD, add_conflicts, create_staff
 from certification.demo.stories import (
     caucasus,
     certificates,
+    competence,
     complaints,
     daily,
     documents,
@@ -67,6 +69,7 @@ def build(today: date | None = None) -> dict[str, list[tuple[str, str]]]:
     certificates.certify(staff, orgs, logins, today)
     complaints.tell(staff, orgs, today)
     duties.tell(staff, orgs, logins, today)
+    competence.tell(staff, today)
     db.session.flush()
     daily.daily(staff, orgs, today)
     return logins

@@ -56,11 +56,19 @@ class Story:
         others = ()
         if outcome in ("grant", "renew"):
             others = [(self.second.id, True, "Agree: the file supports the decision.")]
-        return decide(self.committee, self.audit(name, kind), outcome=outcome, reasons=reasons,
-                      today=day, scope=scope, other_members=others)
+        return decide(
+            self.committee,
+            self.audit(name, kind),
+            outcome=outcome,
+            reasons=reasons,
+            today=day,
+            scope=scope,
+            other_members=others,
+        )
 
-    def audited(self, spec: DemoOrg, kind: str, start: date, days: int, summary: str,
-                notes=()) -> date:
+    def audited(
+        self, spec: DemoOrg, kind: str, start: date, days: int, summary: str, notes=()
+    ) -> date:
         """Scheduled a month ahead, done on site, figures recorded; the report goes in two days
         after the last audit day, which is returned."""
         from certification.reports.services import FiguresInput
@@ -71,8 +79,12 @@ class Story:
             # IAF MD 5: the client declares its personnel at renewal; the time follows it.
             from certification.programme.renewal import declare_personnel
 
-            declare_personnel(self.planner, audit, spec.personnel + spec.personnel // 20,
-                              start - timedelta(days=60))
+            declare_personnel(
+                self.planner,
+                audit,
+                spec.personnel + spec.personnel // 20,
+                start - timedelta(days=60),
+            )
         team = on_site(self.planner, team, audit, start, days, start - timedelta(days=30))
         end = start + timedelta(days=days - 1)
         if kind == "stage1":
@@ -83,10 +95,17 @@ class Story:
         write_up(team[0], audit, list(notes))
         received, closed, median, satisfaction = self.figures[spec.english_name]
         growth = (start.year - 2000) % 7  # the figures move a little from audit to audit
-        figures(team[0], audit, FiguresInput(
-            *period(start), received + 37 * growth, closed + 36 * growth, Decimal(median),
-            Decimal(satisfaction) + growth,
-        ))
+        figures(
+            team[0],
+            audit,
+            FiguresInput(
+                *period(start),
+                received + 37 * growth,
+                closed + 36 * growth,
+                Decimal(median),
+                Decimal(satisfaction) + growth,
+            ),
+        )
         report(team[0], audit, end + timedelta(days=2), summary)
         return end + timedelta(days=2)
 
@@ -98,20 +117,46 @@ class Story:
         applied = granted_on - timedelta(days=100)
         advance(spec, self.orgs[name], self.clients.get(name), self.staff, applied)
         # Stage 1 ends with the lead auditor's conclusion (17021-1 9.3.1), not with the committee.
-        self.audited(spec, "stage1", granted_on - timedelta(days=75), 2,
-                     "Stage 1: the complaints-handling system is documented and ready for "
-                     "stage 2: the documentation covers ISO 10002.")
-        self.audited(spec, "stage2", granted_on - timedelta(days=35), 3,
-                     "Complaints handling is in place at every site sampled; no nonconformity.")
-        self.decide(name, "stage2", "grant", "Stage 2 found no nonconformity; the system is "
-                    "implemented at every site in the scope.", granted_on)
+        self.audited(
+            spec,
+            "stage1",
+            granted_on - timedelta(days=75),
+            2,
+            "Stage 1: the complaints-handling system is documented and ready for "
+            "stage 2: the documentation covers ISO 10002.",
+        )
+        self.audited(
+            spec,
+            "stage2",
+            granted_on - timedelta(days=35),
+            3,
+            "Complaints handling is in place at every site sampled; no nonconformity.",
+        )
+        self.decide(
+            name,
+            "stage2",
+            "grant",
+            "Stage 2 found no nonconformity; the system is implemented at every site in the scope.",
+            granted_on,
+        )
         return current_certificate(self.orgs[name].id, spec.scheme)
 
     def maintained(self, spec: DemoOrg, kind: str, start: date, notes=()) -> date:
         label = "Surveillance 1" if kind == "surveillance1" else "Surveillance 2"
-        reported = self.audited(spec, kind, start, 2, f"{label}: complaints handling remains "
-                                "effective; no nonconformity.", notes)
+        reported = self.audited(
+            spec,
+            kind,
+            start,
+            2,
+            f"{label}: complaints handling remains effective; no nonconformity.",
+            notes,
+        )
         decided = reported + timedelta(days=8)
-        self.decide(spec.english_name, kind, "maintain", f"{label} found no nonconformity: "
-                    "certification maintained.", decided)
+        self.decide(
+            spec.english_name,
+            kind,
+            "maintain",
+            f"{label} found no nonconformity: certification maintained.",
+            decided,
+        )
         return decided

@@ -78,10 +78,8 @@ ROUTINE_NOTES = {
     "to find it.",
     "5.4-a": "{procedure} §4 sets responsibilities for each step; people interviewed knew "
     "their part.",
-    "5.4-b": "Front-line staff described how they pass a complaint on; matches "
-    "{procedure} §5.",
-    "5.4-c": "{manager} appointed by written order; duties and authority in the job "
-    "description.",
+    "5.4-b": "Front-line staff described how they pass a complaint on; matches {procedure} §5.",
+    "5.4-c": "{manager} appointed by written order; duties and authority in the job description.",
     "6.1-a": "Process map links complaints with sales, collections and IT change management.",
     "6.2-a": "Measurable objectives per function (answer time, reopen rate, satisfaction) in "
     "the annual plan.",
@@ -96,8 +94,7 @@ ROUTINE_NOTES = {
     "leaflets and {procedure}.",
     "7.2-a": "Sampled {a} and {b}: recorded on receipt with a unique number, channel, "
     "customer and description.",
-    "7.2-b": "Remedy asked for has its own field in {system}; filled in on all 10 files "
-    "sampled.",
+    "7.2-b": "Remedy asked for has its own field in {system}; filled in on all 10 files sampled.",
     "7.3-a": "Status history in {system} shows every step from receipt to closure on the "
     "files sampled.",
     "7.4-a": "Receipt confirmed within the target on the 10 files sampled.",
@@ -126,8 +123,7 @@ ROUTINE_NOTES = {
     "department; report seen.",
     "8.5-b": "Audit results reported to management; both actions of the last audit closed.",
     "8.6-a": "Management review of last December covers the inputs of 8.6; minutes seen.",
-    "8.6-b": "Review decisions recorded with owners and dates; three of four done, one on "
-    "track.",
+    "8.6-b": "Review decisions recorded with owners and dates; three of four done, one on track.",
     "8.7-a": "Improvements this year: callback option on the hotline, plain-language reply "
     "templates.",
 }

@@ -55,8 +55,9 @@ def first_free_days(team, audit, earliest: date, days: int) -> tuple[date, list]
     raise LookupError(f"no free team for {audit.kind} of organisation {audit.organisation_id}")
 
 
-def on_site(planner, team, audit, start: date, days: int, scheduled_on: date,
-            late_reason: str = "") -> list:
+def on_site(
+    planner, team, audit, start: date, days: int, scheduled_on: date, late_reason: str = ""
+) -> list:
     """Scheduled weeks ahead, started by the lead on its first day; returns the team."""
     from certification.audits.services import start_audit
     from certification.programme.services import schedule_audit
@@ -64,8 +65,17 @@ def on_site(planner, team, audit, start: date, days: int, scheduled_on: date,
     end = start + timedelta(days=days - 1)
     team = free_team(team, audit, start, end)
     lead, members = team[0], team[1:]
-    schedule_audit(planner, audit, start, end, lead.id, [(m.id, "auditor") for m in members],
-                   {}, today=scheduled_on, late_reason=late_reason)
+    schedule_audit(
+        planner,
+        audit,
+        start,
+        end,
+        lead.id,
+        [(m.id, "auditor") for m in members],
+        {},
+        today=scheduled_on,
+        late_reason=late_reason,
+    )
     start_audit(lead, audit, start)
     return team
 
@@ -76,8 +86,11 @@ def _number(facts: Facts, year: int, seed: int) -> str:
 
 def _routine(question, index: int, facts: Facts, year: int) -> str:
     return ROUTINE_NOTES[question.id].format(
-        procedure=facts.procedure, system=facts.system, manager=facts.manager,
-        a=_number(facts, year, index), b=_number(facts, year, index + 17),
+        procedure=facts.procedure,
+        system=facts.system,
+        manager=facts.manager,
+        a=_number(facts, year, index),
+        b=_number(facts, year, index + 17),
     )
 
 
@@ -129,8 +142,16 @@ def answer(team, audit, entries, today: date) -> None:
     for index, (question_id, grade, points, evidence) in enumerate(entries):
         day = min(audit.start_date + timedelta(days=index * days // len(entries)), today)
         section = int(question_id.split(".")[0])
-        save_answer(team[section % len(team)], audit, question_id, grade=grade, points=points,
-                    evidence=evidence, expected_version=0, today=day)
+        save_answer(
+            team[section % len(team)],
+            audit,
+            question_id,
+            grade=grade,
+            points=points,
+            evidence=evidence,
+            expected_version=0,
+            today=day,
+        )
 
 
 def attach(auditor, audit, question_id: str, file: tuple[str, str]) -> None:
@@ -162,8 +183,9 @@ def write_up(auditor, audit, findings: list[DemoFinding]) -> dict:
         for f in db.session.scalars(db.select(Finding).where(Finding.audit_id == audit.id))
     }
     for spec in findings:
-        edit_finding(auditor, by_question[spec.question], spec.statement, spec.evidence,
-                     spec.requirement)
+        edit_finding(
+            auditor, by_question[spec.question], spec.statement, spec.evidence, spec.requirement
+        )
     return by_question
 
 
@@ -179,8 +201,16 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
         correction, cause, action, target_in = spec.answer
         day = today - timedelta(days=spec.answered_days_ago)
         files = [(spec.file[0], minimal_pdf(spec.file[0], spec.file[1]))] if spec.file else []
-        answer_finding(client, finding, correction, cause, action,
-                       day + timedelta(days=target_in), files, today=day)
+        answer_finding(
+            client,
+            finding,
+            correction,
+            cause,
+            action,
+            day + timedelta(days=target_in),
+            files,
+            today=day,
+        )
         if spec.accepted is not None:
             accept_plan(lead, finding, spec.accepted)
 

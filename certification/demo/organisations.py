@@ -39,87 +39,204 @@ class DemoOrg:
 
 ORGANISATIONS = [
     DemoOrg(
-        "Anadolu Perakende Mağazaları A.Ş.", "Anatolia Retail Stores Inc.", "TR", "İstanbul",
-        "Büyükdere Cad. No. 185, 34394 Şişli", "29", 320, "tr", "TRY",
+        "Anadolu Perakende Mağazaları A.Ş.",
+        "Anatolia Retail Stores Inc.",
+        "TR",
+        "İstanbul",
+        "Büyükdere Cad. No. 185, 34394 Şişli",
+        "29",
+        320,
+        "tr",
+        "TRY",
         "Handling of customer complaints for retail stores and the online shop",
-        "scheduled", [("Ankara mağazası", "Ankara", 60), ("İzmir mağazası", "İzmir", 45)],
-        trading_name="AnadoluMarket", client_email="musteri@anadolu-perakende.com.tr",
+        "scheduled",
+        [("Ankara mağazası", "Ankara", 60), ("İzmir mağazası", "İzmir", 45)],
+        trading_name="AnadoluMarket",
+        client_email="musteri@anadolu-perakende.com.tr",
     ),
     DemoOrg(
-        "Ege Sigorta Hizmetleri A.Ş.", "Aegean Insurance Services Inc.", "TR", "İzmir",
-        "Cumhuriyet Bulvarı No. 42, 35210 Konak", "32", 85, "tr", "TRY",
+        "Ege Sigorta Hizmetleri A.Ş.",
+        "Aegean Insurance Services Inc.",
+        "TR",
+        "İzmir",
+        "Cumhuriyet Bulvarı No. 42, 35210 Konak",
+        "32",
+        85,
+        "tr",
+        "TRY",
         "Complaints handling for insurance policy holders and claimants",
-        "submitted", client_email="sikayet@egesigorta.com.tr",
+        "submitted",
+        client_email="sikayet@egesigorta.com.tr",
     ),
     DemoOrg(
-        "Karadeniz Enerji Dağıtım A.Ş.", "Black Sea Energy Distribution Inc.", "TR", "Trabzon",
-        "Kahramanmaraş Cad. No. 7, 61040 Ortahisar", "25", 1200, "tr", "TRY",
+        "Karadeniz Enerji Dağıtım A.Ş.",
+        "Black Sea Energy Distribution Inc.",
+        "TR",
+        "Trabzon",
+        "Kahramanmaraş Cad. No. 7, 61040 Ortahisar",
+        "25",
+        1200,
+        "tr",
+        "TRY",
         "Customer complaints for electricity distribution and metering services",
         "issued",
-        [("Rize bölge müdürlüğü", "Rize", 210), ("Giresun bölge müdürlüğü", "Giresun", 180),
-         ("Ordu bölge müdürlüğü", "Ordu", 160), ("Artvin işletme şefliği", "Artvin", 90)],
+        [
+            ("Rize bölge müdürlüğü", "Rize", 210),
+            ("Giresun bölge müdürlüğü", "Giresun", 180),
+            ("Ordu bölge müdürlüğü", "Ordu", 160),
+            ("Artvin işletme şefliği", "Artvin", 90),
+        ],
         client_email="kalite@karadenizenerji.com.tr",
     ),
     DemoOrg(
-        "Başkent Özel Hastanesi A.Ş.", "Capital Private Hospital Inc.", "TR", "Ankara",
-        "Atatürk Bulvarı No. 211, 06680 Çankaya", "38", 450, "tr", "EUR",
+        "Başkent Özel Hastanesi A.Ş.",
+        "Capital Private Hospital Inc.",
+        "TR",
+        "Ankara",
+        "Atatürk Bulvarı No. 211, 06680 Çankaya",
+        "38",
+        450,
+        "tr",
+        "EUR",
         "Patient and visitor complaints handling across outpatient and inpatient services",
-        "two_scheduled", client_email="hasta.haklari@baskenthastanesi.com.tr",
+        "two_scheduled",
+        client_email="hasta.haklari@baskenthastanesi.com.tr",
     ),
     DemoOrg(
-        "Kapadokya Balon Turizm Ltd. Şti.", "Cappadocia Balloon Tours Ltd.", "TR", "Nevşehir",
-        "Adnan Menderes Cad. No. 15, 50180 Göreme", "30", 12, "tr", "TRY",
-        "Complaints handling for balloon flights and guided tours", "withdrawn",
+        "Kapadokya Balon Turizm Ltd. Şti.",
+        "Cappadocia Balloon Tours Ltd.",
+        "TR",
+        "Nevşehir",
+        "Adnan Menderes Cad. No. 15, 50180 Göreme",
+        "30",
+        12,
+        "tr",
+        "TRY",
+        "Complaints handling for balloon flights and guided tours",
+        "withdrawn",
     ),
     DemoOrg(
-        "Thames Valley Water Services Ltd", "Thames Valley Water Services Ltd", "GB", "Reading",
-        "12 Kennet Side, Reading RG1 3DW", "27", 600, "en", "GBP",
+        "Thames Valley Water Services Ltd",
+        "Thames Valley Water Services Ltd",
+        "GB",
+        "Reading",
+        "12 Kennet Side, Reading RG1 3DW",
+        "27",
+        600,
+        "en",
+        "GBP",
         "Handling of customer complaints for water supply and wastewater services",
-        "draft_quote", [("Oxford depot", "Oxford", 120)],
+        "draft_quote",
+        [("Oxford depot", "Oxford", 120)],
         client_email="complaints@tvws.example.co.uk",
     ),
     DemoOrg(
-        "Northwind Telecom plc", "Northwind Telecom plc", "GB", "Manchester",
-        "1 Spinningfields Square, Manchester M3 3AP", "33", 2300, "en", "GBP",
-        "Complaints handling for mobile and broadband customers", "rejected_quote",
+        "Northwind Telecom plc",
+        "Northwind Telecom plc",
+        "GB",
+        "Manchester",
+        "1 Spinningfields Square, Manchester M3 3AP",
+        "33",
+        2300,
+        "en",
+        "GBP",
+        "Complaints handling for mobile and broadband customers",
+        "rejected_quote",
     ),
     DemoOrg(
-        "ООО «Северная звезда Логистик»", "Northern Star Logistics LLC", "RU", "Москва",
-        "ул. Тверская, д. 18, стр. 1, Москва, 125009", "31", 150, "ru", "EUR",
-        "Рассмотрение жалоб клиентов на услуги грузоперевозок", "submitted",
+        "ООО «Северная звезда Логистик»",
+        "Northern Star Logistics LLC",
+        "RU",
+        "Москва",
+        "ул. Тверская, д. 18, стр. 1, Москва, 125009",
+        "31",
+        150,
+        "ru",
+        "EUR",
+        "Рассмотрение жалоб клиентов на услуги грузоперевозок",
+        "submitted",
     ),
     DemoOrg(
-        "АО «Волга Телеком»", "Volga Telecom JSC", "RU", "Казань",
-        "ул. Баумана, д. 44, Казань, 420111", "33", 900, "ru", "EUR",
-        "Handling of subscriber complaints for fixed and mobile services", "expired_quote",
+        "АО «Волга Телеком»",
+        "Volga Telecom JSC",
+        "RU",
+        "Казань",
+        "ул. Баумана, д. 44, Казань, 420111",
+        "33",
+        900,
+        "ru",
+        "EUR",
+        "Handling of subscriber complaints for fixed and mobile services",
+        "expired_quote",
     ),
     DemoOrg(
-        "შპს „თბილისის წყალი“", "Tbilisi Water LLC", "GE", "თბილისი",
-        "მედეა ჯაფარიძის ქ. 10, თბილისი 0171", "27", 700, "en", "EUR",
-        "Customer complaints handling for water supply in Tbilisi", "contracted",
-        [("ბათუმის ფილიალი", "ბათუმი", 90)], client_email="quality@tbilisiwater.example.ge",
+        "შპს „თბილისის წყალი“",
+        "Tbilisi Water LLC",
+        "GE",
+        "თბილისი",
+        "მედეა ჯაფარიძის ქ. 10, თბილისი 0171",
+        "27",
+        700,
+        "en",
+        "EUR",
+        "Customer complaints handling for water supply in Tbilisi",
+        "contracted",
+        [("ბათუმის ფილიალი", "ბათუმი", 90)],
+        client_email="quality@tbilisiwater.example.ge",
     ),
     DemoOrg(
-        "სს „ქართული საბანკო სერვისი“", "Georgian Banking Service JSC", "GE", "ბათუმი",
-        "რუსთაველის ქ. 25, ბათუმი 6000", "32", 60, "en", "EUR",
-        "Complaints handling for retail banking customers", "review_rejected",
+        "სს „ქართული საბანკო სერვისი“",
+        "Georgian Banking Service JSC",
+        "GE",
+        "ბათუმი",
+        "რუსთაველის ქ. 25, ბათუმი 6000",
+        "32",
+        60,
+        "en",
+        "EUR",
+        "Complaints handling for retail banking customers",
+        "review_rejected",
     ),
     DemoOrg(
-        "Công ty TNHH Dịch vụ Khách hàng Sài Gòn", "Saigon Customer Services Co., Ltd.", "VN",
-        "Thành phố Hồ Chí Minh", "123 Đường Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh", "35",
-        45, "en", "USD", "Complaints handling for contact-centre services", "issued",
+        "Công ty TNHH Dịch vụ Khách hàng Sài Gòn",
+        "Saigon Customer Services Co., Ltd.",
+        "VN",
+        "Thành phố Hồ Chí Minh",
+        "123 Đường Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh",
+        "35",
+        45,
+        "en",
+        "USD",
+        "Complaints handling for contact-centre services",
+        "issued",
         client_email="chatluong@saigoncs.example.vn",
     ),
     DemoOrg(
-        "Tổng Công ty Hàng không Sông Hồng", "Red River Airlines Corporation", "VN", "Hà Nội",
-        "200 Đường Nguyễn Sơn, Long Biên, Hà Nội", "31", 2500, "en", "USD",
+        "Tổng Công ty Hàng không Sông Hồng",
+        "Red River Airlines Corporation",
+        "VN",
+        "Hà Nội",
+        "200 Đường Nguyễn Sơn, Long Biên, Hà Nội",
+        "31",
+        2500,
+        "en",
+        "USD",
         "Passenger complaints handling for scheduled flights and ground services",
-        "two_scheduled", [("Chi nhánh Đà Nẵng", "Đà Nẵng", 400)],
+        "two_scheduled",
+        [("Chi nhánh Đà Nẵng", "Đà Nẵng", 400)],
     ),
     DemoOrg(
-        "شركة الخليج لخدمات العملاء", "Gulf Customer Services Company", "AE", "Dubai",
-        "Sheikh Zayed Road, Tower 3, Dubai", "35", 120, "en", "USD",
-        "Complaints handling for outsourced customer-care services", "approved",
+        "شركة الخليج لخدمات العملاء",
+        "Gulf Customer Services Company",
+        "AE",
+        "Dubai",
+        "Sheikh Zayed Road, Tower 3, Dubai",
+        "35",
+        120,
+        "en",
+        "USD",
+        "Complaints handling for outsourced customer-care services",
+        "approved",
     ),
 ]
 
@@ -142,29 +259,48 @@ def register(planner: User, spec: DemoOrg):
 
     head = {
         "name": HEAD_OFFICE.get(spec.language, "Head office"),
-        "address": spec.address, "city": spec.city, "country": spec.country,
+        "address": spec.address,
+        "city": spec.city,
+        "country": spec.country,
         "personnel": spec.personnel - sum(p for _, _, p in spec.sites),
-        "scope": spec.scope, "is_head_office": True,
+        "scope": spec.scope,
+        "is_head_office": True,
     }
     sites = [head] + [
-        {"name": n, "address": f"{n}, {c}", "city": c, "country": spec.country,
-         "personnel": p, "scope": spec.scope, "is_head_office": False}
+        {
+            "name": n,
+            "address": f"{n}, {c}",
+            "city": c,
+            "country": spec.country,
+            "personnel": p,
+            "scope": spec.scope,
+            "is_head_office": False,
+        }
         for n, c, p in spec.sites
     ]
     data = {
-        "legal_name": spec.legal_name, "english_name": spec.english_name,
-        "trading_name": spec.trading_name, "country": spec.country, "city": spec.city,
-        "address": spec.address, "sector_code": spec.sector,
-        "effective_personnel": spec.personnel, "preferred_language": spec.language,
-        "currency": spec.currency, "contact_name": "", "contact_email": spec.client_email,
+        "legal_name": spec.legal_name,
+        "english_name": spec.english_name,
+        "trading_name": spec.trading_name,
+        "country": spec.country,
+        "city": spec.city,
+        "address": spec.address,
+        "sector_code": spec.sector,
+        "effective_personnel": spec.personnel,
+        "preferred_language": spec.language,
+        "currency": spec.currency,
+        "contact_name": "",
+        "contact_email": spec.client_email,
         "contact_phone": "",
     }
     org = register_organisation(planner, data, sites)
     client = None
     if spec.client_email:
         client = User(
-            email=spec.client_email, name=f"{spec.english_name} quality office",
-            role=Role.CLIENT.value, organisation=org,
+            email=spec.client_email,
+            name=f"{spec.english_name} quality office",
+            role=Role.CLIENT.value,
+            organisation=org,
             # Each client reads the portal in its own language where the interface speaks it.
             locale=spec.language if spec.language in LANGUAGES else "en",
         )
@@ -193,31 +329,53 @@ def advance(spec: DemoOrg, org, client, staff, today: date) -> None:
     started = today - timedelta(days=APPLIED_DAYS_AGO.get(spec.stage, 40))
     upload = [("complaints-handling-manual.pdf", minimal_pdf(spec.english_name))]
     application = submit_application(
-        applicant, org, spec.scheme, "2018", spec.scope, [s.id for s in org.sites],
-        upload, today=started,
+        applicant,
+        org,
+        spec.scheme,
+        "2018",
+        spec.scope,
+        [s.id for s in org.sites],
+        upload,
+        today=started,
     )
     if spec.stage == "submitted":
         return
     if spec.stage == "withdrawn":
-        withdraw_application(applicant, application,
-                             reason="The company postponed certification to next season.")
+        withdraw_application(
+            applicant, application, reason="The company postponed certification to next season."
+        )
         return
     if spec.stage == "review_rejected":
-        review_application(planner, application, approve=False, competence_confirmed=False,
-                           notes="No qualified auditor for this sector in the client's language "
-                           "this year; the client was informed.", today=started)
+        review_application(
+            planner,
+            application,
+            approve=False,
+            competence_confirmed=False,
+            notes="No qualified auditor for this sector in the client's language "
+            "this year; the client was informed.",
+            today=started,
+        )
         return
-    review_application(planner, application, approve=True, competence_confirmed=True,
-                       notes="Scope, sites and sector are within our accreditation; "
-                       "auditors available.", today=started + timedelta(days=2))
+    review_application(
+        planner,
+        application,
+        approve=True,
+        competence_confirmed=True,
+        notes="Scope, sites and sector are within our accreditation; auditors available.",
+        today=started + timedelta(days=2),
+    )
     if spec.stage == "approved":
         return
     adjust, why = (0, "")
     if spec.personnel > 1000:
-        adjust, why = (-15, "Centralised complaints desk and one complaints IT system for "
-                       "all sites; low-risk activities at the regional offices.")
-    quote = prepare_quote(planner, application, adjust, why, spec.currency, "",
-                          today=started + timedelta(days=3))
+        adjust, why = (
+            -15,
+            "Centralised complaints desk and one complaints IT system for "
+            "all sites; low-risk activities at the regional offices.",
+        )
+    quote = prepare_quote(
+        planner, application, adjust, why, spec.currency, "", today=started + timedelta(days=3)
+    )
     if spec.stage == "draft_quote":
         return
     issued_on = started + timedelta(days=4)
@@ -231,8 +389,12 @@ def advance(spec: DemoOrg, org, client, staff, today: date) -> None:
             expire_quotes(today)
         return
     if spec.stage == "rejected_quote":
-        reject_quote(planner, quote, "Client chose another certification body (by e-mail).",
-                     today=issued_on + timedelta(days=5))
+        reject_quote(
+            planner,
+            quote,
+            "Client chose another certification body (by e-mail).",
+            today=issued_on + timedelta(days=5),
+        )
         return
     from certification.agreements.services import Consent, current_version
 
@@ -258,23 +420,35 @@ def _schedule(spec: DemoOrg, org, staff, today: date) -> None:
     stage1, stage2 = audits[0], audits[1]
     # Two audits on the same days cannot share an auditor (17021-1 9.2.2): the next days the
     # team (or fit stand-ins) is free.
-    start1, (lead, *members) = first_free_days([lead, member] if member else [lead], stage1,
-                                               today + timedelta(days=5), 2)
-    schedule_audit(planner, stage1, start1, start1 + timedelta(days=1), lead.id,
-                   [(m.id, "auditor") for m in members], {}, today=today)
+    start1, (lead, *members) = first_free_days(
+        [lead, member] if member else [lead], stage1, today + timedelta(days=5), 2
+    )
+    schedule_audit(
+        planner,
+        stage1,
+        start1,
+        start1 + timedelta(days=1),
+        lead.id,
+        [(m.id, "auditor") for m in members],
+        {},
+        today=today,
+    )
     if spec.stage != "two_scheduled":
         return
-    start2, (lead, *members) = first_free_days([lead, *members], stage2,
-                                               start1 + timedelta(days=30), 3)
+    start2, (lead, *members) = first_free_days(
+        [lead, *members], stage2, start1 + timedelta(days=30), 3
+    )
     end2 = start2 + timedelta(days=2)
     team = [(m.id, "auditor") for m in members]
     overrides = {}
     expert = staff["john.carter@demo.test"]
-    if spec.sector not in QUALIFICATIONS["john.carter@demo.test"] and _free(expert, stage2,
-                                                                            start2, end2):
+    if spec.sector not in QUALIFICATIONS["john.carter@demo.test"] and _free(
+        expert, stage2, start2, end2
+    ):
         team.append((expert.id, "expert"))
-        overrides[expert.id] = ("Technical expert on the client's complaint IT system only; "
-                                "does not judge conformity.")
+        overrides[expert.id] = (
+            "Technical expert on the client's complaint IT system only; does not judge conformity."
+        )
     schedule_audit(planner, stage2, start2, end2, lead.id, team, overrides, today=today)
 
 

@@ -78,8 +78,12 @@ def create_staff(today: date | None = None) -> dict[str, User]:
         for scheme in schemes:
             db.session.add(
                 AuditorQualification(
-                    auditor=users[email], role="committee_member", scheme=scheme,
-                    sector_code="", valid_from=since, evidence=evidence,
+                    auditor=users[email],
+                    role="committee_member",
+                    scheme=scheme,
+                    sector_code="",
+                    valid_from=since,
+                    evidence=evidence,
                 )
             )
     return users
@@ -98,12 +102,20 @@ def add_conflicts(staff, orgs, today: date) -> None:
 
     admin = staff["admin@demo.test"]
     add_conflict(
-        admin, staff["john.carter@demo.test"], orgs["Thames Valley Water Services Ltd"],
-        "consultancy", today - timedelta(days=700), today - timedelta(days=200),
+        admin,
+        staff["john.carter@demo.test"],
+        orgs["Thames Valley Water Services Ltd"],
+        "consultancy",
+        today - timedelta(days=700),
+        today - timedelta(days=200),
         "Helped write the complaints procedure as a consultant.",
     )
     add_conflict(
-        admin, staff["nino.beridze@demo.test"], orgs["Tbilisi Water LLC"],
-        "employment", today - timedelta(days=3000), today - timedelta(days=1100),
+        admin,
+        staff["nino.beridze@demo.test"],
+        orgs["Tbilisi Water LLC"],
+        "employment",
+        today - timedelta(days=3000),
+        today - timedelta(days=1100),
         "Worked in the customer-service department until three years ago.",
     )

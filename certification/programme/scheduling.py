@@ -61,7 +61,9 @@ def schedule_audit(
         raise ProgrammeError(refusal)
     people = _load_people(seats)
     overrides = {int(k): (v or "").strip() for k, v in (overrides or {}).items()}
-    candidates = team_assessment.assess_people(list(people.values()), audit, start, end)
+    candidates = team_assessment.assess_people(
+        list(people.values()), audit, start, end, seats=dict(seats)
+    )
     problems = {uid: " ".join(candidates[uid].override_words) for uid, _role in seats}
     refusals = {}
     for uid, _role in seats:

@@ -64,8 +64,11 @@ def bookings_of(user_ids, start: date, end: date, audit_id: int | None) -> dict[
     return found
 
 
-def assess_people(people, audit: Audit, start: date, end: date) -> dict[int, Candidate]:
-    """Every person against this audit on these days, with the reasons in words."""
+def assess_people(
+    people, audit: Audit, start: date, end: date, seats: dict[int, str] | None = None
+) -> dict[int, Candidate]:
+    """Every person against this audit on these days (in their seat, when known: a technical
+    expert's own record covers an expert seat), with the reasons in words."""
     bookings = bookings_of([p.id for p in people], start, end, audit.id)
     cycle, organisation = audit.cycle, audit.organisation
     found = {}
@@ -80,6 +83,7 @@ def assess_people(people, audit: Audit, start: date, end: date) -> dict[int, Can
             start=start,
             end=end,
             audit_id=audit.id,
+            seat=(seats or {}).get(person.id, "auditor"),
         )
         found[person.id] = Candidate(person, assessment, *_reasons(person, audit, assessment, end))
     return found

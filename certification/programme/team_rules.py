@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from certification.accounts.competence import CompetenceRole, competence_problem
+from certification.accounts.competence import SEAT_ROLES, competence_problem_any
 from certification.programme.rules import COOLING_OFF_YEARS, blocking_conflict
 from certification.workflow import add_years
 
@@ -92,12 +92,14 @@ def assess(
     start: date,
     end: date,
     audit_id: int | None = None,
+    seat: str = "auditor",
 ) -> Assessment:
     """One person against one audit on these days: the conflict counts on the first day, the
-    qualification must hold to the last (17021-1 5.2, 7.1), and no other audit may overlap."""
+    qualification for the seat must hold to the last (17021-1 5.2, 7.1, 7.2.5), and no other
+    audit may overlap."""
     return Assessment(
-        competence=competence_problem(
-            qualifications, CompetenceRole.AUDITOR, scheme, sector_code, end
+        competence=competence_problem_any(
+            qualifications, SEAT_ROLES.get(seat, SEAT_ROLES["auditor"]), scheme, sector_code, end
         ),
         conflict=blocking_conflict(conflicts, organisation_id, start),
         bookings=clashing(start, end, bookings, audit_id),

@@ -165,11 +165,37 @@ def test_bad_qualification_is_refused(db, scheme, sector, message):
         )
 
 
-def test_planner_has_no_profile(db):
-    with pytest.raises(AdminError, match="Only auditors and committee members"):
+def test_client_and_admin_have_no_profile(db):
+    for role in (Role.CLIENT, Role.ADMIN):
+        with pytest.raises(AdminError, match="Only auditors, committee members and planners"):
+            services.add_qualification(
+                None, factories.user(role), CompetenceDetails("iso10002", 29)
+            )
+    assert db.session.scalars(select(AuditorQualification)).all() == []
+
+
+def test_a_planner_holds_an_application_reviewers_competence(db):
+    """17021-1 7.1.2, 9.1.2: the people who review applications have a competence record."""
+    admin, planner = factories.user(Role.ADMIN), factories.user(Role.PLANNER)
+    q = services.add_qualification(admin, planner, CompetenceDetails("iso10002", None))
+    assert (q.role, q.sector_code) == ("reviewer", "")
+
+
+def test_an_auditor_may_hold_a_technical_experts_competence_per_sector(db):
+    admin, auditor = factories.user(Role.ADMIN), factories.user(Role.AUDITOR)
+    with pytest.raises(AdminError, match="technical expert is qualified per IAF sector"):
         services.add_qualification(
-            None, factories.user(Role.PLANNER), CompetenceDetails("iso10002", 29)
+            admin, auditor, CompetenceDetails("iso10002", None, role="technical_expert")
         )
+    with pytest.raises(AdminError, match="not a competence this person's account can hold"):
+        services.add_qualification(
+            admin, auditor, CompetenceDetails("iso10002", 29, role="committee_member")
+        )
+    assert db.session.scalars(select(AuditorQualification)).all() == []
+    q = services.add_qualification(
+        admin, auditor, CompetenceDetails("iso10002", 31, role="technical_expert")
+    )
+    assert (q.role, q.sector_code) == ("technical_expert", "31")
 
 
 def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):

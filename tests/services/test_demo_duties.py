@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from certification.appeals.models import Appeal
+from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
 from certification.complaints.models import Complaint
 from certification.demo import DEMO_PASSWORD
 from certification.extensions import db
@@ -70,3 +71,14 @@ def test_demo_holds_the_bodys_own_duties(demo_app):  # noqa: F811
     )
     for page in pages:
         assert client.get(page).status_code == 200, page
+    client.post("/logout")
+    client.post("/login", data={"email": "admin@demo.test", "password": DEMO_PASSWORD})
+    overview = client.get("/competence/?status=evaluation_due").get_data(as_text=True)
+    assert "John Carter" in overview and "Zeynep Kaya" not in overview
+    expiring = client.get("/competence/?status=expiring").get_data(as_text=True)
+    assert "Елена Петрова" in expiring and "David Brown" in expiring
+    with demo_app.app_context():
+        evaluations = db.session.scalars(select(PerformanceEvaluation)).all()
+        assert len({e.person_id for e in evaluations}) == 9
+        assert db.session.scalars(select(TrainingRecord)).all()
+        assert db.session.scalars(select(WitnessedAudit)).all()

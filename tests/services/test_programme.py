@@ -144,6 +144,23 @@ def test_unqualified_auditor_is_refused_and_nothing_changes():
     assert log("schedule") == []
 
 
+def test_a_technical_experts_record_covers_an_expert_seat_but_not_an_auditors():
+    """17021-1 7.2.5: a technical expert brings sector knowledge to the team; their own record
+    qualifies them for an expert seat, not for auditing."""
+    cycle = new_programme()
+    lead, expert = auditor(), auditor(sector=None, name="Teknik Uzman")
+    factories.qualification(expert, role="technical_expert", valid_until=END)
+    stage1 = cycle.audits[0]
+
+    with pytest.raises(AssignmentRefused) as refused:
+        schedule(stage1, lead, [(expert.id, "auditor")])
+    assert "Teknik Uzman is not qualified" in refused.value.message
+    assert stage1.state == "planned" and stage1.team == []
+
+    schedule(stage1, lead, [(expert.id, "expert")])
+    assert [(m.role, m.overridden) for m in stage1.team] == [("lead", False), ("expert", False)]
+
+
 def test_expired_qualification_is_refused():
     cycle = new_programme()
     lead = auditor(sector=None)

@@ -1,121 +1,124 @@
-"""Recorded competence and the audit team's rules (17021-1 5.2.10, 7.1, 7.2, 9.2.2): pure."""
+"""Competence records (17021-1 7.1, 7.2): lapsing soon, evaluation due, who is competent."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace as Row
 
 import pytest
 
-from certification.accounts.competence import competence_problem
-from certification.programme import team_rules
+from certification.accounts.competence import SEAT_ROLES, competence_problem_any
+from certification.competence import rules
 
-DAY = date(2026, 11, 24)
-
-
-def record(role="auditor", scheme="iso10002", sector="29", since=None, until=None):
-    return Row(role=role, scheme=scheme, sector_code=sector, valid_from=since, valid_until=until)
+TODAY = date(2026, 11, 29)
 
 
-@pytest.mark.parametrize(
-    ("records", "role", "expected"),
-    [
-        ([record()], "auditor", None),
-        ([record(until=DAY)], "auditor", None),  # the last valid day counts
-        ([record(until=date(2026, 11, 23))], "auditor", "expired"),
-        ([record(since=date(2026, 11, 25))], "auditor", "not_yet_valid"),
-        ([record(sector="35")], "auditor", "missing"),
-        ([record(scheme="csat-star")], "auditor", "missing"),
-        ([], "committee_member", "missing"),
-        # A committee member may be competent for the whole scheme ("" = every sector) ...
-        ([record("committee_member", sector="")], "committee_member", None),
-        ([record("committee_member", sector="29")], "committee_member", None),
-        ([record("committee_member", sector="30")], "committee_member", "missing"),
-        # ... and an auditor's record does not make anyone a decider.
-        ([record("auditor")], "committee_member", "missing"),
-        (
-            [record("committee_member", sector="", until=date(2026, 1, 1))],
-            "committee_member",
-            "expired",
-        ),
-        # One valid record is enough, whatever the lapsed ones say.
-        ([record(until=date(2025, 1, 1)), record(since=date(2025, 1, 2))], "auditor", None),
-    ],
-)
-def test_competence_problem(records, role, expected):
-    assert competence_problem(records, role, "iso10002", "29", DAY) == expected
-
-
-def booking(audit_id, start, end):
-    return team_rules.Booking(audit_id, start, end)
+@dataclass
+class Record:
+    role: str = "auditor"
+    scheme: str = "iso10002"
+    sector_code: str = "29"
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "other", "clash"),
+    "valid_until, days, expected",
     [
-        (date(2026, 12, 1), date(2026, 12, 2), (date(2026, 12, 2), date(2026, 12, 3)), True),
-        (date(2026, 12, 1), date(2026, 12, 2), (date(2026, 11, 28), date(2026, 12, 1)), True),
-        (date(2026, 12, 1), date(2026, 12, 5), (date(2026, 12, 2), date(2026, 12, 3)), True),
-        (date(2026, 12, 1), date(2026, 12, 2), (date(2026, 12, 3), date(2026, 12, 4)), False),
-        (date(2026, 12, 3), date(2026, 12, 3), (date(2026, 12, 1), date(2026, 12, 2)), False),
+        (None, 60, False),  # open-ended never lapses
+        (date(2026, 11, 28), 60, False),  # lapsed already: not "lapsing soon"
+        (date(2026, 11, 29), 60, True),  # last valid day is today
+        (date(2027, 1, 28), 60, True),  # the 60th day
+        (date(2027, 1, 29), 60, False),  # the 61st day
+        (date(2027, 1, 29), 90, True),
     ],
 )
-def test_two_audits_on_the_same_day_clash(start, end, other, clash):
-    found = team_rules.clashing(start, end, [booking(7, *other)], this_audit_id=1)
-    assert bool(found) is clash
-
-
-def test_an_audit_does_not_clash_with_itself():
-    same = [booking(1, date(2026, 12, 1), date(2026, 12, 2))]
-    assert team_rules.clashing(date(2026, 12, 1), date(2026, 12, 2), same, this_audit_id=1) == []
-
-
-def conflict(kind, ended_on=None, organisation_id=5):
-    return Row(kind=kind, ended_on=ended_on, organisation_id=organisation_id)
-
-
-QUALIFIED = (record(),)
-
-
-def assess(conflicts=(), records=QUALIFIED, bookings=()):
-    return team_rules.assess(
-        list(records),
-        list(conflicts),
-        list(bookings),
-        organisation_id=5,
-        scheme="iso10002",
-        sector_code="29",
-        start=DAY,
-        end=DAY,
-        audit_id=1,
-    )
+def test_a_record_lapsing_within_the_window(valid_until, days, expected):
+    assert rules.expiring(valid_until, TODAY, days) is expected
 
 
 @pytest.mark.parametrize(
-    ("conflicts", "records", "bookings", "blocking", "overridable"),
+    "last, expected",
     [
-        ((), (record(),), (), [], []),
-        # 5.2.10: consultancy in the last two years bars without exception.
-        ((conflict("consultancy", date(2025, 6, 1)),), (record(),), (), ["consultancy"], []),
-        ((conflict("consultancy", date(2024, 11, 24)),), (record(),), (), [], []),
-        ((conflict("consultancy"),), (record(),), (), ["consultancy"], []),
-        # Other ties: a recorded, logged reason may lift them.
-        ((conflict("employment", date(2025, 6, 1)),), (record(),), (), [], ["conflict"]),
-        ((conflict("other"),), (record(),), (), [], ["conflict"]),
-        ((), (record(sector="35"),), (), [], ["competence"]),
-        ((), (record(until=date(2026, 1, 1)),), (), [], ["competence"]),
-        # Days already booked: no reason lifts that.
-        ((), (record(),), (booking(9, DAY, DAY),), ["booked"], []),
-        (
-            (conflict("consultancy"),),
-            (record(sector="35"),),
-            (booking(9, DAY, DAY),),
-            ["consultancy", "booked"],
-            ["competence"],
-        ),
+        (None, True),  # never evaluated
+        (date(2026, 11, 30), False),  # (a later date: not yet due)
+        (date(2025, 11, 30), False),  # 12 months end tomorrow
+        (date(2025, 11, 29), True),  # 12 months today
+        (date(2025, 6, 1), True),
+        (date(2026, 1, 15), False),
     ],
 )
-def test_assessment_of_one_person(conflicts, records, bookings, blocking, overridable):
-    assessment = assess(conflicts, records, bookings)
-    assert assessment.blocking == blocking and assessment.overridable == overridable
-    assert assessment.fit is (not blocking and not overridable)
+def test_the_yearly_evaluation_falls_due_twelve_months_after_the_last(last, expected):
+    assert rules.evaluation_due(last, TODAY) is expected
+
+
+@pytest.mark.parametrize(
+    "last, due_by",
+    [(None, None), (date(2025, 3, 31), date(2026, 3, 31)), (date(2024, 2, 29), date(2025, 2, 28))],
+)
+def test_the_next_evaluation_is_due_by(last, due_by):
+    assert rules.evaluation_due_by(last) == due_by
+
+
+@pytest.mark.parametrize(
+    "evaluated_on, problem",
+    [(None, "missing"), (date(2026, 11, 30), "future"), (TODAY, None), (date(2026, 1, 2), None)],
+)
+def test_an_evaluation_is_recorded_once_it_happened(evaluated_on, problem):
+    assert rules.evaluation_date_problem(evaluated_on, TODAY) == problem
+
+
+PEOPLE = {
+    1: [Record(valid_until=date(2026, 12, 31))],
+    2: [Record(valid_from=date(2027, 1, 1))],
+    3: [Record(sector_code="31")],
+    4: [Record(role="committee_member", sector_code="")],
+    5: [Record(sector_code="", valid_from=date(2020, 1, 1), valid_until=date(2026, 11, 28))],
+    6: [Record(role="technical_expert")],
+}
+
+
+@pytest.mark.parametrize(
+    "role, sector, day, expected",
+    [
+        ("auditor", "29", TODAY, [1]),
+        ("auditor", "29", date(2027, 1, 1), [2]),  # 1 lapsed on 31 Dec, 2 starts
+        ("auditor", "31", TODAY, [3]),
+        ("auditor", "29", date(2026, 11, 28), [1, 5]),  # 5's last valid day
+        ("committee_member", "29", TODAY, [4]),
+        ("technical_expert", "29", TODAY, [6]),
+    ],
+)
+def test_who_is_competent_on_a_day(role, sector, day, expected):
+    assert rules.competent_people(PEOPLE, role, "iso10002", sector, day) == expected
+
+
+@pytest.mark.parametrize(
+    "records, seat, expected",
+    [
+        ([Record(role="technical_expert")], "expert", None),
+        ([Record(role="technical_expert")], "auditor", "missing"),
+        ([Record(role="technical_expert")], "lead", "missing"),
+        ([Record()], "expert", None),  # an auditor's qualification covers an expert seat
+        ([Record(role="technical_expert", valid_until=date(2026, 1, 1))], "expert", "expired"),
+    ],
+)
+def test_a_technical_experts_record_covers_an_expert_seat_only(records, seat, expected):
+    problem = competence_problem_any(records, SEAT_ROLES[seat], "iso10002", "29", TODAY)
+    assert problem == expected
+
+
+def test_standing_sorts_records_and_flags_the_evaluation():
+    records = [
+        Record(valid_until=date(2027, 1, 10)),  # lapsing within 60 days
+        Record(sector_code="31"),  # open-ended
+        Record(sector_code="32", valid_until=date(2026, 1, 1)),  # lapsed
+        Record(sector_code="33", valid_from=date(2027, 6, 1)),  # not yet valid
+    ]
+    found = rules.standing(records, date(2025, 10, 1), TODAY, 60)
+    assert [r.sector_code for r in found.valid] == ["29", "31"]
+    assert [r.sector_code for r in found.expiring] == ["29"]
+    assert [r.sector_code for r in found.lapsed] == ["32"]
+    assert found.evaluation_due and found.needs_attention
+    calm = rules.standing([Record()], date(2026, 6, 1), TODAY, 60)
+    assert not calm.needs_attention and calm.next_evaluation_by == date(2027, 6, 1)

@@ -25,6 +25,7 @@ from certification.audits.services import (
 )
 from certification.calendar.models import Unavailability
 from certification.certificates.models import Certificate
+from certification.competence import services as competence
 from certification.complaints import handling as complaint_handling
 from certification.complaints.services import Filing, receive_complaint
 from certification.decisions.models import Decision
@@ -156,6 +157,9 @@ GET_ALLOWED: dict[str, set[str]] = {
     "transfers.detail": STAFF | {"client_b"},
     # impartiality: everyone of the body signs; the admin keeps the records, others read them
     "impartiality.index": STAFF,
+    # competence records: the admin keeps them; each person reads their own ("lead" is user_id)
+    "competence.overview": {"admin"},
+    "competence.person": {"admin", "lead"},
     "impartiality.declarations": PLANNING | {"committee"},
     "impartiality.risks": PLANNING | {"committee"},
     "impartiality.risk": {"admin"},
@@ -282,6 +286,12 @@ POST_ALLOWED: dict[str, set[str]] = {
     "transfers.decide": {"admin", "committee"},
     "transfers.withdraw": PLANNING | {"client_b"},
     "impartiality.index": STAFF,  # each signs their own declaration
+    "competence.add_training": {"admin"},
+    "competence.add_witnessed": {"admin"},
+    "competence.add_evaluation": {"admin"},
+    "competence.edit_evaluation": {"admin"},
+    "competence.remove_training": {"admin"},
+    "competence.remove_witnessed": {"admin"},
     "impartiality.declarations": {"admin"},
     "impartiality.risks": {"admin"},
     "impartiality.risk": {"admin"},
@@ -304,8 +314,14 @@ def world(db, app):
         "client_b": factories.user("client", organisation=org_b),
     }
     application = submit_application(
-        people["client_b"], org_b, "iso10002", "2018", "Complaints handling",
-        [s.id for s in org_b.sites], [("manual.pdf", PDF)], today=today,
+        people["client_b"],
+        org_b,
+        "iso10002",
+        "2018",
+        "Complaints handling",
+        [s.id for s in org_b.sites],
+        [("manual.pdf", PDF)],
+        today=today,
     )
     quote = factories.quote(
         application, state="issued", issued_on=today, valid_until=today + timedelta(days=30)
@@ -321,22 +337,44 @@ def world(db, app):
     # On site: the audit is under way, a question graded major with a photo, the client answered.
     start_audit(people["lead"], audit, today)
     question = checklist_of(audit).questions()[0].id
-    save_answer(people["lead"], audit, question, grade="major", points=None,
-                evidence="No complaints register kept at the branch.", expected_version=0,
-                today=today)
+    save_answer(
+        people["lead"],
+        audit,
+        question,
+        grade="major",
+        points=None,
+        evidence="No complaints register kept at the branch.",
+        expected_version=0,
+        today=today,
+    )
     photo = add_attachments(people["lead"], audit, question, [("board.png", PNG)])[0]
     finding = db.session.scalars(select(Finding).where(Finding.audit_id == audit.id)).one()
-    answer_finding(people["client_b"], finding, "Register opened", "No procedure at branches",
-                   "Procedure rolled out to all branches", today + timedelta(days=20),
-                   [("register.pdf", PDF)], today=today)
+    answer_finding(
+        people["client_b"],
+        finding,
+        "Register opened",
+        "No procedure at branches",
+        "Procedure rolled out to all branches",
+        today + timedelta(days=20),
+        [("register.pdf", PDF)],
+        today=today,
+    )
     evidence = db.session.scalars(
         select(Attachment).where(Attachment.corrective_action_id.is_not(None))
     ).one()
     # A confidential certificate: the public pages show only its number and status.
     certificate = Certificate(
-        number="CB-TEST-0001", token="t0k3n-for-the-matrix", organisation=org_b, cycle=cycle,
-        scheme="iso10002", edition="2018", scope="Complaints handling", confidential=True,
-        issued_on=today, original_issued_on=today, expires_on=today + timedelta(days=1000),
+        number="CB-TEST-0001",
+        token="t0k3n-for-the-matrix",
+        organisation=org_b,
+        cycle=cycle,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        confidential=True,
+        issued_on=today,
+        original_issued_on=today,
+        expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
     plan = prepare_plan(people["lead"], audit, today)
@@ -351,10 +389,14 @@ def world(db, app):
     appeal = appeal_of_b(certificate, people, today)
     transfer = transfer_of_b(org_b, people, today)
     risk, review = impartiality_records(org_b, people, today)
+    training, witnessed, evaluation = competence_evidence(people, today)
     extra = ExtraRecipient(organisation=org_b, email="quality@b.example.test")
     db.session.add(extra)
-    leave = Unavailability(user=people["lead"], start_date=today + timedelta(days=60),
-                           end_date=today + timedelta(days=61))
+    leave = Unavailability(
+        user=people["lead"],
+        start_date=today + timedelta(days=60),
+        end_date=today + timedelta(days=61),
+    )
     db.session.add(leave)
     db.session.commit()  # the finding raised and answered are announced now
     notification = db.session.scalars(
@@ -398,6 +440,9 @@ def world(db, app):
         "risk_id": risk.id,
         "review_id": review.id,
         "year": today.year,
+        "training_id": training.id,
+        "witnessed_id": witnessed.id,
+        "evaluation_id": evaluation.id,
     }
     attachments = {
         "audits": photo.id,
@@ -503,6 +548,24 @@ def impartiality_records(org_b, people, today):
         people["admin"], today, "A, B", "Fine", minutes, today
     )
     return risk, review
+
+
+def competence_evidence(people, today):
+    """The lead auditor's training, a witnessed audit and this year's evaluation."""
+    admin, lead = people["admin"], people["lead"]
+    training = competence.add_training(
+        admin, lead, competence.TrainingDetails("ISO 10002 lead auditor", "IRCA", today), today
+    )
+    witnessed = competence.add_witnessed_audit(
+        admin,
+        lead,
+        competence.WitnessDetails("Technical manager", today, "B, stage 2", "satisfactory"),
+        today,
+    )
+    evaluation = competence.record_evaluation(
+        admin, lead, competence.EvaluationDetails(today, "satisfactory"), today
+    )
+    return training, witnessed, evaluation
 
 
 def routes(app, method: str):

@@ -335,11 +335,13 @@ def test_profile_page_lists_qualifications_and_conflicts(client, db, login_as):
     assert "Kyiv Сервіс" in page and "Consultancy" in page
 
 
-def test_planner_has_no_profile_page(client, db, login_as):
+def test_client_has_no_profile_page_and_a_planner_records_reviewer_competence(client, db, login_as):
     login_as("admin")
-    planner = factories.user(Role.PLANNER)
+    planner, customer = factories.user(Role.PLANNER), factories.user(Role.CLIENT)
     db.session.commit()
-    assert client.get(f"/admin/users/{planner.id}/profile").status_code == 404
+    assert client.get(f"/admin/users/{customer.id}/profile").status_code == 404
+    page = client.get(f"/admin/users/{planner.id}/profile").get_data(as_text=True)
+    assert "review applications for" in page and "Application reviewer" in page
 
 
 # --- settings ----------------------------------------------------------------

@@ -254,7 +254,9 @@ def test_the_admin_sees_dormant_accounts_and_lapsing_qualifications(client, db, 
     count, url = tile(page, "active accounts without a sign-in for 90 days")
     assert count == 1 and org.users[0].email in text(client.get(url))
     count, url = tile(page, "qualifications lapsing within 90 days")
-    assert count == 1 and people["auditor"].email in text(client.get(url))
+    assert count == 1 and people["auditor"].name in text(client.get(url))
+    count, url = tile(page, "people with a competence record lapsing soon")
+    assert count == 1 and people["auditor"].name in text(client.get(url))
 
 
 def test_signing_in_records_the_moment(client, db):

@@ -468,3 +468,37 @@ def test_a_certificate_changed_twice_at_once_changes_once(race, action, data, lo
         assert race.logged("made_confidential", "Certificate", certificate_id) == 1
         assert race.count(Certificate, Certificate.confidential.is_(True)) == 1
     one_done_one_refused(results)
+
+
+# -- competence records -------------------------------------------------------------------------
+
+
+def test_two_evaluations_of_one_person_in_one_year_at_once_make_one(race):
+    """17021-1 7.2.10: one performance evaluation per person a year, even from two admins at
+    once (with different dates of the same year)."""
+    from certification.competence.models import PerformanceEvaluation
+
+    with race.setup():
+        person = factories.user("auditor", name="Race Denetçi")
+        admins = factories.user("admin").id, factories.user("admin").id
+        person_id = person.id
+    url = f"/competence/people/{person_id}/evaluations"
+    first = {"evaluated_on": TODAY.isoformat(), "outcome": "satisfactory"}
+    second = {"evaluated_on": TODAY.replace(day=1).isoformat(), "outcome": "unsatisfactory"}
+
+    results = race.fire(
+        (admins[0], url, first), (admins[1], url, second), pause_on="competence_evaluations"
+    )
+
+    assert all(status < 500 for status, _page in results), [s for s, _p in results]
+    assert race.count(PerformanceEvaluation) == 1
+    with race.reading() as session:
+        logged = session.scalar(
+            select(func.count())
+            .select_from(ActivityLog)
+            .where(ActivityLog.action == "evaluation_recorded")
+        )
+    assert logged == 1
+    refused = [page for _s, page in results if "is already recorded" in page]
+    recorded = [page for _s, page in results if "The performance evaluation was recorded." in page]
+    assert len(refused) == 1 and len(recorded) == 1

@@ -245,10 +245,18 @@ def _suspended(story: Story, spec: DemoOrg) -> None:
     end = start + timedelta(days=1)
     team = free_team(story.team(spec), surveillance, start, end)
     # 17021-1 9.1.3: held after its due date only with a justified exception the committee sees.
-    schedule_audit(story.planner, surveillance, start, end, team[0].id,
-                   [(m.id, "auditor") for m in team[1:]], {}, today=today,
-                   late_reason="Missed while the client was restructuring; the certificate is "
-                   "suspended until this audit is done and its results reviewed.")
+    schedule_audit(
+        story.planner,
+        surveillance,
+        start,
+        end,
+        team[0].id,
+        [(m.id, "auditor") for m in team[1:]],
+        {},
+        today=today,
+        late_reason="Missed while the client was restructuring; the certificate is "
+        "suspended until this audit is done and its results reviewed.",
+    )
 
 
 def _withdrawn(story: Story, spec: DemoOrg) -> None:
@@ -354,6 +362,11 @@ def _decide_waiting_files(story: Story) -> None:
     """The committee works through part of its queue: Mekong's grant (its stage 1 and
     Caucasus's were concluded by their lead auditors, 17021-1 9.3.1)."""
     today = story.today
-    story.decide("Mekong Electronics JSC", "stage2", "grant",
-                 "Both minor nonconformities have accepted plans; the maturity scores support "
-                 "the band awarded.", today - timedelta(days=8))
+    story.decide(
+        "Mekong Electronics JSC",
+        "stage2",
+        "grant",
+        "Both minor nonconformities have accepted plans; the maturity scores support "
+        "the band awarded.",
+        today - timedelta(days=8),
+    )

@@ -82,7 +82,9 @@ MEKONG_STAGE2 = [
         file=("training-records-new-agents.pdf", "Training records: new agents"),
     ),
     DemoFinding(
-        "7.9-b", "minor", 2,
+        "7.9-b",
+        "minor",
+        2,
         "8 of 12 final replies sampled that turned a claim down do not tell the customer of "
         "further options (mediation, the consumer protection authority).",
         statement="Final replies do not tell complainants what they can do if they are not "

@@ -1,0 +1,106 @@
+"""What the competence pages read: each person of the body with their standing (17021-1 7.1,
+7.2), one person's whole record, and the counts the admin's home shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import get_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from certification.accounts.models import User
+from certification.admin.services import PROFILE_ROLES
+from certification.competence import rules
+from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
+from certification.extensions import db
+from certification.findings.services import due_windows
+from certification.i18n.collation import sorted_by_name
+
+STATUSES = ("expiring", "lapsed", "evaluation_due", "no_record")
+
+
+def notice_days() -> int:
+    """How far ahead a lapsing record shows: the widest of the body's "due soon" windows."""
+    return max(due_windows())
+
+
+@dataclass
+class Row:
+    person: User
+    standing: rules.Standing
+    last_evaluated_on: date | None
+
+
+def last_evaluations(person_ids) -> dict[int, date]:
+    rows = db.session.execute(
+        select(PerformanceEvaluation.person_id, func.max(PerformanceEvaluation.evaluated_on))
+        .where(PerformanceEvaluation.person_id.in_(list(person_ids)))
+        .group_by(PerformanceEvaluation.person_id)
+    )
+    return dict(rows.all())
+
+
+def people_standing(today: date, days: int, active_only: bool = True) -> list[Row]:
+    """Every person who keeps a competence record, with their standing today, by name."""
+    query = (
+        select(User)
+        .where(User.role.in_([r.value for r in PROFILE_ROLES]))
+        .options(selectinload(User.qualifications))
+        .order_by(User.id)
+    )
+    if active_only:
+        query = query.where(User.active.is_(True))
+    people = sorted_by_name(db.session.scalars(query).all(), lambda u: u.name, get_locale())
+    last = last_evaluations(p.id for p in people)
+    return [
+        Row(p, rules.standing(p.qualifications, last.get(p.id), today, days), last.get(p.id))
+        for p in people
+    ]
+
+
+def matches(row: Row, role: str, scheme: str, status: str) -> bool:
+    """The overview's filters: a record in this role, of this scheme; this kind of attention."""
+    records = row.person.qualifications
+    if role and not any(q.role == role for q in records):
+        return False
+    if scheme and not any(q.scheme == scheme for q in records):
+        return False
+    return {
+        "": True,
+        "expiring": bool(row.standing.expiring),
+        "lapsed": bool(row.standing.lapsed),
+        "evaluation_due": row.standing.evaluation_due,
+        "no_record": not row.standing.valid,
+    }.get(status, True)
+
+
+def attention_counts(today: date, days: int) -> dict[str, int]:
+    """For the admin's home: people with a record lapsing soon, and with an evaluation due."""
+    rows = people_standing(today, days)
+    return {
+        "expiring": sum(1 for r in rows if r.standing.expiring),
+        "evaluation_due": sum(1 for r in rows if r.standing.evaluation_due),
+    }
+
+
+def evidence_of(person_id: int) -> tuple[list, list, list]:
+    """(training, witnessed audits, evaluations) of one person, newest first."""
+    trainings = db.session.scalars(
+        select(TrainingRecord)
+        .where(TrainingRecord.person_id == person_id)
+        .order_by(TrainingRecord.completed_on.desc(), TrainingRecord.id.desc())
+    ).all()
+    witnessed = db.session.scalars(
+        select(WitnessedAudit)
+        .where(WitnessedAudit.person_id == person_id)
+        .order_by(WitnessedAudit.witnessed_on.desc(), WitnessedAudit.id.desc())
+    ).all()
+    evaluations = db.session.scalars(
+        select(PerformanceEvaluation)
+        .where(PerformanceEvaluation.person_id == person_id)
+        .options(selectinload(PerformanceEvaluation.evaluator))
+        .order_by(PerformanceEvaluation.year.desc())
+    ).all()
+    return list(trainings), list(witnessed), list(evaluations)
