@@ -32,6 +32,7 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
+from certification.i18n.languages import language_of
 from certification.programme.models import Cycle
 from certification.quotes import drafts, queries, services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
@@ -42,8 +43,6 @@ from certification.templating import format_day
 from certification.workflow import QuoteState, quote_is_expired
 
 bp = Blueprint("quotes", __name__, url_prefix="/quotes")
-
-PDF_LANGUAGES = ("en", "tr")
 
 
 @bp.app_template_global()
@@ -199,7 +198,7 @@ def render_detail(quote: Quote, decision_form=None, withdraw_form=None, status: 
 def pdf(quote_id: int):
     quote = load_visible(quote_id)
     language = quote.organisation.preferred_language
-    with force_locale(language if language in PDF_LANGUAGES else "en"):
+    with force_locale(language_of(language)):  # the client's language, English if unknown
         body = render_quote_pdf(
             quote, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
         )

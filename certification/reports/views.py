@@ -28,6 +28,7 @@ from certification.audits.models import Grade
 from certification.checklists.loader import text
 from certification.extensions import db
 from certification.findings.photos import pdf_photos
+from certification.i18n.languages import language_of
 from certification.programme.models import Audit, TeamRole
 from certification.reports import services, stage1
 from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
@@ -38,7 +39,6 @@ from certification.templating import register_panel
 
 bp = Blueprint("reports", __name__)
 
-PDF_LANGUAGES = ("en", "tr")
 CHECKLIST_ENDPOINT = "audits.checklist"
 NOT_STARTED = (
     "planned",
@@ -171,7 +171,7 @@ def pdf(audit_id: int):
     data = services.report_data(audit)
     data.photos = pdf_photos(data.findings, photo_url)
     language = audit.organisation.preferred_language
-    with force_locale(language if language in PDF_LANGUAGES else "en"):
+    with force_locale(language_of(language)):  # the client's language, English if unknown
         body = render_report_pdf(
             data, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
         )

@@ -332,3 +332,25 @@ def test_unknown_quote_is_not_found(client, db, login_as):
 
     assert client.get("/quotes/999999").status_code == 404
     assert client.get("/quotes/999999.pdf").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("tr", "Teklif"),
+        ("ru", "Коммерческое предложение"),
+        ("ka", "კომერციული შეთავაზება"),
+        ("vi", "Báo giá"),
+    ],
+)
+def test_the_pdf_speaks_the_clients_preferred_language(client, db, login_as, language, title):
+    """Issue 13: the quote's fixed texts follow the organisation's preferred language, whoever
+    downloads it (here a planner whose interface is English)."""
+    quote = sent_quote(factories.organisation(preferred_language=language))
+    login_as("planner")
+
+    response = client.get(f"/quotes/{quote.id}.pdf")
+
+    pdf_text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert f"{title} {quote.number}" in pdf_text
+    assert f"Quote {quote.number}" not in pdf_text

@@ -216,3 +216,21 @@ def test_a_report_being_written_is_marked_draft_until_submitted(client, login_as
     assert "draft-mark" not in page and "is a draft" not in page
     pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
     assert not any("DRAFT" in page.extract_text() for page in pdf.pages)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("ru", "Отчёт об аудите"), ("ka", "აუდიტის ანგარიში"), ("vi", "Báo cáo đánh giá")],
+)
+def test_the_report_pdf_speaks_the_clients_preferred_language(client, login_as, language, title):
+    """Issue 13: the report's fixed parts follow the organisation's preferred language, while
+    the lead auditor reading it works in English."""
+    audit, lead, _member = audit_with_team(org=factories.organisation(preferred_language=language))
+    answer(audit)
+    login_as(lead)
+
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert title in first
+    assert "Audit report" not in first
