@@ -83,6 +83,12 @@ NOTES = {
     "not_qualified": _l(
         "%(name)s is not qualified for %(scheme)s in sector %(sector)s on %(date)s."
     ),
+    "qualification": _l("%(name)s: %(role)s for %(scheme)s, %(sector)s (%(validity)s)."),
+    "iaf_sector": _l("IAF sector %(sector)s"),
+    "every_sector": _l("every sector"),
+    "valid_between": _l("valid %(start)s to %(end)s"),
+    "changed": "%(before)s → %(after)s",
+    "user_created": _l("%(name)s <%(email)s>, role: %(role)s."),
     "override_reason": _l("Reason:"),
     "label": "%(label)s",
     "by_admin": _l("By an administrator."),
@@ -105,6 +111,8 @@ LOOKUPS = {
     "TeamRole": "certification.programme.models:TeamRole",
     "Grade": "certification.audits.models:Grade",
     "ConflictKind": "certification.accounts.models:ConflictKind",
+    "CompetenceRole": "certification.accounts.competence:CompetenceRole",
+    "Role": "certification.accounts.models:Role",
     "Outcome": "certification.decisions.models:Outcome",
     "Recommendation": "certification.reports.models:Recommendation",
     "Readiness": "certification.reports.models:Readiness",

@@ -27,6 +27,7 @@ from certification.accounts.models import (
     Role,
     User,
 )
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.applications.schemes import SCHEMES
 from certification.extensions import db
@@ -103,8 +104,8 @@ def create_user(actor, details: UserDetails, password: str = "") -> User:
         user.password_hash = NO_PASSWORD
     db.session.add(user)
     db.session.flush()
-    role_line = f"role: {details.role.value}"
-    record(actor, user, "user_created", reason=f"{user.name} <{user.email}>, {role_line}")
+    note = log_note("user_created", name=user.name, email=user.email, role=details.role)
+    record(actor, user, "user_created", note=note)
     return user
 
 
@@ -281,7 +282,13 @@ def add_qualification(actor, person: User, details: CompetenceDetails) -> Audito
     )
     db.session.add(qualification)
     db.session.flush()
-    record(actor, qualification, "qualification_added", reason=_qualification_text(qualification))
+    record(
+        actor,
+        qualification,
+        "qualification_added",
+        note=_qualification_note(qualification),
+        reason=qualification.evidence,
+    )
     return qualification
 
 
@@ -289,14 +296,15 @@ def update_qualification(actor, qualification: AuditorQualification, details: Co
     """Renew or correct a competence record: its validity and evidence (scheme and sector stay;
     another scheme or sector is another record)."""
     _checked_competence(qualification.role_enum, details, keep_sector=qualification.sector_code)
-    before = _qualification_text(qualification)
+    before = _qualification_note(qualification), qualification.evidence
     qualification.valid_from = details.valid_from
     qualification.valid_until = details.valid_until
     qualification.evidence = (details.evidence or "").strip()
     db.session.flush()
-    after = _qualification_text(qualification)
+    after = _qualification_note(qualification), qualification.evidence
     if after != before:
-        record(actor, qualification, "qualification_updated", reason=f"{before} -> {after}")
+        note = log_note("changed", before=before[0], after=after[0])
+        record(actor, qualification, "qualification_updated", note=note, reason=after[1])
     return qualification
 
 
@@ -346,7 +354,7 @@ def _checked_competence(role, details: CompetenceDetails, keep_sector: str | Non
 
 
 def remove_qualification(actor, qualification: AuditorQualification) -> None:
-    record(actor, qualification, "qualification_removed", reason=_qualification_text(qualification))
+    record(actor, qualification, "qualification_removed", note=_qualification_note(qualification))
     db.session.delete(qualification)
     db.session.flush()
 
@@ -379,7 +387,7 @@ def add_conflict(
     )
     db.session.add(conflict)
     db.session.flush()
-    record(actor, conflict, "conflict_added", reason=_conflict_text(conflict))
+    record(actor, conflict, "conflict_added", note=_conflict_note(conflict), reason=conflict.note)
     return conflict
 
 
@@ -388,7 +396,7 @@ def remove_conflict(actor, conflict: ConflictOfInterest, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise AdminError(_("Give a reason for removing the conflict of interest."), "reason")
-    record(actor, conflict, "conflict_removed", reason=f"{_conflict_text(conflict)}. {reason}")
+    record(actor, conflict, "conflict_removed", note=_conflict_note(conflict), reason=reason)
     db.session.delete(conflict)
     db.session.flush()
 
@@ -408,14 +416,26 @@ def _require_profile(person: User) -> None:
         )
 
 
-def _qualification_text(q: AuditorQualification) -> str:
-    sector = f"IAF sector {q.sector_code}" if q.sector_code else "every sector"
-    since = f", valid from {q.valid_from.isoformat()}" if q.valid_from else ""
-    until = f", valid until {q.valid_until.isoformat()}" if q.valid_until else ""
-    evidence = f"; evidence: {q.evidence}" if q.evidence else ""
-    return f"{q.auditor.name}: {q.role} for {q.scheme}, {sector}{since}{until}{evidence}"
+def _qualification_note(q: AuditorQualification) -> dict:
+    """What the record says, as data (activity.notes), worded in each reader's language."""
+    sector = (
+        log_note("iaf_sector", sector=q.sector_code) if q.sector_code else log_note("every_sector")
+    )
+    role = CompetenceRole(q.role) if q.role in set(CompetenceRole) else q.role
+    validity = log_note("valid_between", start=q.valid_from, end=q.valid_until)
+    return log_note(
+        "qualification",
+        name=q.auditor.name,
+        role=role,
+        scheme=q.scheme,
+        sector=sector,
+        validity=validity,
+    )
 
 
-def _conflict_text(c: ConflictOfInterest) -> str:
-    ended = c.ended_on.isoformat() if c.ended_on else "ongoing"
-    return f"{c.user.name}: {c.kind} with {c.organisation.legal_name}, {c.started_on} to {ended}"
+def _conflict_note(c: ConflictOfInterest) -> dict:
+    kind = ConflictKind(c.kind) if c.kind in set(ConflictKind) else c.kind
+    until = log_note("ended", date=c.ended_on) if c.ended_on else log_note("ongoing")
+    return log_note(
+        "conflict", name=c.user.name, organisation=c.organisation.legal_name, kind=kind, until=until
+    )

@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.admin import services
 from certification.admin import settings_services as rules
@@ -40,6 +42,12 @@ def log_rows(db, action: str) -> list[ActivityLog]:
     return db.session.scalars(select(ActivityLog).where(ActivityLog.action == action)).all()
 
 
+def said(entry: ActivityLog, locale: str = "en") -> str:
+    """What the timeline shows for a log row, in the reader's language."""
+    with force_locale(locale):
+        return notes.worded(entry.params, entry.reason)
+
+
 def user_count(db) -> int:
     return db.session.scalar(select(func.count(User.id)))
 
@@ -62,7 +70,8 @@ def test_create_user_for_each_role(db, role):
     assert user.has_password == (role != Role.CLIENT)
     (entry,) = log_rows(db, "user_created")
     assert entry.actor_id == admin.id and entry.subject_id == user.id
-    assert NEW_PASSWORD not in entry.reason
+    assert NEW_PASSWORD not in said(entry)
+    assert "new.person@example.test" in said(entry)
 
 
 def test_client_without_organisation_is_refused(db):
@@ -146,7 +155,10 @@ def test_qualification_added_and_removed_with_log(db):
         admin, auditor, CompetenceDetails("ts-iso10002", 29, date(2027, 6, 30))
     )
     assert (q.role, q.scheme, q.sector_code) == ("auditor", "ts-iso10002", "29")
-    assert "IAF sector 29" in log_rows(db, "qualification_added")[0].reason
+    added = log_rows(db, "qualification_added")[0]
+    assert "IAF sector 29" in said(added)
+    # Recorded as data: a Turkish reader reads it in Turkish, whoever wrote it.
+    assert "IAF sektörü 29" in said(added, "tr") and "IAF sector" not in said(added, "tr")
     with pytest.raises(AdminError, match="already on the profile"):
         services.add_qualification(admin, auditor, CompetenceDetails("ts-iso10002", 29))
     services.remove_qualification(admin, q)
@@ -205,7 +217,7 @@ def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
     )
     q = services.add_qualification(admin, member, details)
     assert (q.role, q.sector_code, q.valid_from) == ("committee_member", "", date(2026, 2, 1))
-    reason = log_rows(db, "qualification_added")[0].reason
+    reason = said(log_rows(db, "qualification_added")[0])
     assert "every sector" in reason and "Committee training" in reason
     # Renewed: a new end date and evidence, logged with what it was before.
     renewed = CompetenceDetails(
@@ -213,8 +225,8 @@ def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
     )
     services.update_qualification(admin, q, renewed)
     assert q.valid_until == date(2030, 1, 31) and q.evidence == "Re-evaluated"
-    updated = log_rows(db, "qualification_updated")[0].reason
-    assert "until 2028-01-31" in updated and "until 2030-01-31" in updated
+    updated = said(log_rows(db, "qualification_updated")[0])
+    assert "Jan 31, 2028" in updated and "Jan 31, 2030" in updated and "Re-evaluated" in updated
 
 
 @pytest.mark.parametrize(
@@ -257,13 +269,14 @@ def test_conflict_added_and_removed_on_the_organisations_timeline(db):
         admin, member, organisation, "consultancy", date(2024, 1, 1), None, "Wrote their manual"
     )
     (added,) = log_rows(db, "conflict_added")
-    assert added.organisation_id == organisation.id and "ongoing" in added.reason
+    assert added.organisation_id == organisation.id and "ongoing" in said(added)
+    assert "Wrote their manual" in said(added)
     with pytest.raises(AdminError, match="reason"):
         services.remove_conflict(admin, conflict, "   ")
     services.remove_conflict(admin, conflict, "Entered for the wrong person")
     (removed,) = log_rows(db, "conflict_removed")
     assert removed.organisation_id == organisation.id
-    assert "Entered for the wrong person" in removed.reason
+    assert "Entered for the wrong person" in said(removed)
     assert db.session.scalars(select(ConflictOfInterest)).all() == []
 
 

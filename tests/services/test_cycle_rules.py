@@ -48,10 +48,12 @@ def committee():
 
 
 def submitted(cycle=None, kind="stage2", start=TODAY - timedelta(days=3), end=None, **kw):
-    """An audit in the committee's queue, its lead on the team, the report submitted."""
+    """An audit in the committee's queue, its lead on the team, the report submitted; the
+    client has accepted the certification agreement (17021-1 5.1.2)."""
     audit = factories.audit(
         cycle, kind=kind, state="submitted", start_date=start, end_date=end or start, **kw
     )
+    factories.agreement(audit.organisation)
     lead = factories.user("auditor")
     audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
     db.session.add(
