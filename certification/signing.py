@@ -65,12 +65,12 @@ def sign_pdf(data: bytes, signer, reason: str, name: str) -> bytes:
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     pdf_signer = signers.PdfSigner(meta, signer=signer)
-    return _outside_any_event_loop(
+    return outside_event_loop(
         lambda: pdf_signer.sign_pdf(writer, bytes_reserved=RESERVED).getvalue()
     )
 
 
-def _outside_any_event_loop(work):
+def outside_event_loop(work):
     """pyHanko's sign_pdf runs its own asyncio loop, which fails in a thread that already runs
     one (a certificate issued from code driven by Playwright's sync API, an async worker):
     there the work runs on a thread of its own."""

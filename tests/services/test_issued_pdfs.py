@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from certification.certificates import services
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import IssuedPdf
-from certification.signing import SIGNER, _load
+from certification.signing import SIGNER, _load, outside_event_loop
 from certification.verification.documents import check_document
 from tests.services.test_certificates import GRANTED, decision, grant
 
@@ -135,9 +135,9 @@ def test_a_configured_key_signs_the_certificate_and_the_validator_finds_it_intac
     row = stored(certificate)
     assert row.signed
     signature = PdfFileReader(io.BytesIO(row.pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
-    )
+    trust = ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
+    # pyHanko runs its own event loop: off the thread a session's Chromium (Playwright) keeps one
+    status = outside_event_loop(lambda: validate_pdf_signature(signature, trust))
     assert status.intact and status.valid and status.trusted
     assert "Anatolia Test Body" in status.signing_cert.subject.human_friendly
     assert certificate.number in text_of(row.pdf)  # the signed file still reads as before
@@ -149,9 +149,9 @@ def test_a_changed_signed_file_fails_the_validator_and_the_check(db, signing):
     changed = _changed_byte(pdf[:2000]) + pdf[2000:]  # inside the signed range
     assert not check_document(changed, TODAY).genuine
     signature = PdfFileReader(io.BytesIO(changed), strict=False).embedded_signatures[0]
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
-    )
+    trust = ValidationContext(trust_roots=[load_cert_from_pemder(str(signing))])
+    # pyHanko runs its own event loop: off the thread a session's Chromium (Playwright) keeps one
+    status = outside_event_loop(lambda: validate_pdf_signature(signature, trust))
     assert not status.intact
 
 
