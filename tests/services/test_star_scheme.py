@@ -79,6 +79,7 @@ def submitted(audit, today=TODAY + timedelta(days=1)):
 
 
 def decide(audit, outcome="grant", today=TODAY + timedelta(days=2)):
+    factories.agreement(audit.organisation)  # 17021-1 5.1.2: the client's agreement in force
     member = factories.committee_member()
     return decisions.decide(member, audit, outcome=outcome, reasons="Per the file.", today=today)
 
