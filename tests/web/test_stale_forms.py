@@ -91,7 +91,7 @@ def test_the_message_is_in_the_users_language(csrf_on, client, db, login_as, mon
     application, data = quote_form(client, login_as, locale="tr")
     monkeypatch.setitem(csrf_on.config, "WTF_CSRF_TIME_LIMIT", -1)
     page = text(client.post(f"/quotes/new/{application.id}", data=data))
-    assert "Bu sayfa çok uzun süre açık kaldı" in page and "Tekrar gönder" in page
+    assert "Bu sayfa çok uzun süre açık kaldı" in page and "Yeniden gönder" in page
 
 
 def test_a_token_of_another_session_gets_no_send_again(csrf_on, app, client, db, login_as):
