@@ -14,6 +14,7 @@ from certification.accounts.models import Role, User
 from certification.accounts.passwords import check_or_pretend
 from certification.admin import services as user_services
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.models_base import utcnow
 
 bp = Blueprint("accounts", __name__)
@@ -120,8 +121,7 @@ def account():
             )
         except user_services.AdminError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "", form.new_password)
-            field.errors = [*field.errors, error.message]
+            refuse(form, error.message, error.field, fallback="new_password")
         else:
             db.session.commit()
             session["locale"] = current_user.locale

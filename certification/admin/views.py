@@ -45,6 +45,7 @@ from certification.admin.forms import (
     SettingsForm,
 )
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.home import admin as home_admin
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
@@ -187,11 +188,7 @@ def _profile_url(user_id: int) -> str:
 def _refused(form, error: services.AdminError) -> None:
     """Put a refusal on the field it concerns; nothing of the attempt is kept."""
     db.session.rollback()
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
+    refuse(form, error.message, error.field)
 
 
 # ---------------------------------------------------------------------------

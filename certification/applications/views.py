@@ -35,6 +35,7 @@ from certification.applications import schemes, services, uploads
 from certification.applications.forms import ApplicationForm, ReviewForm
 from certification.applications.models import Application, Document
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
 from certification.submissions.forms import made, sent_before
@@ -119,24 +120,16 @@ def submit_from_form(form: ApplicationForm, organisation) -> Application | None:
         )
     except uploads.UploadError as error:
         db.session.rollback()
-        add_error(form, "documents", error.message)
+        refuse(form, error.message, "documents")
     except services.ApplicationError as error:
         db.session.rollback()
-        add_error(form, error.field, error.message)
+        refuse(form, error.message, error.field)
     return None
 
 
 def application_url(application_id: int) -> str:
     """Staff read it on the desk; a client is sent on to the portal's page of it."""
     return url_for("applications.detail", application_id=application_id)
-
-
-def add_error(form, field_name: str | None, message: str) -> None:
-    field = getattr(form, field_name or "", None)
-    if field is None:
-        flash(message, "error")
-    else:
-        field.errors = [*field.errors, message]
 
 
 @bp.route("/<int:application_id>")
@@ -171,7 +164,7 @@ def review(application_id: int):
             )
         except services.ApplicationError as error:
             db.session.rollback()
-            add_error(form, error.field, error.message)
+            refuse(form, error.message, error.field)
         else:
             db.session.commit()
             flash(_("The review was recorded."), "success")

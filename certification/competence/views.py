@@ -23,6 +23,7 @@ from certification.competence.forms import (
 )
 from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.submissions.forms import made, sent_before
 from certification.templating import register_panel
 
@@ -174,11 +175,7 @@ def _person_url(user_id: int) -> str:
 def _refused(form, error: services.CompetenceError) -> None:
     """Put a refusal on the field it concerns; nothing of the attempt is kept."""
     db.session.rollback()
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
+    refuse(form, error.message, error.field)
 
 
 def _render_person(

@@ -36,6 +36,7 @@ from certification.extensions import db
 from certification.findings import evidence, photos, queries, services
 from certification.findings.forms import AnswerForm, EditFindingForm, ReviewForm, VerifyForm
 from certification.findings.models import CorrectiveAction, Finding
+from certification.forms_kit import refuse
 from certification.programme.services import auditor_choices
 from certification.templating import register_panel
 
@@ -124,22 +125,13 @@ def edit(finding_id: int):
             )
         except services.FindingError as error:
             db.session.rollback()
-            add_error(form, error)
+            refuse(form, error.message, error.field)
         else:
             db.session.commit()
             flash(_("Finding %(number)s was saved.", number=finding.reference), "success")
             return redirect(url_for("findings.detail", finding_id=finding.id))
     status = 400 if form.errors else 200
     return render_template("findings/edit.html", form=form, **_context(finding)), status
-
-
-def add_error(form, error: services.FindingError) -> None:
-    """A refusal lands on the field it concerns, else in a flash message."""
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 @bp.route("/<int:finding_id>/answer", methods=["GET", "POST"])
@@ -191,7 +183,7 @@ def _submit_answer(form: AnswerForm, finding: Finding) -> bool:
         return False
     except services.FindingError as error:
         db.session.rollback()
-        add_error(form, error)
+        refuse(form, error.message, error.field)
         return False
     return True
 
@@ -222,7 +214,7 @@ def _review(finding_id: int, verdict: str, done: str):
             services.reject_answer(current_user, finding, form.comment.data)
     except services.FindingError as error:
         db.session.rollback()
-        add_error(form, error)
+        refuse(form, error.message, error.field)
         return render_detail(finding, review_form=form, status=400)
     db.session.commit()
     flash(done, "success")
@@ -242,7 +234,7 @@ def verify(finding_id: int):
         services.verify_finding(current_user, finding, form.note.data, date.today())
     except services.FindingError as error:
         db.session.rollback()
-        add_error(form, error)
+        refuse(form, error.message, error.field)
         return render_detail(finding, verify_form=form, status=400)
     db.session.commit()
     flash(_("Finding %(number)s was verified and closed.", number=finding.reference), "success")

@@ -15,6 +15,7 @@ from certification.access import STAFF, roles_required
 from certification.accounts.models import Role, User
 from certification.applications import uploads
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.impartiality import rules, services
 from certification.impartiality.forms import (
     CommitteeReviewForm,
@@ -133,8 +134,7 @@ def _saved(form: RiskForm, today: date, risk=None) -> bool:
         services.save_risk(current_user, values, today, risk)
     except services.ImpartialityError as error:
         db.session.rollback()
-        target = getattr(form, error.field or "", None) or form.description
-        target.errors = [*target.errors, error.message]
+        refuse(form, error.message, error.field, fallback="description")
         return False
     db.session.commit()
     return True

@@ -22,6 +22,7 @@ from certification.accounts.models import Role
 from certification.activity import labels
 from certification.applications.models import Application
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.organisations import services
 from certification.organisations.forms import (
     BLANK_SITE_ROWS,
@@ -135,11 +136,7 @@ def _add_error(form: OrganisationForm, error: services.OrganisationError) -> Non
     owner = form
     if error.site is not None and error.site < len(form.sites):
         owner = form.sites[error.site].form
-    field = owner[error.field] if error.field and error.field in owner else None
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = [*field.errors, error.message]
+    refuse(owner, error.message, error.field)
 
 
 def _after_save(organisation: Organisation):

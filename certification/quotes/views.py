@@ -32,6 +32,7 @@ from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
 from certification.extensions import db
+from certification.forms_kit import refuse
 from certification.i18n.languages import language_of
 from certification.programme.models import Cycle
 from certification.quotes import drafts, queries, services
@@ -92,7 +93,7 @@ def new(application_id: int):
             made(quote)
         except services.QuoteError as error:
             db.session.rollback()
-            add_error(form, error.field, error.message)
+            refuse(form, error.message, error.field)
         else:
             db.session.commit()
             flash(_("Quote %(number)s was prepared as a draft.", number=quote.number), "success")
@@ -128,7 +129,7 @@ def edit(quote_id: int):
             )
         except services.QuoteError as error:
             db.session.rollback()
-            add_error(form, error.field, error.message)
+            refuse(form, error.message, error.field)
         else:
             db.session.commit()
             flash(_("The draft quote %(number)s was changed.", number=quote.number), "success")
@@ -155,15 +156,6 @@ def _form_values(quote: Quote):
 
 def _quote_url(quote_id: int) -> str:
     return url_for("quotes.detail", quote_id=quote_id)
-
-
-def add_error(form, field_name: str | None, message: str) -> None:
-    """A refusal lands on the field it concerns, else in a flash message."""
-    field = getattr(form, field_name or "", None)
-    if field is None:
-        flash(message, "error")
-    else:
-        field.errors = [*field.errors, message]
 
 
 def load_visible(quote_id: int) -> Quote:
@@ -281,7 +273,7 @@ def answer(quote_id: int, decide, done_message: str):
         flash(error.message, "error")
     except services.QuoteError as error:
         db.session.rollback()
-        add_error(form, error.field, error.message)
+        refuse(form, error.message, error.field)
         return render_detail(quote, decision_form=form, status=400)
     else:
         db.session.commit()
