@@ -10,11 +10,15 @@ old): a token forged from elsewhere never gets a "send again" button.
 from __future__ import annotations
 
 import hmac
+import re
+from functools import cache
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request, session
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
+from wtforms.fields.core import UnboundField
 
 from certification.extensions import csrf, db
 
@@ -69,12 +73,45 @@ def own_session_token(token: str) -> bool:
     return isinstance(kept, str) and isinstance(raw, str) and hmac.compare_digest(kept, raw)
 
 
-def kept_fields() -> list[tuple[str, str, bool]]:
+def kept_fields() -> list[tuple[str, str, str, bool]]:
     """What the user typed, every value of every field, minus secrets and the old token;
-    (name, value, hidden)."""
+    (name, label, value, hidden)."""
     return [
-        (name, value, name in HIDDEN_FIELDS)
+        (name, label_of(name), value, name in HIDDEN_FIELDS)
         for name, values in request.form.lists()
         if name != field_name() and name not in SECRET_FIELDS and "password" not in name.lower()
         for value in values
     ]
+
+
+def label_of(name: str) -> str:
+    """The label the user saw by the field, in their language ("sites-0-city" is a row of a
+    list: its own field's label); a name no form declares is shown as it is. Forms of the
+    domain that received the post are asked first ("notes" is labelled differently elsewhere)."""
+    own = re.sub(r"^(?:.*-)?\d+-", "", name)
+    view = current_app.view_functions.get(request.endpoint or "")
+    domain = view.__module__.rsplit(".", 1)[0] if view else ""
+    for module, labels in form_labels():
+        if module.startswith(domain + ".") and own in labels:
+            return str(labels[own])
+    for _module, labels in form_labels():
+        if own in labels:
+            return str(labels[own])
+    return name
+
+
+@cache
+def form_labels() -> tuple[tuple[str, dict[str, object]], ...]:
+    """(module, {field name: its lazy label}) for every form class of the app."""
+    found = []
+    pending = [FlaskForm]
+    while pending:
+        form_class = pending.pop()
+        pending.extend(form_class.__subclasses__())
+        labels = {
+            name: value.kwargs.get("label", value.args[0] if value.args else None)
+            for name, value in vars(form_class).items()
+            if isinstance(value, UnboundField)
+        }
+        found.append((form_class.__module__, {k: v for k, v in labels.items() if v}))
+    return tuple(found)

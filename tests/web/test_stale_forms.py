@@ -131,3 +131,14 @@ def test_a_script_gets_json_with_a_fresh_token(csrf_on, client, db, login_as, mo
 
 def test_every_page_names_where_app_js_gets_a_fresh_token(client, db):
     assert 'data-csrf-url="/csrf-token"' in text(client.get("/login"))
+
+
+def test_kept_fields_carry_the_labels_the_user_saw_in_their_language(
+    csrf_on, client, db, login_as, monkeypatch
+):
+    application, data = quote_form(client, login_as, locale="tr")
+    monkeypatch.setitem(csrf_on.config, "WTF_CSRF_TIME_LIMIT", -1)
+    page = unescape(text(client.post(f"/quotes/new/{application.id}", data=data)))
+    labels = re.findall(r'<label for="kept-\d+">([^<]*)</label>', page)
+    assert "Müşteriye notlar" in labels  # the quote form's "Notes for the client"
+    assert "notes" not in labels and "justification" not in labels
