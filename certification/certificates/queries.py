@@ -12,6 +12,7 @@ from certification import listing, search
 from certification.activity.models import ActivityLog
 from certification.certificates.models import Certificate
 from certification.extensions import db
+from certification.home import planning
 from certification.listing import Listing
 from certification.organisations.models import Organisation
 from certification.paging import Page, Segment, page_of
@@ -103,3 +104,16 @@ def organisation_certificates(organisation_id: int) -> list[Certificate]:
         .options(selectinload(Certificate.cycle))
         .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
     ).all()
+
+
+def home_filters(due: dict, flagged: bool, today: date) -> list:
+    """The lists the home pages count: expiring without a dated recertification audit,
+    suspensions nearing their limit, certificates the nightly sweep flagged."""
+    where = []
+    if due["expiring"] is not None:
+        where.append(planning.expiring_unarranged_clause(today, due["expiring"]))
+    if due["limit"] is not None:
+        where.append(planning.suspension_near_limit_clause(today, due["limit"]))
+    if flagged:
+        where.append(planning.flagged_clause())
+    return where

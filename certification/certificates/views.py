@@ -35,7 +35,6 @@ from certification.certificates.forms import ConfidentialityForm, ReasonForm, Su
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import Certificate
 from certification.extensions import db
-from certification.home import planning
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.templating import register_panel
@@ -71,7 +70,7 @@ def index():
         state,
         request.args,
         current_app.config["PAGE_SIZE"],
-        where=_home_filters(due, flagged, date.today()),
+        where=queries.home_filters(due, flagged, date.today()),
         chosen=chosen,
     )
     return render_template(
@@ -84,19 +83,6 @@ def index():
         due=due,
         flagged=flagged,
     )
-
-
-def _home_filters(due: dict, flagged: bool, today: date) -> list:
-    """The lists the home pages count: expiring without a dated recertification audit,
-    suspensions nearing their limit, certificates the nightly sweep flagged."""
-    where = []
-    if due["expiring"] is not None:
-        where.append(planning.expiring_unarranged_clause(today, due["expiring"]))
-    if due["limit"] is not None:
-        where.append(planning.suspension_near_limit_clause(today, due["limit"]))
-    if flagged:
-        where.append(planning.flagged_clause())
-    return where
 
 
 def load_visible(certificate_id: int) -> Certificate:
