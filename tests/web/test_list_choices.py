@@ -363,3 +363,17 @@ def test_appeals_and_transfers_search_and_sort(client, db, login_as):
     login_as("admin")
     for bad in BAD_ARGUMENTS + ["q=elma&sort=-date"]:
         assert client.get(f"/appeals/?{bad}").status_code == 200
+
+
+def test_an_empty_search_says_nothing_matches_not_that_nothing_exists(client, db, login_as):
+    from tests.services.test_transfers import apply
+
+    apply(organisation(0))
+    db.session.commit()
+    login_as("planner")
+    page = client.get("/transfers/?q=nomatchanywhere").get_data(as_text=True)
+    assert "No transfers match." in page and "No transfer has been applied for." not in page
+    login_as("admin")
+    assert "No appeal has been lodged." in client.get("/appeals/").get_data(as_text=True)
+    page = client.get("/appeals/?q=nomatchanywhere").get_data(as_text=True)
+    assert "No appeals match." in page and "No appeal has been lodged." not in page
