@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from certification import listing
+from certification.accounts.competence import CompetenceRole, competence_problem
 from certification.accounts.models import AuditorQualification, Role, User
 from certification.activity.models import ActivityLog
 from certification.activity.services import lock, record, transition
@@ -163,6 +164,19 @@ def qualified_auditor_count(scheme: str, sector_code: str, today: date) -> int:
         )
     )
     return db.session.scalar(query) or 0
+
+
+def reviewer_competence_problem(reviewer, application: Application, today: date) -> str | None:
+    """Why the reviewer holds no valid application-reviewer record for this scheme and sector
+    today (17021-1 7.1.2: the body defines and records the competence of those who review
+    applications): "missing", "expired", "not_yet_valid"; None when one covers it."""
+    return competence_problem(
+        reviewer.qualifications,
+        CompetenceRole.REVIEWER,
+        application.scheme,
+        application.organisation.sector_code,
+        today,
+    )
 
 
 def application_timeline(application: Application) -> list[ActivityLog]:

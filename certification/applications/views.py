@@ -173,16 +173,20 @@ def review(application_id: int):
 
 
 def render_detail(application: Application, review_form: ReviewForm):
-    qualified = None
+    qualified = reviewer_problem = None
     if application.state == ApplicationState.SUBMITTED:
         qualified = services.qualified_auditor_count(
             application.scheme, application.organisation.sector_code, date.today()
+        )
+        reviewer_problem = services.reviewer_competence_problem(
+            current_user, application, date.today()
         )
     return render_template(
         "applications/detail.html",
         application=application,
         review_form=review_form,
         qualified=qualified,
+        reviewer_problem=reviewer_problem,
         timeline=services.application_timeline(application),
     )
 

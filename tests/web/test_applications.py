@@ -284,3 +284,17 @@ def test_links_to_other_domains_appear_only_when_their_pages_exist(app):
     with app.test_request_context():
         assert object_url("applications.detail", 7) == "/applications/7"
         assert object_url("no_such.detail", 7) is None
+
+
+def test_a_reviewer_without_a_reviewer_record_is_told_which_rule_asks_for_one(client, db, login_as):
+    planner = factories.user(Role.PLANNER)
+    login_as(planner)
+    application = factories.application()
+    db.session.commit()
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "ISO/IEC 17021-1 7.1.2: you hold no valid application-reviewer competence" in page
+
+    factories.qualification(planner, sector_code="", role="reviewer")
+    db.session.commit()
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "application-reviewer competence" not in page and "Record the review" in page
