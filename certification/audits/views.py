@@ -28,7 +28,7 @@ from certification.access import (
     can_view_report,
     visible_or_404,
 )
-from certification.audits import language, services
+from certification.audits import attachments, language, services
 from certification.audits.forms import AnswerForm
 from certification.audits.models import GRADE_LABELS, Answer, Attachment, Grade
 from certification.audits.navigation import next_unanswered
@@ -110,7 +110,7 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
         can_view_report=can_view_report(current_user, audit),
         progress=services.progress(checklist_, answers),
         answers=answers,
-        attachments=services.attachments_of(audit),
+        attachments=attachments.attachments_of(audit),
         editable=can_edit and audit.state in services.EDITABLE,
         notes=notes or {},
         grades=[(g.value, GRADE_LABELS[g]) for g in Grade],
@@ -263,7 +263,7 @@ def add_attachment(audit_id: int, question_id: str):
     if earlier := token_sent_before(once, "attachment", lambda _id: back):
         return earlier
     try:
-        made(services.add_attachments(current_user, audit, question_id, files))
+        made(attachments.add_attachments(current_user, audit, question_id, files))
     except services.AuditWorkError as error:
         db.session.rollback()
         return render_checklist(
@@ -288,10 +288,10 @@ def load_attachment(attachment_id: int, allowed) -> tuple[Attachment, Audit]:
 @login_required
 def attachment(attachment_id: int):
     found, _audit = load_attachment(attachment_id, can_view_checklist)
-    path = services.attachment_path(found)
+    path = attachments.attachment_path(found)
     if not path.is_file():
         abort(404)
-    content_type, inline = services.served_type(found)
+    content_type, inline = attachments.served_type(found)
     response = send_file(
         path,
         mimetype=content_type,
@@ -312,7 +312,7 @@ def delete_attachment(attachment_id: int):
     answer = db.session.get(Answer, found.answer_id)
     back = back_to(audit.id, answer.clause, answer.question_id)
     try:
-        services.delete_attachment(current_user, found, audit)
+        attachments.delete_attachment(current_user, found, audit)
     except services.AuditWorkError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -155,7 +155,7 @@ def answer(team, audit, entries, today: date) -> None:
 
 
 def attach(auditor, audit, question_id: str, file: tuple[str, str]) -> None:
-    from certification.audits.services import add_attachments
+    from certification.audits.attachments import add_attachments
 
     name, heading = file
     add_attachments(auditor, audit, question_id, [(name, minimal_pdf(name, heading))])

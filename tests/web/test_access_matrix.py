@@ -16,9 +16,9 @@ from certification.accreditations.services import AccreditationInput, save_accre
 from certification.agreements.services import add_mark_file
 from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
+from certification.audits.attachments import add_attachments
 from certification.audits.models import Attachment
 from certification.audits.services import (
-    add_attachments,
     checklist_of,
     save_answer,
     start_audit,
@@ -381,7 +381,8 @@ def world(db, app):
     send_plan(people["lead"], plan, today)
     mark = add_mark_file(people["admin"], ("mark.png", PNG))
     accreditation = save_accreditation(
-        people["admin"], None,
+        people["admin"],
+        None,
         AccreditationInput("TÜRKAK", "AB-1", ["iso10002:2018"], "29", today, None),
         ("turkak.png", PNG),
     )

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from PIL import Image
 
+from certification.audits import attachments as audit_attachments
 from certification.audits import services as audit_services
 from certification.findings.models import Finding
 from tests import factories
@@ -53,7 +54,7 @@ def photographed(db):
         expected_version=0,
         today=TODAY,
     )
-    photo, document = audit_services.add_attachments(
+    photo, document = audit_attachments.add_attachments(
         lead, audit, QUESTION, [("desk.jpg", jpeg()), ("form.pdf", b"%PDF-1.4\n%%EOF\n")]
     )
     finding = db.session.scalars(db.select(Finding).where(Finding.audit_id == audit.id)).one()
@@ -93,7 +94,7 @@ def test_a_file_of_another_answer_is_not_served_through_this_finding(
     client, db, login_as, photographed
 ):
     audit, lead, finding, _photo, _document = photographed
-    other = audit_services.add_attachments(lead, audit, "7.3-a", [("other.jpg", jpeg(40, 30))])
+    other = audit_attachments.add_attachments(lead, audit, "7.3-a", [("other.jpg", jpeg(40, 30))])
     db.session.commit()
     login_as(lead)
     assert served(client, f"/findings/{finding.id}/photos/{other[0].id}")[0] == 404
