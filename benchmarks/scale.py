@@ -219,9 +219,9 @@ def counted(sites: list[Site]):
     plain = reader._execute if reader else None
     if reader:
 
-        def execute(self, kind, key):
+        def execute(self, connection, kind, key):
             statements.append(self.sql[kind])
-            return plain(self, kind, key)
+            return plain(self, connection, kind, key)
 
         reader._execute = execute
     try:
