@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import selectinload
 
 from certification.activity.models import ActivityLog
@@ -239,23 +239,43 @@ def sweep(today: date, actor=None) -> SweepResult:
     return result
 
 
-def overdue_audits(today: date) -> list[tuple[Audit, Certificate]]:
-    """Audits of the programme not held by their due date, with the active certificate of their
-    cycle: the committee's list for suspension (one rule, rules.audit_overdue)."""
-    rows = db.session.execute(
+def overdue_audit_clause(today: date):
+    """SQL twin of rules.audit_overdue (tests hold the two together): a surveillance or
+    recertification audit, not cancelled, past its due-by date and not held by it."""
+    held = and_(
+        Audit.state.in_(rules.HELD_STATES),
+        Audit.start_date.is_not(None),
+        Audit.start_date <= Audit.due_by,
+    )
+    return and_(
+        Audit.kind.in_(rules.DUE_KINDS),
+        Audit.due_by.is_not(None),
+        Audit.state != "cancelled",
+        Audit.due_by < today,
+        not_(held),
+    )
+
+
+def _overdue_with_certificate(today: date):
+    return (
         select(Audit, Certificate)
         .join(Certificate, Certificate.cycle_id == Audit.cycle_id)
-        .where(
-            Certificate.state == C.ACTIVE,
-            Audit.kind.in_(rules.DUE_KINDS),
-            Audit.state != "cancelled",
-            Audit.due_by < today,
-        )
+        .where(Certificate.state == C.ACTIVE, overdue_audit_clause(today))
+    )
+
+
+def overdue_audits(today: date, limit: int | None = None) -> list[tuple[Audit, Certificate]]:
+    """Audits of the programme not held by their due date, with the active certificate of their
+    cycle: the committee's list for suspension (one rule, rules.audit_overdue); the first
+    `limit` of them, longest overdue first, when a page shows only some."""
+    query = (
+        _overdue_with_certificate(today)
         .options(selectinload(Audit.organisation))
         .order_by(Audit.due_by, Audit.id)
-    ).all()
+        .limit(limit)
+    )
     seen, found = set(), []
-    for audit, certificate in rows:
+    for audit, certificate in db.session.execute(query).all():
         overdue = rules.audit_overdue(
             audit.kind, audit.state, audit.start_date, audit.due_by, today
         )
@@ -265,18 +285,34 @@ def overdue_audits(today: date) -> list[tuple[Audit, Certificate]]:
     return found
 
 
-def suspensions_past_limit(today: date) -> list[Certificate]:
+def overdue_audit_count(today: date) -> int:
+    counted = _overdue_with_certificate(today).with_only_columns(
+        func.count(func.distinct(Audit.id))
+    )
+    return db.session.scalar(counted) or 0
+
+
+def _past_limit(today: date):
+    return and_(Certificate.state == C.SUSPENDED, Certificate.suspended_until < today)
+
+
+def suspensions_past_limit(today: date, limit: int | None = None) -> list[Certificate]:
     """Suspended certificates past their limit: to withdraw or reduce in scope (9.6.5)."""
     return [
         c
         for c in db.session.scalars(
             select(Certificate)
-            .where(Certificate.state == C.SUSPENDED, Certificate.suspended_until < today)
+            .where(_past_limit(today))
             .options(selectinload(Certificate.organisation))
-            .order_by(Certificate.id)
+            .order_by(Certificate.suspended_until, Certificate.id)
+            .limit(limit)
         )
         if rules.suspension_overdue(c.state, c.suspended_until, today)
     ]
+
+
+def suspensions_past_limit_count(today: date) -> int:
+    return db.session.scalar(select(func.count(Certificate.id)).where(_past_limit(today))) or 0
 
 
 def _overdue_surveillance(today: date) -> list[Audit]:

@@ -31,6 +31,8 @@ from certification.workflow import AuditState, CertificateState
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
 DECIDERS = services.DECIDERS
+# The queue shows the longest overdue first; the whole list is the certificates list's "flagged".
+FOR_SUSPENSION_SHOWN = 25
 
 
 @bp.route("/")
@@ -49,8 +51,10 @@ def queue():
         page=page,
         reports=reports,
         waiting=waiting,
-        overdue=lifecycle.overdue_audits(today),
-        past_limit=lifecycle.suspensions_past_limit(today),
+        overdue=lifecycle.overdue_audits(today, limit=FOR_SUSPENSION_SHOWN),
+        overdue_count=lifecycle.overdue_audit_count(today),
+        past_limit=lifecycle.suspensions_past_limit(today, limit=FOR_SUSPENSION_SHOWN),
+        past_limit_count=lifecycle.suspensions_past_limit_count(today),
     )
 
 

@@ -600,6 +600,68 @@ def test_an_audit_not_held_by_its_due_date_puts_the_certificate_on_the_committee
     assert certificates.overdue_audits(date(2026, 11, 10)) == []
 
 
+STATES = ("planned", "scheduled", "in_progress", "submitted", "returned", "closed", "cancelled")
+
+
+def test_the_committees_sql_list_agrees_with_the_overdue_rule():
+    """lifecycle.overdue_audit_clause counts and limits the list in SQL; it must pick exactly
+    the audits rules.audit_overdue picks (17021-1 9.6.2), for every state and start day."""
+    from certification.certificates import rules
+
+    cycle, _certificate = granted_cycle()
+    due = date(2026, 11, 1)
+    audits = []
+    for kind in ("surveillance2", "recertification", "special"):
+        for state in STATES:
+            undated = state in ("planned", "cancelled")
+            for started in [None] if undated else [-3, 0, 4]:  # days from the due date
+                start = None if started is None else due + timedelta(days=started)
+                audits.append(
+                    factories.audit(
+                        cycle, kind=kind, state=state, due_by=due, start_date=start, end_date=start
+                    )
+                )
+    db.session.flush()
+    for today in (due, due + timedelta(days=1), due + timedelta(days=30)):
+        expected = {
+            a.id
+            for a in audits
+            if rules.audit_overdue(a.kind, a.state, a.start_date, a.due_by, today)
+        }
+        mine = {a.id for a in audits}
+        assert overdue_ids(today) & mine == expected
+        assert {a.id for a, _c in certificates.overdue_audits(today)} & mine == expected
+    assert expected  # the list is not trivially empty
+
+
+def overdue_ids(day):
+    from certification.certificates import lifecycle
+
+    return set(
+        db.session.scalars(
+            select(Audit.id)
+            .join(Certificate, Certificate.cycle_id == Audit.cycle_id)
+            .where(lifecycle.overdue_audit_clause(day))
+        )
+    )
+
+
+def test_the_committees_list_is_limited_and_counted():
+    from certification.certificates import lifecycle
+
+    made = [granted_cycle() for _ in range(3)]
+    day = date(2026, 12, 1)
+    assert lifecycle.overdue_audit_count(day) == 3
+    shown = lifecycle.overdue_audits(day, limit=2)
+    assert len(shown) == 2 and {c.id for _a, c in shown} <= {c.id for _cy, c in made}
+    for _cycle, certificate in made:
+        certificate.state, certificate.suspended_until = "suspended", day - timedelta(days=1)
+    db.session.flush()
+    assert lifecycle.overdue_audit_count(day) == 0  # no active certificate left to suspend
+    assert lifecycle.suspensions_past_limit_count(day) == 3
+    assert len(lifecycle.suspensions_past_limit(day, limit=2)) == 2
+
+
 def test_an_audit_flagged_under_the_earlier_code_is_not_flagged_again():
     cycle, _certificate = granted_cycle()
     surveillance1 = next(a for a in cycle.audits if a.kind == "surveillance1")

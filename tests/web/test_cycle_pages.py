@@ -157,6 +157,50 @@ def test_the_committee_sees_what_to_consider_for_suspension(client, login_as):
     assert f"/organisations/{surveillance.organisation_id}" in section
 
 
+def overdue_certificate(n: int) -> Certificate:
+    cycle = factories.cycle(factories.quote(factories.application()))
+    cycle.decision_date = TODAY - timedelta(days=400)
+    factories.audit(
+        cycle, kind="surveillance1", state="planned", due_by=TODAY - timedelta(days=10 + n)
+    )
+    return _certificate(cycle, n)
+
+
+def _certificate(cycle, n: int) -> Certificate:
+    certificate = Certificate(
+        number=f"TR-10002-2025-0090{n}",
+        token=f"tok-overdue-{n}",
+        organisation_id=cycle.organisation_id,
+        cycle=cycle,
+        scheme="iso10002",
+        edition="2018",
+        scope="Complaints handling",
+        issued_on=cycle.decision_date,
+        original_issued_on=cycle.decision_date,
+        expires_on=TODAY + timedelta(days=700),
+    )
+    db.session.add(certificate)
+    return certificate
+
+
+def test_the_suspension_list_shows_the_longest_overdue_and_says_how_many_in_all(
+    client, login_as, monkeypatch
+):
+    from certification.decisions import views
+
+    monkeypatch.setattr(views, "FOR_SUSPENSION_SHOWN", 2)
+    for n in range(3):
+        overdue_certificate(n)
+    db.session.commit()
+    login_as("committee")
+    section = text(client.get("/decisions/"))
+    section = section[section.index("To consider for suspension") :]
+    assert "TR-10002-2025-00902" in section and "TR-10002-2025-00901" in section
+    assert "TR-10002-2025-00900" not in section  # the least overdue waits for the full list
+    assert "Showing the longest overdue: 2 of 3." in section
+    assert "/certificates/?flagged=1" in section
+
+
 def test_the_schedule_form_asks_for_the_exception_after_the_due_date(client, login_as):
     cycle = factories.cycle(factories.quote(factories.application()))
     cycle.decision_date = TODAY - timedelta(days=300)
