@@ -93,3 +93,13 @@ def test_the_arabic_agreement_is_drawn_right_to_left(client, login_as):
     lines = arabic_lines(client.get("/agreement.pdf?language=ar").data)
     assert plain("اتفاقية منح الشهادة، الإصدار 1") in lines
     assert plain("8. تبقى الشهادة ملكًا لجهة منح الشهادات.") in lines
+
+
+def test_the_arabic_quote_is_drawn_right_to_left(client, login_as):
+    from tests.web.test_quotes import sent_quote
+
+    quote = sent_quote(factories.organisation(preferred_language="ar"))
+    login_as("planner")
+    lines = arabic_lines(client.get(f"/quotes/{quote.id}.pdf").data)
+    assert plain(f"عرض السعر {quote.number}") in lines
+    assert plain("السعر") in lines
