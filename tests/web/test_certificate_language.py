@@ -45,6 +45,8 @@ def test_the_chosen_language_is_printed_beside_english(client, login_as):
     text = pdf_text(client.get(f"/certificates/{certificate.id}.pdf"))
     assert "CERTIFICATE / GIẤY CHỨNG NHẬN" in text
     assert "đã được đánh giá và xác định là đáp ứng các hướng dẫn của ISO 10002:2018" in text
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "Languages of the certificate</dt><dd>English · Tiếng Việt</dd>" in page
 
 
 def test_by_default_the_clients_preferred_language(client, login_as):
