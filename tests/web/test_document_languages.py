@@ -89,7 +89,8 @@ def test_a_clients_agreement_is_in_its_organisations_language(client, login_as, 
 
 
 def test_the_arabic_agreement_is_drawn_right_to_left(client, login_as):
-    login_as("planner")
+    login_as("admin")  # the agreement's page links each language's PDF
+    assert 'href="/agreement.pdf?language=ar"' in client.get("/admin/agreement").get_data(True)
     lines = arabic_lines(client.get("/agreement.pdf?language=ar").data)
     assert plain("اتفاقية منح الشهادة، الإصدار 1") in lines
     assert plain("8. تبقى الشهادة ملكًا لجهة منح الشهادات.") in lines
