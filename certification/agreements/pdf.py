@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.graphics import renderSVG
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
-from certification.pdf_kit import a4_document, heading_style, paragraph_styles, paragraph_text
+from certification.pdf_kit import a4_document, heading_style, paragraph_styles, rich_text
 from certification.pdf_pages import footed_canvas
 
 
@@ -22,10 +21,10 @@ def render_agreement_pdf(version, language: str, body_name: str) -> bytes:
     canvas = footed_canvas(
         body_name, identity, lambda p, n: _("page %(page)d of %(pages)d", page=p, pages=n)
     )
-    story = [Paragraph(escape(identity), title)]
+    story = [rich_text(identity, title)]
     for block in (version.text(language), version.rules(language)):
         for line in block.split("\n"):
-            story.append(Paragraph(paragraph_text(line), styles["body"]) if line else Spacer(1, 6))
+            story.append(rich_text(line, styles["body"]) if line else Spacer(1, 6))
         story.append(Spacer(1, 12))
     doc.build(story, canvasmaker=canvas)
     return buffer.getvalue()

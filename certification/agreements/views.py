@@ -17,7 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -79,13 +79,26 @@ def accept():
 @bp.route("/agreement.pdf")
 @login_required
 def pdf():
-    """The current agreement with the rules for the marks, in the reader's language."""
+    """The current agreement with the rules for the marks: in the language asked for
+    (?language=), else for a client in its organisation's preferred language, else in the
+    reader's; its fixed parts in the same language (the catalogues)."""
     version = services.current_version()
-    body = render_agreement_pdf(version, language_of(get_locale()), current_app.config["BODY_NAME"])
+    language = _agreement_language()
+    with force_locale(language):
+        body = render_agreement_pdf(version, language, current_app.config["BODY_NAME"])
     response = Response(body, mimetype="application/pdf")
     name = f"certification-agreement-v{version.version}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+def _agreement_language() -> str:
+    asked = request.args.get("language", "")
+    if asked in LANGUAGES:
+        return asked
+    if current_user.role == Role.CLIENT and current_user.organisation is not None:
+        return language_of(current_user.organisation.preferred_language)
+    return language_of(get_locale())
 
 
 def may_use_marks(organisation_id: int) -> bool:

@@ -40,8 +40,10 @@ def issue_certificate(
     confidential: bool = False,
     band: str = "",
     certification_type: str = "initial",
+    language: str | None = None,
 ) -> Certificate:
-    """A grant (or a renewal) issues a certificate effective on the decision date."""
+    """A grant (or a renewal) issues a certificate effective on the decision date, in English
+    and `language` (by default the client's preferred language)."""
     if certification_type == RENEWAL_TYPE:
         previous = current_certificate(decision.organisation_id, decision.cycle.scheme)
         if previous is None:
@@ -55,11 +57,12 @@ def issue_certificate(
             sites=sites,
             confidential=confidential,
             band=band,
+            language=language,
         )
     _check_decision(decision, today)
     dates = rules.initial_dates(decision.decided_on)
     certificate = _new_certificate(
-        decision, dates, scope, sites, confidential, band, certification_type
+        decision, dates, scope, sites, confidential, band, certification_type, language=language
     )
     _start_programme(decision.cycle, decision.decided_on, certificate.expires_on)
     record(
@@ -109,6 +112,7 @@ def renew_certificate(
     sites=None,
     confidential: bool | None = None,
     band: str | None = None,
+    language: str | None = None,
 ) -> Certificate:
     """17021-1 9.6.3: recertification decided before expiry; the new certificate keeps the
     original issue date and expires on the old expiry + 3 years; the old one is superseded."""
@@ -140,6 +144,7 @@ def renew_certificate(
         certificate.band if band is None else band,
         RENEWAL_TYPE,
         supersedes=certificate,
+        language=language,
     )
     certificate.ended_on = decision.decided_on
     transition(
@@ -311,6 +316,7 @@ def _new_certificate(
     *,
     supersedes: Certificate | None = None,
     revision: int = 0,
+    language: str | None = None,
 ) -> Certificate:
     scope = (scope or "").strip()
     if not scope:
@@ -339,6 +345,7 @@ def _new_certificate(
         sector_code=sector or "",
         confidential=bool(confidential),
         band=band or "",
+        language=rules.certificate_language(language, supersedes, decision.organisation),
         issued_on=dates.issued_on,
         original_issued_on=dates.original_issued_on,
         expires_on=dates.expires_on,

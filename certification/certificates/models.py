@@ -56,6 +56,8 @@ class Certificate(Timestamped, db.Model):
     sector_code: Mapped[str] = mapped_column(String(20), default="")  # IAF sector at issue
     confidential: Mapped[bool] = mapped_column(default=False)
     band: Mapped[str] = mapped_column(String(100), default="")  # rating band of scored schemes
+    # Beside English, the language the certificate is drawn in (chosen at the grant; "en": none).
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="tr")
     issued_on: Mapped[date]
     original_issued_on: Mapped[date]  # kept across lapse and restoration
     expires_on: Mapped[date] = mapped_column(index=True)

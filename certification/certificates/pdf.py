@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -36,6 +37,8 @@ from certification.certificates.pdf_page import (
     NumberedCanvas,
     both,
     page_decoration,
+    pair,
+    second_language,
 )
 from certification.pdf_kit import (
     LINE,
@@ -120,12 +123,13 @@ def _builder(certificate, body_name, body_address, verify_url, logo, extras: _Ex
             rightMargin=20 * mm,
             topMargin=34 * mm,
             bottomMargin=22 * mm,
-            title=f"{WORDS['title'][0].title()} {certificate.number}",
+            title=f"{WORDS['title'].title()} {certificate.number}",
             author=body_name,
             subject=scheme_title(certificate.scheme, certificate.edition),
         )
         story = _story(certificate, verify_url, styles, annex, extras)
-        doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=NumberedCanvas)
+        canvas = partial(NumberedCanvas, language=second_language(certificate))
+        doc.build(story, onFirstPage=decorate, onLaterPages=decorate, canvasmaker=canvas)
         return buffer.getvalue(), doc.page
 
     return build
@@ -167,12 +171,13 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _story(certificate, verify_url: str, styles, annex: bool, extras: _Extras) -> list:
+    lang = second_language(certificate)
     heading = _heading(certificate, styles)
     right = [
         _facts_block(certificate, styles),
         *_accreditation_block(certificate, extras.accreditation_mark, styles),
         Spacer(1, 1 * mm),
-        _qr_block(verify_url, styles, _signatory_block(extras.signatory, styles)),
+        _qr_block(verify_url, styles, _signatory_block(extras.signatory, styles, lang), lang),
     ]
     scope = _scope_block(certificate, styles)
     if not annex:
@@ -180,14 +185,14 @@ def _story(certificate, verify_url: str, styles, annex: bool, extras: _Extras) -
             *heading,
             _two_columns([*scope, Spacer(1, 3 * mm), *_sites(certificate, styles)], right),
         ]
-    title = f"{both('annex')} {certificate.number}"
-    pages = [PageBreak(), Paragraph(escape(title), styles["name"])]
+    title = f"{both('annex', lang)} {certificate.number}"
+    pages = [PageBreak(), rich_text(title, styles["name"])]
     scope_text = certificate.scope or ""
     if len(scope_text) <= SCOPE_ON_FIRST_PAGE and scope_text.count("\n") <= 20:
-        note = Paragraph(escape(both("see_annex_sites")), styles["body"])
+        note = rich_text(both("see_annex_sites", lang), styles["body"])
         first_page = _two_columns([*scope, Spacer(1, 3 * mm), note], right)
     else:
-        note = Paragraph(escape(both("see_annex_scope")), styles["body"])
+        note = rich_text(both("see_annex_scope", lang), styles["body"])
         first_page = _two_columns([scope[0], note], right)
         pages += [Spacer(1, 3 * mm), *scope]
     pages += [Spacer(1, 3 * mm), *_site_entries(certificate, styles)]
@@ -195,30 +200,37 @@ def _story(certificate, verify_url: str, styles, annex: bool, extras: _Extras) -
 
 
 def _heading(certificate, styles) -> list:
-    organisation = certificate.organisation
+    organisation, lang = certificate.organisation, second_language(certificate)
+    standard = scheme_title(certificate.scheme, certificate.edition)
+    certify = pair(WORDS["certify"], lang)
+    assessed = pair(WORDS["assessed"], lang, standard=standard)
     story = [
-        Paragraph(escape(both("title")), styles["title"]),
+        rich_text(both("title", lang), styles["title"]),
         Spacer(1, 1 * mm),
-        Paragraph(escape(WORDS["certify"][0]), styles["centred"]),
-        Paragraph(escape(WORDS["certify"][1]), styles["muted"]),
+        *_lines(certify, styles),
         Spacer(1, 2 * mm),
         *text_paragraphs(organisation.legal_name, styles["name"]),
     ]
     if organisation.english_name and organisation.english_name != organisation.legal_name:
         story += text_paragraphs(organisation.english_name, styles["centred"])
     where = place(organisation.address, organisation.city, organisation.country)
-    english, turkish = WORDS["assessed"]
+    english = assessed[0].removesuffix(standard).strip()  # the standard follows, in bold
     return [
         *story,
         *text_paragraphs(where, styles["centred"]),
         Spacer(1, 1.5 * mm),
         Paragraph(escape(english), styles["centred"]),
-        Paragraph(
-            escape(scheme_title(certificate.scheme, certificate.edition)), styles["standard"]
-        ),
-        Paragraph(escape(turkish), styles["muted"]),
+        Paragraph(escape(standard), styles["standard"]),
+        *_lines(("", assessed[1]), styles),
         Spacer(1, 2 * mm),
     ]
+
+
+def _lines(words: tuple[str, str], styles) -> list:
+    """A sentence of the wording: English centred, the second language muted below it."""
+    english, second = words
+    story = [Paragraph(escape(english), styles["centred"])] if english else []
+    return story + ([rich_text(second, styles["muted"])] if second else [])
 
 
 def _two_columns(left, right) -> Table:
@@ -237,16 +249,18 @@ def _two_columns(left, right) -> Table:
 
 
 def _scope_block(certificate, styles) -> list:
+    lang = second_language(certificate)
     return [
-        Paragraph(escape(both("scope")), styles["label"]),
+        rich_text(both("scope", lang), styles["label"]),
         *text_paragraphs(certificate.scope, styles["body"]),
     ]
 
 
 def _facts_block(certificate, styles) -> Table:
+    lang = second_language(certificate)
     revision = str(certificate.revision)
     if certificate.revision and certificate.supersedes is not None:
-        revision += f" ({both('replaces')}: {certificate.supersedes.number})"
+        revision += f" ({both('replaces', lang)}: {certificate.supersedes.number})"
     rows = [
         ("number", certificate.number),
         ("revision", revision),
@@ -258,7 +272,7 @@ def _facts_block(certificate, styles) -> Table:
         rows.append(("band", certificate.band))
     data = [
         [
-            Paragraph(escape(both(key)), styles["label"]),
+            rich_text(both(key, lang), styles["label"]),
             Paragraph(paragraph_text(v), styles["body"]),
         ]
         for key, v in rows
@@ -279,10 +293,11 @@ def _facts_block(certificate, styles) -> Table:
 
 
 def _sites(certificate, styles) -> list:
-    head = [Paragraph(escape(both(key)), styles["label"]) for key in ("site", "address", "scope")]
+    lang = second_language(certificate)
+    head = [rich_text(both(key, lang), styles["label"]) for key in ("site", "address", "scope")]
     rows = [head]
     for site in certificate.sites:
-        name, where = _site_name(site), place(site.address, site.city, site.country)
+        name, where = _site_name(site, lang), place(site.address, site.city, site.country)
         texts = (name, where, site.scope or certificate.scope)
         rows.append([rich_text(text, styles["small"]) for text in texts])
     table = Table(rows, colWidths=[40 * mm, 50 * mm, None], hAlign="LEFT", repeatRows=1)
@@ -295,30 +310,33 @@ def _sites(certificate, styles) -> list:
             ]
         )
     )
-    return [Paragraph(escape(both("sites")), styles["label"]), Spacer(1, 1 * mm), table]
+    return [rich_text(both("sites", lang), styles["label"]), Spacer(1, 1 * mm), table]
 
 
 def _site_entries(certificate, styles) -> list:
     """The sites on annex pages: one entry each, whose address and scope flow over pages."""
-    story = [Paragraph(escape(both("sites")), styles["label"]), Spacer(1, 1 * mm)]
+    lang = second_language(certificate)
+    story = [rich_text(both("sites", lang), styles["label"]), Spacer(1, 1 * mm)]
     for number, site in enumerate(certificate.sites, start=1):
         where = place(site.address, site.city, site.country)
         # A site without a scope of its own does not repeat the certificate's (maybe long) one.
-        scope = site.scope or both("same_scope")
+        scope = site.scope or both("same_scope", lang)
         story += [
             HRFlowable(width="100%", thickness=0.4, color=LINE, spaceAfter=1 * mm),
-            rich_text(f"{number}. {_site_name(site)}", styles["body"]),
-            Paragraph(escape(both("address")), styles["label"]),
+            rich_text(f"{number}. {_site_name(site, lang)}", styles["body"]),
+            rich_text(both("address", lang), styles["label"]),
             *text_paragraphs(where or "—", styles["small"]),
-            Paragraph(escape(both("scope")), styles["label"]),
+            rich_text(both("scope", lang), styles["label"]),
             *text_paragraphs(scope, styles["small"]),
             Spacer(1, 1.5 * mm),
         ]
     return story
 
 
-def _site_name(site) -> str:
-    return head_office_name(site.name, both("head_office")) if site.is_head_office else site.name
+def _site_name(site, lang: str) -> str:
+    if not site.is_head_office:
+        return site.name
+    return head_office_name(site.name, both("head_office", lang))
 
 
 def qr_code(url: str, size: float = QR_SIZE) -> QrFlowable:
@@ -327,9 +345,9 @@ def qr_code(url: str, size: float = QR_SIZE) -> QrFlowable:
     return QrFlowable(url, size)
 
 
-def _qr_block(verify_url: str, styles, beside: list) -> Table:
+def _qr_block(verify_url: str, styles, beside: list, lang: str) -> Table:
     """The QR code; beside it what it is for and the signatory (side by side: one page)."""
-    text = [Paragraph(escape(both("verify")), styles["label"]), *beside]
+    text = [rich_text(both("verify", lang), styles["label"]), *beside]
     cells = [[qr_code(verify_url), text]]
     table = Table(cells, colWidths=[QR_SIZE + 4 * mm, None], hAlign="LEFT")
     table.setStyle(
@@ -344,9 +362,9 @@ def _accreditation_block(certificate, mark: bytes | None, styles) -> list:
     accreditation = getattr(certificate, "accreditation", None)
     if accreditation is None:
         return []
+    lang = second_language(certificate)
     named = f"{accreditation.accreditation_body}, {accreditation.number}"
-    markup = f"{escape(both('accreditation'))}<br/>{paragraph_text(named)}"
-    text = Paragraph(markup, styles["small"])
+    text = rich_text(f"{both('accreditation', lang)}\n{named}", styles["small"])
     if not mark:
         return [Spacer(1, 1 * mm), text]
     beside = RIGHT_COLUMN - MARK_SIZE - 3 * mm
@@ -357,11 +375,11 @@ def _accreditation_block(certificate, mark: bytes | None, styles) -> list:
     return [Spacer(1, 1 * mm), table]
 
 
-def _signatory_block(signatory: Signatory | None, styles) -> list:
+def _signatory_block(signatory: Signatory | None, styles, lang: str) -> list:
     """The body's signatory: optional signature image, name and role."""
     if signatory is None or not (signatory.name or "").strip():
         return []
-    story = [Spacer(1, 1.5 * mm), Paragraph(escape(both("signed_for")), styles["label"])]
+    story = [Spacer(1, 1.5 * mm), rich_text(both("signed_for", lang), styles["label"])]
     if signatory.signature:
         story.append(_image(signatory.signature, SIGNATURE_HEIGHT, width=SIGNATURE_WIDTH))
     story.append(rich_text(signatory.name, styles["body"]))

@@ -1,8 +1,9 @@
 """What every page of a certificate carries: the fixed bilingual wording, the border, the body's
 mark, name and address, the number, the state when no longer active, and "page X of Y".
 
-The wording is English and Turkish side by side on every certificate whatever the reader's
-language, so those pairs are the document's own text here, not interface strings.
+The certificate is bilingual: English and its second language (the client's, chosen at the grant;
+none when that is English). Both come from the gettext catalogues: the English msgid and its
+translation in the certificate's language, whatever the reader's language.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 
+from flask_babel import force_locale, gettext
 from reportlab.graphics.shapes import Circle, Drawing, Polygon, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -17,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from certification.i18n.languages import LANGUAGES
 from certification.pdf_kit import display_text, register_fonts
 from certification.workflow import CertificateState
 
@@ -24,73 +27,86 @@ INK = colors.HexColor("#1d3557")
 MUTED = colors.HexColor("#5b6b7b")
 PAGE = landscape(A4)
 LOGO_SIZE = 22 * mm
+ENGLISH = "en"
 
-# (English, Turkish): the certificate's fixed wording.
+
+def N_(msgid: str) -> str:  # noqa: N802 - gettext's name for "extract, translate later"
+    return msgid
+
+
+# The certificate's fixed wording (English msgids; pybabel extracts N_).
 WORDS = {
-    "title": ("CERTIFICATE", "SERTİFİKA"),
-    "certify": (
-        "This is to certify that the complaints-handling management system of",
-        "Bu belge, aşağıdaki kuruluşun şikâyet yönetim sisteminin",
-    ),
+    "title": N_("CERTIFICATE"),
+    "certify": N_("This is to certify that the complaints-handling management system of"),
     # ISO 10002 is guidance: the system is found to meet its guidelines, it does not "conform to
-    # requirements". The Turkish sentence ends after the standard's name (its natural order).
-    "assessed": (
-        "has been assessed and found to meet the guidelines of",
-        "standardının kılavuz ilkelerine göre değerlendirildiğini ve bu ilkeleri karşıladığını "
-        "belgeler.",
-    ),
-    "scope": ("Scope", "Kapsam"),
-    "sites": ("Certified sites", "Belgelendirilen sahalar"),
-    "site": ("Site", "Saha"),
-    "address": ("Address", "Adres"),
-    "head_office": ("head office", "merkez"),
-    "number": ("Certificate number", "Sertifika numarası"),
-    "revision": ("Revision", "Revizyon"),
-    "issued": ("Issue (effective) date", "Yürürlük tarihi"),
-    "original": ("Original certification date", "İlk belgelendirme tarihi"),
-    "expires": ("Expiry date", "Geçerlilik sonu"),
-    "accreditation": ("Accreditation", "Akreditasyon"),
-    "signed_for": ("For the certification body", "Belgelendirme kuruluşu adına"),
-    "band": ("Rating", "Derece"),
-    "verify": ("Verify this certificate", "Bu sertifikayı doğrulayın"),
-    "annex": ("Annex to certificate", "Sertifika eki"),
-    "see_annex_sites": (
-        "The certified sites are listed in the annex.",
-        "Belgelendirilen sahalar ekte listelenmiştir.",
-    ),
-    "see_annex_scope": (
-        "The scope and the certified sites are given in the annex.",
-        "Kapsam ve belgelendirilen sahalar ekte verilmiştir.",
-    ),
-    "page": ("Page {page} of {pages}", "Sayfa {page} / {pages}"),
-    "same_scope": ("As the certificate's scope", "Sertifikanın kapsamı"),
-    "replaces": ("replaces", "yerine geçtiği"),
-    "validity": (
+    # requirements". Each language puts the standard where its sentence wants it (Turkish: before
+    # the verb); the English line stops before it and the standard follows in bold.
+    "assessed": N_("has been assessed and found to meet the guidelines of %(standard)s"),
+    "scope": N_("Scope"),
+    "sites": N_("Certified sites"),
+    "site": N_("Site"),
+    "address": N_("Address"),
+    "head_office": N_("head office"),
+    "number": N_("Certificate number"),
+    "revision": N_("Revision"),
+    "issued": N_("Issue (effective) date"),
+    "original": N_("Original certification date"),
+    "expires": N_("Expiry date"),
+    "accreditation": N_("Accreditation"),
+    "signed_for": N_("For the certification body"),
+    "band": N_("Rating"),
+    "verify": N_("Verify this certificate"),
+    "annex": N_("Annex to certificate"),
+    "see_annex_sites": N_("The certified sites are listed in the annex."),
+    "see_annex_scope": N_("The scope and the certified sites are given in the annex."),
+    "page": N_("Page %(page)s of %(pages)s"),
+    "same_scope": N_("As the certificate's scope"),
+    "replaces": N_("replaces"),
+    "validity": N_(
         "The validity of this certificate depends on successful surveillance audits. "
-        "Its current status is shown at the address of the QR code.",
-        "Bu sertifikanın geçerliliği başarılı gözetim denetimlerine bağlıdır. "
-        "Güncel durumu QR kodundaki adreste gösterilir.",
+        "Its current status is shown at the address of the QR code."
     ),
 }
 STATE_WORDS = {
-    CertificateState.SUSPENDED: ("SUSPENDED", "ASKIYA ALINDI"),
-    CertificateState.WITHDRAWN: ("WITHDRAWN", "GERİ ÇEKİLDİ"),
-    CertificateState.EXPIRED: ("EXPIRED", "SÜRESİ DOLDU"),
-    CertificateState.SUPERSEDED: ("SUPERSEDED", "YERİNE YENİSİ VERİLDİ"),
+    CertificateState.SUSPENDED: N_("SUSPENDED"),
+    CertificateState.WITHDRAWN: N_("WITHDRAWN"),
+    CertificateState.EXPIRED: N_("EXPIRED"),
+    CertificateState.SUPERSEDED: N_("SUPERSEDED"),
 }
 
 
-def both(key: str) -> str:
-    english, turkish = WORDS[key]
-    return f"{english} / {turkish}"
+def second_language(certificate) -> str:
+    """The certificate's language beside English ("en": English alone)."""
+    language = getattr(certificate, "language", None) or ENGLISH
+    return language if language in LANGUAGES else ENGLISH
+
+
+def in_language(msgid: str, language: str, **values) -> str:
+    """One fixed text in `language`, from the catalogues (English: the msgid itself)."""
+    if language == ENGLISH:
+        return msgid % values if values else msgid
+    with force_locale(language):
+        return gettext(msgid, **values)
+
+
+def pair(msgid: str, language: str, **values) -> tuple[str, str]:
+    """(English, the second language); the second is "" on an English-only certificate."""
+    english = in_language(msgid, ENGLISH, **values)
+    return english, "" if language == ENGLISH else in_language(msgid, language, **values)
+
+
+def both(key: str, language: str) -> str:
+    """A label as "English / second language" (English alone on an English certificate)."""
+    return " / ".join(part for part in pair(WORDS[key], language) if part)
 
 
 class NumberedCanvas(Canvas):
     """A canvas that writes "page X of Y" on every page once it knows Y (more than one page)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, language: str = ENGLISH, **kwargs):
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
+        self._language = language
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -106,7 +122,8 @@ class NumberedCanvas(Canvas):
         super().save()
 
     def _page_number(self, total: int) -> None:
-        text = " / ".join(w.format(page=self._pageNumber, pages=total) for w in WORDS["page"])
+        words = pair(WORDS["page"], self._language, page=self._pageNumber, pages=total)
+        text = display_text(" / ".join(part for part in words if part))
         self.saveState()
         self.setFont(register_fonts().regular, 8)
         self.setFillColor(MUTED)
@@ -121,6 +138,12 @@ def page_decoration(
     longer active."""
     fonts = register_fonts()
     state = CertificateState(certificate.state)
+    language = second_language(certificate)
+    footer = [
+        f"{both('verify', language)}: {verify_url}",
+        *(part for part in pair(WORDS["validity"], language) if part),
+    ]
+    stamp = " / ".join(part for part in pair(STATE_WORDS.get(state, ""), language) if part)
 
     def draw(canvas, doc) -> None:
         width, height = PAGE
@@ -152,15 +175,12 @@ def page_decoration(
         canvas.drawRightString(width - 20 * mm, height - 20 * mm, certificate.number)
         canvas.setFont(fonts.regular, 7)
         canvas.setFillColor(MUTED)
-        footer = [f"{both('verify')}: {verify_url}", *WORDS["validity"]]
         for line, text in enumerate(footer):
-            canvas.drawString(20 * mm, (18 - 3.3 * line) * mm, text)
+            canvas.drawString(20 * mm, (18 - 3.3 * line) * mm, display_text(text))
         if state in STATE_WORDS:
             canvas.setFillColor(colors.HexColor("#b00020"))
             canvas.setFont(fonts.bold, 12)
-            canvas.drawRightString(
-                width - 20 * mm, height - 26 * mm, " / ".join(STATE_WORDS[state])
-            )
+            canvas.drawRightString(width - 20 * mm, height - 26 * mm, display_text(stamp))
         canvas.restoreState()
 
     return draw

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from certification.i18n.languages import LANGUAGES
 from certification.workflow import (
     CertificateState,
     can_restore_after_expiry,
@@ -109,3 +110,17 @@ def audit_overdue(
 def is_valid_on(state: str, issued_on: date, expires_on: date, today: date) -> bool:
     """Valid = active and inside its dates (the sweep may not have run yet today)."""
     return state == CertificateState.ACTIVE and issued_on <= today <= expires_on
+
+
+def certificate_language(chosen: str | None, replaced, organisation) -> str:
+    """The certificate's language beside English: the one chosen at the decision, else the one
+    of the certificate it replaces, else the client's preferred language; "en" (English alone)
+    when none of them is one of ours."""
+    for language in (
+        chosen,
+        getattr(replaced, "language", None),
+        getattr(organisation, "preferred_language", None),
+    ):
+        if language in LANGUAGES:
+            return language
+    return "en"

@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length
 
 from certification.decisions.models import Outcome
 from certification.decisions.services import ON_REQUEST
+from certification.i18n.languages import LANGUAGES
 
 
 class DecisionForm(FlaskForm):
@@ -20,6 +21,11 @@ class DecisionForm(FlaskForm):
         [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
     )
     scope = TextAreaField(_l("Scope (as certified after this decision)"), [Length(max=10000)])
+    # The certificate is bilingual: English and this language (the service checks the choice;
+    # not sent: the client's preferred language).
+    certificate_language = SelectField(
+        _l("Language of the certificate beside English"), choices=[], validate_choice=False
+    )
     co_member_id = SelectField(_l("Second committee member (optional)"), coerce=int, default=0)
     co_member_agrees = RadioField(
         _l("Their vote"),
@@ -33,6 +39,10 @@ class DecisionForm(FlaskForm):
     def with_choices(self, outcomes, members) -> DecisionForm:
         # Labels are lazy; choices built at class time would freeze the first request's language.
         self.outcome.choices = [SelectChoice(o.value, o.label) for o in outcomes]
+        self.certificate_language.choices = [
+            SelectChoice("en", _l("None (English only)")),
+            *(SelectChoice(code, name) for code, name in LANGUAGES.items() if code != "en"),
+        ]
         self.co_member_id.choices = [SelectChoice(0, _l("Nobody"))] + [
             SelectChoice(m.id, m.name) for m in members
         ]

@@ -35,6 +35,7 @@ from certification.decisions.file import (
 )
 from certification.decisions.models import Decision, DecisionMember, Outcome
 from certification.extensions import db
+from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit, AuditTeamMember
 from certification.reports.models import AuditReport
 from certification.reports.services import report_of
@@ -115,12 +116,15 @@ def decide(
     scope: str = "",
     other_members: list[tuple[int, bool, str]] | tuple = (),
     certificate_seen: str = "",
+    certificate_language: str = "",
 ) -> Decision:
     """Record the committee's decision on a submitted audit file and carry it out.
 
     Every check runs before anything changes, so a refusal leaves the file as it was.
     `other_members`: (member_id, agrees, reasons) of the co-deciding committee members.
     `certificate_seen`: the id of the certificate the file showed ("0": none; "": not known).
+    `certificate_language`: a granted or renewed certificate's language beside English ("":
+    the client's preferred language).
     """
     reasons = (reasons or "").strip()
     lock(audit)  # a second "grant" at the same moment waits here, then finds the file decided
@@ -144,6 +148,8 @@ def decide(
             "outcome",
         )
     scope = _scope(chosen, scope, audit, certificate)
+    if certificate_language and certificate_language not in LANGUAGES:
+        raise DecisionError(_("Choose one of the offered languages."), "certificate_language")
     report = report_of(audit)
     decision = Decision(
         organisation_id=audit.organisation_id,
@@ -161,7 +167,7 @@ def decide(
     decision.members.extend(members)
     db.session.add(decision)
     db.session.flush()
-    _carry_out(actor, decision, audit, certificate, report, today)
+    _carry_out(actor, decision, audit, certificate, report, today, certificate_language or None)
     action = Action.RETURN if chosen == Outcome.MORE_INFORMATION else Action.CLOSE
     transition(actor, audit, action, reason=reasons, note=log_note("labelled_reason", label=chosen))
     record(
@@ -253,7 +259,9 @@ def _scope(chosen: Outcome, scope: str, audit: Audit, certificate) -> str:
     return certificate.scope if certificate is not None else ""
 
 
-def _carry_out(actor, decision: Decision, audit, certificate, report, today: date) -> None:
+def _carry_out(
+    actor, decision: Decision, audit, certificate, report, today: date, language: str | None
+) -> None:
     """What the outcome does to the certificate (issued, suspended, revised ...)."""
     from certification.certificates import services as certificates
 
@@ -271,6 +279,7 @@ def _carry_out(actor, decision: Decision, audit, certificate, report, today: dat
                 sites=sites,
                 band=band,
                 certification_type="initial" if chosen == Outcome.GRANT else "recertification",
+                language=language,
             )
             decision.certificate_id = issued.id
         elif chosen in rules.SCOPE_OUTCOMES:

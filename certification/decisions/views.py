@@ -14,6 +14,7 @@ from certification.access import can_decide, roles_required
 from certification.accounts.models import User
 from certification.certificates import lifecycle
 from certification.certificates.models import Certificate
+from certification.certificates.rules import certificate_language
 from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
 from certification.decisions.models import Decision, Outcome
@@ -70,7 +71,8 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
     certificate = services.current_certificate(audit.organisation_id, audit.cycle.scheme)
     if form is None:
         scope = certificate.scope if certificate else audit.cycle.application.scope
-        form = DecisionForm(formdata=None, scope=scope)
+        language = certificate_language(None, certificate, audit.organisation)
+        form = DecisionForm(formdata=None, scope=scope, certificate_language=language)
     form.with_choices(rules.outcomes_for(audit.kind), co_member_choices())
     form.certificate_seen.data = str(certificate.id) if certificate else "0"
     stage1 = stages.latest_stage1(audit) if audit.kind == "stage2" else None
@@ -125,6 +127,7 @@ def decide(audit_id: int):
             outcome=form.outcome.data,
             reasons=form.reasons.data,
             scope=form.scope.data,
+            certificate_language=form.certificate_language.data or "",
             today=date.today(),
             other_members=form.other_members(),
             certificate_seen=form.certificate_seen.data or "",

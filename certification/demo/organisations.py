@@ -177,7 +177,7 @@ ORGANISATIONS = [
         "მედეა ჯაფარიძის ქ. 10, თბილისი 0171",
         "27",
         700,
-        "en",
+        "ka",
         "EUR",
         "Customer complaints handling for water supply in Tbilisi",
         "contracted",
@@ -192,7 +192,7 @@ ORGANISATIONS = [
         "რუსთაველის ქ. 25, ბათუმი 6000",
         "32",
         60,
-        "en",
+        "ka",
         "EUR",
         "Complaints handling for retail banking customers",
         "review_rejected",
@@ -205,7 +205,7 @@ ORGANISATIONS = [
         "123 Đường Nguyễn Huệ, Quận 1, Thành phố Hồ Chí Minh",
         "35",
         45,
-        "en",
+        "vi",
         "USD",
         "Complaints handling for contact-centre services",
         "issued",
@@ -219,7 +219,7 @@ ORGANISATIONS = [
         "200 Đường Nguyễn Sơn, Long Biên, Hà Nội",
         "31",
         2500,
-        "en",
+        "vi",
         "USD",
         "Passenger complaints handling for scheduled flights and ground services",
         "two_scheduled",
@@ -233,7 +233,7 @@ ORGANISATIONS = [
         "Sheikh Zayed Road, Tower 3, Dubai",
         "35",
         120,
-        "en",
+        "ar",
         "USD",
         "Complaints handling for outsourced customer-care services",
         "approved",
@@ -242,7 +242,13 @@ ORGANISATIONS = [
 
 # Stages whose audits are under way, and how long before "today" their application came in.
 APPLIED_DAYS_AGO = {"stage1_in_progress": 50, "stage2_in_progress": 150, "report_submitted": 150}
-HEAD_OFFICE = {"tr": "Genel müdürlük", "ru": "Головной офис"}
+HEAD_OFFICE = {
+    "tr": "Genel müdürlük",
+    "ru": "Головной офис",
+    "ka": "სათაო ოფისი",
+    "vi": "Trụ sở chính",
+    "ar": "المقر الرئيسي",
+}
 
 
 def enrol(planner: User, spec: DemoOrg, orgs: dict, logins: dict):
@@ -401,8 +407,13 @@ def advance(spec: DemoOrg, org, client, staff, today: date) -> None:
     # 17021-1 5.1.2: the client accepts the certification agreement with its first quote.
     # Without a client login the planner records the agreement the client signed on paper.
     consent = Consent(current_version().version, "192.0.2.10" if client else "", spec.language)
-    accept_quote(applicant, quote, "Accepted by the general manager.",
-                 today=issued_on + timedelta(days=6), agreement=consent)
+    accept_quote(
+        applicant,
+        quote,
+        "Accepted by the general manager.",
+        today=issued_on + timedelta(days=6),
+        agreement=consent,
+    )
     if spec.stage == "contracted" or spec.stage in APPLIED_DAYS_AGO:
         return  # audits under way go on in their story (stories/)
     _schedule(spec, org, staff, today)

@@ -9,11 +9,10 @@ confidentiality.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from certification.i18n import formatting
 from certification.i18n.languages import LANGUAGES
@@ -22,7 +21,7 @@ from certification.pdf_kit import (
     heading_style,
     joined,
     paragraph_styles,
-    paragraph_text,
+    rich_text,
     ruled_table,
 )
 from certification.pdf_pages import footed_canvas
@@ -50,18 +49,18 @@ def render_plan_pdf(plan, body_name: str, body_address: str) -> bytes:
         watermark=_("DRAFT") if plan.state == PlanState.DRAFT else "",
     )
     story = [
-        Paragraph(paragraph_text(body_name), styles["bold"]),
-        Paragraph(paragraph_text(body_address), styles["small"]),
+        rich_text(body_name, styles["bold"]),
+        rich_text(body_address, styles["small"]),
         Spacer(1, 6 * mm),
-        Paragraph(escape(title), styles["title"]),
+        rich_text(title, styles["title"]),
         _facts(_fact_rows(plan), styles),
-        Paragraph(escape(_("Sites to visit")), styles["h2"]),
+        rich_text(_("Sites to visit"), styles["h2"]),
         _sites(plan, styles),
         Spacer(1, 2 * mm),
-        Paragraph(paragraph_text(plan.sampling_statement), styles["small"]),
-        Paragraph(escape(_("Audit team")), styles["h2"]),
+        rich_text(plan.sampling_statement, styles["small"]),
+        rich_text(_("Audit team"), styles["h2"]),
         _team(plan, styles),
-        Paragraph(escape(_("Timetable")), styles["h2"]),
+        rich_text(_("Timetable"), styles["h2"]),
         _timetable(plan, styles),
     ]
     doc.build(story, canvasmaker=canvas)
@@ -109,7 +108,7 @@ def _fact_rows(plan) -> list[tuple[str, str]]:
 
 def _facts(rows, styles) -> Table:
     data = [
-        [Paragraph(escape(label), styles["bold"]), Paragraph(paragraph_text(value), styles["body"])]
+        [rich_text(label, styles["bold"]), rich_text(value, styles["body"])]
         for label, value in rows
     ]
     table = Table(data, colWidths=[48 * mm, None], hAlign="LEFT")
@@ -126,7 +125,7 @@ def _facts(rows, styles) -> Table:
 
 
 def _cells(rows, styles) -> list[list]:
-    return [[Paragraph(paragraph_text(cell), styles["small"]) for cell in row] for row in rows]
+    return [[rich_text(cell, styles["small"]) for cell in row] for row in rows]
 
 
 def _sites(plan, styles) -> Table:

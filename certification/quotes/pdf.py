@@ -7,7 +7,6 @@ Flask-Babel locale (the view chooses it).
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib.enums import TA_RIGHT
@@ -25,7 +24,7 @@ from certification.pdf_kit import (
     heading_style,
     joined,
     paragraph_styles,
-    paragraph_text,
+    rich_text,
     ruled_table,
     site_line,
     text_paragraphs,
@@ -54,10 +53,10 @@ def render_quote_pdf(quote, body_name: str, body_address: str) -> bytes:
     buffer = io.BytesIO()
     doc = a4_document(buffer, _("Quote %(number)s", number=quote.number), body_name)
     story = [
-        Paragraph(paragraph_text(body_name), styles["bold"]),
-        Paragraph(paragraph_text(body_address), styles["small"]),
+        rich_text(body_name, styles["bold"]),
+        rich_text(body_address, styles["small"]),
         Spacer(1, 6 * mm),
-        Paragraph(escape(_("Quote %(number)s", number=quote.number)), styles["title"]),
+        rich_text(_("Quote %(number)s", number=quote.number), styles["title"]),
         *facts_table(_header_rows(quote), styles),
         *_client_section(quote, styles),
         *_audit_time_section(quote, styles),
@@ -98,24 +97,23 @@ def _client_section(quote, styles) -> list:
     rows.append((_("Sites"), "\n".join(site_line(site) for site in application.sites) or "—"))
     rows.append((_("Standard"), scheme_title(application.scheme, application.edition)))
     rows.append((_("Scope"), application.scope))
-    return [Paragraph(escape(_("Client")), styles["h2"]), *facts_table(rows, styles)]
+    return [rich_text(_("Client"), styles["h2"]), *facts_table(rows, styles)]
 
 
 def _grid(data: list[list], styles, widths, total_row: bool = False) -> Table:
     """A ruled table; plain strings become body text; the total row, if any, is shaded."""
     cells = [
-        [c if not isinstance(c, str) else Paragraph(escape(c), styles["body"]) for c in row]
-        for row in data
+        [c if not isinstance(c, str) else rich_text(c, styles["body"]) for c in row] for row in data
     ]
     return ruled_table(cells, widths, (-1,) if total_row else ())
 
 
 def _num(value: str, styles, bold: bool = False) -> Paragraph:
-    return Paragraph(escape(value), styles["bold_right" if bold else "right"])
+    return rich_text(value, styles["bold_right" if bold else "right"])
 
 
 def _indented(label: str, styles) -> Paragraph:
-    return Paragraph(escape(label), styles["indent"])
+    return rich_text(label, styles["indent"])
 
 
 def _audit_time_section(quote, styles) -> list:
@@ -144,13 +142,13 @@ def _audit_time_section(quote, styles) -> list:
         ],
     ]
     story = [
-        Paragraph(escape(_("Audit time")), styles["h2"]),
+        rich_text(_("Audit time"), styles["h2"]),
         _grid(rows, styles, [95 * mm, 35 * mm, 35 * mm]),
         Spacer(1, 2 * mm),
         *_site_times_section(quote, styles),
     ]
     if quote.adjustment_justification:
-        story.append(Paragraph(escape(_("Justification of the adjustment:")), styles["body"]))
+        story.append(rich_text(_("Justification of the adjustment:"), styles["body"]))
         story += text_paragraphs(quote.adjustment_justification, styles["body"])
     notes = _(
         "Effective personnel: %(employees)s; sites: %(sites)s. An auditor-day is 8 hours; at "
@@ -160,7 +158,7 @@ def _audit_time_section(quote, styles) -> list:
         sites=formatting.number(quote.sites),
         share=formatting.percent(80),
     )
-    story.append(Paragraph(escape(notes), styles["small"]))
+    story.append(rich_text(notes, styles["small"]))
     return story
 
 
@@ -174,7 +172,7 @@ def _site_times_section(quote, styles) -> list:
         name = f"{site['name']} ({central})" if site["central"] else site["name"]
         rows.append(
             [
-                Paragraph(escape(name), styles["body"]),
+                rich_text(name, styles["body"]),
                 _num(formatting.number(site["personnel"], 0), styles),
                 _num(format_days(site["initial_days"]), styles),
                 _num(format_days(site["surveillance_days"]), styles),
@@ -186,9 +184,9 @@ def _site_times_section(quote, styles) -> list:
         "totals above count the largest sites of each sample."
     )
     return [
-        Paragraph(escape(_("Audit time by site (IAF MD 1)")), styles["h2"]),
+        rich_text(_("Audit time by site (IAF MD 1)"), styles["h2"]),
         _grid(rows, styles, [69 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm]),
-        Paragraph(escape(note), styles["small"]),
+        rich_text(note, styles["small"]),
         Spacer(1, 2 * mm),
     ]
 
@@ -209,7 +207,7 @@ def _price_section(quote, styles) -> list:
         [_("Application fee"), _num(format_money(p.application_fee, cur), styles)],
         [_("Certificate fee"), _num(format_money(p.certificate_fee, cur), styles)],
         [
-            Paragraph(escape(_("Total")), styles["bold"]),
+            rich_text(_("Total"), styles["bold"]),
             _num(format_money(p.total, cur), styles, bold=True),
         ],
     ]
@@ -225,7 +223,7 @@ def _price_section(quote, styles) -> list:
         ],
     ]
     return [
-        Paragraph(escape(_("Price")), styles["h2"]),
+        rich_text(_("Price"), styles["h2"]),
         _grid(rows, styles, [125 * mm, 45 * mm], total_row=True),
         Spacer(1, 3 * mm),
         _grid(later, styles, [125 * mm, 45 * mm]),
@@ -249,9 +247,9 @@ def _terms_section(quote, styles) -> list:
             "above."
         ),
     ]
-    story = [Paragraph(escape(_("Terms")), styles["h2"])]
-    story += [Paragraph(escape(term), styles["body"]) for term in terms]
+    story = [rich_text(_("Terms"), styles["h2"])]
+    story += [rich_text(term, styles["body"]) for term in terms]
     if quote.notes:
-        story.append(Paragraph(escape(_("Notes")), styles["h2"]))
+        story.append(rich_text(_("Notes"), styles["h2"]))
         story += text_paragraphs(quote.notes, styles["body"])
     return story

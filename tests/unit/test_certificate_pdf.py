@@ -1,5 +1,6 @@
-"""The certificate PDF: every item a certificate shows, names in four scripts, and a QR code that
-decodes back to the verification URL."""
+"""The certificate PDF: every item a certificate shows, names in four scripts, the fixed wording
+in English and each second language from the catalogues, and a QR code that decodes back to the
+verification URL."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ NAMES = {
     "georgian": ("შპს მომხმარებელთა სერვისი", "რუსთაველის გამზირი 12, თბილისი", "GE"),
     "vietnamese": ("Công ty TNHH Dịch vụ Khách hàng Việt", "Đường Lê Lợi 3, Hà Nội", "VN"),
 }
+
+
+@pytest.fixture(autouse=True)
+def _catalogues(app):
+    """The second language's words come from the app's gettext catalogues."""
+    with app.app_context():
+        yield
 
 
 def certificate(name: str, address: str, country: str, **kw) -> SimpleNamespace:
@@ -62,6 +70,7 @@ def certificate(name: str, address: str, country: str, **kw) -> SimpleNamespace:
         state="active",
         accreditation=SimpleNamespace(accreditation_body="TÜRKAK", number="AB-0123"),
         band="",
+        language="tr",
         issued_on=date(2026, 9, 1),
         original_issued_on=date(2026, 3, 15),
         expires_on=date(2029, 3, 14),
@@ -102,7 +111,7 @@ def test_the_certificate_shows_every_item_and_the_name_in_its_script(script):
         "Customer Services Ltd",
         "Anatolia Certification Body",
         "Büyükdere Cad. No. 120",
-        "CERTIFICATE / SERTİFİKA",
+        "CERTIFICATE / BELGE",
         "ISO 10002:2018",
         "TR-10002-2026-00042-R1",
         "Revision / Revizyon",
@@ -211,7 +220,7 @@ def test_many_sites_continue_on_an_annex_with_page_numbers():
     total = len(pages)
     assert total >= 2
     assert "The certified sites are listed in the annex." in pages[0]
-    assert "Annex to certificate / Sertifika eki TR-10002-2026-00042-R1" in pages[1]
+    assert "Annex to certificate / Belge eki TR-10002-2026-00042-R1" in pages[1]
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {total}" in text and "TR-10002-2026-00042-R1" in text
     everything = " ".join(pages)
@@ -312,3 +321,62 @@ def test_mixed_arabic_and_latin_wraps_in_order_with_parentheses_the_right_way():
     lines = [_logical(s) for s in drawn[first : first + 2]]
     assert " ".join(lines) == name
     assert "(.Gulf Customer Care W.L.L)" in unicodedata.normalize("NFKC", drawn[first])
+
+
+# -- the second language, from the catalogues -----------------------------------------------------
+
+SECOND = {
+    "tr": ("CERTIFICATE / BELGE", "Bu belge, aşağıdaki kuruluşun şikâyet yönetim sisteminin"),
+    "ru": (
+        "CERTIFICATE / СЕРТИФИКАТ",
+        "прошла оценку и признана отвечающей руководящим указаниям ISO 10002:2018.",
+    ),
+    "ka": (
+        "CERTIFICATE / სერტიფიკატი",
+        "შეფასდა და დადგინდა, რომ აკმაყოფილებს ISO 10002:2018-ის სახელმძღვანელო პრინციპებს.",
+    ),
+    "vi": (
+        "CERTIFICATE / GIẤY CHỨNG NHẬN",
+        "đã được đánh giá và xác định là đáp ứng các hướng dẫn của ISO 10002:2018.",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", SECOND)
+def test_the_second_language_is_read_back_from_the_certificate(language):
+    title, sentence = SECOND[language]
+    text = text_of(render(certificate(*NAMES["cyrillic"], language=language)))
+    assert title in text and sentence in text
+    assert "has been assessed and found to meet the guidelines of ISO 10002:2018" in text
+    assert "Scope / " in text and "Scope / Kapsam" in text or language != "tr"
+
+
+ARABIC_MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in ARABIC_MARKS)
+
+
+def test_an_arabic_certificate_reads_right_to_left_in_reading_order():
+    from bidi.algorithm import get_display
+
+    from tests.pdf_drawn import drawn_strings
+
+    pdf = render(certificate(*NAMES["turkish"], language="ar"))
+    drawn = drawn_strings(pdf)
+    # Arabic sentences are drawn right to left; the labels start in English, left to right.
+    sentences = [_plain(_logical(s)) for s in drawn]
+    labels = [_plain(get_display(unicodedata.normalize("NFKC", s), base_dir="L")) for s in drawn]
+    assessed = "قد خضع للتقييم وتبيَّن أنه يستوفي الإرشادات الواردة في ISO 10002:2018."
+    assert _plain(assessed) in sentences
+    assert _plain("تشهد هذه الوثيقة بأن نظام إدارة معالجة الشكاوى لدى") in sentences
+    assert "CERTIFICATE / شهادة" in labels
+    assert "Scope / النطاق" in labels
+    assert _plain("Certified sites / المواقع المشمولة بالشهادة") in labels
+
+
+def test_an_english_only_certificate_has_no_second_language():
+    text = text_of(render(certificate(*NAMES["turkish"], language="en")))
+    assert "CERTIFICATE" in text and "CERTIFICATE /" not in text and "Scope /" not in text
+    assert "has been assessed and found to meet the guidelines of ISO 10002:2018" in text

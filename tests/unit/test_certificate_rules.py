@@ -153,3 +153,21 @@ DUE = date(2027, 3, 15)
 )
 def test_audit_overdue(kind, state, start, due, today, overdue):
     assert rules.audit_overdue(kind, state, start, due, today) is overdue
+
+
+@pytest.mark.parametrize(
+    ("chosen", "replaced", "preferred", "expected"),
+    [
+        ("ka", "tr", "vi", "ka"),  # chosen at the decision
+        (None, "tr", "vi", "tr"),  # a revision or renewal keeps its certificate's language
+        ("", None, "ar", "ar"),  # else the client's preferred language
+        (None, None, "en", "en"),  # an English client: English alone
+        ("xx", None, "de", "en"),  # nothing we speak: English alone
+    ],
+)
+def test_the_certificates_second_language(chosen, replaced, preferred, expected):
+    from types import SimpleNamespace
+
+    previous = SimpleNamespace(language=replaced) if replaced else None
+    organisation = SimpleNamespace(preferred_language=preferred)
+    assert rules.certificate_language(chosen, previous, organisation) == expected

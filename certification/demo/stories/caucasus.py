@@ -30,7 +30,7 @@ ORGANISATION = DemoOrg(
     "დავით აღმაშენებლის გამზ. 154, თბილისი 0112",
     "32",
     240,
-    "en",
+    "ka",
     "EUR",
     "Complaints handling for microloan borrowers at branches, the call centre and online",
     "stage2_in_progress",

@@ -29,7 +29,7 @@ ORGANISATION = DemoOrg(
     "56 Đường Hòa Bình, Phường Tân An, Quận Ninh Kiều, Cần Thơ",
     "29",
     380,
-    "en",
+    "vi",
     "USD",
     "Complaints handling for electronics stores, home delivery and after-sales repairs",
     "report_submitted",
