@@ -67,6 +67,11 @@ def fields(seeded: Seeded, rng: random.Random) -> dict:
 
 
 PAGES = (
+    Page("home, planner", "planner", "/home/"),
+    Page("home, auditor", "auditor", "/home/"),
+    Page("home, committee", "committee", "/home/"),
+    Page("home, client", "client", "/home/"),
+    Page("home, admin", "admin", "/home/"),
     Page("organisations list", "planner", "/organisations/"),
     Page("organisations list, last page", "planner", "last:/organisations/"),
     Page("organisation search", "planner", "/organisations/?q={word}"),

@@ -196,25 +196,39 @@ def co_signed(user_id: int, today: date) -> tuple[int, list[Decision]]:
     return count, list(db.session.scalars(query))
 
 
+# The sweep's flag for an overdue audit, under its earlier and its present code.
+AUDIT_FLAGS = ("surveillance_overdue", "audit_overdue")
+
+
 def flagged_clause():
     """SQL: certificates the nightly sweep flagged whose cause still stands: a suspension past
-    its limit, or an overdue surveillance audit of their cycle that is still not held."""
-    suspension_flag = exists().where(
+    its limit, or an overdue surveillance or recertification audit of their cycle that is still
+    not held. Uncorrelated IN lists: the flags are few, and are looked up once, not per row."""
+    suspension_flagged = select(ActivityLog.subject_id).where(
         ActivityLog.subject_type == "Certificate",
-        ActivityLog.subject_id == Certificate.id,
         ActivityLog.action == "suspension_limit_passed",
     )
     open_audit = aliased(Audit)
-    surveillance_flag = exists().where(
-        ActivityLog.subject_type == "Audit",
-        ActivityLog.subject_id == open_audit.id,
-        ActivityLog.action == "surveillance_overdue",
-        open_audit.cycle_id == Certificate.cycle_id,
-        open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
+    cycles_flagged = (
+        select(open_audit.cycle_id)
+        .join(
+            ActivityLog,
+            and_(ActivityLog.subject_type == "Audit", ActivityLog.subject_id == open_audit.id),
+        )
+        .where(
+            ActivityLog.action.in_(AUDIT_FLAGS),
+            open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
+        )
     )
     return or_(
-        and_(Certificate.state == CertificateState.SUSPENDED.value, suspension_flag),
-        and_(Certificate.state == CertificateState.ACTIVE.value, surveillance_flag),
+        and_(
+            Certificate.state == CertificateState.SUSPENDED.value,
+            Certificate.id.in_(suspension_flagged),
+        ),
+        and_(
+            Certificate.state == CertificateState.ACTIVE.value,
+            Certificate.cycle_id.in_(cycles_flagged),
+        ),
     )
 
 

@@ -7,12 +7,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from certification.activity.services import record
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision, DecisionMember
 from certification.extensions import db as _db
-from certification.programme.models import AuditTeamMember
+from certification.programme.models import Audit, AuditTeamMember
 from certification.reports.models import AuditReport
 from tests import factories
 from tests.sql_counting import counting_queries
@@ -314,3 +315,20 @@ def test_the_client_sees_the_decisions_it_can_still_appeal(client, db, login_as,
     assert f"Appeal this decision (by {deadline.strftime('%b')}" in section
     assert section.count("/appeals/new/") == 1
     assert client.get(f"/appeals/new/{suspended.id}").status_code == 200
+
+
+def test_an_audit_flagged_under_the_sweeps_present_code_counts_for_the_committee(
+    client, db, login_as, people
+):
+    """The sweep flags an overdue audit as "audit_overdue" (formerly "surveillance_overdue"):
+    both codes put the cycle's active certificate on the committee's flagged count and list."""
+    (org,) = busy_body(people)
+    overdue = _db.session.scalar(
+        select(Audit).where(Audit.organisation_id == org.id, Audit.kind == "surveillance1")
+    )
+    record(None, overdue, "audit_overdue")
+    _db.session.commit()
+    login_as(people["committee"])
+    count, url = tile(text(client.get("/home/")), "certificates the nightly sweep flagged")
+    assert count == 2  # the suspension past its limit, and now the active certificate
+    assert text(client.get(url)).count("CB-H-") == 2
