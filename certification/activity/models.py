@@ -18,6 +18,8 @@ class ActivityLog(db.Model):
     __tablename__ = "activity_log"
     __table_args__ = (
         Index("ix_activity_log_subject", "subject_type", "subject_id"),
+        # The sweep's flags, found by their code (home.planning.flagged_clause).
+        Index("ix_activity_log_action", "action", "subject_type", "subject_id"),
         Index("ix_activity_log_organisation_at", "organisation_id", "at", "id"),
     )
 
