@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from certification import listing
 from certification.listing import Listing

@@ -23,8 +23,8 @@ from certification.findings.photos import photos_of
 from certification.i18n.collation import sorted_by_name
 from certification.organisations.services import timeline_page
 from certification.programme import stages
-from certification.programme.services import auditor_choices
 from certification.programme.models import Audit
+from certification.programme.services import auditor_choices
 from certification.reports.models import Recommendation
 from certification.reports.services import report_data
 from certification.templating import register_panel

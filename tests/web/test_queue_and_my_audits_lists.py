@@ -3,7 +3,7 @@ a search, a lead auditor (the queue), column headers that sort, paged by key bot
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from tests import factories
 from tests.sql_counting import counting_queries
 from tests.web.test_list_choices import BAD_ARGUMENTS, _english, all_rows, names, organisation
 
-SINCE = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+SINCE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def waiting_files(count: int, lead=None) -> list:
