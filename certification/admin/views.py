@@ -87,7 +87,14 @@ def users():
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
     return render_template(
-        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets, due=due
+        "admin/users.html",
+        page=page,
+        role=role,
+        q=search,
+        roles=list(Role),
+        resets=resets,
+        due=due,
+        new=listing.number(request.args, "new"),  # the user just created: shown marked
     )
 
 
@@ -111,7 +118,7 @@ def new_user():
                 return _show_link(user)
             db.session.commit()
             flash(_("The user %(name)s was created.", name=user.name), "success")
-            return redirect(url_for("admin.users"))
+            return redirect(url_for("admin.users", q=user.email, new=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
