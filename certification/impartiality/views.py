@@ -11,9 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.access import STAFF, roles_required
 from certification.accounts.models import Role, User
-from certification import listing
 from certification.applications import uploads
 from certification.extensions import db
 from certification.impartiality import rules, services
