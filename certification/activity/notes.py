@@ -103,7 +103,19 @@ NOTES = {
     "submitted": _l("%(recommendation)s (submitted %(date)s)."),
     "overrides": _l("Overrides: %(computed)s. Reason: %(reason)s"),
     "concluded": _l("%(conclusion)s (%(date)s). %(summary)s"),
+    # Field changes (activity/changes.py): the field's key worded through its label table.
+    "field_changes": "%(changes)s",
+    "field_changed": "%(field)s: %(before)s → %(after)s",
+    "amount_changed": "%(field)s %(currency)s: %(before)s → %(after)s",
+    "site_field_changed": _l("Site %(site)s: %(field)s %(before)s → %(after)s"),
+    "site_added": _l("Site added: %(site)s"),
+    "site_removed": _l("Site removed: %(site)s"),
+    "password_reset_by_admin": _l("Password reset by an administrator."),
+    "image_new": _l("%(field)s: new image"),
+    "image_removed": _l("%(field)s: removed"),
 }
+
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
 # Labelled codes a note may carry: kind -> "module:name" of an enum (with .label) or a dict.
 LOOKUPS = {
@@ -122,6 +134,11 @@ LOOKUPS = {
     "Closure": "certification.complaints.models:Closure",
     "appeal_kind": "certification.appeals.models:KIND_LABELS",
     "threat": "certification.impartiality.models:THREATS",
+    "yes_no": "certification.activity.notes:YES_NO",
+    "organisation_field": "certification.organisations.services:FIELD_NAMES",
+    "site_field": "certification.organisations.sites:SITE_FIELD_NAMES",
+    "user_field": "certification.admin.services:USER_FIELD_NAMES",
+    "setting": "certification.admin.forms:SETTING_LABELS",
 }
 
 
@@ -179,7 +196,8 @@ def worded(params: dict | None, reason: str = "", locale: object = None) -> str:
 
 def _shown(value, locale):
     if isinstance(value, list):
-        return ", ".join(_shown(item, locale) for item in value)
+        notes = value and all(isinstance(item, dict) and "note" in item for item in value)
+        return ("; " if notes else ", ").join(_shown(item, locale) for item in value)
     if not isinstance(value, dict):
         return "—" if value is None else value
     if "note" in value:
@@ -188,6 +206,12 @@ def _shown(value, locale):
         return formatting.day(date.fromisoformat(value["day"]), locale=locale)
     if "number" in value:
         return formatting.number(value["number"], 2, locale=locale)
+    if "money" in value:
+        return formatting.money(value["money"], locale=locale)
+    if "country" in value:
+        return formatting.country(value["country"], locale=locale)
+    if "language" in value:
+        return formatting.language(value["language"], locale=locale)
     if "kind" in value:
         return _label(value["kind"], value.get("code"))
     if "name" in value:  # a person with their role on a team

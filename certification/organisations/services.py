@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification import listing, search
+from certification.activity.changes import changed_fields, field_changed
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db
@@ -28,7 +29,6 @@ from certification.organisations.sites import (
     country_codes,
     new_site,
     one_head_office,
-    shown,
     too_long,
     whole_number,
 )
@@ -115,6 +115,16 @@ FIELD_NAMES = {
 }
 
 
+# How a field's value is worded in the log (activity/changes.py); others are quoted text.
+KINDS = {
+    "country": "country",
+    "preferred_language": "language",
+    "effective_personnel": "plain",
+    "sector_code": "plain",
+    "currency": "plain",
+}
+
+
 def country_name(code: str, locale: str | Locale = "en") -> str:
     return Locale.parse(locale).territories.get(code, code)
 
@@ -162,7 +172,7 @@ def update_organisation(actor, organisation: Organisation, data: dict, sites: li
         for site in wanted:
             site["is_head_office"] = existing[site["id"]].is_head_office if site["id"] else False
     changes = [
-        f"{key}: {shown(getattr(organisation, key))} → {shown(value)}"
+        field_changed("organisation_field", key, getattr(organisation, key), value, KINDS.get(key))
         for key, value in values.items()
         if getattr(organisation, key) != value
     ]
@@ -176,7 +186,7 @@ def update_organisation(actor, organisation: Organisation, data: dict, sites: li
             organisation,
             "organisation_updated",
             organisation_id=organisation.id,
-            reason="; ".join(changes),
+            note=changed_fields(changes),
         )
     return changes
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from certification.accounts.models import Role
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db as _db
@@ -180,9 +181,12 @@ def test_editing_changes_the_details_and_sites_and_logs_what_changed(db):
     assert count(Site) == 2
     (entry,) = log_rows("organisation_updated")
     assert entry.actor_id == planner.id and entry.organisation_id == org.id
-    assert "english_name: “Georgian Water LLC” → “Tbilisi Water LLC”" in entry.reason
-    assert "site removed: Batumi" in entry.reason and "site added: Kutaisi" in entry.reason
-    assert "personnel “100” → “110”" in entry.reason
+    logged = notes.text(entry, "en")
+    assert "English name: “Georgian Water LLC” → “Tbilisi Water LLC”" in logged
+    assert "Site removed: Batumi;" in logged and "Site added: Kutaisi" in logged
+    assert (
+        "Personnel at this site 100 → 110" in logged and "Effective personnel: 120 → 150" in logged
+    )
     assert changes and len(changes) == 5
 
 
