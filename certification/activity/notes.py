@@ -19,7 +19,7 @@ from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 
-from certification.i18n import formatting
+from certification.i18n import formatting, local_time
 from certification.models_base import utcnow
 
 # Code -> wording; %(name)s placeholders are filled from the row's params, %(reason)s (if the
@@ -243,6 +243,9 @@ def text(entry, locale: object = None) -> str:
 GROUPED_ACTIONS = ("answer_graded", "attachment_added", "attachment_removed")
 
 
-def checklist_group(audit) -> str:
-    """The group of a checklist row: its audit and the (UTC) day it was written."""
-    return f"checklist:{audit.id}:{utcnow().date().isoformat()}"
+def checklist_group(audit, now: datetime | None = None, zone=None) -> str:
+    """The group of a checklist row: its audit and the body's local day it was written
+    (`now`: the moment, by default the clock's; `zone`: by default the body's)."""
+    zone = zone if zone is not None else local_time.body_zone()
+    day = local_time.local_day(now or utcnow(), zone)
+    return f"checklist:{audit.id}:{day.isoformat()}"
