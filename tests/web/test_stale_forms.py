@@ -131,3 +131,13 @@ def test_a_script_gets_json_with_a_fresh_token(csrf_on, client, db, login_as, mo
 
 def test_every_page_names_where_app_js_gets_a_fresh_token(client, db):
     assert 'data-csrf-url="/csrf-token"' in text(client.get("/login"))
+
+
+@pytest.mark.parametrize(
+    ("life", "every"), [(3600, 1_200_000), (3, 1000), (1, 1000), (None, 1_200_000)]
+)
+def test_an_open_page_refreshes_its_token_every_third_of_its_life(
+    app, client, db, monkeypatch, life, every
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", life)
+    assert f'data-csrf-refresh-ms="{every}"' in text(client.get("/login"))
