@@ -14,12 +14,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
+from certification import listing
 from certification.access import roles_required
 from certification.accounts.models import Role
 from certification.extensions import db
 from certification.models_base import utcnow
+from certification.paging import Segment, page_of
 from certification.notifications import sender, services
 from certification.notifications.events import REMINDERS, REMINDERS_BY_ROLE
 from certification.notifications.forms import RecipientForm
@@ -88,16 +90,36 @@ def read_all():
 # -- the admin's outbox ------------------------------------------------------------------------
 
 
+# The outbox, newest message first (by id: written in that order), or by recipient or state.
+OUTBOX_ORDERS = {
+    "written": (Segment(key=(OutboxMessage.id,), descending=True),),
+    "to": (Segment(key=(OutboxMessage.recipient_email, OutboxMessage.id)),),
+    "state": (Segment(key=(OutboxMessage.state, OutboxMessage.id)),),
+}
+
+
 @bp.route("/outbox")
 @roles_required(Role.ADMIN)
 def outbox():
-    state = request.args.get("state", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if state in {s.value for s in MessageState}:
+    state = listing.one_of(request.args, "state", {s.value for s in MessageState})
+    chosen = listing.read(
+        request.args,
+        OUTBOX_ORDERS,
+        OUTBOX_ORDERS["written"],
+        {"state": state, "q": listing.text(request.args)},
+    )
+    query = select(OutboxMessage)
+    if state:
         query = query.where(OutboxMessage.state == state)
-    else:
-        state = ""
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    if needle := chosen.chosen["q"]:  # the recipient's address or the subject
+        like = f"%{listing.escaped(needle)}%"
+        query = query.where(
+            or_(
+                OutboxMessage.recipient_email.ilike(like, escape="\\"),
+                OutboxMessage.subject.ilike(like, escape="\\"),
+            )
+        )
+    page = page_of(query, chosen.segments, request.args, current_app.config["PAGE_SIZE"])
     counts = dict(
         db.session.execute(
             select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state)
@@ -110,6 +132,7 @@ def outbox():
         states=list(MessageState),
         counts=counts,
         configured=sender.configured(),
+        listing=chosen,
     )
 
 
