@@ -21,7 +21,6 @@ from certification.access import roles_required
 from certification.accounts.models import Role
 from certification.extensions import db
 from certification.models_base import utcnow
-from certification.paging import Segment, page_of
 from certification.notifications import sender, services
 from certification.notifications.events import REMINDERS, REMINDERS_BY_ROLE
 from certification.notifications.forms import RecipientForm
@@ -32,6 +31,7 @@ from certification.notifications.models import (
     Notification,
     OutboxMessage,
 )
+from certification.paging import Segment, page_of
 from certification.templating import register_panel
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
