@@ -81,8 +81,14 @@ def users():
     if due["expiring"] is not None:
         windows = (max(due["expiring"], 0),)
         query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
-    by_name = Segment(key=(user_name_key(get_locale()), User.id))
-    page = page_of(query, [by_name], request.args, current_app.config["PAGE_SIZE"])
+    by_name = (Segment(key=(user_name_key(get_locale()), User.id)),)
+    orders = {
+        "name": by_name,
+        "email": (Segment(key=(User.email, User.id)),),
+        "role": (Segment(key=(User.role, User.id)),),
+    }
+    chosen = listing.read(request.args, orders, by_name, {"q": search, "role": role, **due})
+    page = page_of(query, chosen.segments, request.args, current_app.config["PAGE_SIZE"])
     resets = db.session.scalars(
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
@@ -94,6 +100,7 @@ def users():
         roles=list(Role),
         resets=resets,
         due=due,
+        listing=chosen,
         new=listing.number(request.args, "new"),  # the user just created: shown marked
     )
 

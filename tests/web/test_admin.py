@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -545,3 +547,29 @@ def test_complaint_time_limits_and_holidays_are_settings(client, db, login_as):
     bad = client.post("/admin/settings", data=settings_form(holidays="2026-02-30"))
     assert "2026-02-30 is not a day" in bad.get_data(as_text=True)
     assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]
+
+
+def test_the_users_list_sorts_by_email_and_role_over_pages(app, client, db, login_as):
+    from tests.paging import link
+
+    login_as("admin", email="zz-admin@example.test")
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        role = "auditor" if n % 2 else "planner"
+        factories.user(role, name=f"Person {n:02d}", email=f"p{44 - n:02d}@example.test")
+    db.session.commit()
+
+    def emails(url: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        found = re.findall(r"<td>(p\d\d@example\.test)</td>", page)
+        while 'rel="next"' in page:
+            page = client.get(link(page, "next")).get_data(as_text=True)
+            found += re.findall(r"<td>(p\d\d@example\.test)</td>", page)
+        return found
+
+    ascending = emails("/admin/users?sort=email")
+    assert ascending == sorted(ascending) and len(ascending) == app.config["PAGE_SIZE"] + 5
+    assert emails("/admin/users?sort=-email") == list(reversed(ascending))
+    page = client.get("/admin/users?sort=role").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and "sort=-role" in page
+    rows = page.split("<tbody>")[1]
+    assert rows.index("<td>Auditor</td>") < rows.index("<td>Planner</td>")
