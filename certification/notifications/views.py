@@ -53,12 +53,9 @@ def unread_count() -> int:
 @bp.route("/")
 @login_required
 def index():
-    query = (
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc())
-    )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    query = select(Notification).where(Notification.user_id == current_user.id)
+    newest = (Segment(key=(Notification.id,), descending=True),)  # paged by key, not OFFSET
+    page = page_of(query, newest, request.args, current_app.config["PAGE_SIZE"])
     return render_template("notifications/index.html", page=page, subject_of=services.subject_of)
 
 

@@ -180,3 +180,20 @@ def test_the_outbox_pages_by_key_newest_first_and_is_searched_and_sorted(client,
     failed = outbox_rows(client, "/notifications/outbox?state=failed&q=Q-0")
     assert failed == ["Quote Q-08", "Quote Q-04", "Quote Q-00"]
     assert outbox_rows(client, "/notifications/outbox?q=%25_") == []  # wildcards found as text
+
+
+def test_the_bell_list_pages_by_key_newest_first(app, client, db, login_as):
+    from tests.paging import link
+
+    user = login_as("planner")
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        factories._add(
+            Notification(
+                user_id=user.id, event="quote_sent", params={"number": f"Q-{n:02d}"}, link="/"
+            )
+        )
+    db.session.commit()
+    first = client.get("/notifications/").get_data(as_text=True)
+    second = client.get(link(first, "next")).get_data(as_text=True)
+    assert "Q-24" in first and "Q-05" in first and "Q-04" not in first
+    assert "Q-04" in second and "Q-00" in second and "Q-24" not in second
