@@ -113,6 +113,7 @@ NOTES = {
     "password_reset_by_admin": _l("Password reset by an administrator."),
     "image_new": _l("%(field)s: new image"),
     "image_removed": _l("%(field)s: removed"),
+    "fields_edited": "%(fields)s",
 }
 
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
@@ -139,6 +140,7 @@ LOOKUPS = {
     "site_field": "certification.organisations.sites:SITE_FIELD_NAMES",
     "user_field": "certification.admin.services:USER_FIELD_NAMES",
     "setting": "certification.admin.forms:SETTING_LABELS",
+    "finding_field": "certification.findings.forms:FIELD_LABELS",
 }
 
 
