@@ -114,6 +114,11 @@ NOTES = {
     "image_new": _l("%(field)s: new image"),
     "image_removed": _l("%(field)s: removed"),
     "fields_edited": "%(fields)s",
+    # Competence records (competence/services.py).
+    "training": _l("%(name)s: %(course)s (%(provider)s), %(date)s."),
+    "witnessed": _l("%(name)s: witnessed by %(witness)s on %(date)s, %(reference)s: %(outcome)s."),
+    "evaluation": _l("%(name)s: evaluation for %(year)s on %(date)s: %(outcome)s."),
+    "evaluated_by": _l("Evaluated by %(name)s."),
 }
 
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
@@ -141,6 +146,7 @@ LOOKUPS = {
     "user_field": "certification.admin.services:USER_FIELD_NAMES",
     "setting": "certification.admin.forms:SETTING_LABELS",
     "finding_field": "certification.findings.forms:FIELD_LABELS",
+    "competence_outcome": "certification.competence.models:OUTCOME_LABELS",
 }
 
 
