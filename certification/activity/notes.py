@@ -114,6 +114,10 @@ NOTES = {
     "image_new": _l("%(field)s: new image"),
     "image_removed": _l("%(field)s: removed"),
     "fields_edited": "%(fields)s",
+    "organisation_registered": _l(
+        "%(name)s, %(country)s, IAF sector %(sector)s, effective personnel %(personnel)s, "
+        "sites: %(sites)s."
+    ),
     # Competence records (competence/services.py).
     "training": _l("%(name)s: %(course)s (%(provider)s), %(date)s."),
     "witnessed": _l("%(name)s: witnessed by %(witness)s on %(date)s, %(reference)s: %(outcome)s."),

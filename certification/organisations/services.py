@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from certification import listing, search
 from certification.activity.changes import changed_fields, field_changed
 from certification.activity.models import ActivityLog
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
@@ -151,7 +152,7 @@ def register_organisation(actor, data: dict, sites: list[dict]) -> Organisation:
         organisation,
         "organisation_registered",
         organisation_id=organisation.id,
-        reason=_summary(organisation),
+        note=_summary(organisation),
     )
     return organisation
 
@@ -253,11 +254,15 @@ def _email(value: str) -> str:
     return checked.normalized
 
 
-def _summary(organisation: Organisation) -> str:
-    """The log keeps plain facts, not a sentence in the actor's language."""
-    return (
-        f"{organisation.legal_name}, {organisation.country}, IAF {organisation.sector_code}, "
-        f"{organisation.effective_personnel} people, {len(organisation.sites)} site(s)"
+def _summary(organisation: Organisation) -> dict:
+    """The log keeps plain facts as data, worded in the reader's language when read."""
+    return log_note(
+        "organisation_registered",
+        name=organisation.legal_name,
+        country={"country": organisation.country},
+        sector=organisation.sector_code,
+        personnel=organisation.effective_personnel,
+        sites=len(organisation.sites),
     )
 
 

@@ -83,7 +83,10 @@ def test_registering_stores_the_organisation_its_sites_and_a_log_row(db):
     (entry,) = log_rows("organisation_registered")
     assert entry.actor_id == planner.id and entry.at is not None
     assert entry.organisation_id == org.id and entry.subject_type == "Organisation"
-    assert entry.subject_id == org.id and "შპს საქართველოს წყალი" in entry.reason
+    assert entry.subject_id == org.id and "შპს საქართველოს წყალი" in notes.text(entry, "en")
+    assert "Georgia, IAF sector" in notes.text(entry, "en") and "sites: 2." in notes.text(
+        entry, "en"
+    )
 
 
 def test_the_first_site_is_the_head_office_unless_another_is_marked(db):
