@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+from certification.i18n import local_time
 from certification.i18n.languages import LANGUAGES
 
 
@@ -52,6 +53,8 @@ def load_config(instance_path: str) -> dict:
         # An offline checklist workbook (one row per question) is far smaller than this.
         "WORKBOOK_MAX_BYTES": int(os.environ.get("WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "en",
+        # Where the body works: the day a stored (UTC) moment falls on, the times shown.
+        "BABEL_DEFAULT_TIMEZONE": local_time.zone_name(os.environ.get("BODY_TIMEZONE")),
         "LANGUAGES": dict(LANGUAGES),
         "PAGE_SIZE": 20,
         # Served over HTTPS (production): the session cookie is Secure and HSTS is sent.

@@ -124,10 +124,11 @@ def matching(text_: str, organisation_id, *numbers):
         select(Organisation.id).where(search.contains(search.ORGANISATIONS, text_))
     )
     needle = text_.strip()
-    return or_(found, *(column.ilike(f"%{_escaped(needle)}%", escape="\\") for column in numbers))
+    return or_(found, *(column.ilike(f"%{escaped(needle)}%", escape="\\") for column in numbers))
 
 
-def _escaped(text_: str) -> str:
+def escaped(text_: str) -> str:
+    """`text_` with LIKE's wildcards escaped (by a backslash), to be found as it is."""
     return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -37,8 +37,21 @@ def csrf_token():
     return response
 
 
+def refresh_ms() -> int:
+    """How often an open page fetches a fresh token: a third of the token's life (20 minutes
+    of the default hour), at least a second; a token that never expires: the default."""
+    life = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    if not life or life < 0:
+        return DEFAULT_REFRESH_MS
+    return max(int(life * 1000 / 3), 1000)
+
+
+DEFAULT_REFRESH_MS = 20 * 60 * 1000
+
+
 def register_stale_forms(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["csrf_refresh_ms"] = refresh_ms
 
     @app.errorhandler(CSRFError)
     def stale_form(error: CSRFError):

@@ -19,7 +19,7 @@ from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 
-from certification.i18n import formatting
+from certification.i18n import formatting, local_time
 from certification.models_base import utcnow
 
 # Code -> wording; %(name)s placeholders are filled from the row's params, %(reason)s (if the
@@ -103,7 +103,29 @@ NOTES = {
     "submitted": _l("%(recommendation)s (submitted %(date)s)."),
     "overrides": _l("Overrides: %(computed)s. Reason: %(reason)s"),
     "concluded": _l("%(conclusion)s (%(date)s). %(summary)s"),
+    # Field changes (activity/changes.py): the field's key worded through its label table.
+    "field_changes": "%(changes)s",
+    "field_changed": "%(field)s: %(before)s → %(after)s",
+    "amount_changed": "%(field)s %(currency)s: %(before)s → %(after)s",
+    "site_field_changed": _l("Site %(site)s: %(field)s %(before)s → %(after)s"),
+    "site_added": _l("Site added: %(site)s"),
+    "site_removed": _l("Site removed: %(site)s"),
+    "password_reset_by_admin": _l("Password reset by an administrator."),
+    "image_new": _l("%(field)s: new image"),
+    "image_removed": _l("%(field)s: removed"),
+    "fields_edited": "%(fields)s",
+    "organisation_registered": _l(
+        "%(name)s, %(country)s, IAF sector %(sector)s, effective personnel %(personnel)s, "
+        "sites: %(sites)s."
+    ),
+    # Competence records (competence/services.py).
+    "training": _l("%(name)s: %(course)s (%(provider)s), %(date)s."),
+    "witnessed": _l("%(name)s: witnessed by %(witness)s on %(date)s, %(reference)s: %(outcome)s."),
+    "evaluation": _l("%(name)s: evaluation for %(year)s on %(date)s: %(outcome)s."),
+    "evaluated_by": _l("Evaluated by %(name)s."),
 }
+
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
 # Labelled codes a note may carry: kind -> "module:name" of an enum (with .label) or a dict.
 LOOKUPS = {
@@ -122,6 +144,13 @@ LOOKUPS = {
     "Closure": "certification.complaints.models:Closure",
     "appeal_kind": "certification.appeals.models:KIND_LABELS",
     "threat": "certification.impartiality.models:THREATS",
+    "yes_no": "certification.activity.notes:YES_NO",
+    "organisation_field": "certification.organisations.services:FIELD_NAMES",
+    "site_field": "certification.organisations.sites:SITE_FIELD_NAMES",
+    "user_field": "certification.admin.services:USER_FIELD_NAMES",
+    "setting": "certification.admin.forms:SETTING_LABELS",
+    "finding_field": "certification.findings.forms:FIELD_LABELS",
+    "competence_outcome": "certification.competence.models:OUTCOME_LABELS",
 }
 
 
@@ -179,7 +208,8 @@ def worded(params: dict | None, reason: str = "", locale: object = None) -> str:
 
 def _shown(value, locale):
     if isinstance(value, list):
-        return ", ".join(_shown(item, locale) for item in value)
+        notes = value and all(isinstance(item, dict) and "note" in item for item in value)
+        return ("; " if notes else ", ").join(_shown(item, locale) for item in value)
     if not isinstance(value, dict):
         return "—" if value is None else value
     if "note" in value:
@@ -188,6 +218,12 @@ def _shown(value, locale):
         return formatting.day(date.fromisoformat(value["day"]), locale=locale)
     if "number" in value:
         return formatting.number(value["number"], 2, locale=locale)
+    if "money" in value:
+        return formatting.money(value["money"], locale=locale)
+    if "country" in value:
+        return formatting.country(value["country"], locale=locale)
+    if "language" in value:
+        return formatting.language(value["language"], locale=locale)
     if "kind" in value:
         return _label(value["kind"], value.get("code"))
     if "name" in value:  # a person with their role on a team
@@ -219,6 +255,9 @@ def text(entry, locale: object = None) -> str:
 GROUPED_ACTIONS = ("answer_graded", "attachment_added", "attachment_removed")
 
 
-def checklist_group(audit) -> str:
-    """The group of a checklist row: its audit and the (UTC) day it was written."""
-    return f"checklist:{audit.id}:{utcnow().date().isoformat()}"
+def checklist_group(audit, now: datetime | None = None, zone=None) -> str:
+    """The group of a checklist row: its audit and the body's local day it was written
+    (`now`: the moment, by default the clock's; `zone`: by default the body's)."""
+    zone = zone if zone is not None else local_time.body_zone()
+    day = local_time.local_day(now or utcnow(), zone)
+    return f"checklist:{audit.id}:{day.isoformat()}"

@@ -333,3 +333,31 @@ class SettingsForm(FlaskForm):
             else:
                 field = getattr(self, self.FIELD_OF.get(key, key))
                 field.errors = [*field.errors, message]
+
+
+# The labels of the settings in the change log (activity/changes.py): the form's own labels.
+SETTING_LABELS = {
+    "day_rates": _l("Day rate"),
+    "application_fee": _l("Application fee"),
+    "certificate_fee": _l("Certificate fee"),
+    "quote_validity_days": _l("Days a quote stays valid"),
+    "stage1_share": _l("Stage 1 share of the initial audit time, in percent"),
+    "action_plan_days": _l("Days the client has for an action plan"),
+    "stage1_warn_days": _l("Warn when stage 1 is older than (days)"),
+    "stage1_void_months": _l("Stage 1 must be repeated after (months)"),
+    "suspension_months": _l("Longest suspension (months)"),
+    "due_windows": _l("Due-soon windows (days)"),
+    "certificate_number_format": _l("Certificate number format"),
+    "two_factor_for_staff": _l(
+        "Administrators and committee members must sign in with a second factor"
+    ),
+    "certificate_signatory_name": _l("Signatory of the certificates"),
+    "certificate_signatory_role": _l("Signatory's role"),
+    "complaint_acknowledge_days": _l("Acknowledge a complaint within (working days)"),
+    "complaint_answer_days": _l("Answer a complaint within (working days)"),
+    "complaint_reply_days": _l("Wait for the complainant's reply before closing (working days)"),
+    "appeal_days": _l("Days a client has to appeal a decision"),
+    "holidays": _l("Holidays (not working days)"),
+    "body_logo": _l("The body's logo (PNG or JPEG)"),
+    "signature_image": _l("The signatory's signature (PNG or JPEG)"),
+}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
@@ -27,6 +28,7 @@ from certification.accounts.models import (
     Role,
     User,
 )
+from certification.activity.changes import changed_fields, field_changed
 from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.applications.schemes import SCHEMES
@@ -40,6 +42,15 @@ LOCALES = tuple(LANGUAGES)
 PROFILE_ROLES = (Role.AUDITOR, Role.COMMITTEE, Role.PLANNER)
 SECTOR_CODES = range(1, 40)  # IAF/EA sector codes 1..39
 MAX_EVIDENCE = 2000
+# The labels of a user's fields in the change log (activity/changes.py).
+USER_FIELD_NAMES = {
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "role": _l("Role"),
+    "organisation": _l("Organisation"),
+    "language": _l("Language"),
+    "active": _l("Active"),
+}
 
 
 class AdminError(Exception):
@@ -109,7 +120,7 @@ def create_user(actor, details: UserDetails, password: str = "") -> User:
     return user
 
 
-def update_user(actor, user: User, details: UserDetails, new_password: str = "") -> list[str]:
+def update_user(actor, user: User, details: UserDetails, new_password: str = "") -> list[dict]:
     """Change a user; returns what changed (also logged, never with a password)."""
     details = _checked(details, user)
     _no_password_by_hand(details, new_password)
@@ -123,10 +134,10 @@ def update_user(actor, user: User, details: UserDetails, new_password: str = "")
     if new_password:
         user.set_password(new_password)
         user.end_sessions()
-        changes.append("password reset by an administrator")
+        changes.append(log_note("password_reset_by_admin"))
     db.session.flush()
     if changes:
-        record(actor, user, "user_updated", reason="; ".join(changes))
+        record(actor, user, "user_updated", note=changed_fields(changes))
     return changes
 
 
@@ -188,28 +199,30 @@ def _keep_an_active_admin(user: User, details: UserDetails) -> None:
         )
 
 
-def _describe_user_changes(user: User, details: UserDetails) -> list[str]:
-    def facts(name, email, role, organisation, locale, active) -> dict[str, str]:
-        organisation = organisation.legal_name if organisation is not None else "none"
-        return dict(
-            name=name,
-            email=email,
-            role=str(role),
-            organisation=organisation,
-            language=locale,
-            active="yes" if active else "no",
-        )
+def _describe_user_changes(user: User, details: UserDetails) -> list[dict]:
+    """The changed fields as log notes (activity/changes.py), worded when read."""
 
-    before = facts(user.name, user.email, user.role, user.organisation, user.locale, user.active)
-    after = facts(
-        details.name,
-        details.email,
-        details.role.value,
-        details.organisation,
-        details.locale,
-        details.active,
+    def organisation_name(organisation) -> str | None:
+        return organisation.legal_name if organisation is not None else None
+
+    fields = (
+        ("name", user.name, details.name, "text"),
+        ("email", user.email, details.email, "text"),
+        ("role", Role(user.role), details.role, "plain"),
+        (
+            "organisation",
+            organisation_name(user.organisation),
+            organisation_name(details.organisation),
+            "text",
+        ),
+        ("language", user.locale, details.locale, "language"),
+        ("active", bool(user.active), bool(details.active), "yes_no"),
     )
-    return [f"{key}: {before[key]} -> {after[key]}" for key in before if before[key] != after[key]]
+    return [
+        field_changed("user_field", key, before, after, kind)
+        for key, before, after, kind in fields
+        if before != after
+    ]
 
 
 # ---------------------------------------------------------------------------

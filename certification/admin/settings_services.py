@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from certification.activity.changes import changed_fields, field_changed
+from certification.activity.notes import Coded, log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n import formatting
@@ -65,10 +67,10 @@ def update_settings(actor, proposed: dict[str, object]) -> list[str]:
         old = settings.get(key)
         if old != value:
             changed.append(key)
-            lines.append(_describe_setting(key, old, value))
+            lines += _described_setting(key, old, value)
             settings.put(key, value)
     if changed:
-        record(actor, BodySettings(), "settings_updated", reason="; ".join(lines))
+        record(actor, BodySettings(), "settings_updated", note=changed_fields(lines))
     return changed
 
 
@@ -249,15 +251,20 @@ def _normalised(proposed: dict[str, object]) -> dict[str, object]:
     return values
 
 
-def _describe_setting(key: str, old, new) -> str:
+def _described_setting(key: str, old, new) -> list[dict]:
+    """A setting's change as log notes (activity/changes.py): one per currency for money."""
     if isinstance(old, dict) and isinstance(new, dict):
-        parts = [
-            f"{code} {old.get(code, 'none')} -> {new.get(code, 'none')}"
+        return [
+            field_changed("setting", key, old.get(code), new.get(code), "money", currency=code)
             for code in sorted(set(old) | set(new))
             if old.get(code) != new.get(code)
         ]
-        return f"{key}: {', '.join(parts)}"
-    return f"{key}: {old} -> {new}"
+    if key == "stage1_share":
+        old, new = percent_from_share(old), percent_from_share(new)
+    kind = (
+        "yes_no" if isinstance(new, bool) else "plain" if isinstance(new, int | Decimal) else "text"
+    )
+    return [field_changed("setting", key, old, new, kind)]
 
 
 IMAGE_TYPES = ("image/png", "image/jpeg")
@@ -289,6 +296,11 @@ def save_letterhead(actor, uploads: dict[str, tuple[str, bytes]], removed: set[s
     for key in changed:
         settings.put(key, values[key])
     if changed:
-        lines = [f"{key}: {'removed' if values[key] is None else 'new image'}" for key in changed]
-        record(actor, BodySettings(), "settings_updated", reason="; ".join(lines))
+        lines = [
+            log_note(
+                "image_removed" if values[key] is None else "image_new", field=Coded("setting", key)
+            )
+            for key in changed
+        ]
+        record(actor, BodySettings(), "settings_updated", note=changed_fields(lines))
     return changed

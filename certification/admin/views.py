@@ -82,13 +82,27 @@ def users():
     if due["expiring"] is not None:
         windows = (max(due["expiring"], 0),)
         query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
-    by_name = Segment(key=(user_name_key(get_locale()), User.id))
-    page = page_of(query, [by_name], request.args, current_app.config["PAGE_SIZE"])
+    by_name = (Segment(key=(user_name_key(get_locale()), User.id)),)
+    orders = {
+        "name": by_name,
+        "email": (Segment(key=(User.email, User.id)),),
+        "role": (Segment(key=(User.role, User.id)),),
+    }
+    chosen = listing.read(request.args, orders, by_name, {"q": search, "role": role, **due})
+    page = page_of(query, chosen.segments, request.args, current_app.config["PAGE_SIZE"])
     resets = db.session.scalars(
         select(User).where(User.reset_requested_at.is_not(None)).order_by(User.reset_requested_at)
     ).all()
     return render_template(
-        "admin/users.html", page=page, role=role, q=search, roles=list(Role), resets=resets, due=due
+        "admin/users.html",
+        page=page,
+        role=role,
+        q=search,
+        roles=list(Role),
+        resets=resets,
+        due=due,
+        listing=chosen,
+        new=listing.number(request.args, "new"),  # the user just created: shown marked
     )
 
 
@@ -112,7 +126,7 @@ def new_user():
                 return _show_link(user)
             db.session.commit()
             flash(_("The user %(name)s was created.", name=user.name), "success")
-            return redirect(url_for("admin.users"))
+            return redirect(url_for("admin.users", q=user.email, new=user.id))
     return render_template("admin/user_form.html", form=form, user=None)
 
 

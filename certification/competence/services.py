@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from certification.accounts.models import Role, User
+from certification.activity.notes import Coded, log_note
 from certification.activity.services import record
 from certification.admin.services import has_profile
 from certification.competence import rules
@@ -120,13 +121,13 @@ def add_training(actor, person: User, details: TrainingDetails, today: date) -> 
     )
     db.session.add(training)
     db.session.flush()
-    record(actor, training, "training_recorded", reason=_training_text(person, training))
+    record(actor, training, "training_recorded", note=_training_text(person, training))
     return training
 
 
 def remove_training(actor, training: TrainingRecord) -> None:
     _check_admin(actor)
-    record(actor, training, "training_removed", reason=_training_text(training.person, training))
+    record(actor, training, "training_removed", note=_training_text(training.person, training))
     db.session.delete(training)
     db.session.flush()
 
@@ -150,14 +151,14 @@ def add_witnessed_audit(
     )
     db.session.add(witnessed)
     db.session.flush()
-    record(actor, witnessed, "witnessed_audit_recorded", reason=_witness_text(person, witnessed))
+    record(actor, witnessed, "witnessed_audit_recorded", note=_witness_text(person, witnessed))
     return witnessed
 
 
 def remove_witnessed_audit(actor, witnessed: WitnessedAudit) -> None:
     _check_admin(actor)
-    reason = _witness_text(witnessed.person, witnessed)
-    record(actor, witnessed, "witnessed_audit_removed", reason=reason)
+    note = _witness_text(witnessed.person, witnessed)
+    record(actor, witnessed, "witnessed_audit_removed", note=note)
     db.session.delete(witnessed)
     db.session.flush()
 
@@ -192,7 +193,7 @@ def record_evaluation(
             db.session.flush()
     except IntegrityError:
         raise _already(person, evaluated_on.year) from None
-    record(actor, evaluation, "evaluation_recorded", reason=_evaluation_text(person, evaluation))
+    record(actor, evaluation, "evaluation_recorded", note=_evaluation_text(person, evaluation))
     db.session.flush()
     return evaluation
 
@@ -207,7 +208,8 @@ def update_evaluation(actor, evaluation: PerformanceEvaluation, outcome: str, no
     db.session.flush()
     after = _evaluation_text(evaluation.person, evaluation)
     if after != before:
-        record(actor, evaluation, "evaluation_updated", reason=f"{before} -> {after}")
+        note = log_note("changed", before=before, after=after)
+        record(actor, evaluation, "evaluation_updated", note=note)
     return evaluation
 
 
@@ -268,19 +270,33 @@ def _already(person: User, year: int) -> CompetenceError:
 # -- words for the log (plain English codes and names: the log is not translated) -------------
 
 
-def _training_text(person: User, t: TrainingRecord) -> str:
-    return f"{person.name}: {t.course} ({t.provider}), {t.completed_on.isoformat()}"
-
-
-def _witness_text(person: User, w: WitnessedAudit) -> str:
-    return (
-        f"{person.name}: witnessed by {w.witness_name} on {w.witnessed_on.isoformat()}, "
-        f"{w.audit_reference}: {w.outcome}"
+def _training_text(person: User, t: TrainingRecord) -> dict:
+    """The log note of a training (activity/notes.py), worded in the reader's language."""
+    return log_note(
+        "training", name=person.name, course=t.course, provider=t.provider, date=t.completed_on
     )
 
 
-def _evaluation_text(person: User, e: PerformanceEvaluation) -> str:
-    notes = f"; {e.notes}" if e.notes else ""
-    by = f" by {e.evaluator.name}" if e.evaluator else ""
-    day = e.evaluated_on.isoformat()
-    return f"{person.name}: {e.year} evaluation on {day}{by}: {e.outcome}{notes}"
+def _witness_text(person: User, w: WitnessedAudit) -> dict:
+    return log_note(
+        "witnessed",
+        name=person.name,
+        witness=w.witness_name,
+        date=w.witnessed_on,
+        reference=w.audit_reference,
+        outcome=Coded("competence_outcome", w.outcome),
+    )
+
+
+def _evaluation_text(person: User, e: PerformanceEvaluation) -> dict:
+    then = [log_note("evaluated_by", name=e.evaluator.name)] if e.evaluator else []
+    if e.notes:
+        then.append(log_note("label", label=e.notes))
+    return log_note(
+        "evaluation",
+        *then,
+        name=person.name,
+        year=e.year,
+        date=e.evaluated_on,
+        outcome=Coded("competence_outcome", e.outcome),
+    )

@@ -15,6 +15,7 @@ from certification.accounts.models import User
 from certification.certificates import lifecycle
 from certification.certificates.models import Certificate
 from certification.certificates.rules import certificate_language
+from certification.decisions import queue as queue_list
 from certification.decisions import rules, services
 from certification.decisions.forms import CertificateDecisionForm, DecisionForm
 from certification.decisions.models import Decision, Outcome
@@ -24,6 +25,7 @@ from certification.i18n.collation import sorted_by_name
 from certification.organisations.services import timeline_page
 from certification.programme import stages
 from certification.programme.models import Audit
+from certification.programme.services import auditor_choices
 from certification.reports.models import Recommendation
 from certification.reports.services import report_data
 from certification.templating import register_panel
@@ -39,19 +41,24 @@ FOR_SUSPENSION_SHOWN = 25
 @bp.route("/")
 @roles_required(*DECIDERS)
 def queue():
-    query = services.queue_query()
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    reports = services.reports_by_audit(page.items)
-    waiting = {
-        audit.id: services.days_waiting(reports.get(audit.id), audit, date.today())
-        for audit in page.items
-    }
+    chosen = queue_list.queue_listing(request.args, get_locale())
+    page = queue_list.queue_page(
+        services.queue_query(), chosen, request.args, current_app.config["PAGE_SIZE"]
+    )
+    audits = [row.Audit for row in page.items]
+    reports = services.reports_by_audit(audits)
     today = date.today()
+    waiting = {
+        audit.id: services.days_waiting(reports.get(audit.id), audit, today) for audit in audits
+    }
     return render_template(
         "decisions/queue.html",
         page=page,
+        audits=audits,
         reports=reports,
         waiting=waiting,
+        listing=chosen,
+        auditors=auditor_choices(),
         overdue=lifecycle.overdue_audits(today, limit=FOR_SUSPENSION_SHOWN),
         overdue_count=lifecycle.overdue_audit_count(today),
         past_limit=lifecycle.suspensions_past_limit(today, limit=FOR_SUSPENSION_SHOWN),

@@ -41,3 +41,11 @@ class ReviewForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     note = TextAreaField(_l("How the action was verified"), [LONG])
+
+
+# The labels of a finding's write-up in its log ("finding_edited", activity/notes.py).
+FIELD_LABELS = {
+    "statement": _l("Statement of the finding"),
+    "evidence": _l("Objective evidence"),
+    "requirement": _l("Requirement (what the standard or the system asks)"),
+}

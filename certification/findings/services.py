@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from certification.access import can_answer_finding, can_review_finding
-from certification.activity.notes import log_note
+from certification.activity.notes import Coded, log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
 from certification.audits.models import Answer, Grade
@@ -231,7 +231,8 @@ def edit_finding(actor, finding: Finding, statement: str, evidence: str, require
         setattr(finding, name, values[name])
     if changed:
         db.session.flush()
-        record(actor, finding, "finding_edited", reason=", ".join(changed))
+        fields = [Coded("finding_field", name) for name in changed]  # worded when read
+        record(actor, finding, "finding_edited", note=log_note("fields_edited", fields=fields))
     return finding
 
 

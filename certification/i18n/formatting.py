@@ -16,6 +16,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask_babel import get_locale, get_timezone
 
+from certification.i18n import local_time
 from certification.i18n.languages import language_of
 
 MISSING = "—"
@@ -29,8 +30,8 @@ def day(value: date | datetime | None, missing: str = MISSING, locale: object = 
     """A calendar day, "12 Mar 2026" / "12 мар. 2026 г." / "12 მარ. 2026"."""
     if value is None:
         return missing
-    if isinstance(value, datetime):
-        value = value.date()
+    if isinstance(value, datetime):  # a stored moment: its day where the body works
+        value = local_time.local_day(value, local_time.body_zone())
     return babel_dates.format_date(value, "medium", locale=reader_locale(locale))
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification import listing
 from certification.access import STAFF, roles_required
 from certification.accounts.models import Role, User
 from certification.applications import uploads
@@ -110,9 +111,9 @@ def risks():
     if request.method == "POST":
         if current_user.role != Role.ADMIN:
             abort(403)
-        if form.validate_on_submit() and _saved(form, today):
+        if form.validate_on_submit() and (saved := _saved(form, today)):
             flash(_("The risk is recorded in the register."), "success")
-            return redirect(url_for("impartiality.risks"))
+            return redirect(url_for("impartiality.risks", new=saved.id, _anchor=f"risk-{saved.id}"))
     rows = db.session.scalars(
         select(ImpartialityRisk)
         .options(selectinload(ImpartialityRisk.organisation), selectinload(ImpartialityRisk.person))
@@ -125,19 +126,21 @@ def risks():
         badges=badges,
         form=form,
         may_edit=current_user.role == Role.ADMIN,
+        new=listing.number(request.args, "new"),  # the risk just recorded: shown marked
     ), (400 if form.errors else 200)
 
 
-def _saved(form: RiskForm, today: date, risk=None) -> bool:
+def _saved(form: RiskForm, today: date, risk=None):
+    """The risk saved (committed), or None with the refusal on the form."""
     values = {name: field.data for name, field in form._fields.items()}
     try:
-        services.save_risk(current_user, values, today, risk)
+        risk = services.save_risk(current_user, values, today, risk)
     except services.ImpartialityError as error:
         db.session.rollback()
         refuse(form, error.message, error.field, fallback="description")
-        return False
+        return None
     db.session.commit()
-    return True
+    return risk
 
 
 @bp.route("/risks/<int:risk_id>", methods=["GET", "POST"])

@@ -14,8 +14,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
+from certification import listing
 from certification.access import roles_required
 from certification.accounts.models import Role
 from certification.extensions import db
@@ -30,6 +31,7 @@ from certification.notifications.models import (
     Notification,
     OutboxMessage,
 )
+from certification.paging import Segment, page_of
 from certification.templating import register_panel
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -51,12 +53,9 @@ def unread_count() -> int:
 @bp.route("/")
 @login_required
 def index():
-    query = (
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc())
-    )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    query = select(Notification).where(Notification.user_id == current_user.id)
+    newest = (Segment(key=(Notification.id,), descending=True),)  # paged by key, not OFFSET
+    page = page_of(query, newest, request.args, current_app.config["PAGE_SIZE"])
     return render_template("notifications/index.html", page=page, subject_of=services.subject_of)
 
 
@@ -88,16 +87,36 @@ def read_all():
 # -- the admin's outbox ------------------------------------------------------------------------
 
 
+# The outbox, newest message first (by id: written in that order), or by recipient or state.
+OUTBOX_ORDERS = {
+    "written": (Segment(key=(OutboxMessage.id,), descending=True),),
+    "to": (Segment(key=(OutboxMessage.recipient_email, OutboxMessage.id)),),
+    "state": (Segment(key=(OutboxMessage.state, OutboxMessage.id)),),
+}
+
+
 @bp.route("/outbox")
 @roles_required(Role.ADMIN)
 def outbox():
-    state = request.args.get("state", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if state in {s.value for s in MessageState}:
+    state = listing.one_of(request.args, "state", {s.value for s in MessageState})
+    chosen = listing.read(
+        request.args,
+        OUTBOX_ORDERS,
+        OUTBOX_ORDERS["written"],
+        {"state": state, "q": listing.text(request.args)},
+    )
+    query = select(OutboxMessage)
+    if state:
         query = query.where(OutboxMessage.state == state)
-    else:
-        state = ""
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    if needle := chosen.chosen["q"]:  # the recipient's address or the subject
+        like = f"%{listing.escaped(needle)}%"
+        query = query.where(
+            or_(
+                OutboxMessage.recipient_email.ilike(like, escape="\\"),
+                OutboxMessage.subject.ilike(like, escape="\\"),
+            )
+        )
+    page = page_of(query, chosen.segments, request.args, current_app.config["PAGE_SIZE"])
     counts = dict(
         db.session.execute(
             select(OutboxMessage.state, func.count(OutboxMessage.id)).group_by(OutboxMessage.state)
@@ -110,6 +129,7 @@ def outbox():
         states=list(MessageState),
         counts=counts,
         configured=sender.configured(),
+        listing=chosen,
     )
 
 

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification import listing, search
+from certification.activity.changes import changed_fields, field_changed
 from certification.activity.models import ActivityLog
+from certification.activity.notes import log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
@@ -28,7 +30,6 @@ from certification.organisations.sites import (
     country_codes,
     new_site,
     one_head_office,
-    shown,
     too_long,
     whole_number,
 )
@@ -115,6 +116,16 @@ FIELD_NAMES = {
 }
 
 
+# How a field's value is worded in the log (activity/changes.py); others are quoted text.
+KINDS = {
+    "country": "country",
+    "preferred_language": "language",
+    "effective_personnel": "plain",
+    "sector_code": "plain",
+    "currency": "plain",
+}
+
+
 def country_name(code: str, locale: str | Locale = "en") -> str:
     return Locale.parse(locale).territories.get(code, code)
 
@@ -141,7 +152,7 @@ def register_organisation(actor, data: dict, sites: list[dict]) -> Organisation:
         organisation,
         "organisation_registered",
         organisation_id=organisation.id,
-        reason=_summary(organisation),
+        note=_summary(organisation),
     )
     return organisation
 
@@ -162,7 +173,7 @@ def update_organisation(actor, organisation: Organisation, data: dict, sites: li
         for site in wanted:
             site["is_head_office"] = existing[site["id"]].is_head_office if site["id"] else False
     changes = [
-        f"{key}: {shown(getattr(organisation, key))} → {shown(value)}"
+        field_changed("organisation_field", key, getattr(organisation, key), value, KINDS.get(key))
         for key, value in values.items()
         if getattr(organisation, key) != value
     ]
@@ -176,7 +187,7 @@ def update_organisation(actor, organisation: Organisation, data: dict, sites: li
             organisation,
             "organisation_updated",
             organisation_id=organisation.id,
-            reason="; ".join(changes),
+            note=changed_fields(changes),
         )
     return changes
 
@@ -243,11 +254,15 @@ def _email(value: str) -> str:
     return checked.normalized
 
 
-def _summary(organisation: Organisation) -> str:
-    """The log keeps plain facts, not a sentence in the actor's language."""
-    return (
-        f"{organisation.legal_name}, {organisation.country}, IAF {organisation.sector_code}, "
-        f"{organisation.effective_personnel} people, {len(organisation.sites)} site(s)"
+def _summary(organisation: Organisation) -> dict:
+    """The log keeps plain facts as data, worded in the reader's language when read."""
+    return log_note(
+        "organisation_registered",
+        name=organisation.legal_name,
+        country={"country": organisation.country},
+        sector=organisation.sector_code,
+        personnel=organisation.effective_personnel,
+        sites=len(organisation.sites),
     )
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from babel import Locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from certification.activity.changes import field_changed
+from certification.activity.notes import log_note
 from certification.applications.models import application_sites
 from certification.extensions import db
 from certification.organisations.models import Site
@@ -20,6 +23,17 @@ _NOT_COUNTRIES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"}
 )
 
+# The labels of a site's fields in the change log (activity/changes.py).
+SITE_FIELD_NAMES = {
+    "name": _l("Site name"),
+    "address": _l("Address"),
+    "city": _l("City"),
+    "region": _l("State or province"),
+    "postcode": _l("Postcode"),
+    "scope": _l("Scope at this site"),
+    "personnel": _l("Personnel at this site"),
+    "country": _l("Country"),
+}
 SITE_TEXT_LIMITS = {
     "name": 200,
     "address": 2000,
@@ -146,15 +160,15 @@ def check_removals(wanted: list[dict], existing: dict[int, Site]) -> None:
         )
 
 
-def apply_sites(organisation, wanted: list[dict], existing, country: str) -> list[str]:
+def apply_sites(organisation, wanted: list[dict], existing, country: str) -> list[dict]:
     changes = []
     for site in wanted:
         if site["id"] is None:
             organisation.sites.append(new_site(site, country))
-            changes.append(f"site added: {site['name']}")
+            changes.append(log_note("site_added", site=site["name"]))
         elif site["remove"]:
             organisation.sites.remove(existing[site["id"]])
-            changes.append(f"site removed: {existing[site['id']].name}")
+            changes.append(log_note("site_removed", site=existing[site["id"]].name))
         else:
             changes += _edit_site(existing[site["id"]], site)
     return changes
@@ -174,26 +188,25 @@ def new_site(site: dict, country: str) -> Site:
     )
 
 
-def _edit_site(current: Site, site: dict) -> list[str]:
-    changes = []
+def _edit_site(current: Site, site: dict) -> list[dict]:
+    changes, name = [], current.name
     for key in (*SITE_TEXT_LIMITS, "personnel"):
         before, after = getattr(current, key), site[key]
         if before != after:
-            changes.append(f"site {current.name}: {key} {shown(before)} → {shown(after)}")
+            kind = "plain" if key == "personnel" else "text"
+            changes.append(field_changed("site_field", key, before, after, kind, site=name))
             setattr(current, key, after)
     if site["country"] and site["country"] != current.country:
-        changes.append(f"site {current.name}: country {current.country} → {site['country']}")
+        changes.append(
+            field_changed(
+                "site_field", "country", current.country, site["country"], "country", site=name
+            )
+        )
         current.country = site["country"]
     return changes
 
 
 # -- shared with the organisation's own fields (services.py) ----------------------------------
-
-
-def shown(value) -> str:
-    """A value quoted, and cut at 80 characters, for a line of the change log."""
-    text = str(value)
-    return f"“{text[:80]}…”" if len(text) > 80 else f"“{text}”"
 
 
 def too_long(name, limit: int) -> str:

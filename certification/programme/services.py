@@ -263,10 +263,25 @@ def my_audits_page(
     args: Mapping[str, str],
     per_page: int,
     where: Sequence = (),
+    chosen: Listing | None = None,
 ) -> Page:
     """The auditor's list a page at a time, paged by key; `where`: further conditions (the
-    auditor's home: audits in one state)."""
-    return page_of(my_audits_query(user, include_done).where(*where), BY_WHEN, args, per_page)
+    auditor's home: audits in one state); `chosen`: search and sort (by default: by when)."""
+    chosen = chosen or Listing(segments=BY_WHEN)
+    query = my_audits_query(user, include_done).where(*where)
+    if chosen.chosen.get("q"):
+        query = query.where(listing.matching(chosen.chosen["q"], Audit.organisation_id))
+    return page_of(listing.joined(query, chosen, Audit), chosen.segments, args, per_page)
+
+
+def my_audits_listing(args: Mapping[str, str], locale, kept: Mapping[str, object]) -> Listing:
+    """The auditor's search (organisation) and sort as chosen in the address."""
+    orders = {
+        "when": BY_WHEN,
+        "organisation": listing.by_organisation(Audit, locale),
+        "state": (Segment(key=(Audit.state, Audit.id)),),
+    }
+    return listing.read(args, orders, BY_WHEN, {**kept, "q": listing.text(args)})
 
 
 def overdue_clause(today: date):

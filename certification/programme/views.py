@@ -73,12 +73,19 @@ def my_audits():
     state = state if state in MY_STATES else ""
     # the auditor's home: checklists under way, reports the committee returned
     where = [Audit.state == state] if state else []
+    kept = {"all": "1" if include_done else "", "state": state}
+    chosen = services.my_audits_listing(request.args, get_locale(), kept)
     page = services.my_audits_page(
-        current_user, include_done, request.args, current_app.config["PAGE_SIZE"], where
+        current_user, include_done, request.args, current_app.config["PAGE_SIZE"], where, chosen
     )
     badges = services.due_badges(page.items, date.today())
     return render_template(
-        "programme/mine.html", page=page, include_done=include_done, state=state, badges=badges
+        "programme/mine.html",
+        page=page,
+        include_done=include_done,
+        state=state,
+        badges=badges,
+        listing=chosen,
     )
 
 

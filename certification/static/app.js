@@ -3,9 +3,10 @@
 "use strict";
 
 // Forms carry a CSRF token that lives an hour (WTF_CSRF_TIME_LIMIT). While a page stays open,
-// a fresh one is fetched every 20 minutes, and at once when the page comes back into view after
-// longer, and put into every form of the page: a form filled in slowly is still accepted.
-const TOKEN_REFRESH_MS = 20 * 60 * 1000;
+// a fresh one is fetched every third of that life (the page's data-csrf-refresh-ms: 20 minutes
+// by default), and at once when the page comes back into view after longer, and put into every
+// form of the page: a form filled in slowly is still accepted.
+const DEFAULT_REFRESH_MS = 20 * 60 * 1000;
 
 function refreshTokens(url) {
   return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -23,14 +24,15 @@ function refreshTokens(url) {
 function keepTokensFresh() {
   const url = document.body.dataset.csrfUrl;
   if (!url || !window.fetch || !document.querySelector("input[name=csrf_token]")) return;
+  const every = Number(document.body.dataset.csrfRefreshMs) || DEFAULT_REFRESH_MS;
   let last = Date.now();
   const refresh = () => {
     last = Date.now();
     refreshTokens(url);
   };
-  window.setInterval(refresh, TOKEN_REFRESH_MS);
+  window.setInterval(refresh, every);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && Date.now() - last > TOKEN_REFRESH_MS) refresh();
+    if (document.visibilityState === "visible" && Date.now() - last > every) refresh();
   });
 }
 

@@ -112,11 +112,12 @@ def test_update_user_logs_what_changed_but_never_the_password(db):
     assert person.role == "auditor" and person.locale == "tr"
     assert person.check_password(NEW_PASSWORD)
     (entry,) = log_rows(db, "user_updated")
-    assert "role: planner -> auditor" in entry.reason
-    assert "name: Old Name -> New Name" in entry.reason
-    assert "password reset" in entry.reason
-    assert NEW_PASSWORD not in entry.reason
-    assert "email" not in " ".join(changes)
+    logged = notes.text(entry, "en")
+    assert "Role: Planner → Auditor" in logged
+    assert "Name: “Old Name” → “New Name”" in logged and "Language: English → Turkish" in logged
+    assert "Password reset by an administrator." in logged
+    assert NEW_PASSWORD not in logged and NEW_PASSWORD not in str(entry.params)
+    assert "Email" not in logged and len(changes) == 4
 
 
 def test_last_active_admin_cannot_be_deactivated_or_demoted(db):
@@ -306,8 +307,9 @@ def test_settings_saved_and_logged_with_old_and_new_values(db):
     assert settings.day_rate("EUR") == Decimal("1000.00")
     assert settings.get("quote_validity_days") == 45
     (entry,) = log_rows(db, "settings_updated")
-    assert "quote_validity_days: 30 -> 45" in entry.reason
-    assert "EUR 950.00 -> 1000.00" in entry.reason and "CHF none -> 1200.50" in entry.reason
+    logged = notes.text(entry, "en")
+    assert "Days a quote stays valid: 30 → 45" in logged
+    assert "Day rate EUR: 950.00 → 1,000.00" in logged and "Day rate CHF: — → 1,200.50" in logged
 
 
 BAD_SETTINGS = [

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from certification.accounts.models import Role
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.competence import queries, services
 from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
@@ -49,8 +51,12 @@ def test_training_and_witnessed_audit_recorded_and_removed_with_log(db, people):
         TODAY,
     )
     assert training.course == "ISO 10002 lead auditor"
-    assert "ISO 10002 lead auditor (IRCA)" in logged(db, "training_recorded")[0].reason
-    assert "witnessed by Ayşe Tanık" in logged(db, "witnessed_audit_recorded")[0].reason
+    assert "ISO 10002 lead auditor (IRCA)" in notes.text(logged(db, "training_recorded")[0], "en")
+    witnessed_row = logged(db, "witnessed_audit_recorded")[0]
+    assert "witnessed by Ayşe Tanık" in notes.text(witnessed_row, "en")
+    assert "Improvement needed" in notes.text(witnessed_row, "en")  # the outcome's label
+    with force_locale("tr"):
+        assert "Improvement needed" not in notes.text(witnessed_row, "tr")
     services.remove_training(admin, training)
     services.remove_witnessed_audit(admin, witnessed)
     assert count(db, TrainingRecord) == count(db, WitnessedAudit) == 0
@@ -154,7 +160,7 @@ def test_the_evaluator_is_someone_else_of_the_body(db, people):
     details = EvaluationDetails(TODAY, "satisfactory", evaluator_id=lead.id)
     evaluation = services.record_evaluation(admin, auditor, details, TODAY)
     assert evaluation.evaluator == lead
-    assert "by Baş Denetçi" in logged(db, "evaluation_recorded")[0].reason
+    assert "Evaluated by Baş Denetçi." in notes.text(logged(db, "evaluation_recorded")[0], "en")
 
 
 def test_an_evaluation_is_corrected_with_the_change_logged(db, people):
@@ -168,7 +174,9 @@ def test_an_evaluation_is_corrected_with_the_change_logged(db, people):
     assert evaluation.outcome == "satisfactory"
     services.update_evaluation(admin, evaluation, "improvement_needed", "Report writing")
     (row,) = logged(db, "evaluation_updated")
-    assert "satisfactory -> " in row.reason and "Report writing" in row.reason
+    worded = notes.text(row, "en")
+    assert ": Satisfactory. Evaluated by " in worded and " → " in worded
+    assert ": Improvement needed. Evaluated by " in worded and worded.endswith(". Report writing")
 
 
 def test_the_overview_flags_lapsing_records_and_evaluations_due(db, people):

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.applications.uploads import UploadError
 from certification.audits.models import Answer, Attachment
@@ -291,6 +292,11 @@ def test_the_team_edits_the_write_up(db):
         "ISO 10002 7.4",
     )
     assert log(finding)[-1][0] == "finding_edited"
+    (edited,) = db.session.scalars(
+        select(ActivityLog).where(ActivityLog.action == "finding_edited")
+    )
+    worded = notes.text(edited, "en")
+    assert worded.startswith("Statement of the finding, Objective evidence, Requirement (what")
     with pytest.raises(FindingError):
         services.edit_finding(client_of(audit), finding, "x", "y", "z")
 

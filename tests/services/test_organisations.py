@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from certification.accounts.models import Role
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.activity.services import record
 from certification.extensions import db as _db
@@ -82,7 +83,10 @@ def test_registering_stores_the_organisation_its_sites_and_a_log_row(db):
     (entry,) = log_rows("organisation_registered")
     assert entry.actor_id == planner.id and entry.at is not None
     assert entry.organisation_id == org.id and entry.subject_type == "Organisation"
-    assert entry.subject_id == org.id and "შპს საქართველოს წყალი" in entry.reason
+    assert entry.subject_id == org.id and "შპს საქართველოს წყალი" in notes.text(entry, "en")
+    assert "Georgia, IAF sector" in notes.text(entry, "en") and "sites: 2." in notes.text(
+        entry, "en"
+    )
 
 
 def test_the_first_site_is_the_head_office_unless_another_is_marked(db):
@@ -180,9 +184,12 @@ def test_editing_changes_the_details_and_sites_and_logs_what_changed(db):
     assert count(Site) == 2
     (entry,) = log_rows("organisation_updated")
     assert entry.actor_id == planner.id and entry.organisation_id == org.id
-    assert "english_name: “Georgian Water LLC” → “Tbilisi Water LLC”" in entry.reason
-    assert "site removed: Batumi" in entry.reason and "site added: Kutaisi" in entry.reason
-    assert "personnel “100” → “110”" in entry.reason
+    logged = notes.text(entry, "en")
+    assert "English name: “Georgian Water LLC” → “Tbilisi Water LLC”" in logged
+    assert "Site removed: Batumi;" in logged and "Site added: Kutaisi" in logged
+    assert (
+        "Personnel at this site 100 → 110" in logged and "Effective personnel: 120 → 150" in logged
+    )
     assert changes and len(changes) == 5
 
 

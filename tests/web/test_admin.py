@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
+from certification.activity import notes
 from certification.activity.models import ActivityLog
 from certification.extensions import db as _db
 from certification.settings import services as settings
@@ -168,7 +171,7 @@ def test_edit_user_saves_and_logs_the_change(client, db, login_as):
     assert "The changes were saved." in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.role == "committee" and person.name == "New Name"
-    assert "role: planner -> committee" in log_rows(db, "user_updated")[0].reason
+    assert "Role: Planner → Committee member" in notes.text(log_rows(db, "user_updated")[0], "en")
 
 
 def test_last_admin_cannot_deactivate_or_demote_themselves(client, db, login_as):
@@ -204,7 +207,8 @@ def test_password_reset_then_sign_in_with_the_new_password(client, db, login_as)
     page = client.post(f"/admin/users/{person.id}", data=data).get_data(as_text=True)
     assert "at least 10 characters" in page
     client.post(f"/admin/users/{person.id}", data={**data, "password": NEW_PASSWORD})
-    assert NEW_PASSWORD not in log_rows(db, "user_updated")[0].reason
+    (entry,) = log_rows(db, "user_updated")
+    assert NEW_PASSWORD not in entry.reason and NEW_PASSWORD not in str(entry.params)
     client.post("/logout")
     assert "Email or password" in sign_in(client, person.email, factories.PASSWORD).get_data(
         as_text=True
@@ -411,9 +415,9 @@ def test_settings_saved_and_logged(client, db, login_as):
     assert settings.currencies()[0] == "CHF" and settings.day_rate("CHF") == 1200
     assert settings.fee("application_fee", "CHF") == 0
     (entry,) = log_rows(db, "settings_updated")
-    assert "quote_validity_days: 30 -> 45" in entry.reason and "stage1_share: 1/3 -> 2/5" in (
-        entry.reason
-    )
+    logged = notes.text(entry, "en")
+    assert "Days a quote stays valid: 30 → 45" in logged
+    assert "Stage 1 share of the initial audit time, in percent: 33.3 → 40" in logged
 
 
 BAD_INPUT = [
@@ -543,3 +547,29 @@ def test_complaint_time_limits_and_holidays_are_settings(client, db, login_as):
     bad = client.post("/admin/settings", data=settings_form(holidays="2026-02-30"))
     assert "2026-02-30 is not a day" in bad.get_data(as_text=True)
     assert settings.get("holidays") == ["2026-04-23", "2026-10-29"]
+
+
+def test_the_users_list_sorts_by_email_and_role_over_pages(app, client, db, login_as):
+    from tests.paging import link
+
+    login_as("admin", email="zz-admin@example.test")
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        role = "auditor" if n % 2 else "planner"
+        factories.user(role, name=f"Person {n:02d}", email=f"p{44 - n:02d}@example.test")
+    db.session.commit()
+
+    def emails(url: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        found = re.findall(r"<td>(p\d\d@example\.test)</td>", page)
+        while 'rel="next"' in page:
+            page = client.get(link(page, "next")).get_data(as_text=True)
+            found += re.findall(r"<td>(p\d\d@example\.test)</td>", page)
+        return found
+
+    ascending = emails("/admin/users?sort=email")
+    assert ascending == sorted(ascending) and len(ascending) == app.config["PAGE_SIZE"] + 5
+    assert emails("/admin/users?sort=-email") == list(reversed(ascending))
+    page = client.get("/admin/users?sort=role").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and "sort=-role" in page
+    rows = page.split("<tbody>")[1]
+    assert rows.index("<td>Auditor</td>") < rows.index("<td>Planner</td>")

@@ -132,3 +132,68 @@ def test_a_client_cannot_remove_another_clients_recipient(client, db, login_as):
     login_as("client")
     assert client.post(f"/notifications/recipients/{extra.id}/remove").status_code == 404
     assert db.session.get(ExtraRecipient, extra.id) is not None
+
+
+def outbox_messages(count: int) -> list:
+    made = []
+    for n in range(count):
+        made.append(
+            factories._add(
+                OutboxMessage(
+                    key=f"list-{n}",
+                    event="quote_sent",
+                    recipient_email=f"person{n:02d}@client{n % 3}.example.test",
+                    locale="en",
+                    subject=f"Quote Q-{n:02d}",
+                    text_body="t",
+                    html_body="h",
+                    state="failed" if n % 4 == 0 else "pending",
+                )
+            )
+        )
+    factories.db.session.commit()
+    return made
+
+
+def outbox_rows(client, url: str) -> list[str]:
+    """The subjects shown, reading every page forwards."""
+    from tests.paging import link
+
+    page = client.get(url).get_data(as_text=True)
+    shown = re.findall(r"Quote Q-\d\d", page)
+    while 'rel="next"' in page:
+        page = client.get(link(page, "next")).get_data(as_text=True)
+        shown += re.findall(r"Quote Q-\d\d", page)
+    return shown
+
+
+def test_the_outbox_pages_by_key_newest_first_and_is_searched_and_sorted(client, db, login_as):
+    outbox_messages(45)
+    login_as("admin")
+    assert outbox_rows(client, "/notifications/outbox") == [
+        f"Quote Q-{n:02d}" for n in reversed(range(45))
+    ]
+    by_recipient = outbox_rows(client, "/notifications/outbox?sort=to")
+    assert by_recipient == [f"Quote Q-{n:02d}" for n in range(45)]  # person00 ... person44
+    found = outbox_rows(client, "/notifications/outbox?q=CLIENT1.example")  # case folded
+    assert found == [f"Quote Q-{n:02d}" for n in reversed(range(45)) if n % 3 == 1]
+    failed = outbox_rows(client, "/notifications/outbox?state=failed&q=Q-0")
+    assert failed == ["Quote Q-08", "Quote Q-04", "Quote Q-00"]
+    assert outbox_rows(client, "/notifications/outbox?q=%25_") == []  # wildcards found as text
+
+
+def test_the_bell_list_pages_by_key_newest_first(app, client, db, login_as):
+    from tests.paging import link
+
+    user = login_as("planner")
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        factories._add(
+            Notification(
+                user_id=user.id, event="quote_sent", params={"number": f"Q-{n:02d}"}, link="/"
+            )
+        )
+    db.session.commit()
+    first = client.get("/notifications/").get_data(as_text=True)
+    second = client.get(link(first, "next")).get_data(as_text=True)
+    assert "Q-24" in first and "Q-05" in first and "Q-04" not in first
+    assert "Q-04" in second and "Q-00" in second and "Q-24" not in second

@@ -209,7 +209,7 @@ def test_a_planner_edits_the_details_and_the_sites(client, db, login_as):
     assert "The changes were saved." in page
     assert "Georgian Water and Sewerage LLC" in page and "ქუთაისის ფილიალი" in page
     assert "ბათუმის ფილიალი" not in page.split('id="timeline"')[0]
-    assert "Organisation details changed" in page and "site removed: ბათუმის ფილიალი" in page
+    assert "Organisation details changed" in page and "Site removed: ბათუმის ფილიალი" in page
     db.session.expire_all()
     assert {s.name for s in db.session.get(Organisation, org.id).sites} == {
         "სათავო ოფისი",

@@ -142,3 +142,13 @@ def test_kept_fields_carry_the_labels_the_user_saw_in_their_language(
     labels = re.findall(r'<label for="kept-\d+">([^<]*)</label>', page)
     assert "Müşteriye notlar" in labels  # the quote form's "Notes for the client"
     assert "notes" not in labels and "justification" not in labels
+
+
+@pytest.mark.parametrize(
+    ("life", "every"), [(3600, 1_200_000), (3, 1000), (1, 1000), (None, 1_200_000)]
+)
+def test_an_open_page_refreshes_its_token_every_third_of_its_life(
+    app, client, db, monkeypatch, life, every
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", life)
+    assert f'data-csrf-refresh-ms="{every}"' in text(client.get("/login"))

@@ -1,0 +1,58 @@
+"""The body's local day of a stored moment.
+
+Moments are stored in UTC; a day is read where the body works (BODY_TIMEZONE, an IANA name
+such as Europe/Istanbul; by default the server's own zone, the one its "today" is read in): a
+grade given at 00:30 in Istanbul (21:30 UTC the day before) belongs to the Istanbul day, both
+in the timeline's grouping and in the date a page shows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import localtime
+
+
+def zone_name(name: str | None) -> str:
+    """A known IANA zone name (from the environment): the name; none: the server's zone (its
+    date.today() and the days shown then agree); an unknown one stops the start with a clear
+    message rather than showing wrong days."""
+    name = (name or "").strip() or server_zone()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"BODY_TIMEZONE {name!r} is not a known time zone (e.g. Europe/Istanbul)"
+        raise ValueError(message) from None
+    return name
+
+
+def server_zone() -> str:
+    """The server's own zone name (Babel reads TZ, /etc/localtime ...); UTC when unknown."""
+    try:
+        found = localtime.get_localzone()
+    except (OSError, LookupError, ValueError):
+        return "UTC"
+    name = getattr(found, "key", None) or getattr(found, "zone", None) or str(found)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The day `moment` (UTC; naive ones, as SQLite returns them, are UTC) falls on in `zone`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
+
+
+def body_zone() -> tzinfo:
+    """The body's time zone (Flask-Babel's, set from BODY_TIMEZONE); UTC outside the app."""
+    from flask import has_app_context
+    from flask_babel import get_timezone
+
+    if not has_app_context():
+        return UTC
+    return get_timezone() or UTC
