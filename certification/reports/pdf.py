@@ -60,7 +60,9 @@ def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
         *sections.previous_findings_section(data, styles, _heading, _grid),
         *_scores(data, styles),
         *_findings(data, styles),
+        *sections.conforming_section(data, styles, _heading, _grid, report_language(data)),
         *_figures(data, styles),
+        *sections.statements_section(data, styles, _heading),
         *_recommendation(data, styles),
         *sections.signature_section(data, styles, _heading),
     ]
