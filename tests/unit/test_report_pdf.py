@@ -429,3 +429,53 @@ def test_a_report_still_being_written_carries_a_draft_band(app, state, marked):
         pdf = render_report_pdf(data, "Body", "Address")
     pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
     assert all(("DRAFT" in page) == marked for page in pages)
+
+
+# -- layout: headings stay with their text, chart labels are never cut --------------------------
+
+
+def test_a_heading_near_the_page_foot_moves_to_the_next_page_with_its_text(app):
+    """The report's headings keep with what follows: none is left alone at a page's foot."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    from certification.pdf_kit import a4_document
+    from certification.reports import pdf as report_pdf
+
+    styles = report_pdf._styles()
+    buffer = io.BytesIO()
+    doc = a4_document(buffer, "t", "t")
+    story = [
+        Spacer(1, doc.height - 40),  # leaves room for the heading, not for the text under it
+        Paragraph("Significant unresolved issues", styles["h2"]),
+        Paragraph("The client disputes the grade of finding 2. " * 12, styles["body"]),
+    ]
+    doc.build(story)
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(buffer.getvalue())).pages]
+    assert "Significant unresolved issues" not in pages[0]
+    assert "Significant unresolved issues" in pages[1]
+
+
+def chart_fragments(pdf: bytes) -> list[tuple[str, float]]:
+    """Every piece of text on the chart's page with the x where it starts (points)."""
+    fragments: list[tuple[str, float]] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+
+        def visit(text, cm, tm, _font, _size, found=fragments):
+            if text.strip():
+                found.append((text, tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+
+        page.extract_text(visitor_text=visit)
+    return fragments
+
+
+def test_the_longest_chart_label_is_whole_and_inside_the_margins(app):
+    from flask_babel import force_locale
+    from reportlab.lib.units import mm
+
+    longest = "Функционирование процесса управления претензиями"  # the longest shipped title
+    with app.test_request_context(), force_locale("ru"):
+        pdf = render_report_pdf(make_data(), *BODY)
+    fragments = chart_fragments(pdf)
+    labels = [(text, x) for text, x in fragments if longest in text]
+    assert labels, "the section's full title is on the chart"
+    assert all(x >= 18 * mm - 0.5 for text, x in fragments), "nothing starts in the left margin"
