@@ -258,37 +258,3 @@ def _describe_setting(key: str, old, new) -> str:
         ]
         return f"{key}: {', '.join(parts)}"
     return f"{key}: {old} -> {new}"
-
-
-IMAGE_TYPES = ("image/png", "image/jpeg")
-
-
-def save_letterhead(actor, uploads: dict[str, tuple[str, bytes]], removed: set[str]) -> list[str]:
-    """Store the certificate's images (the body's logo, the signature): every upload is checked
-    before any is kept, so one bad file changes nothing. Returns the settings changed."""
-    from certification.applications.uploads import (
-        Upload,
-        UploadError,
-        check_upload,
-        max_bytes,
-        write_file,
-    )
-
-    checked = {}
-    for key, upload in uploads.items():
-        try:
-            checked[key] = check_upload(Upload(*upload), max_bytes(), photos=True)
-        except UploadError as error:
-            raise SettingsError({key: error.message}) from None
-        if checked[key].content_type not in IMAGE_TYPES:
-            raise SettingsError({key: _("Choose a PNG or JPEG image.")})
-    values = {key: None for key in removed if key in settings.IMAGE_KEYS}
-    for key, image in checked.items():
-        values[key] = {"stored": write_file(image.data), "type": image.content_type}
-    changed = [key for key, value in values.items() if settings.get(key) != value]
-    for key in changed:
-        settings.put(key, values[key])
-    if changed:
-        lines = [f"{key}: {'removed' if values[key] is None else 'new image'}" for key in changed]
-        record(actor, BodySettings(), "settings_updated", reason="; ".join(lines))
-    return changed
