@@ -104,7 +104,9 @@ def add_findings(audit, questions) -> None:
         finding = Finding(
             audit_id=audit.id,
             organisation_id=audit.organisation_id,
+            cycle_id=audit.cycle_id,
             number=number,
+            reference=f"S2-{number}",
             question_id=question.id,
             clause=question.clause,
             grade=grade,

@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "accounts.security_views",
     "home.views",
     "admin.views",
+    "admin.letterhead_views",
     "organisations.views",
     "applications.views",
     "quotes.views",

@@ -220,7 +220,10 @@ class LetterheadForm(FlaskForm):
         data = getattr(self, key).data
         if data is None or not getattr(data, "filename", ""):
             return None
-        return (data.filename, data.read())
+        try:
+            return (data.filename, data.read())
+        finally:
+            data.close()  # a large upload is spooled to a temporary file: let it go now
 
 
 class SettingsForm(FlaskForm):

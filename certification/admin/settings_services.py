@@ -17,7 +17,6 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from certification.activity.changes import changed_fields, field_changed
-from certification.activity.notes import Coded, log_note
 from certification.activity.services import record
 from certification.extensions import db
 from certification.i18n import formatting
@@ -266,41 +265,3 @@ def _described_setting(key: str, old, new) -> list[dict]:
     )
     return [field_changed("setting", key, old, new, kind)]
 
-
-IMAGE_TYPES = ("image/png", "image/jpeg")
-
-
-def save_letterhead(actor, uploads: dict[str, tuple[str, bytes]], removed: set[str]) -> list[str]:
-    """Store the certificate's images (the body's logo, the signature): every upload is checked
-    before any is kept, so one bad file changes nothing. Returns the settings changed."""
-    from certification.applications.uploads import (
-        Upload,
-        UploadError,
-        check_upload,
-        max_bytes,
-        write_file,
-    )
-
-    checked = {}
-    for key, upload in uploads.items():
-        try:
-            checked[key] = check_upload(Upload(*upload), max_bytes(), photos=True)
-        except UploadError as error:
-            raise SettingsError({key: error.message}) from None
-        if checked[key].content_type not in IMAGE_TYPES:
-            raise SettingsError({key: _("Choose a PNG or JPEG image.")})
-    values = {key: None for key in removed if key in settings.IMAGE_KEYS}
-    for key, image in checked.items():
-        values[key] = {"stored": write_file(image.data), "type": image.content_type}
-    changed = [key for key, value in values.items() if settings.get(key) != value]
-    for key in changed:
-        settings.put(key, values[key])
-    if changed:
-        lines = [
-            log_note(
-                "image_removed" if values[key] is None else "image_new", field=Coded("setting", key)
-            )
-            for key in changed
-        ]
-        record(actor, BodySettings(), "settings_updated", note=changed_fields(lines))
-    return changed

@@ -44,6 +44,7 @@ from certification.admin.forms import (
     RenewQualificationForm,
     SettingsForm,
 )
+from certification.admin.letterhead import size_limit as letterhead_size_limit
 from certification.extensions import db
 from certification.forms_kit import refuse
 from certification.home import admin as home_admin
@@ -374,39 +375,21 @@ def edit_settings():
             message = _("The settings were saved.") if changed else _("Nothing was changed.")
             flash(message, "success" if changed else "info")
             return redirect(url_for("admin.settings"))
-    return _settings_page(form, LetterheadForm(), current)
+    return settings_page(form, LetterheadForm(), current)
 
 
-def _settings_page(form, letterhead, current, status: int = 200):
+def settings_page(form, letterhead, current, status: int = 200):
     sample = _sample_number(current["certificate_number_format"])
-    images = {key: current[key] is not None for key in settings.IMAGE_KEYS}
+    images = {key: current[key] is not None for key in settings.IMAGE_KEYS}  # shown as previews
     page = render_template(
-        "admin/settings.html", form=form, letterhead=letterhead, images=images, sample=sample
+        "admin/settings.html",
+        form=form,
+        letterhead=letterhead,
+        images=images,
+        sample=sample,
+        letterhead_limit=letterhead_size_limit(),
     )
     return page, 400 if letterhead.errors else status
-
-
-@bp.route("/settings/letterhead", methods=["POST"])
-@roles_required(Role.ADMIN)
-def letterhead():
-    """The images on the certificates: the body's logo and the signature."""
-    form = LetterheadForm()
-    if form.validate_on_submit():
-        uploads = {key: upload for key in settings.IMAGE_KEYS if (upload := form.upload(key))}
-        removed = {key for key in settings.IMAGE_KEYS if getattr(form, f"remove_{key}").data}
-        try:
-            changed = rules.save_letterhead(current_user, uploads, removed)
-        except rules.SettingsError as error:
-            db.session.rollback()
-            for key, message in error.errors.items():
-                getattr(form, key).errors = [message]
-        else:
-            db.session.commit()
-            message = _("The images were saved.") if changed else _("Nothing was changed.")
-            flash(message, "success" if changed else "info")
-            return redirect(url_for("admin.settings", _anchor="letterhead"))
-    current = {key: settings.get(key) for key in settings.DEFAULTS}
-    return _settings_page(SettingsForm(formdata=None).fill(current), form, current)
 
 
 def _sample_number(pattern: str) -> str:

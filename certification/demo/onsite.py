@@ -215,6 +215,20 @@ def follow_up(lead, client, audit, findings: list[DemoFinding], today: date) -> 
             accept_plan(lead, finding, spec.accepted)
 
 
+def demo_assessment(audit):
+    """The lead's 9.4.8 statements in the demo: nothing unresolved, the scope fits, and at a
+    surveillance the marks are used as the agreement allows."""
+    from certification.reports.assessment import MARKS_ASKED, Assessment
+
+    marks = (
+        "The certificate and the body's mark appear on the website and the complaints leaflet, "
+        "for the certified scope only; not on products."
+        if audit.kind in MARKS_ASKED
+        else ""
+    )
+    return Assessment(scope_verdict="appropriate", marks_use=marks)
+
+
 def report(lead, audit, day: date, summary: str) -> None:
     """The lead confirms the recommendation the findings give and hands it to the committee;
     stage 1 ends with the lead's conclusion that the client is ready (17021-1 9.3.1)."""
@@ -226,6 +240,6 @@ def report(lead, audit, day: date, summary: str) -> None:
         return
     computed = report_data(audit).computed
     submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
-                  today=day)
+                  today=day, assessment=demo_assessment(audit))
     # Signed at submission on the story's day, so before the committee decides on it.
     report_of(audit).submitted_at = datetime.combine(day, time(17, 0), tzinfo=UTC)

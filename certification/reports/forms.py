@@ -8,7 +8,8 @@ from wtforms import DateField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.forms_kit import DecimalField, IntegerField
-from certification.reports.models import Readiness, Recommendation
+from certification.reports.assessment import Assessment
+from certification.reports.models import Readiness, Recommendation, ScopeVerdict
 from certification.reports.services import FiguresInput
 
 
@@ -64,11 +65,71 @@ class SubmitReportForm(FlaskForm):
         _l("Reason for recommending otherwise than the findings suggest"), [Length(max=4000)]
     )
     summary = TextAreaField(_l("Summary of the audit"), [Length(max=20000)])
+    # ISO/IEC 17021-1 9.4.8: the lead auditor's statements besides the findings.
+    plan_deviations = TextAreaField(
+        _l("Deviations from the audit plan"),
+        [Length(max=8000)],
+        description=_l("What was done otherwise than planned, and why. Leave empty if none."),
+    )
+    unresolved_issues = TextAreaField(
+        _l("Significant unresolved issues"),
+        [Length(max=8000)],
+        description=_l(
+            "Opinions on findings or conclusions that still diverge between the audit team and "
+            "the client. Leave empty if none."
+        ),
+    )
+    scope_verdict = RadioField(
+        _l("Scope of certification"),
+        choices=[],
+        default=ScopeVerdict.APPROPRIATE.value,
+        validators=[
+            InputRequired(
+                _l("ISO/IEC 17021-1 9.4.8: say whether the scope of certification is appropriate.")
+            )
+        ],
+    )
+    scope_comment = TextAreaField(
+        _l("Why the scope is not appropriate, and how it should change"), [Length(max=4000)]
+    )
+    marks_use = TextAreaField(
+        _l("Use of the certificate and marks"),
+        [Length(max=8000)],
+        description=_l(
+            "How the client refers to its certification and uses the body's marks (website, "
+            "documents, premises), and any misuse found."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Labels are lazy; choices built at class time would freeze the first request's language.
         self.recommendation.choices = [(r.value, r.label) for r in Recommendation]
+        self.scope_verdict.choices = [(v.value, v.label) for v in ScopeVerdict]
+
+    @staticmethod
+    def initial(report) -> dict:
+        """The statements already given (a report returned by the committee keeps them)."""
+        if report is None:
+            return {}
+        return {
+            "summary": report.summary,
+            "override_reason": report.override_reason,
+            "plan_deviations": report.plan_deviations,
+            "unresolved_issues": report.unresolved_issues,
+            "scope_verdict": report.scope_verdict or ScopeVerdict.APPROPRIATE.value,
+            "scope_comment": report.scope_comment,
+            "marks_use": report.marks_use,
+        }
+
+    def assessment(self) -> Assessment:
+        return Assessment(
+            plan_deviations=self.plan_deviations.data or "",
+            unresolved_issues=self.unresolved_issues.data or "",
+            scope_verdict=self.scope_verdict.data or "",
+            scope_comment=self.scope_comment.data or "",
+            marks_use=self.marks_use.data or "",
+        )
 
 
 class Stage1ConclusionForm(FlaskForm):

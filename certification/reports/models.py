@@ -81,6 +81,22 @@ class Readiness(StrEnum):
         )
 
 
+class ScopeVerdict(StrEnum):
+    """17021-1 9.4.8: the report says whether the scope of certification is appropriate."""
+
+    APPROPRIATE = "appropriate"
+    NOT_APPROPRIATE = "not_appropriate"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ScopeVerdict.APPROPRIATE: _l("The scope of certification is appropriate"),
+                ScopeVerdict.NOT_APPROPRIATE: _l("The scope of certification is not appropriate"),
+            }[self]
+        )
+
+
 class AuditReport(Timestamped, db.Model):
     """The team's conclusion: the computed recommendation, the lead's confirmation or override."""
 
@@ -102,6 +118,12 @@ class AuditReport(Timestamped, db.Model):
     band: Mapped[str] = mapped_column(String(100), default="")
     # Stage 1 only: the lead auditor's conclusion (Readiness); "" for the other audits.
     readiness: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # 17021-1 9.4.8, typed by the lead auditor at submission ("" where there is nothing to say):
+    plan_deviations: Mapped[str] = mapped_column(Text, default="", server_default="")
+    unresolved_issues: Mapped[str] = mapped_column(Text, default="", server_default="")
+    scope_verdict: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    scope_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    marks_use: Mapped[str] = mapped_column(Text, default="", server_default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # 17021-1 9.2.3 / 9.4.8: the audit plan (version) the audit followed, fixed at submission.
@@ -109,3 +131,7 @@ class AuditReport(Timestamped, db.Model):
 
     submitted_by = relationship("User")
     plan = relationship("AuditPlan")
+
+    @property
+    def scope_verdict_label(self) -> str:
+        return ScopeVerdict(self.scope_verdict).label if self.scope_verdict else ""

@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from certification.applications.schemes import scheme_title
@@ -45,6 +46,9 @@ from certification.templating import format_day
 
 BAR = colors.HexColor("#3b6ea5")
 WIDTH = A4[0] - 36 * mm
+CHART_FONT = 7  # points, the section chart's labels
+CHART_LABEL = 0.52 * WIDTH  # the widest a category label may be (every shipped title fits)
+CHART_GAP, CHART_RIGHT = 8, 16  # between a label and its bar; room for the axis's "100"
 
 
 def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
@@ -60,7 +64,9 @@ def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
         *sections.previous_findings_section(data, styles, _heading, _grid),
         *_scores(data, styles),
         *_findings(data, styles),
+        *sections.conforming_section(data, styles, _heading, _grid, report_language(data)),
         *_figures(data, styles),
+        *sections.statements_section(data, styles, _heading),
         *_recommendation(data, styles),
         *sections.signature_section(data, styles, _heading),
     ]
@@ -97,12 +103,13 @@ def _canvas(data, body_name: str):
 
 def _styles() -> dict[str, ParagraphStyle]:
     styles = paragraph_styles()
-    return {
-        **styles,
-        "title": heading_style("title", styles, 18, 23, after=6),
+    headings = {
         "h2": heading_style("h2", styles, 12, 15, before=10, after=4),
         "h3": heading_style("h3", styles, 10, 13, before=6, after=2),
     }
+    for style in headings.values():
+        style.keepWithNext = 1  # a heading never stays alone at the foot of a page
+    return {**styles, "title": heading_style("title", styles, 18, 23, after=6), **headings}
 
 
 def _localised(texts) -> str:
@@ -234,16 +241,19 @@ def _section_chart(data) -> Drawing:
     height = 14 * len(sections) + 30
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 120, 20
-    chart.width, chart.height = WIDTH - 160, height - 30
     percents = [data.scores.sections[s.number].percent for s in sections]
     # Drawn top to bottom in checklist order (the chart draws its first category at the bottom).
     chart.data = [[p or 0 for p in reversed(percents)]]
-    chart.categoryAxis.categoryNames = [
+    labels = [
         _chart_label(s, p) for s, p in zip(reversed(sections), reversed(percents), strict=True)
     ]
+    # The labels stand left of the bars: the bars start after the widest one, so none is cut.
+    widest = max((stringWidth(label, fonts.regular, CHART_FONT) for label in labels), default=0)
+    chart.x, chart.y = widest + CHART_GAP, 20
+    chart.width, chart.height = WIDTH - chart.x - CHART_RIGHT, height - 30
+    chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = fonts.regular
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = CHART_FONT
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
     chart.valueAxis.labels.fontName = fonts.regular
@@ -255,9 +265,16 @@ def _section_chart(data) -> Drawing:
 
 
 def _chart_label(section, percent: float | None) -> str:
-    title = display_text(_localised(section.title))
-    short = title if len(title) <= 22 else title[:21] + "…"
-    return f"{section.number} {short} ({_percent(percent)})"
+    """Number, title and score, the title shortened to fit CHART_LABEL points of width."""
+    font = register_fonts().regular
+    title = _localised(section.title)
+    tail = f" ({_percent(percent)})"
+    short = title
+    while short and stringWidth(f"{section.number} {short}…{tail}", font, CHART_FONT) > CHART_LABEL:
+        short = short[:-1]
+    if short != title:
+        short = short.rstrip() + "…"
+    return display_text(f"{section.number} {short}{tail}")
 
 
 def _findings(data, styles) -> list:

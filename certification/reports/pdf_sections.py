@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph
 
+from certification.checklists.loader import question_text
 from certification.pdf_kit import facts_table, place
+from certification.reports.assessment import MARKS_ASKED
 from certification.templating import format_day
 
 ABSENT = "—"
@@ -82,3 +84,41 @@ def signature_section(data, styles, heading) -> list:
         (_("Date"), format_day(report.submitted_at.date())),
     ]
     return [KeepTogether([heading(_("Signature"), styles), *facts_table(rows, styles)])]
+
+
+def statements_section(data, styles, heading) -> list:
+    """17021-1 9.4.8: deviations from the plan, significant unresolved issues, whether the scope
+    is appropriate and (surveillance) the use of the certificate and marks, as the lead stated
+    them at submission."""
+    audit, report = data.audit, data.report
+    if audit.kind == "stage1":
+        return []  # 17021-1 9.3.1: stage 1 ends with a conclusion on readiness instead
+    story = [heading(_("Statements of the audit team"), styles)]
+    if report is None or report.submitted_at is None:
+        note = _("Stated by the lead auditor when the report is submitted.")
+        return story + [Paragraph(escape(note), styles["body"])]
+    scope = report.scope_verdict_label or ABSENT
+    if report.scope_comment:
+        scope += "\n" + report.scope_comment
+    rows = [
+        (_("Deviations from the audit plan"), report.plan_deviations or _("None")),
+        (_("Significant unresolved issues"), report.unresolved_issues or _("None")),
+        (_("Scope of certification"), scope),
+    ]
+    if audit.kind in MARKS_ASKED or report.marks_use:
+        rows.append((_("Use of the certificate and marks"), report.marks_use or ABSENT))
+    return story + facts_table(rows, styles)
+
+
+def conforming_section(data, styles, heading, grid, language: str) -> list:
+    """The evidence behind each conforming answer: the committee reviews it (17021-1 9.4.8)."""
+    if data.checklist is None or not data.conforming:
+        return []
+    cells = [[_("Clause"), _("Question"), _("Objective evidence")]]
+    for answer in data.conforming:
+        question = question_text(data.checklist, answer.question_id, language) or ABSENT
+        cells.append([answer.clause, question, answer.evidence or _("No evidence recorded")])
+    return [
+        heading(_("Evidence for conforming answers"), styles),
+        grid(cells, styles, [18 * mm, 76 * mm, 80 * mm]),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -20,6 +21,8 @@ from certification.i18n import formatting
 from certification.models_base import utcnow
 from certification.programme.models import Audit
 from certification.reports import scoring
+from certification.reports.assessment import Assessment, assessment_problem
+from certification.reports.evidence import conforming_evidence
 from certification.reports.models import AuditFigures, AuditReport, Recommendation
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
@@ -66,6 +69,11 @@ class ReportData:
     previous_findings: list[Finding] = field(default_factory=list)  # earlier audits' findings
     # finding id -> its photos made ready for the PDF (findings.photos.pdf_photos), set by the view
     photos: dict = field(default_factory=dict)
+
+    @cached_property
+    def conforming(self) -> list:
+        """Conforming answers with their evidence (reports.evidence), read when first shown."""
+        return conforming_evidence(self.audit, self.checklist)
 
     @property
     def recommendation(self) -> Recommendation:
@@ -280,6 +288,7 @@ def submit_report(
     override_reason: str,
     summary: str,
     today: date,
+    assessment: Assessment | None = None,
 ) -> AuditReport:
     """The lead confirms or overrides the computed recommendation and hands the report to the
     committee (17021-1 9.4.8: the auditor recommends, the committee decides).
@@ -302,8 +311,13 @@ def submit_report(
             _("Give the reason for recommending otherwise than the findings suggest."),
             "override_reason",
         )
+    stated = (assessment or Assessment()).cleaned(audit.kind)
+    problem = assessment_problem(audit.kind, stated)
+    if problem is not None:
+        raise ReportError(problem[1], problem[0])
     report = data.report or AuditReport(audit_id=audit.id)
     report.summary = (summary or "").strip()
+    _keep_assessment(report, stated)
     report.computed_recommendation = data.computed.value
     report.recommendation = final.value
     report.override_reason = reason if final != data.computed else ""
@@ -317,6 +331,13 @@ def submit_report(
     said = _submit_note(final, data.computed, reason, today)
     transition(actor, audit, Action.SUBMIT, note=said)
     return report
+
+
+def _keep_assessment(report: AuditReport, stated: Assessment) -> None:
+    report.plan_deviations = stated.plan_deviations
+    report.unresolved_issues = stated.unresolved_issues
+    report.scope_verdict, report.scope_comment = stated.scope_verdict, stated.scope_comment
+    report.marks_use = stated.marks_use
 
 
 def _followed_plan_id(audit: Audit) -> int | None:

@@ -25,12 +25,13 @@ from certification.access import (
     get_visible_or_404,
 )
 from certification.audits.models import Grade
-from certification.checklists.loader import text
+from certification.checklists.loader import question_text, text
 from certification.extensions import db
 from certification.findings.photos import pdf_photos
 from certification.i18n.languages import language_of
 from certification.programme.models import Audit, TeamRole
 from certification.reports import services, stage1
+from certification.reports.assessment import MARKS_ASKED
 from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
 from certification.reports.models import Readiness
 from certification.reports.pdf import render_report_pdf
@@ -65,8 +66,7 @@ def render_report(
         submit_form = SubmitReportForm(
             formdata=None,
             recommendation=data.recommendation.value,
-            summary=data.report.summary if data.report else "",
-            override_reason=data.report.override_reason if data.report else "",
+            **SubmitReportForm.initial(data.report),
         )
     editable = audit.state in services.EDITABLE
     page = render_template(
@@ -131,6 +131,7 @@ def submit(audit_id: int):
             override_reason=form.override_reason.data,
             summary=form.summary.data,
             today=date.today(),
+            assessment=form.assessment(),
         )
     except services.ReportError as error:
         db.session.rollback()
@@ -217,6 +218,11 @@ def question_url(audit: Audit, checklist, question_ids: list[str]) -> str | None
     )
 
 
+def question_label(checklist, question_id: str) -> str:
+    """A checklist question in the reader's language ("" if the checklist does not know it)."""
+    return question_text(checklist, question_id, get_locale())
+
+
 def readiness_label(value: str) -> str:
     try:
         return Readiness(value).label
@@ -230,6 +236,8 @@ def report_helpers() -> dict:
         "checklist_text": label,
         "team_role_label": team_role,
         "readiness_label": readiness_label,
+        "question_label": question_label,
+        "marks_asked_kinds": MARKS_ASKED,
     }
 
 

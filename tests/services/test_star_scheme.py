@@ -18,6 +18,7 @@ from certification.decisions import services as decisions
 from certification.decisions.models import Decision
 from certification.extensions import db
 from certification.reports import services as reports
+from certification.reports.assessment import Assessment
 from tests import factories
 from tests.services.test_audit_answers import save, started
 from tests.services.test_reports import answer_all, audit_in_progress
@@ -74,6 +75,7 @@ def submitted(audit, today=TODAY + timedelta(days=1)):
         override_reason="",
         summary="Audited.",
         today=today,
+        assessment=Assessment(marks_use="The mark is used on the website only, as agreed."),
     )
     return audit
 

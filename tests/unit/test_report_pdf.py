@@ -357,10 +357,65 @@ def test_a_draft_says_so_on_every_page_and_every_page_is_numbered(app):
     assert squeeze("this report is a draft and is not signed") in pages[-1]
 
 
+def stated_data(kind: str = "surveillance1") -> ReportData:
+    from certification.reports.evidence import ConformingAnswer
+
+    data = make_data()
+    data.audit.kind = kind
+    report = data.report
+    report.plan_deviations = "Branch visit moved to day two: the branch was closed."
+    report.unresolved_issues = "The client disputes finding S2-4's grade."
+    report.scope_verdict = "not_appropriate"
+    report.scope_comment = "Add the call centre in Dubai to the scope."
+    report.marks_use = "Mark used correctly on the website; not on products."
+    data.conforming = [
+        ConformingAnswer("4.1-a", "4.1", "Complaints policy rev. 4 seen, signed by the CEO."),
+        ConformingAnswer("4.2-a", "4.2", ""),
+    ]
+    return data
+
+
+def test_the_lead_auditors_statements_and_conforming_evidence_are_in_the_report(app):
+    """17021-1 9.4.8: deviations, unresolved issues, scope, use of marks, conforming evidence."""
+    with app.test_request_context():
+        text = squeeze(pdf_text(render_report_pdf(stated_data(), *BODY)))
+    for expected in (
+        "Statements of the audit team",
+        "Deviations from the audit plan",
+        "Branch visit moved to day two: the branch was closed.",
+        "Significant unresolved issues",
+        "The client disputes finding S2-4's grade.",
+        "The scope of certification is not appropriate",
+        "Add the call centre in Dubai to the scope.",
+        "Use of the certificate and marks",
+        "Mark used correctly on the website; not on products.",
+        "Evidence for conforming answers",
+        "Complaints policy rev. 4 seen, signed by the CEO.",
+        "No evidence recorded",
+    ):
+        assert squeeze(expected) in text, expected
+
+
+def test_a_stage_2_report_says_none_and_asks_nothing_about_marks(app):
+    data = stated_data("stage2")
+    data.report.plan_deviations = data.report.unresolved_issues = data.report.marks_use = ""
+    with app.test_request_context():
+        text = squeeze(pdf_text(render_report_pdf(data, *BODY)))
+    assert squeeze("Deviations from the audit planNone") in text
+    assert squeeze("Use of the certificate and marks") not in text
+
+
+def test_a_draft_says_the_statements_come_at_submission(app):
+    data = stated_data()
+    data.report.submitted_at = None
+    with app.test_request_context():
+        text = squeeze(pdf_text(render_report_pdf(data, *BODY)))
+    assert squeeze("Stated by the lead auditor when the report is submitted.") in text
+    assert squeeze("Branch visit moved to day two") not in text
+
+
 def test_a_submitted_report_has_no_draft_mark(text):
     assert "DRAFT" not in text
-
-
 
 
 @pytest.mark.parametrize(
@@ -374,3 +429,53 @@ def test_a_report_still_being_written_carries_a_draft_band(app, state, marked):
         pdf = render_report_pdf(data, "Body", "Address")
     pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
     assert all(("DRAFT" in page) == marked for page in pages)
+
+
+# -- layout: headings stay with their text, chart labels are never cut --------------------------
+
+
+def test_a_heading_near_the_page_foot_moves_to_the_next_page_with_its_text(app):
+    """The report's headings keep with what follows: none is left alone at a page's foot."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    from certification.pdf_kit import a4_document
+    from certification.reports import pdf as report_pdf
+
+    styles = report_pdf._styles()
+    buffer = io.BytesIO()
+    doc = a4_document(buffer, "t", "t")
+    story = [
+        Spacer(1, doc.height - 40),  # leaves room for the heading, not for the text under it
+        Paragraph("Significant unresolved issues", styles["h2"]),
+        Paragraph("The client disputes the grade of finding 2. " * 12, styles["body"]),
+    ]
+    doc.build(story)
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(buffer.getvalue())).pages]
+    assert "Significant unresolved issues" not in pages[0]
+    assert "Significant unresolved issues" in pages[1]
+
+
+def chart_fragments(pdf: bytes) -> list[tuple[str, float]]:
+    """Every piece of text on the chart's page with the x where it starts (points)."""
+    fragments: list[tuple[str, float]] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+
+        def visit(text, cm, tm, _font, _size, found=fragments):
+            if text.strip():
+                found.append((text, tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+
+        page.extract_text(visitor_text=visit)
+    return fragments
+
+
+def test_the_longest_chart_label_is_whole_and_inside_the_margins(app):
+    from flask_babel import force_locale
+    from reportlab.lib.units import mm
+
+    longest = "Функционирование процесса управления претензиями"  # the longest shipped title
+    with app.test_request_context(), force_locale("ru"):
+        pdf = render_report_pdf(make_data(), *BODY)
+    fragments = chart_fragments(pdf)
+    labels = [(text, x) for text, x in fragments if longest in text]
+    assert labels, "the section's full title is on the chart"
+    assert all(x >= 18 * mm - 0.5 for text, x in fragments), "nothing starts in the left margin"

@@ -16,6 +16,7 @@ from certification.accreditations.services import AccreditationInput, save_accre
 from certification.agreements.services import add_mark_file
 from certification.appeals.services import lodge_appeal
 from certification.applications.services import submit_application
+from certification.applications.uploads import write_file
 from certification.audits.attachments import add_attachments
 from certification.audits.models import Attachment
 from certification.audits.services import (
@@ -36,6 +37,7 @@ from certification.impartiality import services as impartiality
 from certification.notifications.models import ExtraRecipient, Notification, OutboxMessage
 from certification.plans.services import prepare_plan, send_plan
 from certification.programme.models import AuditTeamMember
+from certification.settings import services as settings
 from certification.transfers.services import OtherCertificate, apply_for_transfer
 from tests import factories
 
@@ -65,6 +67,7 @@ GET_ALLOWED: dict[str, set[str]] = {
     "admin.edit_user": {"admin"},
     "admin.profile": {"admin"},
     "admin.settings": {"admin"},
+    "letterhead.image": {"admin"},  # the stored logo, previewed on the settings page
     "applications.index": PLANNING,
     "applications.new": PLANNING,
     "applications.detail": PLANNING,  # clients are sent to the portal's page of it
@@ -221,7 +224,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "admin.remove_qualification": {"admin"},
     "admin.renew_qualification": {"admin"},
     "admin.settings": {"admin"},
-    "admin.letterhead": {"admin"},
+    "letterhead.save": {"admin"},
     "applications.new": PLANNING,
     "applications.review": PLANNING,
     "portal.apply": {"client_a", "client_b"},
@@ -380,6 +383,7 @@ def world(db, app):
     plan = prepare_plan(people["lead"], audit, today)
     send_plan(people["lead"], plan, today)
     mark = add_mark_file(people["admin"], ("mark.png", PNG))
+    settings.put("body_logo", {"stored": write_file(real_png()), "type": "image/png"})
     accreditation = save_accreditation(
         people["admin"],
         None,
@@ -444,6 +448,7 @@ def world(db, app):
         "training_id": training.id,
         "witnessed_id": witnessed.id,
         "evaluation_id": evaluation.id,
+        "image_key": "body_logo",
     }
     attachments = {
         "audits": photo.id,
@@ -452,6 +457,17 @@ def world(db, app):
         "appeals": appeal.attachments[0].id,
     }
     return people, ids, attachments
+
+
+def real_png() -> bytes:
+    """A PNG that opens (the body's logo is drawn on every certificate)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (30, 60, 90)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def missing(ids, attachments) -> tuple[dict, dict]:

@@ -504,7 +504,7 @@ def test_the_signatory_logo_and_signature_appear_on_certificates_issued_after(
         content_type="multipart/form-data",
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "The images were saved." in page and "An image is stored" in page
+    assert "The images were saved." in page and "Stored now: a new upload replaces it." in page
     assert settings.get("body_logo")["type"] == "image/png"
     pdf = issue_pdf(grant()).pdf
     first = PdfReader(io.BytesIO(pdf)).pages[0]
@@ -573,3 +573,61 @@ def test_the_users_list_sorts_by_email_and_role_over_pages(app, client, db, logi
     assert 'aria-sort="ascending"' in page and "sort=-role" in page
     rows = page.split("<tbody>")[1]
     assert rows.index("<td>Auditor</td>") < rows.index("<td>Planner</td>")
+
+
+# -- the letterhead images: previews, removal, bad uploads --------------------------------------
+
+
+def _upload_images(client, **files):
+    import io
+
+    data = {key: (io.BytesIO(content), name) for key, (name, content) in files.items()}
+    return client.post("/admin/settings/letterhead", data=data, content_type="multipart/form-data")
+
+
+def test_the_stored_logo_is_previewed_and_can_be_removed(client, db, login_as):
+    login_as("admin")
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert "/admin/settings/letterhead/body_logo" not in page and "None yet." in page
+    assert 'data-preview="preview-body_logo"' in page  # the chosen file shows before upload
+    logo = _png()
+    assert _upload_images(client, body_logo=("logo.png", logo)).status_code == 302
+    page = client.get("/admin/settings").get_data(as_text=True)
+    assert 'src="/admin/settings/letterhead/body_logo"' in page
+    assert "/admin/settings/letterhead/signature_image" not in page
+    shown = client.get("/admin/settings/letterhead/body_logo")
+    assert shown.status_code == 200 and shown.mimetype == "image/png" and shown.data == logo
+    removed = client.post(
+        "/admin/settings/letterhead", data={"remove_body_logo": "y"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert (
+        "The images were saved." in removed
+        and "/admin/settings/letterhead/body_logo" not in removed
+    )
+    assert settings.get("body_logo") is None
+    assert client.get("/admin/settings/letterhead/body_logo").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("logo.docx", b"PK\x03\x04 not an image", "“logo.docx” is not a PNG or JPEG image."),
+        ("logo.pdf", b"%PDF-1.4 not an image", "“logo.pdf” is not a PNG or JPEG image."),
+        ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "cannot be read as an image"),
+        ("logo.png", "big", "“logo.png” is larger than 2"),
+    ],
+)
+def test_a_bad_letterhead_image_gets_a_clear_message_and_changes_nothing(
+    client, db, login_as, name, content, message
+):
+    login_as("admin")
+    assert _upload_images(client, signature_image=("signature.png", _png())).status_code == 302
+    kept = settings.get("signature_image")
+    if content == "big":  # a real PNG over the 2 MiB a letterhead image may have
+        content = _png() + b"\x00" * (2 * 1024 * 1024)
+    response = _upload_images(
+        client, body_logo=(name, content), signature_image=("new.png", _png((0, 0, 0)))
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert settings.get("body_logo") is None and settings.get("signature_image") == kept

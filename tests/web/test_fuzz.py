@@ -298,7 +298,12 @@ def routes(ids: dict[str, int]) -> dict[str, Route]:
         "reports.submit": Route(
             "auditor",
             f"/audits/{audit}/report/submit",
-            {"recommendation": "recommended", "override_reason": "", "summary": "Fine."},
+            {
+                "recommendation": "recommended",
+                "override_reason": "",
+                "summary": "Fine.",
+                "scope_verdict": "appropriate",
+            },
         ),
         "reports.figures": Route(
             "auditor",

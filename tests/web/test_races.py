@@ -285,7 +285,11 @@ def test_a_report_submitted_twice_at_once_goes_to_the_committee_once(race):
         stage2 = scenarios.stage2_on_site(session, TODAY)
         audit_id, lead_id = stage2.audit.id, stage2.lead.id
     url = f"/audits/{audit_id}/report/submit"
-    data = {"recommendation": "recommended", "summary": "All clauses were audited."}
+    data = {
+        "recommendation": "recommended",
+        "summary": "All clauses were audited.",
+        "scope_verdict": "appropriate",
+    }
 
     results = race.fire((lead_id, url, data), (lead_id, url, data), pause_on="audits")
 
@@ -397,7 +401,10 @@ def test_two_audits_of_a_cycle_raising_findings_at_once_number_them_apart(race):
     with race.setup() as session:
         stage2 = scenarios.stage2_on_site(session, TODAY)
         special = factories.audit(
-            stage2.audit.cycle, kind="special", state="scheduled", start_date=TODAY,
+            stage2.audit.cycle,
+            kind="special",
+            state="scheduled",
+            start_date=TODAY,
             end_date=TODAY,
         )
         other_lead = factories.user("auditor")

@@ -81,7 +81,11 @@ def _on_site_with_a_second_auditor(race: Race):
         return stage2.audit.id, stage2.lead.id, second.id
 
 
-SUBMIT = {"recommendation": "recommended", "summary": "All clauses were audited."}
+SUBMIT = {
+    "recommendation": "recommended",
+    "summary": "All clauses were audited.",
+    "scope_verdict": "appropriate",
+}
 LATE = {"grade": "conforming", "evidence": "Written after the interviews: 12 files."}
 LATE["version"] = "1"
 

@@ -46,7 +46,12 @@ def answer(audit, skip: int = 0, grade="conforming"):
 
 
 def submit(client, audit, **form):
-    data = {"recommendation": "recommended", "override_reason": "", "summary": "Good."}
+    data = {
+        "recommendation": "recommended",
+        "override_reason": "",
+        "summary": "Good.",
+        "scope_verdict": "appropriate",
+    }
     data.update(form)
     return client.post(f"/audits/{audit.id}/report/submit", data=data)
 
@@ -236,3 +241,78 @@ def test_the_report_pdf_speaks_the_clients_preferred_language(client, login_as, 
     first = " ".join(pdf.pages[0].extract_text().split())
     assert title in first
     assert "Audit report" not in first
+
+
+# -- 17021-1 9.4.8: the lead auditor's statements -----------------------------------------------
+
+STATEMENTS = {
+    "plan_deviations": "The branch visit moved to day two.",
+    "unresolved_issues": "The client disputes the grade of finding 2.",
+    "scope_verdict": "not_appropriate",
+    "scope_comment": "The call centre handles complaints too: add it.",
+    "marks_use": "The mark is on the website only, for the certified scope.",
+}
+
+
+def surveillance_with_team():
+    audit, lead, member = audit_with_team()
+    audit.kind = "surveillance1"
+    db.session.commit()
+    return audit, lead
+
+
+def test_the_form_asks_for_the_statements_and_the_use_of_marks_at_surveillance(client, login_as):
+    audit, lead = surveillance_with_team()
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    for label in (
+        "Deviations from the audit plan",
+        "Significant unresolved issues",
+        "The scope of certification is appropriate",
+        "Use of the certificate and marks",
+    ):
+        assert label in page, label
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("scope_comment", "Say why the scope is not appropriate"),
+        ("marks_use", "a surveillance report states how the client uses the certificate"),
+        ("scope_verdict", "say whether the scope of certification is appropriate"),
+    ],
+)
+def test_a_missing_statement_is_refused_and_changes_nothing(client, login_as, missing, message):
+    audit, lead = surveillance_with_team()
+    answer(audit)
+    login_as(lead)
+    form = {**STATEMENTS, missing: ""}
+    response = submit(client, audit, **form)
+    assert response.status_code == 400
+    assert message in text(response)
+    db.session.expire_all()
+    assert audit.state == "in_progress" and count(AuditReport) == 0
+
+
+def test_the_statements_are_kept_and_the_committee_reads_them(client, login_as):
+    audit, lead = surveillance_with_team()
+    answer(audit)
+    first = db.session.scalar(select(Answer).where(Answer.audit_id == audit.id))
+    first.evidence = "Complaints register of March, 14 entries, all acknowledged in 2 days."
+    db.session.commit()
+    login_as(lead)
+    assert submit(client, audit, **STATEMENTS).status_code == 302
+    report = db.session.scalar(select(AuditReport))
+    assert (report.scope_verdict, report.marks_use) == ("not_appropriate", STATEMENTS["marks_use"])
+    login_as("committee")
+    page = text(client.get(f"/decisions/audits/{audit.id}"))
+    for expected in (
+        STATEMENTS["plan_deviations"],
+        STATEMENTS["unresolved_issues"],
+        "The scope of certification is not appropriate",
+        STATEMENTS["scope_comment"],
+        STATEMENTS["marks_use"],
+        "Evidence for conforming answers",
+        "Complaints register of March, 14 entries, all acknowledged in 2 days.",
+    ):
+        assert expected in page, expected
