@@ -614,17 +614,22 @@ def test_the_stored_logo_is_previewed_and_can_be_removed(client, db, login_as):
         ("logo.docx", b"PK\x03\x04 not an image", "“logo.docx” is not a PNG or JPEG image."),
         ("logo.pdf", b"%PDF-1.4 not an image", "“logo.pdf” is not a PNG or JPEG image."),
         ("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "cannot be read as an image"),
-        ("logo.png", "big", "“logo.png” is larger than 2"),
+        ("logo.png", "big", "“logo.png” is larger than 1 KiB"),
     ],
 )
 def test_a_bad_letterhead_image_gets_a_clear_message_and_changes_nothing(
-    client, db, login_as, name, content, message
+    client, db, login_as, monkeypatch, name, content, message
 ):
+    from certification.admin import letterhead
+
+    # The 2 MiB limit, made small: a body over 500 KB makes the test client spool it to a
+    # temporary file it never closes (a ResourceWarning that fails a later test).
+    monkeypatch.setattr(letterhead, "LETTERHEAD_MAX_BYTES", 1024)
     login_as("admin")
     assert _upload_images(client, signature_image=("signature.png", _png())).status_code == 302
     kept = settings.get("signature_image")
-    if content == "big":  # a real PNG over the 2 MiB a letterhead image may have
-        content = _png() + b"\x00" * (2 * 1024 * 1024)
+    if content == "big":  # a real PNG over the limit a letterhead image may have
+        content = _png() + b"\x00" * 2048
     response = _upload_images(
         client, body_logo=(name, content), signature_image=("new.png", _png((0, 0, 0)))
     )
