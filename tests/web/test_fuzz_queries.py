@@ -4,9 +4,8 @@ may be a server error.
 
 The parameters tried are every name the app reads from an address (found in its source, so a
 list added later is covered too) and the list parameters of certification/listing.py and
-paging.py. Each page is asked as the first person who may see it, with each parameter alone
-set to the harshest values, then all of them at once set to each hostile value (the page keys
-`after`/`before` alone with every tampered key). Pages with an id in their address are asked
+paging.py. Each page is asked as the first person who may see it, with all of them at once set
+to each hostile value, then each alone set to the harshest ones. Pages with an id in their address are asked
 for the world's objects.
 """
 
@@ -65,8 +64,9 @@ HOSTILE = [
     "e30",  # {} in base64
 ]
 CURSORS = HOSTILE[-12:]
-# Each parameter alone gets these (the cursors go to `after` and `before` alone).
-ALONE = ("9" * 30, "-1", "9999-99-99", "9999-12-31", "-organisation", "ø" * 20_000)
+# Each parameter alone gets these (the tampered keys go to `before` alone: all at once, `after`
+# is read first; `last` is left out of "all at once" so that the keys are read at all).
+ALONE = ("9" * 30, "9999-12-31")
 
 
 def parameters() -> list[str]:
@@ -138,8 +138,9 @@ def test_no_address_parameter_answers_a_server_error(app, client, db):
         if reader(client, world.people, url, failures) is None:
             continue
         for value in HOSTILE:
-            get(client, url, {name: value for name in names}, failures, f"all {value[:20]!r}")
+            every = {name: value for name in names if name != "last"}
+            get(client, url, every, failures, f"all {value[:20]!r}")
         for name in names:
-            for value in ALONE if name not in ("after", "before") else CURSORS:
+            for value in CURSORS if name == "before" else ALONE:
                 get(client, url, {name: value}, failures, f"{name}={value[:20]!r}")
     assert not failures, "\n".join(failures[:60])
