@@ -5,8 +5,8 @@ may be a server error.
 The parameters tried are every name the app reads from an address (found in its source, so a
 list added later is covered too) and the list parameters of certification/listing.py and
 paging.py. Each page is asked as the first person who may see it, with all of them at once set
-to each hostile value, then each alone set to the harshest ones. Pages with an id in their address are asked
-for the world's objects.
+to each hostile value, then each alone set to the harshest ones. Pages with an id in their
+address are asked for the world's objects.
 """
 
 from __future__ import annotations
