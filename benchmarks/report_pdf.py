@@ -24,6 +24,7 @@ from certification.audits.models import Answer, AuditChecklist  # noqa: E402
 from certification.checklists import loader  # noqa: E402
 from certification.extensions import db  # noqa: E402
 from certification.findings.models import CorrectiveAction, Finding  # noqa: E402
+from certification.findings.rules import finding_reference  # noqa: E402
 from certification.programme.models import AuditTeamMember  # noqa: E402
 from certification.reports import services  # noqa: E402
 from certification.reports.models import AuditFigures, AuditReport  # noqa: E402
@@ -106,7 +107,7 @@ def add_findings(audit, questions) -> None:
             organisation_id=audit.organisation_id,
             cycle_id=audit.cycle_id,
             number=number,
-            reference=f"S2-{number}",
+            reference=finding_reference(audit.kind, number),
             question_id=question.id,
             clause=question.clause,
             grade=grade,

@@ -14,6 +14,7 @@ from certification.audit_time import AuditTime, AuditTimeError, compute_audit_ti
 from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
 from certification.exports.cli import export_group
+from certification.i18n.cli import search_group
 from certification.notifications.cli import notifications_group
 from certification.storage.cli import backup_command, restore_command, uploads_group
 
@@ -29,6 +30,7 @@ def register_cli(app: Flask) -> None:
     for command in (uploads_group, backup_command, restore_command):
         app.cli.add_command(command)
     app.cli.add_command(notifications_group)
+    app.cli.add_command(search_group)
 
 
 @click.command("demo")

@@ -123,8 +123,8 @@ def matching(text_: str, organisation_id, *numbers):
     found = organisation_id.in_(
         select(Organisation.id).where(search.contains(search.ORGANISATIONS, text_))
     )
-    needle = text_.strip()
-    return or_(found, *(column.ilike(f"%{escaped(needle)}%", escape="\\") for column in numbers))
+    numbered = (search.contains(search.searched_by(column), text_) for column in numbers)
+    return or_(found, *numbered)
 
 
 def escaped(text_: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Select, tuple_
 
+from certification.edge import CONTROL
 from certification.extensions import db
 
 
@@ -169,8 +170,15 @@ def _typed(key: tuple, values: list) -> list:
             value = bytes.fromhex(value)
         if type(value) is not kind and not (kind is datetime and isinstance(value, datetime)):
             raise ValueError(f"a cursor value of type {type(value).__name__}, not {kind}")
+        if kind is int and not -INTEGER_LIMIT <= value <= INTEGER_LIMIT:
+            raise ValueError("a cursor number no column holds")  # SQLite: OverflowError
+        if kind is str and CONTROL.search(value):
+            raise ValueError("a cursor text with control characters")  # PostgreSQL: NUL
         typed.append(value)
     return typed
+
+
+INTEGER_LIMIT = 2**63 - 1  # the largest number SQLite and PostgreSQL (bigint) compare with
 
 
 def encode(index: int, values: list) -> str:

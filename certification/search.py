@@ -1,4 +1,6 @@
-"""Finding rows by a piece of their text: organisation names and cities, certificate numbers.
+"""Finding rows by a piece of their text: organisation names and cities, and the numbers the
+lists are searched by (certificate, quote, complaint, appeal numbers; a transferred certificate's
+number; the organisation a complaint names in words).
 
 One function, `contains`, for every search of the app; behind it each database uses an index
 made for "contains" (a LIKE '%...%' alone reads every row):
@@ -31,9 +33,13 @@ from sqlalchemy import (
     true,
 )
 
+from certification.appeals.models import Appeal
 from certification.certificates.models import Certificate
+from certification.complaints.models import Complaint
 from certification.extensions import db
 from certification.organisations.models import Organisation, fold
+from certification.quotes.models import Quote
+from certification.transfers.models import Transfer
 
 log = logging.getLogger(__name__)
 TRIGRAM = 3  # the shortest text a trigram index can find; shorter ones read every row
@@ -46,6 +52,7 @@ class Searched:
 
     attribute: object
     folded: bool
+    name: str = ""  # the FTS table's name where a table has two searched columns
 
     @property
     def table(self) -> str:
@@ -57,7 +64,7 @@ class Searched:
 
     @property
     def fts(self) -> str:
-        return f"{self.table}_search"
+        return self.name or f"{self.table}_search"
 
     @property
     def trigram_index(self) -> str:
@@ -66,7 +73,21 @@ class Searched:
 
 ORGANISATIONS = Searched(Organisation.search_text, folded=True)
 CERTIFICATE_NUMBERS = Searched(Certificate.number, folded=False)
-SEARCHED = (ORGANISATIONS, CERTIFICATE_NUMBERS)
+# The lists' searches (certification/listing.py `matching`): a number contains the text typed
+# ("0042" finds Q-2026-0042), so a prefix index would not serve them; a trigram index does.
+QUOTE_NUMBERS = Searched(Quote.number, folded=False)
+COMPLAINT_NUMBERS = Searched(Complaint.number, folded=False)
+COMPLAINT_NAMES = Searched(Complaint.named_organisation, False, "complaints_named_search")
+APPEAL_NUMBERS = Searched(Appeal.number, folded=False)
+TRANSFERRED_NUMBERS = Searched(Transfer.certificate_number, folded=False)
+FIRST = (ORGANISATIONS, CERTIFICATE_NUMBERS)  # made by revision b6070f47103c
+LISTS = (QUOTE_NUMBERS, COMPLAINT_NUMBERS, COMPLAINT_NAMES, APPEAL_NUMBERS, TRANSFERRED_NUMBERS)
+SEARCHED = FIRST + LISTS  # the lists' ones made by revision 7d2e9c4b1a60
+
+
+def searched_by(attribute) -> Searched:
+    """The searched column behind a model's attribute (e.g. Quote.number)."""
+    return next(s for s in SEARCHED if s.attribute is attribute)
 
 
 def contains(searched: Searched, text_: str) -> ColumnElement[bool]:
@@ -92,13 +113,13 @@ def contains(searched: Searched, text_: str) -> ColumnElement[bool]:
 # -- making the indexes -----------------------------------------------------------------------
 
 
-def install(connection: Connection) -> None:
+def install(connection: Connection, which: tuple[Searched, ...] = SEARCHED) -> None:
     """Make whatever search index is missing (idempotent); SQLite's are filled on creation."""
     if connection.dialect.name == "sqlite":
-        for searched in SEARCHED:
+        for searched in which:
             _install_fts(connection, searched)
     elif connection.dialect.name == "postgresql" and (schema := _trigram_schema(connection)):
-        for searched in SEARCHED:
+        for searched in which:
             connection.execute(
                 text(
                     f"CREATE INDEX IF NOT EXISTS {searched.trigram_index} ON {searched.table} "

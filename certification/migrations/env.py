@@ -123,23 +123,25 @@ def _sqlite_foreign_keys(connection, on: bool):
     )
 
 
-SEARCH_REVISION = "b6070f47103c"
+# revision -> the search indexes it made (certification/search.py)
+SEARCH_REVISIONS = {"b6070f47103c": "FIRST", "7d2e9c4b1a60": "LISTS"}
 
 
 def _search_indexes_again(connection):
-    """A batch migration on SQLite rebuilds a table without its triggers: once the database is
-    at or past the revision that made the search indexes, make whatever is missing again."""
+    """A batch migration on SQLite rebuilds a table without its triggers: the search indexes
+    made by the revisions the database is at or past are made again where missing."""
     if getattr(config.cmd_opts, "autogenerate", False):
         return
     from alembic.script import ScriptDirectory
 
-    from certification.search import install
+    from certification import search
 
     script = ScriptDirectory.from_config(config)
     heads = context.get_context().get_current_heads()
     reached = {r.revision for head in heads for r in script.iterate_revisions(head, "base")}
-    if SEARCH_REVISION in reached:
-        install(connection)
+    for revision, which in SEARCH_REVISIONS.items():
+        if revision in reached:
+            search.install(connection, getattr(search, which))
 
 
 if context.is_offline_mode():

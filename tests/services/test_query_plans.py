@@ -15,12 +15,14 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, event, insert, make_url, text
 
 from certification import create_app
 from certification.accounts.models import User
+from certification.complaints.models import Complaint
 from certification.extensions import db
 from certification.verification.reader import AnswerReader, reader_for
 from tests.bulk import Seeded, seed
@@ -40,6 +42,7 @@ BIG = {
     "audit_team_members",
     "audits",
     "certificate_sites",
+    "complaints",
     "certificates",
     "cycles",
     "decisions",
@@ -72,6 +75,14 @@ PAGES = [
     ("planner", "/findings/?last=1"),
     ("planner", "/quotes/"),
     ("planner", "/quotes/?last=1"),
+    # The lists' search boxes: a piece of a number or of an organisation's name ("contains").
+    ("planner", "/quotes/?q={quote}"),
+    ("planner", "/quotes/?q=Customer Services 1234"),
+    ("planner", "/complaints/?q={complaint}"),
+    ("planner", "/complaints/?q=Customer Services 1234"),
+    ("planner", "/applications/?q=Customer Services 1234"),
+    ("planner", "/findings/?q=Customer Services 1234"),
+    ("planner", "/programme/?q=Customer Services 1234"),
     ("auditor", "/programme/mine?all=1"),
     ("public", "/register"),
     ("public", "/register?last=1"),
@@ -95,6 +106,7 @@ def body():
     with app.app_context():
         db.create_all()
         seeded = seed(CERTIFICATES)
+        complaints(seeded)
         db.session.remove()
     yield app, seeded
     if reader := app.extensions.get("verification_answer_reader"):
@@ -107,9 +119,37 @@ def body():
     admin.dispose()
 
 
+def complaints(seeded: Seeded) -> None:
+    """One complaint per organisation (tests/bulk.py makes none), so that the complaints list's
+    search meets a table of a realistic size; then ANALYZE."""
+    rows = [
+        dict(
+            number=f"CMP-2026-{k:05d}",
+            token=uuid.uuid4().hex,
+            channel="email",
+            organisation_id=organisation_id,
+            named_organisation=f"Named Organisation {k}",
+            complainant_name=f"Complainant {k}",
+            subject="Late answer",
+            description="The answer came late.",
+            received_on=date(2026, 1, 1) + timedelta(days=k % 300),
+            acknowledge_by=date(2026, 1, 5) + timedelta(days=k % 300),
+            answer_by=date(2026, 2, 1) + timedelta(days=k % 300),
+        )
+        for k, organisation_id in enumerate(seeded.organisation_ids)
+    ]
+    db.session.execute(insert(Complaint), rows)
+    db.session.commit()
+    db.session.execute(text("ANALYZE complaints"))
+    db.session.commit()
+
+
 def address(pattern: str, seeded: Seeded) -> str:
     middle = len(seeded.certificate_ids) // 2
+    half = len(seeded.organisation_ids) // 2
     return pattern.format(
+        quote=f"{seeded.organisation_ids[half]:06d}-1",
+        complaint=f"2026-{half:05d}",
         busy_organisation=seeded.busy_organisation,
         busy_certificate=seeded.busy_certificate,
         organisation=seeded.organisation_ids[middle],

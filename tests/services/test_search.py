@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from certification import search
 from certification.certificates.models import Certificate
 from certification.organisations.models import Organisation
+from certification.quotes.models import Quote
 from tests import factories
 from tests.services.test_verification import certificate
 
@@ -103,3 +104,19 @@ def test_install_makes_lost_search_structures_again(db):
 )
 def test_alembic_compares_only_what_the_models_describe(name, type_, kept):
     assert search.managed_here(name, type_, {}) is kept
+
+
+def test_a_piece_of_a_quote_number_finds_it_whatever_its_case(db):
+    """The lists search numbers by "contains" ("0042" finds Q-2026-0042), through the index."""
+    made = [factories.quote(number=n) for n in ("Q-2026-0042", "Q-2026-0420", "Q-2025-0001")]
+    found = select(search.QUOTE_NUMBERS.attribute).where(
+        search.contains(search.searched_by(Quote.number), "q-2026-04")
+    )
+    assert sorted(db.session.scalars(found)) == ["Q-2026-0420"]
+    made[1].number = "Q-2026-0999"
+    db.session.flush()
+    assert sorted(db.session.scalars(found)) == []
+    every = select(search.QUOTE_NUMBERS.attribute).where(
+        search.contains(search.QUOTE_NUMBERS, "0042")
+    )
+    assert sorted(db.session.scalars(every)) == ["Q-2026-0042"]

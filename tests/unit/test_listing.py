@@ -78,3 +78,20 @@ def test_numbers_out_of_range_are_ignored(value, number, days):
 def test_reversed_order_reads_the_segments_the_other_way():
     two = (Segment(key=(Organisation.id,)), Segment(key=(Organisation.id,), descending=True))
     assert [s.descending for s in listing.reversed_order(two)] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("values", "read"),
+    [
+        (["Acme", 7], True),
+        (["Acme", 10**30], False),  # SQLite cannot compare it (OverflowError): the first page
+        (["Acme", -(10**30)], False),
+        (["Ac\x00me", 7], False),  # PostgreSQL refuses NUL in text
+        (["Acme", True], False),
+    ],
+)
+def test_a_tampered_page_key_reads_the_first_page(values, read):
+    from certification.paging import decode, encode
+
+    segments = (Segment(key=(Organisation.legal_name, Organisation.id)),)
+    assert (decode(encode(0, values), segments) is not None) is read

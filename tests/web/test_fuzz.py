@@ -37,6 +37,8 @@ MUTATIONS = {
     "words": "abc",
     "bad date": "2026-02-30",
     "far date": "99999-12-31",
+    "last date": "9999-12-31",
+    "first date": "0001-01-01",
     "unicode": "\u202eİ̇ß\U0001d518\ufeff\u200b\uffff👩‍👩‍👧 ﷽",
     "markup": "<script>alert(1)</script>{{7*7}}%(x)s",
 }
@@ -318,6 +320,7 @@ def routes(ids: dict[str, int]) -> dict[str, Route]:
             },
         ),
         "workbooks.upload": Route("auditor", f"/audits/{audit}/workbook"),
+        **competence_routes(ids["lead"]),
         **{
             f"certificates.change:{action}": Route(
                 "planner",
@@ -326,6 +329,34 @@ def routes(ids: dict[str, int]) -> dict[str, Route]:
             )
             for action in ("suspend", "restore", "withdraw", "confidentiality")
         },
+    }
+
+
+def competence_routes(person: int) -> dict[str, Route]:
+    """The admin's competence forms (17021-1 7.1, 7.2.10) for a person's record."""
+    day = (TODAY - timedelta(days=30)).isoformat()
+    return {
+        "competence.add_training": Route(
+            "admin",
+            f"/competence/people/{person}/training",
+            {"course": "ISO 10002", "provider": "TSE", "completed_on": day, "notes": "Passed."},
+        ),
+        "competence.add_witnessed": Route(
+            "admin",
+            f"/competence/people/{person}/witnessed",
+            {
+                "witness_name": "Technical manager",
+                "witnessed_on": day,
+                "audit_reference": "Güneş A.Ş., stage 2",
+                "outcome": "satisfactory",
+                "notes": "Good.",
+            },
+        ),
+        "competence.add_evaluation": Route(
+            "admin",
+            f"/competence/people/{person}/evaluations",
+            {"evaluated_on": day, "evaluator_id": "0", "outcome": "satisfactory", "notes": "."},
+        ),
     }
 
 

@@ -22,16 +22,16 @@ depends_on = None
 
 
 def upgrade():
-    from certification.search import install
+    from certification.search import FIRST, install
 
-    install(op.get_bind())
+    install(op.get_bind(), FIRST)  # the lists' numbers: revision 7d2e9c4b1a60
 
 
 def downgrade():
-    from certification.search import SEARCHED
+    from certification.search import FIRST
 
     bind = op.get_bind()
-    for searched in SEARCHED:
+    for searched in FIRST:
         if bind.dialect.name == "sqlite":
             for action in ("insert", "delete", "update"):
                 op.execute(f"DROP TRIGGER IF EXISTS {searched.fts}_{action}")
