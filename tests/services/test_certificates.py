@@ -296,7 +296,9 @@ def test_suspend_defaults_to_six_months_and_restores(db):
     services.restore_certificate(None, certificate, "Surveillance done", date(2027, 10, 1))
     assert certificate.state == "active" and certificate.suspended_until is None
     reasons = db.session.scalars(
-        select(ActivityLog.reason).where(ActivityLog.action.in_(("suspend", "restore")))
+        select(ActivityLog.reason)
+        .where(ActivityLog.action.in_(("suspend", "restore")))
+        .order_by(ActivityLog.id)
     ).all()
     assert reasons[0].startswith("Client's request") and reasons[1] == "Surveillance done"
 
