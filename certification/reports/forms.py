@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from certification.forms_kit import DecimalField, IntegerField
+from certification.i18n.languages import LANGUAGES
 from certification.reports.assessment import Assessment
 from certification.reports.models import Readiness, Recommendation, ScopeVerdict
 from certification.reports.services import FiguresInput
@@ -92,6 +93,16 @@ class SubmitReportForm(FlaskForm):
     scope_comment = TextAreaField(
         _l("Why the scope is not appropriate, and how it should change"), [Length(max=4000)]
     )
+    # The service checks the choice (validate_choice off: a bad code gets its message there).
+    language = SelectField(
+        _l("Language of the report"),
+        choices=[],
+        validate_choice=False,
+        description=_l(
+            "Headings, labels and quoted questions of the report PDF are in this language; "
+            "what the team wrote stays as written."
+        ),
+    )
     marks_use = TextAreaField(
         _l("Use of the certificate and marks"),
         [Length(max=8000)],
@@ -106,13 +117,16 @@ class SubmitReportForm(FlaskForm):
         # Labels are lazy; choices built at class time would freeze the first request's language.
         self.recommendation.choices = [(r.value, r.label) for r in Recommendation]
         self.scope_verdict.choices = [(v.value, v.label) for v in ScopeVerdict]
+        self.language.choices = list(LANGUAGES.items())
 
     @staticmethod
-    def initial(report) -> dict:
-        """The statements already given (a report returned by the committee keeps them)."""
+    def initial(report, preferred_language: str = "") -> dict:
+        """The statements already given (a report returned by the committee keeps them); the
+        language defaults to the client's preferred one."""
         if report is None:
-            return {}
+            return {"language": preferred_language}
         return {
+            "language": report.language or preferred_language,
             "summary": report.summary,
             "override_reason": report.override_reason,
             "plan_deviations": report.plan_deviations,

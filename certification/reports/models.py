@@ -124,6 +124,8 @@ class AuditReport(Timestamped, db.Model):
     scope_verdict: Mapped[str] = mapped_column(String(20), default="", server_default="")
     scope_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     marks_use: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # One language per report (issue 11), chosen at submission; "": the client's preferred one.
+    language: Mapped[str] = mapped_column(String(5), default="", server_default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # 17021-1 9.2.3 / 9.4.8: the audit plan (version) the audit followed, fixed at submission.

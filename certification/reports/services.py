@@ -18,6 +18,7 @@ from certification.audits.models import Answer
 from certification.extensions import db
 from certification.findings.models import Finding
 from certification.i18n import formatting
+from certification.i18n.languages import LANGUAGES
 from certification.models_base import utcnow
 from certification.programme.models import Audit
 from certification.reports import scoring
@@ -289,9 +290,11 @@ def submit_report(
     summary: str,
     today: date,
     assessment: Assessment | None = None,
+    language: str | None = None,
 ) -> AuditReport:
     """The lead confirms or overrides the computed recommendation and hands the report to the
-    committee (17021-1 9.4.8: the auditor recommends, the committee decides).
+    committee (17021-1 9.4.8: the auditor recommends, the committee decides). `language` is the
+    report's one language (None: the one chosen before, else the client's preferred one).
 
     Every check runs before anything changes, so a refusal leaves the audit as it was.
     """
@@ -315,7 +318,11 @@ def submit_report(
     problem = assessment_problem(audit.kind, stated)
     if problem is not None:
         raise ReportError(problem[1], problem[0])
+    if language and language not in LANGUAGES:
+        raise ReportError(_("Choose one of the languages offered for the report."), "language")
     report = data.report or AuditReport(audit_id=audit.id)
+    if language:
+        report.language = language
     report.summary = (summary or "").strip()
     _keep_assessment(report, stated)
     report.computed_recommendation = data.computed.value

@@ -34,7 +34,7 @@ from certification.reports import services, stage1
 from certification.reports.assessment import MARKS_ASKED
 from certification.reports.forms import FiguresForm, Stage1ConclusionForm, SubmitReportForm
 from certification.reports.models import Readiness
-from certification.reports.pdf import render_report_pdf
+from certification.reports.pdf import render_report_pdf, report_language
 from certification.signing import signed
 from certification.templating import register_panel
 
@@ -66,7 +66,7 @@ def render_report(
         submit_form = SubmitReportForm(
             formdata=None,
             recommendation=data.recommendation.value,
-            **SubmitReportForm.initial(data.report),
+            **SubmitReportForm.initial(data.report, audit.organisation.preferred_language or ""),
         )
     editable = audit.state in services.EDITABLE
     page = render_template(
@@ -132,6 +132,7 @@ def submit(audit_id: int):
             summary=form.summary.data,
             today=date.today(),
             assessment=form.assessment(),
+            language=form.language.data,
         )
     except services.ReportError as error:
         db.session.rollback()
@@ -171,8 +172,8 @@ def pdf(audit_id: int):
     audit = load_report_audit(audit_id)
     data = services.report_data(audit)
     data.photos = pdf_photos(data.findings, photo_url)
-    language = audit.organisation.preferred_language
-    with force_locale(language_of(language)):  # the client's language, English if unknown
+    # The language chosen for the report at submission, else the client's; English if unknown.
+    with force_locale(language_of(report_language(data))):
         body = render_report_pdf(
             data, current_app.config["BODY_NAME"], current_app.config["BODY_ADDRESS"]
         )

@@ -243,6 +243,28 @@ def test_the_report_pdf_speaks_the_clients_preferred_language(client, login_as, 
     assert "Audit report" not in first
 
 
+def test_one_language_is_chosen_for_the_report_defaulting_to_the_clients(client, login_as):
+    """Issue 11: one language per report, chosen for the report (default the client's): a
+    Turkish client's report submitted in Russian is drawn in Russian, headings and body."""
+    audit, lead, _member = audit_with_team(org=factories.organisation(preferred_language="tr"))
+    answer(audit)
+    login_as(lead)
+    page = text(client.get(f"/audits/{audit.id}/report"))
+    assert "Language of the report" in page
+    assert '<option selected value="tr">' in page or '<option value="tr" selected>' in page
+
+    refused = submit(client, audit, language="xx")
+    assert refused.status_code == 400
+    assert "Choose one of the languages offered for the report." in text(refused)
+    assert count(AuditReport) == 0  # nothing was kept
+
+    assert submit(client, audit, language="ru").status_code == 302
+    assert db.session.scalar(select(AuditReport.language)) == "ru"
+    pdf = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Отчёт об аудите" in first and "Tetkik raporu" not in first
+
+
 # -- 17021-1 9.4.8: the lead auditor's statements -----------------------------------------------
 
 STATEMENTS = {
