@@ -8,7 +8,6 @@ bytes; rendered in the current Flask-Babel locale (the view chooses it).
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -31,8 +30,8 @@ from certification.pdf_kit import (
     facts_table,
     heading_style,
     paragraph_styles,
-    paragraph_text,
     register_fonts,
+    rich_text,
     ruled_table,
     site_line,
     text_paragraphs,
@@ -127,12 +126,12 @@ def _percent(value: float | None) -> str:
 
 def _grid(rows: list[list[str]], styles, widths, bold_rows: tuple[int, ...] = ()) -> Table:
     """A ruled table of small text; the header and the bold rows are shaded."""
-    cells = [[Paragraph(paragraph_text(cell), styles["small"]) for cell in row] for row in rows]
+    cells = [[rich_text(cell, styles["small"]) for cell in row] for row in rows]
     return ruled_table(cells, widths, bold_rows, padding=1.5)
 
 
 def _heading(label: str, styles, level: str = "h2") -> Paragraph:
-    return Paragraph(escape(label), styles[level])
+    return rich_text(label, styles[level])
 
 
 # -- the sections ------------------------------------------------------------------------------
@@ -154,10 +153,10 @@ def _cover(data, body_name: str, body_address: str, styles) -> list:
         (_("Audit team"), "\n".join(_member_line(m) for m in audit.team) or "—"),
     ]
     return [
-        Paragraph(paragraph_text(body_name), styles["bold"]),
-        Paragraph(paragraph_text(body_address), styles["small"]),
+        rich_text(body_name, styles["bold"]),
+        rich_text(body_address, styles["small"]),
         Spacer(1, 8 * mm),
-        Paragraph(escape(_("Audit report")), styles["title"]),
+        rich_text(_("Audit report"), styles["title"]),
         *facts_table(rows, styles),
     ]
 
@@ -212,7 +211,7 @@ def _scores(data, styles) -> list:
     return [
         PageBreak(),
         _heading(_("Scores by clause"), styles),
-        Paragraph(escape(_scoring_rule(data.checklist)), styles["small"]),
+        rich_text(_scoring_rule(data.checklist), styles["small"]),
         Spacer(1, 2 * mm),
         _grid(rows, styles, [18 * mm, 106 * mm, 25 * mm, 25 * mm], tuple(section_rows)),
         KeepTogether([_heading(_("Scores by section"), styles), _section_chart(data)]),
@@ -280,7 +279,7 @@ def _chart_label(section, percent: float | None) -> str:
 def _findings(data, styles) -> list:
     story = [_heading(_("Findings"), styles)]
     if not data.findings:
-        return story + [Paragraph(escape(_("No findings were raised.")), styles["body"])]
+        return story + [rich_text(_("No findings were raised."), styles["body"])]
     language = report_language(data)
     for finding in data.findings:
         question = question_text(data.checklist, finding.question_id, language)
@@ -340,7 +339,7 @@ def _action_status(finding) -> str:
 def _figures(data, styles) -> list:
     story = [_heading(_("The client's complaints figures (ISO 10002)"), styles)]
     if not data.trend:
-        return story + [Paragraph(escape(_("No figures were recorded.")), styles["body"])]
+        return story + [rich_text(_("No figures were recorded."), styles["body"])]
     rows = [
         [
             _("Audit"),

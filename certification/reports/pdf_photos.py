@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, Table, TableStyle
 
+from certification.pdf_kit import rich_text
+
 THUMBNAIL_BOX = 40 * mm
 PER_ROW = 4
 
@@ -38,7 +40,7 @@ def finding_photos(photos, styles) -> list:
         rows.append([_caption(photo, styles) for photo in row])
     table = Table(rows, colWidths=[THUMBNAIL_BOX + 4 * mm] * PER_ROW, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [Paragraph(escape(_("Photos taken on site")), styles["bold"]), table]
+    return [rich_text(_("Photos taken on site"), styles["bold"]), table]
 
 
 def _thumbnail(photo) -> LinkedImage:

@@ -7,14 +7,12 @@ Rendered in the current Flask-Babel locale, like the rest of the report (reports
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus import KeepTogether
 
 from certification.checklists.loader import question_text
-from certification.pdf_kit import facts_table, place
+from certification.pdf_kit import facts_table, place, rich_text
 from certification.reports.assessment import MARKS_ASKED
 from certification.templating import format_day
 
@@ -28,7 +26,7 @@ def plan_section(data, styles, heading, grid) -> list:
     story = [heading(_("Objectives, scope and criteria"), styles)]
     if plan is None:
         note = _("No audit plan was sent to the client for this audit.")
-        return story + [Paragraph(escape(note), styles["body"])]
+        return story + [rich_text(note, styles["body"])]
     rows = [
         (_("Audit plan"), _("version %(version)d", version=plan.version)),
         (_("Audit objectives"), plan.objectives or ABSENT),
@@ -44,7 +42,7 @@ def plan_section(data, styles, heading, grid) -> list:
     story += [
         heading(_("Sites visited"), styles, "h3"),
         grid(cells, styles, [52 * mm, 80 * mm, 42 * mm]),
-        Paragraph(escape(plan.sampling_statement or ABSENT), styles["small"]),
+        rich_text(plan.sampling_statement or ABSENT, styles["small"]),
     ]
     return story
 
@@ -74,9 +72,7 @@ def signature_section(data, styles, heading) -> list:
     report = data.report
     if report is None or report.submitted_at is None:
         note = _("Not yet submitted: this report is a draft and is not signed.")
-        return [
-            KeepTogether([heading(_("Signature"), styles), Paragraph(escape(note), styles["body"])])
-        ]
+        return [KeepTogether([heading(_("Signature"), styles), rich_text(note, styles["body"])])]
     signer = report.submitted_by or data.audit.lead
     rows = [
         (_("Signed by"), signer.name if signer else ABSENT),
@@ -96,7 +92,7 @@ def statements_section(data, styles, heading) -> list:
     story = [heading(_("Statements of the audit team"), styles)]
     if report is None or report.submitted_at is None:
         note = _("Stated by the lead auditor when the report is submitted.")
-        return story + [Paragraph(escape(note), styles["body"])]
+        return story + [rich_text(note, styles["body"])]
     scope = report.scope_verdict_label or ABSENT
     if report.scope_comment:
         scope += "\n" + report.scope_comment

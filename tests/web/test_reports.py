@@ -265,6 +265,29 @@ def test_one_language_is_chosen_for_the_report_defaulting_to_the_clients(client,
     assert "Отчёт об аудите" in first and "Tetkik raporu" not in first
 
 
+def test_an_arabic_report_is_drawn_joined_and_right_to_left(client, login_as):
+    """The report's fixed texts in Arabic are shaped and put in visual order before drawing
+    (reportlab draws glyph by glyph, left to right), like the certificate's and the plan's."""
+    import unicodedata
+
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from certification.pdf_kit import display_text
+    from tests.pdf_drawn import drawn_strings
+
+    audit, lead, _member = audit_with_team(org=factories.organisation(preferred_language="ar"))
+    answer(audit)
+    login_as(lead)
+    drawn = drawn_strings(client.get(f"/audits/{audit.id}/report.pdf").data)
+    with force_locale("ar"):
+        title = _("Audit report")
+    assert title != "Audit report"
+    assert display_text(title) in drawn  # joined letter forms, right to left
+    assert title not in drawn  # not the unshaped letters in logical order
+    assert any(unicodedata.normalize("NFKC", s[::-1]) == title for s in drawn)
+
+
 # -- 17021-1 9.4.8: the lead auditor's statements -----------------------------------------------
 
 STATEMENTS = {
