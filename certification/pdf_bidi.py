@@ -24,6 +24,8 @@ SAFETY = 1.0  # points left free on each line, so that reportlab never wraps a l
 
 
 def has_right_to_left(text: str) -> bool:
+    if text.isascii():  # most labels and cells: no need to look at each character
+        return False
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
 
 
