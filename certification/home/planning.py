@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from certification.activity.models import ActivityLog
 from certification.applications.models import Application
+from certification.certificates.lifecycle import FLAG_CODES
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision, DecisionMember
 from certification.extensions import db
@@ -196,10 +197,6 @@ def co_signed(user_id: int, today: date) -> tuple[int, list[Decision]]:
     return count, list(db.session.scalars(query))
 
 
-# The sweep's flag for an overdue audit, under its earlier and its present code.
-AUDIT_FLAGS = ("surveillance_overdue", "audit_overdue")
-
-
 def flagged_clause():
     """SQL: certificates the nightly sweep flagged whose cause still stands: a suspension past
     its limit, or an overdue surveillance or recertification audit of their cycle that is still
@@ -216,7 +213,7 @@ def flagged_clause():
             and_(ActivityLog.subject_type == "Audit", ActivityLog.subject_id == open_audit.id),
         )
         .where(
-            ActivityLog.action.in_(AUDIT_FLAGS),
+            ActivityLog.action.in_(FLAG_CODES["audit_overdue"]),  # present and earlier codes
             open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
         )
     )
