@@ -8,10 +8,33 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from certification.accreditations.models import Accreditation
+from certification.agreements.models import MarkFile
+from certification.appeals.models import AppealAttachment
 from certification.applications.models import Document
 from certification.audits.models import Attachment
+from certification.complaints.models import ComplaintAttachment
 from certification.extensions import db
+from certification.impartiality.models import ImpartialityReview
+from certification.settings import services as settings
 from certification.storage.files import PART_SUFFIX
+
+# Every table that owns a file in UPLOAD_FOLDER: (table, stored-name column, name to show).
+# A table missing here would have its files called orphans, and `--fix` would delete them;
+# a test holds this list to every column of the schema that holds a stored name.
+OWNERS = (
+    (Document, Document.stored_name, Document.original_name),
+    (Attachment, Attachment.stored_name, Attachment.original_name),
+    (AppealAttachment, AppealAttachment.stored_name, AppealAttachment.original_name),
+    (ComplaintAttachment, ComplaintAttachment.stored_name, ComplaintAttachment.original_name),
+    (MarkFile, MarkFile.stored_name, MarkFile.original_name),
+    (
+        ImpartialityReview,
+        ImpartialityReview.minutes_stored,
+        ImpartialityReview.minutes_name,
+    ),
+    (Accreditation, Accreditation.mark_stored_name, Accreditation.accreditation_body),
+)
 
 # A `.part` file younger than this may belong to an upload still in progress.
 UNFINISHED_AFTER_SECONDS = 3600
@@ -36,12 +59,16 @@ class UploadReport:
 
 
 def stored_files() -> list[MissingFile]:
-    """Every row that owns a file in UPLOAD_FOLDER (documents, evidence attachments)."""
+    """Every row that owns a file in UPLOAD_FOLDER, and the letterhead images in the settings."""
     rows = []
-    for model in (Document, Attachment):
-        query = select(model.id, model.stored_name, model.original_name).order_by(model.id)
+    for model, stored, shown in OWNERS:
+        query = select(model.id, stored, shown).where(stored.is_not(None)).order_by(model.id)
         for row_id, stored_name, original_name in db.session.execute(query):
             rows.append(MissingFile(model.__tablename__, row_id, stored_name, original_name))
+    for key in settings.IMAGE_KEYS:
+        image = settings.get(key)
+        if image:
+            rows.append(MissingFile("settings", 0, image["stored"], key))
     return rows
 
 

@@ -15,9 +15,12 @@ from sqlalchemy import func, select
 from certification import create_app
 from certification.accounts.models import Role
 from certification.applications import uploads
+from certification.accreditations.models import Accreditation
+from certification.agreements.models import MarkFile
 from certification.applications.models import Document
 from certification.extensions import db as _db
-from certification.storage import backup
+from certification.settings import services as settings
+from certification.storage import backup, check
 from tests import factories
 
 PDF = b"%PDF-1.4\n% evidence\n"
@@ -114,6 +117,44 @@ def test_uploads_check_lists_and_fixes_orphans_and_reports_missing_files(app, db
     assert result.exit_code == 0 and "Uploads and database agree." in result.output
 
 
+def test_uploads_check_knows_every_column_that_holds_a_stored_file():
+    """A table left out would have its files called orphans, and `--fix` would delete them."""
+    covered = {(model.__tablename__, column.key) for model, column, _ in check.OWNERS}
+    holding = {
+        (table.name, column.name)
+        for table in _db.metadata.sorted_tables
+        for column in table.columns
+        if column.name == "stored_name" or column.name.endswith(("_stored", "_stored_name"))
+    }
+    assert holding and holding == covered
+
+
+def test_uploads_check_keeps_letterhead_images_marks_and_accreditation_marks(app, db, folder):
+    logo, mark, accreditation_mark = (uploads.write_file(b"\x89PNG image") for _ in range(3))
+    settings.put("body_logo", {"stored": logo, "type": "image/png"})
+    db.session.add(
+        MarkFile(original_name="mark.png", stored_name=mark, content_type="image/png", size=11)
+    )
+    db.session.add(
+        Accreditation(
+            accreditation_body="TÜRKAK",
+            valid_from=date(2026, 1, 1),
+            mark_stored_name=accreditation_mark,
+            mark_content_type="image/png",
+        )
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["uploads", "check", "--fix"])
+    assert result.exit_code == 0 and "Uploads and database agree." in result.output, result.output
+    assert names(folder) == {logo, mark, accreditation_mark}
+
+    uploads.stored_path(logo).unlink()
+    result = runner.invoke(args=["uploads", "check"])
+    assert result.exit_code == 1 and "missing file: settings #0 'body_logo'" in result.output
+
+
 # --- flask backup / flask restore --------------------------------------------------------
 
 
@@ -157,6 +198,10 @@ def test_backup_and_restore_round_trip_the_demo(demo_app, tmp_path):
     before = everything(demo_app)
     assert before[0]["documents"] and before[1]  # the demo has uploaded documents
     runner = demo_app.test_cli_runner()
+    # Its appeal attachment and impartiality minutes are files of their rows, not orphans.
+    assert before[0]["appeal_attachments"] and before[0]["impartiality_reviews"]
+    result = runner.invoke(args=["uploads", "check"])
+    assert result.exit_code == 0 and "Uploads and database agree." in result.output, result.output
     snapshot = tmp_path / "snapshot"
 
     result = runner.invoke(args=["backup", str(snapshot)])
