@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from certification import create_app
 from certification.accounts.models import Role
-from certification.applications import uploads
 from certification.accreditations.models import Accreditation
 from certification.agreements.models import MarkFile
+from certification.applications import uploads
 from certification.applications.models import Document
 from certification.extensions import db as _db
 from certification.settings import services as settings
