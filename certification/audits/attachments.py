@@ -10,6 +10,7 @@ from sqlalchemy import select
 from certification.activity.notes import checklist_group, log_note
 from certification.activity.services import lock, record
 from certification.applications import uploads
+from certification.audits import thumbnails
 from certification.audits.models import Answer, Attachment
 from certification.audits.services import (
     AuditWorkError,
@@ -71,7 +72,8 @@ def add_attachments(actor, audit: Audit, question_id: str, files) -> list[Attach
             uploaded_by_id=actor.id,
         ),
     )
-    for attachment in attachments:
+    for upload, attachment in zip(checked, attachments, strict=True):
+        thumbnails.stage(attachment.stored_name, upload.content_type, upload.data)
         record(
             actor,
             attachment,
@@ -99,6 +101,7 @@ def delete_attachment(actor, attachment: Attachment, audit: Audit) -> Path:
     db.session.delete(attachment)
     db.session.flush()
     uploads.remove_on_commit(path)
+    thumbnails.remove_on_commit(attachment.stored_name)
     return path
 
 
@@ -112,4 +115,4 @@ def served_type(attachment: Attachment) -> tuple[str, bool]:
     content_type = types.get(
         uploads.extension(attachment.original_name), "application/octet-stream"
     )
-    return content_type, content_type in ("image/jpeg", "image/png")
+    return content_type, content_type in thumbnails.PICTURE_TYPES

@@ -3,26 +3,25 @@ finding to its page, to the client, to the committee's file and to the report PD
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from certification.applications import uploads
+from certification.audits import thumbnails
 from certification.audits.models import Attachment
 from certification.extensions import db
 
-SHOWN_INLINE = {"image/jpeg", "image/png"}
-THUMBNAIL_PIXELS = 480  # the longer side of a PDF thumbnail: sharp at 40 mm, a few dozen kB
+SHOWN_INLINE = thumbnails.PICTURE_TYPES
 
 
 @dataclass(frozen=True)
 class PdfPhoto:
-    """One photo as the report PDF prints it: a small JPEG, and where the original is."""
+    """One photo as the report PDF prints it: a small JPEG (its path, or its bytes), and where
+    the original is."""
 
     name: str
-    thumbnail: bytes
+    thumbnail: str | bytes
     width: int
     height: int
     url: str
@@ -53,25 +52,6 @@ def is_picture(attachment: Attachment) -> bool:
     return content_type(attachment) in SHOWN_INLINE
 
 
-def thumbnail(attachment: Attachment) -> tuple[bytes, int, int] | None:
-    """A small JPEG of the photo (turned upright), or None when the file cannot be read."""
-    path = uploads.stored_path(attachment.stored_name)
-    try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=80)
-            return out.getvalue(), image.width, image.height
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ):  # not a photo after all
-        return None
-
-
 def pdf_photos(findings, url_of) -> dict[int, list[PdfPhoto]]:
     """Each finding's pictures made ready for the report PDF; `url_of(finding, attachment)` is
     the address of the original, served through the finding's access check."""
@@ -79,7 +59,7 @@ def pdf_photos(findings, url_of) -> dict[int, list[PdfPhoto]]:
     for finding_id, files in photos_of(findings).items():
         finding = next(f for f in findings if f.id == finding_id)
         for attachment in filter(is_picture, files):
-            small = thumbnail(attachment)
+            small = thumbnails.read(attachment.stored_name)
             if small is not None:
                 photo = PdfPhoto(attachment.original_name, *small, url_of(finding, attachment))
                 ready.setdefault(finding_id, []).append(photo)

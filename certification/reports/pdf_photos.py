@@ -19,8 +19,11 @@ PER_ROW = 4
 class LinkedImage(Image):
     """An image whose whole area is a link to `url` (the original, behind the access check)."""
 
-    def __init__(self, data: bytes, width: float, height: float, url: str):
-        super().__init__(io.BytesIO(data), width=width, height=height)
+    def __init__(self, source: str | bytes, width: float, height: float, url: str):
+        # a path to a JPEG goes into the PDF as it is; bytes are decoded and compressed again
+        super().__init__(
+            io.BytesIO(source) if isinstance(source, bytes) else source, width=width, height=height
+        )
         self.url = url
 
     def draw(self) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from certification.storage.files import PART_SUFFIX
+from certification.storage.files import DERIVED_FOLDER, PART_SUFFIX
 
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
@@ -153,6 +153,8 @@ def _replace_uploads(snapshot_uploads: Path, upload_folder: Path) -> None:
     for path in upload_folder.iterdir():
         if path.is_file() and path.name not in wanted:
             path.unlink()
+    # Thumbnails are not in a snapshot: the ones of the restored photos are made again as needed.
+    shutil.rmtree(upload_folder / DERIVED_FOLDER, ignore_errors=True)
 
 
 def _sqlite_copy(engine, target: Path) -> None:

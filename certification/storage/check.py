@@ -17,7 +17,7 @@ from certification.complaints.models import ComplaintAttachment
 from certification.extensions import db
 from certification.impartiality.models import ImpartialityReview
 from certification.settings import services as settings
-from certification.storage.files import PART_SUFFIX
+from certification.storage.files import DERIVED_FOLDER, PART_SUFFIX
 
 # Every table that owns a file in UPLOAD_FOLDER: (table, stored-name column, name to show).
 # A table missing here would have its files called orphans, and `--fix` would delete them;
@@ -80,13 +80,29 @@ def check_uploads(folder: Path, now: float | None = None) -> UploadReport:
     known = {row.stored_name for row in rows}
     report = UploadReport()
     for name, path in sorted(present.items()):
-        if name in known:
-            continue
-        if name.endswith(PART_SUFFIX) and now - path.stat().st_mtime < UNFINISHED_AFTER_SECONDS:
-            continue
-        report.orphans.append(name)
+        if name not in known and not _unfinished(path, now):
+            report.orphans.append(name)
     report.missing = [row for row in rows if row.stored_name not in present]
+    report.orphans += _derived_orphans(folder / DERIVED_FOLDER, known, now)
     return report
+
+
+def _derived_orphans(derived: Path, known: set[str], now: float) -> list[str]:
+    """Files made from an upload (`<stored name>.<kind>`) whose upload has no row any more."""
+    if not derived.is_dir():
+        return []
+    orphans = []
+    for path in sorted(p for p in derived.iterdir() if p.is_file()):
+        if path.name.split(".", 1)[0] in known:
+            continue
+        if not _unfinished(path, now):
+            orphans.append(f"{DERIVED_FOLDER}/{path.name}")
+    return orphans
+
+
+def _unfinished(path: Path, now: float) -> bool:
+    """A `.part` file young enough to belong to an upload still in progress."""
+    return path.name.endswith(PART_SUFFIX) and now - path.stat().st_mtime < UNFINISHED_AFTER_SECONDS
 
 
 def remove_orphans(folder: Path, report: UploadReport) -> int:

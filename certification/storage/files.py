@@ -18,6 +18,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 PART_SUFFIX = ".part"
+# Files made from an upload (a photo's thumbnail) live in this subfolder under the upload's own
+# name: they can be made again from the upload, so backups leave them out.
+DERIVED_FOLDER = "derived"
 _PENDING = "certification_pending_files"
 log = logging.getLogger("certification.storage")
 
@@ -26,15 +29,16 @@ def _pending(session) -> dict[str, list[Path]]:
     return session.info.setdefault(_PENDING, {"moves": [], "deletes": []})
 
 
-def stage_file(session, folder: Path, data: bytes) -> str:
-    """Write `data` as `<random name>.part` in `folder`; returns the final name.
+def stage_file(session, folder: Path, data: bytes, stored_name: str | None = None) -> str:
+    """Write `data` as `<name>.part` in `folder` (a new random name unless one is given);
+    returns the final name.
 
     The file takes its final name when `session` commits, and is removed if it does not.
     """
     if not session.in_transaction():
         session.begin()
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16)
+    stored_name = stored_name or secrets.token_hex(16)
     part = folder / f"{stored_name}{PART_SUFFIX}"
     moves = _pending(session)["moves"]
     with part.open("xb") as out:

@@ -51,3 +51,9 @@ def test_certificate_pdf_prints_its_ratios():
 def test_export_register_writes_both_workbooks():
     printed = run("export_register.py", "30")
     assert "register workbook" in printed and "CertSearch workbook" in printed
+
+
+def test_report_pdf_times_the_report_with_and_without_photos():
+    printed = run("report_pdf.py", "1")
+    assert "findings: 20" in printed and "load data + render" in printed
+    assert "with a photo on each finding" in printed and "goal: 300 ms" in printed

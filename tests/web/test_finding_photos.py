@@ -12,6 +12,7 @@ from PIL import Image
 
 from certification.audits import attachments as audit_attachments
 from certification.audits import services as audit_services
+from certification.audits import thumbnails
 from certification.findings.models import Finding
 from tests import factories
 from tests.services.test_audit_answers import TODAY, started
@@ -127,3 +128,78 @@ def test_the_report_pdf_has_a_thumbnail_linking_to_the_original(client, login_as
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1
     assert max(images[0].image.size) <= 480  # a thumbnail, not the 1600 px original
+
+
+# -- the thumbnail is made once, when the photo is attached -----------------------------------
+
+
+def report_images(client, audit) -> list:
+    reader = pypdf.PdfReader(io.BytesIO(client.get(f"/audits/{audit.id}/report.pdf").data))
+    return [image for page in reader.pages for image in page.images]
+
+
+def test_the_thumbnail_is_stored_with_the_photo_and_the_pdf_does_not_make_it_again(
+    client, login_as, photographed, monkeypatch
+):
+    audit, lead, _finding, photo, document = photographed
+    stored = thumbnails.path_of(photo.stored_name)
+    with Image.open(stored) as small:
+        assert (small.format, small.size) == ("JPEG", (480, 360))
+    assert not thumbnails.path_of(document.stored_name).exists()  # a PDF has no thumbnail
+
+    def made_again(data):
+        raise AssertionError("the report PDF made the thumbnail again")
+
+    monkeypatch.setattr(thumbnails, "make", made_again)
+    login_as(lead)
+    [image] = report_images(client, audit)
+    assert image.image.size == (480, 360)
+
+
+def test_a_photo_attached_before_thumbnails_were_stored_gets_one_when_first_printed(
+    client, login_as, photographed
+):
+    audit, lead, _finding, photo, _document = photographed
+    stored = thumbnails.path_of(photo.stored_name)
+    stored.unlink()
+    login_as(lead)
+    [image] = report_images(client, audit)
+    assert image.image.size == (480, 360)
+    assert stored.exists()  # kept for the next print
+
+
+def test_a_removed_photo_takes_its_thumbnail_with_it(db, photographed):
+    audit, lead, _finding, photo, _document = photographed
+    stored = thumbnails.path_of(photo.stored_name)
+    audit_attachments.delete_attachment(lead, photo, audit)
+    assert stored.exists()  # until the removal commits
+    db.session.commit()
+    assert not stored.exists()
+
+
+def test_an_upload_that_rolls_back_leaves_no_thumbnail(db, photographed):
+    audit, lead, _finding, _photo, _document = photographed
+    [again] = audit_attachments.add_attachments(lead, audit, QUESTION, [("desk2.jpg", jpeg())])
+    stored = thumbnails.path_of(again.stored_name)
+    db.session.rollback()
+    assert not stored.exists() and not list(stored.parent.glob(f"{stored.name}*"))
+
+
+@pytest.fixture
+def own_folder(app, tmp_path, monkeypatch):
+    """An upload folder of this test's own, so that `--fix` touches no other test's files."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+def test_uploads_check_keeps_thumbnails_and_lists_those_of_removed_photos(
+    app, db, own_folder, photographed
+):
+    _audit, _lead, _finding, photo, _document = photographed
+    stray = thumbnails.folder() / f"{'0' * 32}{thumbnails.SUFFIX}"
+    stray.write_bytes(b"left behind")
+    result = app.test_cli_runner().invoke(args=["uploads", "check", "--fix"])
+    assert f"orphan file: {own_folder / 'derived' / stray.name}" in result.output
+    assert "1 orphan file(s) removed." in result.output
+    assert thumbnails.path_of(photo.stored_name).name not in result.output
+    assert not stray.exists() and thumbnails.path_of(photo.stored_name).exists()
