@@ -87,6 +87,8 @@ def register_edge(app: Flask) -> None:
 
 
 def _page_beyond_counting() -> bool:
+    if not request.query_string:  # most requests: no need to parse (and clean) the arguments
+        return False
     page = request.args.get("page", "")
     return page.isascii() and page.isdigit() and int(page) > INTEGER_LIMIT
 

@@ -34,6 +34,9 @@ OPEN_BEFORE_ENROLMENT = {
     "accounts.language",
     "static",
     "health.healthz",
+    # The public JSON API: open to anyone, and a JSON client cannot follow a page redirect.
+    "verification.api_certificate",
+    "verification.api_document",
 }
 
 

@@ -221,6 +221,18 @@ def test_the_setting_sends_committee_members_to_enrol_at_sign_in(client, db):
     assert sign_in(client, planner.email, factories.PASSWORD).headers["Location"].endswith("/")
 
 
+def test_a_member_yet_to_enrol_still_gets_json_from_the_public_api(client, db):
+    """The public JSON API is open to anyone: a JSON client cannot follow a redirect to a page."""
+    settings.put("two_factor_for_staff", True)
+    member = factories.user(Role.COMMITTEE, email="committee@example.test")
+    db.session.commit()
+    sign_in(client, member.email, factories.PASSWORD)
+    assert client.get("/decisions/").status_code == 302  # the pages wait for the enrolment
+    response = client.get("/api/v1/certificates/NO-SUCH-NUMBER")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "No certificate has this number."}
+
+
 def test_the_admin_turns_the_requirement_on_in_settings(client, db, login_as):
     login_as("admin")
     page = text(client.get("/admin/settings"))
