@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
 
 import click
 from flask import Flask
@@ -15,6 +14,7 @@ from certification.certificates.cli import certificates_group
 from certification.checklists.cli import checklists_group
 from certification.exports.cli import export_group
 from certification.i18n.cli import search_group
+from certification.i18n.local_time import body_today
 from certification.notifications.cli import notifications_group
 from certification.storage.cli import backup_command, restore_command, uploads_group
 
@@ -45,7 +45,7 @@ def demo_command(yes: bool) -> None:
     if url.get_backend_name() != "sqlite" and not yes:
         click.confirm(f"This deletes every row in {url.render_as_string()}. Go on?", abort=True)
     demo.rebuild_database()
-    logins = demo.build(date.today())
+    logins = demo.build(body_today())
     db.session.commit()
     click.echo(f"Demo data built in {url.render_as_string()}.")
     click.echo(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
@@ -72,7 +72,7 @@ def expire_quotes_command() -> None:
     from certification.extensions import db
     from certification.quotes.services import expire_quotes
 
-    count = expire_quotes(date.today())
+    count = expire_quotes(body_today())
     db.session.commit()
     click.echo(f"{count} quote(s) expired.")
 

@@ -48,6 +48,7 @@ from certification.admin.letterhead import size_limit as letterhead_size_limit
 from certification.extensions import db
 from certification.forms_kit import refuse
 from certification.home import admin as home_admin
+from certification.i18n.local_time import body_today
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
 from certification.paging import Segment, page_of
@@ -79,10 +80,10 @@ def users():
     # The admin's home links here: dormant accounts, qualifications about to lapse.
     due = {name: listing.days(request.args, name) for name in ("dormant", "expiring")}
     if due["dormant"] is not None:
-        query = query.where(home_admin.dormant_clause(date.today(), due["dormant"]))
+        query = query.where(home_admin.dormant_clause(body_today(), due["dormant"]))
     if due["expiring"] is not None:
         windows = (max(due["expiring"], 0),)
-        query = query.where(home_admin.expiring_qualification_clause(date.today(), windows))
+        query = query.where(home_admin.expiring_qualification_clause(body_today(), windows))
     by_name = (Segment(key=(user_name_key(get_locale()), User.id)),)
     orders = {
         "name": by_name,
@@ -348,7 +349,7 @@ def _render_profile(person: User, qualification_form=None, conflict_form=None, r
         conflict_form=conflict_form
         or ConflictForm(formdata=None).for_organisations(_organisations()),
         conflict_kinds={k.value: k.label for k in ConflictKind},
-        today=date.today(),
+        today=body_today(),
     )
 
 
@@ -393,4 +394,4 @@ def settings_page(form, letterhead, current, status: int = 200):
 
 
 def _sample_number(pattern: str) -> str:
-    return rules.certificate_number_sample(pattern, date.today().year, 1)
+    return rules.certificate_number_sample(pattern, body_today().year, 1)

@@ -3,8 +3,6 @@ admin publishes versions and uploads mark files."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -30,6 +28,7 @@ from certification.agreements.models import MarkFile
 from certification.agreements.pdf import render_agreement_pdf, render_mark_svg
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES, language_of
+from certification.i18n.local_time import body_today
 from certification.templating import format_day, register_panel
 
 bp = Blueprint("agreements", __name__)
@@ -65,7 +64,7 @@ def accept():
     version = request.form.get("version", type=int) or 0
     try:
         services.accept_agreement(
-            current_user, organisation, consent_from_request(version), date.today()
+            current_user, organisation, consent_from_request(version), body_today()
         )
     except services.AgreementError as error:
         db.session.rollback()

@@ -3,8 +3,6 @@ list, appoint the panel; a panel member records the panel's decision; the writte
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -40,6 +38,7 @@ from certification.appeals.pdf import render_appeal_answer_pdf
 from certification.applications import uploads
 from certification.decisions.models import Decision
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.settings import services as settings
 from certification.templating import register_panel
 from certification.workflow import AppealState
@@ -84,7 +83,7 @@ def index():
 @roles_required(Role.CLIENT)
 def new(decision_id: int):
     decision = get_visible_or_404(Decision, decision_id, can_lodge)
-    refusal = services.lodging_refusal(decision, date.today())
+    refusal = services.lodging_refusal(decision, body_today())
     form = AppealForm()
     if refusal is None and form.validate_on_submit():
         limit = uploads.max_bytes()
@@ -97,7 +96,7 @@ def new(decision_id: int):
                 decision,
                 form.grounds.data,
                 [f for f in files if f.name or f.data],
-                date.today(),
+                body_today(),
             )
         except (services.AppealError, uploads.UploadError) as error:
             db.session.rollback()
@@ -169,7 +168,7 @@ def panel(appeal_id: int):
     if not form.validate_on_submit():
         return render_detail(appeal, panel_form=form, status=400)
     try:
-        services.appoint_panel(current_user, appeal, form.members.data, date.today())
+        services.appoint_panel(current_user, appeal, form.members.data, body_today())
     except services.AppealError as error:
         db.session.rollback()
         form.members.errors = [*form.members.errors, error.message]
@@ -196,7 +195,7 @@ def decide(appeal_id: int):
             reasons=form.reasons.data,
             answer=form.answer.data,
             band=form.band.data,
-            today=date.today(),
+            today=body_today(),
         )
     except services.AppealError as error:
         db.session.rollback()
@@ -220,7 +219,7 @@ def stay(appeal_id: int):
     if not form.validate_on_submit():
         return render_detail(appeal, stay_form=form, status=400)
     try:
-        services.stay_decision(current_user, appeal, form.reason.data, date.today())
+        services.stay_decision(current_user, appeal, form.reason.data, body_today())
     except services.AppealError as error:
         db.session.rollback()
         form.reason.errors = [*form.reason.errors, error.message]
@@ -236,7 +235,7 @@ def withdraw(appeal_id: int):
     appeal = get_visible_or_404(Appeal, appeal_id, can_view_appeal)
     if WithdrawAppealForm().validate_on_submit():
         try:
-            services.withdraw_appeal(current_user, appeal, date.today())
+            services.withdraw_appeal(current_user, appeal, body_today())
         except services.AppealError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -287,7 +286,7 @@ def portal_panel(organisation) -> str:
     appeals = db.session.scalars(
         select(Appeal).where(Appeal.organisation_id == organisation.id).order_by(Appeal.id.desc())
     ).all()
-    open_to_appeal = services.open_to_appeal(organisation.id, date.today())
+    open_to_appeal = services.open_to_appeal(organisation.id, body_today())
     if not appeals and not open_to_appeal:
         return ""
     return render_template(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -36,6 +34,7 @@ from certification.applications.forms import ApplicationForm, ReviewForm
 from certification.applications.models import Application, Document
 from certification.extensions import db
 from certification.forms_kit import refuse
+from certification.i18n.local_time import body_today
 from certification.organisations.models import Organisation
 from certification.organisations.services import by_name
 from certification.submissions.forms import made, sent_before
@@ -115,7 +114,7 @@ def submit_from_form(form: ApplicationForm, organisation) -> Application | None:
                 form.scope.data,
                 form.sites.data,
                 files,
-                today=date.today(),
+                today=body_today(),
             )
         )
     except uploads.UploadError as error:
@@ -160,7 +159,7 @@ def review(application_id: int):
                 approve=form.outcome.data == "approve",
                 competence_confirmed=form.competence_confirmed.data,
                 notes=form.notes.data,
-                today=date.today(),
+                today=body_today(),
             )
         except services.ApplicationError as error:
             db.session.rollback()
@@ -176,10 +175,10 @@ def render_detail(application: Application, review_form: ReviewForm):
     qualified = reviewer_problem = None
     if application.state == ApplicationState.SUBMITTED:
         qualified = services.qualified_auditor_count(
-            application.scheme, application.organisation.sector_code, date.today()
+            application.scheme, application.organisation.sector_code, body_today()
         )
         reviewer_problem = services.reviewer_competence_problem(
-            current_user, application, date.today()
+            current_user, application, body_today()
         )
     return render_template(
         "applications/detail.html",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import wraps
 
 from flask import (
@@ -35,6 +34,7 @@ from certification.audits.navigation import next_unanswered
 from certification.checklists import loader
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
+from certification.i18n.local_time import body_today
 from certification.programme.models import Audit
 from certification.submissions.forms import made, new_token, token_sent_before
 from certification.templating import register_panel
@@ -165,7 +165,7 @@ def next_question(audit_id: int):
 def start(audit_id: int):
     audit = load_audit(audit_id, can_edit_checklist)
     try:
-        services.start_audit(current_user, audit, date.today())
+        services.start_audit(current_user, audit, body_today())
     except services.AuditWorkError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -194,7 +194,7 @@ def save_answer(audit_id: int, question_id: str):
         return answer_refused(audit, clause, question_id, form, {"message": message}, 400)
     try:
         answer = services.save_answer(
-            current_user, audit, question_id, **form.values(), today=date.today()
+            current_user, audit, question_id, **form.values(), today=body_today()
         )
     except services.StaleAnswer as stale:
         db.session.rollback()
@@ -338,7 +338,7 @@ def audit_panel(audit: Audit) -> str:
         recorded=recorded,
         progress=progress,
         can_edit=can_edit_checklist(current_user, audit),
-        may_start_today=audit.start_date is not None and audit.start_date <= date.today(),
+        may_start_today=audit.start_date is not None and audit.start_date <= body_today(),
     )
 
 

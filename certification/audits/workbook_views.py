@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from certification.access import (
 from certification.audits import language, services, workbook
 from certification.audits.workbook_upload import merge_workbook, parse_workbook
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.programme.models import Audit
 from certification.templating import register_panel
 
@@ -67,7 +68,7 @@ def download(audit_id: int):
         now=datetime.now(),
     )
     response = Response(body, mimetype=XLSX)
-    name = f"audit-{audit.id}-checklist-{date.today().isoformat()}.xlsx"
+    name = f"audit-{audit.id}-checklist-{body_today().isoformat()}.xlsx"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -85,7 +86,7 @@ def upload(audit_id: int):
         try:
             parsed = parse_workbook(data, audit, checklist, limit=limit)
             answers = services.answers_of(audit)
-            result = merge_workbook(current_user, audit, parsed, answers, today=date.today())
+            result = merge_workbook(current_user, audit, parsed, answers, today=body_today())
         except workbook.WorkbookRefused as refused:
             db.session.rollback()
             problems = refused.shown

@@ -19,6 +19,7 @@ from certification.calendar import feeds, ics, rules, services
 from certification.calendar.forms import LeaveForm
 from certification.calendar.models import Unavailability
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.notifications.announce import ATTACHMENTS
 from certification.notifications.services import Attachment, absolute, path_for
 from certification.programme.models import Audit, AuditTeamMember
@@ -44,7 +45,7 @@ def feed(token: str):
     user = services.user_for_token(token)
     if user is None:
         abort(404)
-    return _ics_response(feeds.feed_for(user, date.today()), "audits.ics", inline=True)
+    return _ics_response(feeds.feed_for(user, body_today()), "audits.ics", inline=True)
 
 
 @bp.route("/audits/<int:audit_id>.ics")
@@ -94,7 +95,7 @@ def add_leave():
     if form.validate_on_submit():
         try:
             services.add_leave(
-                current_user, form.start.data, form.end.data, form.note.data, date.today()
+                current_user, form.start.data, form.end.data, form.note.data, body_today()
             )
         except services.CalendarError as error:
             db.session.rollback()
@@ -127,7 +128,7 @@ def remove_leave(leave_id: int):
 @bp.route("/month")
 @roles_required(*PLANNING)
 def month():
-    first = rules.parse_month(request.args.get("month"), date.today())
+    first = rules.parse_month(request.args.get("month"), body_today())
     last = add_months(first, 1).replace(day=1)
     last = date.fromordinal(last.toordinal() - 1)
     audits = db.session.scalars(
@@ -152,7 +153,7 @@ def month():
         audits=audits,
         previous=add_months(first, -1).strftime("%Y-%m"),
         following=add_months(first, 1).strftime("%Y-%m"),
-        today=date.today(),
+        today=body_today(),
         month_label=format_date(first, "LLLL yyyy"),
         weekday_names=[get_day_names("abbreviated", locale=get_locale())[n] for n in range(7)],
     )
@@ -165,7 +166,7 @@ def account_panel(user) -> str:
     return render_template(
         "calendar/_account_panel.html",
         url=feed_url(user),
-        leave=services.my_leave(user, date.today()) if user.role == Role.AUDITOR else None,
+        leave=services.my_leave(user, body_today()) if user.role == Role.AUDITOR else None,
         form=LeaveForm(formdata=None),
     )
 
@@ -173,7 +174,7 @@ def account_panel(user) -> str:
 def auditor_home_panel(user) -> str:
     return render_template(
         "calendar/_leave_panel.html",
-        leave=services.my_leave(user, date.today()),
+        leave=services.my_leave(user, body_today()),
         form=LeaveForm(formdata=None),
     )
 

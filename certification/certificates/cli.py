@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
+
+from certification.i18n.local_time import body_today
 
 
 @click.group("certificates")
@@ -25,7 +25,7 @@ def sweep_command(today) -> None:
     from certification.certificates.services import sweep
     from certification.extensions import db
 
-    day = today.date() if today else date.today()
+    day = today.date() if today else body_today()
     result = sweep(day)
     db.session.commit()
     click.echo(f"Sweep as of {day.isoformat()}:")

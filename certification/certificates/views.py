@@ -35,6 +35,7 @@ from certification.certificates.forms import ConfidentialityForm, ReasonForm, Su
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import Certificate
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.programme.models import Audit
 from certification.quotes.models import Quote
 from certification.templating import register_panel
@@ -70,7 +71,7 @@ def index():
         state,
         request.args,
         current_app.config["PAGE_SIZE"],
-        where=queries.home_filters(due, flagged, date.today()),
+        where=queries.home_filters(due, flagged, body_today()),
         chosen=chosen,
     )
     return render_template(
@@ -127,7 +128,7 @@ def change(certificate_id: int, action: str):
     if action == "confidentiality":
         extra = {"make_confidential": form.wanted()}
     try:
-        verb(current_user, certificate, form.reason.data, date.today(), **extra)
+        verb(current_user, certificate, form.reason.data, body_today(), **extra)
     except services.CertificateError as error:
         db.session.rollback()
         field = getattr(form, error.field or "", None)

@@ -10,6 +10,7 @@ from flask_babel import format_decimal
 from certification.access import PLANNING, roles_required
 from certification.accounts.models import Role
 from certification.charts import figures
+from certification.i18n.local_time import body_today
 from certification.workflow import add_months
 
 bp = Blueprint("charts", __name__, url_prefix="/charts")
@@ -22,7 +23,7 @@ def number(value: float) -> str:
 @bp.route("/")
 @roles_required(*PLANNING, Role.COMMITTEE)
 def index():
-    today = date.today()
+    today = body_today()
     start, end = period(today)
     delay, delay_table = figures.stage2_to_decision(today)
     return render_template(

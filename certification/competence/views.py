@@ -4,8 +4,6 @@ person's own record to read."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +22,7 @@ from certification.competence.forms import (
 from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
 from certification.extensions import db
 from certification.forms_kit import refuse
+from certification.i18n.local_time import body_today
 from certification.submissions.forms import made, sent_before
 from certification.templating import register_panel
 
@@ -38,7 +37,7 @@ def can_view_record(user, person: User) -> bool:
 @bp.route("/")
 @roles_required(Role.ADMIN)
 def overview():
-    today, days = date.today(), queries.notice_days()
+    today, days = body_today(), queries.notice_days()
     role = request.args.get("role", "")
     role = role if role in {r.value for r in CompetenceRole} else ""
     scheme = request.args.get("scheme", "")
@@ -76,7 +75,7 @@ def add_training(user_id: int):
         if earlier := sent_before(form, "training", lambda _id: _person_url(person.id)):
             return earlier
         try:
-            made(services.add_training(current_user, person, form.details(), date.today()))
+            made(services.add_training(current_user, person, form.details(), body_today()))
         except services.CompetenceError as error:
             _refused(form, error)
         else:
@@ -95,7 +94,7 @@ def add_witnessed(user_id: int):
         if earlier := sent_before(form, "witnessed_audit", lambda _id: _person_url(person.id)):
             return earlier
         try:
-            made(services.add_witnessed_audit(current_user, person, form.details(), date.today()))
+            made(services.add_witnessed_audit(current_user, person, form.details(), body_today()))
         except services.CompetenceError as error:
             _refused(form, error)
         else:
@@ -112,7 +111,7 @@ def add_evaluation(user_id: int):
     form = EvaluationForm().for_people(services.evaluators(), current_user.id)
     if form.validate_on_submit():
         try:
-            services.record_evaluation(current_user, person, form.details(), date.today())
+            services.record_evaluation(current_user, person, form.details(), body_today())
         except services.CompetenceError as error:
             _refused(form, error)
         else:
@@ -181,7 +180,7 @@ def _refused(form, error: services.CompetenceError) -> None:
 def _render_person(
     person: User, training_form=None, witness_form=None, evaluation_form=None, edit_forms=None
 ):
-    today, days = date.today(), queries.notice_days()
+    today, days = body_today(), queries.notice_days()
     trainings, witnessed, evaluations = queries.evidence_of(person.id)
     last = max((e.evaluated_on for e in evaluations), default=None)
     edit_forms = {
@@ -217,7 +216,7 @@ def _render_person(
 
 
 def home_panel(user) -> str:
-    counts = queries.attention_counts(date.today(), queries.notice_days())
+    counts = queries.attention_counts(body_today(), queries.notice_days())
     return render_template("competence/_home_panel.html", counts=counts)
 
 

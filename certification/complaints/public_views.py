@@ -4,7 +4,6 @@ by its private link /complaints/track/<token>, replies to the answer and rates t
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -14,6 +13,7 @@ from certification.complaints import closing, services
 from certification.complaints.forms import FilingForm, RateForm, ReplyForm
 from certification.complaints.models import Channel
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.settings import services as settings
 
 bp = Blueprint("complaints_public", __name__, url_prefix="/complaints")
@@ -79,7 +79,7 @@ def submit(form, filing, channel: str, actor=None, **where):
             actor,
             filing,
             channel=channel,
-            today=date.today(),
+            today=body_today(),
             submission_key=form.submission_key.data or None,
             **where,
         )
@@ -129,7 +129,7 @@ def reply(complaint_token: str):
     if not form.validate_on_submit():
         return _track_page(complaint, reply_form=form, status=400)
     try:
-        closing.reply(None, complaint, form.accepted.data == "yes", form.comment.data, date.today())
+        closing.reply(None, complaint, form.accepted.data == "yes", form.comment.data, body_today())
     except services.ComplaintError as error:
         db.session.rollback()
         if error.field:

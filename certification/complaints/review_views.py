@@ -3,8 +3,6 @@ figures with charts and their tables, and the same figures as a PDF."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
@@ -13,6 +11,7 @@ from certification.complaints import review, services
 from certification.complaints.access import can_view_figures
 from certification.complaints.models import Category
 from certification.complaints.pdf import render_review_pdf, summary_rows
+from certification.i18n.local_time import body_today
 from certification.templating import format_day
 
 bp = Blueprint("complaints_review", __name__, url_prefix="/complaints/review")
@@ -29,12 +28,12 @@ def _figures(year: int):
 def page():
     if not can_view_figures(current_user):
         abort(403)
-    year = request.args.get("year", type=int) or date.today().year
+    year = request.args.get("year", type=int) or body_today().year
     if not 2000 <= year <= 2100:
         abort(404)
     figures = _figures(year)
     years = sorted(
-        set(complaint_figures.years_with_complaints()) | {date.today().year}, reverse=True
+        set(complaint_figures.years_with_complaints()) | {body_today().year}, reverse=True
     )
     return render_template(
         "complaints/review.html",
@@ -56,7 +55,7 @@ def pdf(year: int):
     if not 2000 <= year <= 2100:
         abort(404)
     body = render_review_pdf(
-        _figures(year), current_app.config["BODY_NAME"], format_day(date.today())
+        _figures(year), current_app.config["BODY_NAME"], format_day(body_today())
     )
     return Response(
         body,

@@ -4,7 +4,6 @@ letter, a complaint's page with its handling steps, its files; the client's page
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -37,6 +36,7 @@ from certification.complaints.forms import ClientFilingForm, ClientResponseForm,
 from certification.complaints.models import Channel, Complaint, ComplaintAttachment
 from certification.complaints.public_views import file_complaint, submit
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.settings import services as settings
 from certification.workflow import ComplaintState
 
@@ -75,7 +75,7 @@ def _visible_query():
 
 def _overdue(complaint: Complaint) -> bool:
     return rules.is_overdue(
-        complaint.state, complaint.acknowledge_by, complaint.answer_by, date.today()
+        complaint.state, complaint.acknowledge_by, complaint.answer_by, body_today()
     )
 
 
@@ -88,7 +88,7 @@ def overdue():
     pending = db.session.scalars(
         _visible_query().where(Complaint.state.in_(rules.ANSWER_PENDING))
     ).all()
-    found = rules.reminders(pending, date.today(), services.holidays())
+    found = rules.reminders(pending, body_today(), services.holidays())
     by_id = {c.id: c for c in pending}
     return render_template(
         "complaints/overdue.html", reminders=[(r, by_id[r.complaint_id]) for r in found]
@@ -103,7 +103,7 @@ def record():
         abort(403)
     form = StaffFilingForm().with_choices()
     if request.method == "GET":
-        form.received_on.data = date.today()
+        form.received_on.data = body_today()
         form.submission_key.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         complaint = file_complaint(
@@ -139,7 +139,7 @@ def render_detail(complaint: Complaint, posted: tuple[str, object] | None = None
         timeline=complaint_timeline(complaint),
         reply_days_passed=rules.may_close_without_reply(
             complaint.answered_on,
-            date.today(),
+            body_today(),
             int(settings.get("complaint_reply_days")),
             services.holidays(),
         ),
@@ -168,7 +168,7 @@ def step(complaint_id: int, step: str):
     if not form.validate_on_submit():
         return render_detail(complaint, (step, form), status=400)
     try:
-        steps.STEPS[step].run(current_user, complaint, form, date.today())
+        steps.STEPS[step].run(current_user, complaint, form, body_today())
     except services.ComplaintError as error:
         db.session.rollback()
         target = getattr(form, error.field or "", None)
@@ -239,7 +239,7 @@ def client_view(complaint_id: int):
     form = ClientResponseForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            closing.client_respond(current_user, complaint, form.text.data, date.today())
+            closing.client_respond(current_user, complaint, form.text.data, body_today())
         except services.ComplaintError as error:
             db.session.rollback()
             form.text.errors = [*form.text.errors, error.message]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -22,6 +20,7 @@ from certification.decisions.models import Decision, Outcome
 from certification.extensions import db
 from certification.findings.photos import photos_of
 from certification.i18n.collation import sorted_by_name
+from certification.i18n.local_time import body_today
 from certification.organisations.services import timeline_page
 from certification.programme import stages
 from certification.programme.models import Audit
@@ -47,7 +46,7 @@ def queue():
     )
     audits = [row.Audit for row in page.items]
     reports = services.reports_by_audit(audits)
-    today = date.today()
+    today = body_today()
     waiting = {
         audit.id: services.days_waiting(reports.get(audit.id), audit, today) for audit in audits
     }
@@ -73,7 +72,7 @@ def file(audit_id: int):
 
 
 def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 200):
-    today = date.today()
+    today = body_today()
     data = report_data(audit)
     certificate = services.current_certificate(audit.organisation_id, audit.cycle.scheme)
     if form is None:
@@ -120,7 +119,7 @@ def co_member_choices() -> list[User]:
 def decide(audit_id: int):
     audit = db.get_or_404(Audit, audit_id)
     reason = services.decider_reason(
-        current_user, audit, audit.organisation, audit.cycle.scheme, date.today()
+        current_user, audit, audit.organisation, audit.cycle.scheme, body_today()
     )
     if reason is not None:
         return render_file(audit, status=403)
@@ -135,7 +134,7 @@ def decide(audit_id: int):
             reasons=form.reasons.data,
             scope=form.scope.data,
             certificate_language=form.certificate_language.data or "",
-            today=date.today(),
+            today=body_today(),
             other_members=form.other_members(),
             certificate_seen=form.certificate_seen.data or "",
         )
@@ -175,7 +174,7 @@ def certificate_decision(certificate_id: int):
             certificate,
             outcome=form.outcome.data,
             reasons=form.reasons.data,
-            today=date.today(),
+            today=body_today(),
         )
     except services.DecisionError as error:  # not impartial, or a state that does not allow it
         db.session.rollback()

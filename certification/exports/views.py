@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, stream_with_context
 from flask_login import current_user, login_required
 
@@ -12,6 +10,7 @@ from certification.exports import XLSX_MIMETYPE, ExportRefused
 from certification.exports.certsearch import certsearch_steps
 from certification.exports.register import register_steps
 from certification.exports.streaming import stream_workbook
+from certification.i18n.local_time import body_today
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -21,7 +20,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 def register():
     if not can_export_certificates(current_user):
         abort(403)
-    return _send(register_steps, f"certificate-register-{date.today():%Y%m%d}.xlsx")
+    return _send(register_steps, f"certificate-register-{body_today():%Y%m%d}.xlsx")
 
 
 @bp.route("/certsearch.xlsx")
@@ -30,7 +29,7 @@ def certsearch():
     if not can_export_certificates(current_user):
         abort(403)
     try:
-        return _send(certsearch_steps, f"certsearch-{date.today():%Y%m%d}.xlsx")
+        return _send(certsearch_steps, f"certsearch-{body_today():%Y%m%d}.xlsx")
     except ExportRefused as refused:
         return render_template("exports/refused.html", problems=refused.problems), 422
 

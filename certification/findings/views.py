@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -37,6 +35,7 @@ from certification.findings import evidence, photos, queries, services
 from certification.findings.forms import AnswerForm, EditFindingForm, ReviewForm, VerifyForm
 from certification.findings.models import CorrectiveAction, Finding
 from certification.forms_kit import refuse
+from certification.i18n.local_time import body_today
 from certification.programme.services import auditor_choices
 from certification.templating import register_panel
 
@@ -48,7 +47,7 @@ bp = Blueprint("findings", __name__, url_prefix="/findings")
 def index():
     show = request.args.get("show", "open")
     show = show if show in queries.SHOW else "open"
-    today = date.today()
+    today = body_today()
     where = []
     if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
         where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
@@ -93,7 +92,7 @@ def render_detail(finding: Finding, review_form=None, verify_form=None, status: 
 
 
 def _context(finding: Finding) -> dict:
-    today = date.today()
+    today = body_today()
     clause_title, question = queries.question_texts(finding, get_locale())
     return dict(
         finding=finding,
@@ -175,7 +174,7 @@ def _submit_answer(form: AnswerForm, finding: Finding) -> bool:
             form.action.data,
             form.target.data,
             files,
-            today=date.today(),
+            today=body_today(),
         )
     except uploads.UploadError as error:
         db.session.rollback()
@@ -231,7 +230,7 @@ def verify(finding_id: int):
     if not form.validate_on_submit():
         return render_detail(finding, verify_form=form, status=400)
     try:
-        services.verify_finding(current_user, finding, form.note.data, date.today())
+        services.verify_finding(current_user, finding, form.note.data, body_today())
     except services.FindingError as error:
         db.session.rollback()
         refuse(form, error.message, error.field)
@@ -301,7 +300,7 @@ def audit_panel(audit) -> str:
         "findings/_audit_panel.html",
         audit=audit,
         findings=findings,
-        badges=services.due_badges(findings, date.today()),
+        badges=services.due_badges(findings, body_today()),
     )
 
 
@@ -316,7 +315,7 @@ def organisation_panel(organisation) -> str:
     return render_template(
         "findings/_organisation_panel.html",
         findings=findings,
-        badges=services.due_badges(findings, date.today()),
+        badges=services.due_badges(findings, body_today()),
     )
 
 
@@ -327,7 +326,7 @@ def portal_panel(organisation) -> str:
         "findings/_portal_panel.html",
         waiting=waiting,
         others=[f for f in findings if f not in waiting],
-        badges=services.due_badges(findings, date.today()),
+        badges=services.due_badges(findings, body_today()),
     )
 
 

@@ -17,6 +17,7 @@ from certification.charts.views import number as chart_number
 from certification.decisions.models import Decision
 from certification.extensions import db
 from certification.home import admin, auditing, client, planning, rules
+from certification.i18n.local_time import body_today
 from certification.programme.services import due_windows
 from certification.settings import services as settings
 
@@ -27,7 +28,7 @@ bp = Blueprint("home", __name__, url_prefix="/home")
 @login_required
 def index():
     role = current_user.role_enum
-    today = date.today()
+    today = body_today()
     facts = BUILDERS[role](current_user, today)
     return render_template(f"home/{role.value}.html", today=today, **facts)
 
@@ -123,7 +124,7 @@ def co_signed():
     """Decisions of the last weeks that another member recorded with me as co-decider."""
     query = (
         select(Decision)
-        .where(planning.co_signed_clause(current_user.id, date.today()))
+        .where(planning.co_signed_clause(current_user.id, body_today()))
         .options(selectinload(Decision.organisation), selectinload(Decision.decided_by))
         .order_by(Decision.decided_on.desc(), Decision.id.desc())
     )

@@ -56,3 +56,9 @@ def body_zone() -> tzinfo:
     if not has_app_context():
         return UTC
     return get_timezone() or UTC
+
+
+def body_today() -> date:
+    """Today where the body works (BODY_TIMEZONE): the day every deadline, expiry and count of
+    days is read from. The same as the server's date.today() unless BODY_TIMEZONE differs."""
+    return datetime.now(body_zone()).date()

@@ -17,6 +17,7 @@ from certification.accounts.models import Role, User
 from certification.applications import uploads
 from certification.extensions import db
 from certification.forms_kit import refuse
+from certification.i18n.local_time import body_today
 from certification.impartiality import rules, services
 from certification.impartiality.forms import (
     CommitteeReviewForm,
@@ -35,7 +36,7 @@ READERS = (Role.ADMIN, Role.PLANNER, Role.COMMITTEE)
 @roles_required(*STAFF)
 def index():
     """My declaration for this year; the records for those who keep or read them."""
-    today = date.today()
+    today = body_today()
     form = DeclarationForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -70,7 +71,7 @@ def index():
 @bp.route("/declarations", methods=["GET", "POST"])
 @roles_required(*READERS)
 def declarations():
-    today = date.today()
+    today = body_today()
     signed, missing = services.declarations_overview(today.year)
     form = PaperDeclarationForm()
     form.person_id.choices = [(p.id, p.name) for p in missing]
@@ -106,7 +107,7 @@ def _risk_form(**kw) -> RiskForm:
 @bp.route("/risks", methods=["GET", "POST"])
 @roles_required(*READERS)
 def risks():
-    today = date.today()
+    today = body_today()
     form = _risk_form()
     if request.method == "POST":
         if current_user.role != Role.ADMIN:
@@ -151,7 +152,7 @@ def risk(risk_id: int):
     if request.method == "GET":
         form.organisation_id.data = entry.organisation_id or 0
         form.person_id.data = entry.person_id or 0
-    if request.method == "POST" and form.validate_on_submit() and _saved(form, date.today(), entry):
+    if request.method == "POST" and form.validate_on_submit() and _saved(form, body_today(), entry):
         flash(_("The register entry is updated."), "success")
         return redirect(url_for("impartiality.risks"))
     return render_template("impartiality/risk.html", risk=entry, form=form), (
@@ -179,7 +180,7 @@ def reviews():
                     form.members.data,
                     form.conclusions.data,
                     [f for f in files if f.name or f.data],
-                    date.today(),
+                    body_today(),
                 )
             except (services.ImpartialityError, uploads.UploadError) as error:
                 db.session.rollback()

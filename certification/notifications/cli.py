@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
+
+from certification.i18n.local_time import body_today
 
 
 @click.group("notifications")
@@ -27,7 +27,7 @@ def send_command(today) -> None:
     from certification.notifications.reminders import send_reminders
     from certification.notifications.sender import configured, send_pending
 
-    day = today.date() if today else date.today()
+    day = today.date() if today else body_today()
     written = send_reminders(day)
     db.session.commit()
     click.echo(f"Reminders as of {day.isoformat()}: {written} new message(s).")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -29,6 +27,7 @@ from certification.access import (
 )
 from certification.accounts.models import Role
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.plans import services
 from certification.plans.forms import ChangeRequestForm, PlanForm
 from certification.plans.labels import ITEM_LABELS
@@ -71,7 +70,7 @@ def prepare(audit_id: int):
     if not can_prepare_plan(current_user, audit):
         abort(403)
     try:
-        plan = services.prepare_plan(current_user, audit, date.today())
+        plan = services.prepare_plan(current_user, audit, body_today())
     except services.PlanError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -147,9 +146,9 @@ def staff_action(plan_id: int, step: str):
         abort(403)
     try:
         if step == "send":
-            result = services.send_plan(current_user, plan, date.today())
+            result = services.send_plan(current_user, plan, body_today())
         else:
-            result = services.revise_plan(current_user, plan, date.today())
+            result = services.revise_plan(current_user, plan, body_today())
     except services.PlanError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -170,7 +169,7 @@ def confirm(plan_id: int):
     if not can_answer_plan(current_user, plan):
         abort(403)
     try:
-        services.confirm_plan(current_user, plan, date.today())
+        services.confirm_plan(current_user, plan, body_today())
     except services.PlanError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -190,7 +189,7 @@ def change(plan_id: int):
     if not form.validate_on_submit():
         return render_plan(plan, change_form=form, status=400)
     try:
-        services.request_change(current_user, plan, form.comment.data, date.today())
+        services.request_change(current_user, plan, form.comment.data, body_today())
     except services.PlanError as error:
         db.session.rollback()
         form.comment.errors.append(error.message)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -21,6 +19,7 @@ from certification.access import (
 )
 from certification.accounts.models import Role
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.programme import renewal, services, stages, team
 from certification.programme.forms import CancelForm, PersonnelForm, RepeatForm, ScheduleForm
 from certification.programme.models import Audit
@@ -43,7 +42,7 @@ def index():
     chosen = services.programme_listing(request.args, get_locale(), kept)
     page = services.open_audits_page(
         show,
-        date.today(),
+        body_today(),
         request.args,
         current_app.config["PAGE_SIZE"],
         due_within=due,
@@ -56,7 +55,7 @@ def index():
         show=show,
         due=due,
         kind=kind,
-        badges=services.due_badges(page.items, date.today()),
+        badges=services.due_badges(page.items, body_today()),
         listing=chosen,
         auditors=services.auditor_choices(),
     )
@@ -78,7 +77,7 @@ def my_audits():
     page = services.my_audits_page(
         current_user, include_done, request.args, current_app.config["PAGE_SIZE"], where, chosen
     )
-    badges = services.due_badges(page.items, date.today())
+    badges = services.due_badges(page.items, body_today())
     return render_template(
         "programme/mine.html",
         page=page,
@@ -114,7 +113,7 @@ def render_cycle(found, repeat_forms: dict | None = None, status: int = 200):
         "programme/cycle.html",
         cycle=found,
         visible={a.id for a in found.audits if can_view_audit(current_user, a)},
-        badges=services.due_badges(found.audits, date.today()),
+        badges=services.due_badges(found.audits, body_today()),
         can_plan=can_plan,
         repeat_forms=(forms | (repeat_forms or {})) if can_plan else {},
     )
@@ -130,7 +129,7 @@ def repeat(cycle_id: int, kind: str):
     if not form.validate_on_submit():
         return render_cycle(found, {kind: form}, status=400)
     try:
-        stages.repeat_stage(current_user, found, kind, form.reason.data, date.today())
+        stages.repeat_stage(current_user, found, kind, form.reason.data, body_today())
     except stages.StageError as error:
         db.session.rollback()
         form.reason.errors.append(error.message)
@@ -155,7 +154,7 @@ def render_audit(audit: Audit, cancel_form=None, status: int = 200, personnel_fo
     page = render_template(
         "programme/audit.html",
         audit=audit,
-        badges=services.due_badges([audit], date.today()),
+        badges=services.due_badges([audit], body_today()),
         can_plan=can_plan_audit(current_user, audit),
         is_client=current_user.role == Role.CLIENT,
         timeline=services.audit_timeline(audit) if current_user.is_staff else [],
@@ -175,7 +174,7 @@ def declare_personnel(audit_id: int):
     if not form.validate_on_submit():
         return render_audit(audit, personnel_form=form, status=400)
     try:
-        renewal.declare_personnel(current_user, audit, form.personnel.data, date.today())
+        renewal.declare_personnel(current_user, audit, form.personnel.data, body_today())
     except renewal.RenewalError as error:
         db.session.rollback()
         form.personnel.errors.append(error.message)
@@ -201,7 +200,7 @@ def schedule(audit_id: int):
                 form.lead_id.data,
                 form.team(),
                 form.overrides(),
-                today=date.today(),
+                today=body_today(),
                 late_reason=form.late_reason.data or "",
             )
         except services.ProgrammeError as error:
@@ -247,7 +246,7 @@ def cancel(audit_id: int):
     if not form.validate_on_submit():
         return render_audit(audit, cancel_form=form, status=400)
     try:
-        services.cancel_audit(current_user, audit, form.reason.data, today=date.today())
+        services.cancel_audit(current_user, audit, form.reason.data, today=body_today())
     except services.ProgrammeError as error:
         db.session.rollback()
         form.reason.errors.append(error.message)

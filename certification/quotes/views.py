@@ -34,6 +34,7 @@ from certification.audit_time import table_days
 from certification.extensions import db
 from certification.forms_kit import refuse
 from certification.i18n.languages import language_of
+from certification.i18n.local_time import body_today
 from certification.programme.models import Cycle
 from certification.quotes import drafts, queries, services
 from certification.quotes.forms import DecisionForm, QuoteForm, WithdrawForm
@@ -52,7 +53,7 @@ def quote_expired(quote: Quote, today: date | None = None) -> bool:
     return (
         quote.state == QuoteState.ISSUED
         and quote.valid_until is not None
-        and quote_is_expired(quote.valid_until, today or date.today())
+        and quote_is_expired(quote.valid_until, today or body_today())
     )
 
 
@@ -60,7 +61,7 @@ def quote_expired(quote: Quote, today: date | None = None) -> bool:
 @roles_required(*PLANNING)
 def index():
     chosen = queries.quotes_listing(request.args, get_locale())
-    page = queries.quotes_page(chosen, date.today(), request.args, current_app.config["PAGE_SIZE"])
+    page = queries.quotes_page(chosen, body_today(), request.args, current_app.config["PAGE_SIZE"])
     return render_template(
         "quotes/index.html",
         page=page,
@@ -87,7 +88,7 @@ def new(application_id: int):
                 form.justification.data,
                 form.currency.data,
                 form.notes.data,
-                today=date.today(),
+                today=body_today(),
                 site_reduction_percent=form.site_reduction_percent.data or 0,
             )
             made(quote)
@@ -175,7 +176,7 @@ def render_detail(quote: Quote, decision_form=None, withdraw_form=None, status: 
         quote=quote,
         prices=services.prices(quote),
         cycle=cycle,
-        today=date.today(),
+        today=body_today(),
         timeline=services.quote_timeline(quote) if current_user.is_staff else [],
         can_decide=can_decide_quote(current_user, quote),
         is_client=current_user.role == Role.CLIENT,
@@ -205,7 +206,7 @@ def pdf(quote_id: int):
 def issue(quote_id: int):
     quote = load_visible(quote_id)
     try:
-        services.issue_quote(current_user, quote, today=date.today())
+        services.issue_quote(current_user, quote, today=body_today())
     except services.QuoteError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -267,7 +268,7 @@ def answer(quote_id: int, decide, done_message: str):
     if not form.validate_on_submit():
         return render_detail(quote, decision_form=form, status=400)
     try:
-        decide(current_user, quote, form.note.data, today=date.today())
+        decide(current_user, quote, form.note.data, today=body_today())
     except services.QuoteExpired as error:
         db.session.commit()  # the quote is now marked expired; the answer is refused
         flash(error.message, "error")

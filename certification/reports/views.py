@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -29,6 +27,7 @@ from certification.checklists.loader import question_text, text
 from certification.extensions import db
 from certification.findings.photos import pdf_photos
 from certification.i18n.languages import language_of
+from certification.i18n.local_time import body_today
 from certification.programme.models import Audit, TeamRole
 from certification.reports import services, stage1
 from certification.reports.assessment import MARKS_ASKED
@@ -101,7 +100,7 @@ def conclude(audit_id: int):
             audit,
             readiness=form.readiness.data,
             summary=form.summary.data,
-            today=date.today(),
+            today=body_today(),
         )
     except services.ReportError as error:
         db.session.rollback()
@@ -130,7 +129,7 @@ def submit(audit_id: int):
             recommendation=form.recommendation.data,
             override_reason=form.override_reason.data,
             summary=form.summary.data,
-            today=date.today(),
+            today=body_today(),
             assessment=form.assessment(),
             language=form.language.data,
         )

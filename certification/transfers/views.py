@@ -3,8 +3,6 @@ portal), the list, a transfer's page with the pre-transfer review and the commit
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -19,6 +17,7 @@ from certification.activity.models import ActivityLog
 from certification.applications import schemes, uploads
 from certification.decisions.services import DECIDERS
 from certification.extensions import db
+from certification.i18n.local_time import body_today
 from certification.organisations.models import Organisation
 from certification.programme.models import AuditKind
 from certification.templating import register_panel
@@ -101,7 +100,7 @@ def _submit(form: TransferForm, organisation):
             scope=form.scope.data,
             site_ids=form.sites.data,
             files=[f for f in files if f.name or f.data],
-            today=date.today(),
+            today=body_today(),
         )
     except (services.TransferError, services.applications.ApplicationError) as error:
         db.session.rollback()
@@ -165,7 +164,7 @@ def review(transfer_id: int):
     values = {name: field.data for name, field in form._fields.items()}
     values["recommended"] = form.recommended.data == "yes"
     try:
-        services.review_transfer(current_user, transfer, values, date.today())
+        services.review_transfer(current_user, transfer, values, body_today())
     except services.TransferError as error:
         db.session.rollback()
         _show(form, error.field, error.message)
@@ -188,7 +187,7 @@ def decide(transfer_id: int):
             transfer,
             grant=form.outcome.data == "grant",
             reasons=form.reasons.data,
-            today=date.today(),
+            today=body_today(),
         )
     except services.TransferError as error:
         db.session.rollback()
@@ -207,7 +206,7 @@ def withdraw(transfer_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.withdraw_transfer(current_user, transfer, form.reason.data, date.today())
+        services.withdraw_transfer(current_user, transfer, form.reason.data, body_today())
     except services.TransferError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from certification.applications.schemes import scheme_title
 from certification.extensions import csrf, limiter
+from certification.i18n.local_time import body_today
 from certification.templating import format_day
 from certification.verification import answers, documents, services
 from certification.workflow import CertificateState
@@ -97,7 +98,7 @@ def _logged(kind: str, asked: str, found):
 def _page(found, asked: str):
     if found is None:
         return render_template("verification/not_found.html", asked=asked), 404
-    today = date.today()
+    today = body_today()
     view = answers.view_for_today(found, today)
     response = current_app.make_response(
         render_template(
@@ -133,7 +134,7 @@ def api_certificate(number: str):
         response = jsonify(error=_("No certificate has this number."))
         response.status_code = 404
     else:
-        body = answers.json_for_today(found, date.today())
+        body = answers.json_for_today(found, body_today())
         response = current_app.response_class(body, mimetype="application/json")
     response.headers["Cache-Control"] = API_CACHE
     response.vary.add("Accept-Language")
@@ -144,7 +145,7 @@ def api_certificate(number: str):
 def document():
     """A stranger uploads a certificate PDF: is it a genuine certificate of this body?"""
     result = _checked_upload()
-    return render_template("verification/document.html", result=result, checked_on=date.today())
+    return render_template("verification/document.html", result=result, checked_on=body_today())
 
 
 @bp.route("/api/v1/documents/verify", methods=["POST"])
@@ -162,7 +163,7 @@ def _checked_upload() -> documents.DocumentCheck:
         data = upload.stream.read(documents.MAX_BYTES + 1) if upload is not None else b""
     except RequestEntityTooLarge:
         data = b""
-    result = documents.check_document(data, date.today())
+    result = documents.check_document(data, body_today())
     log.info(
         "document from %s: %d bytes -> %s",
         request.remote_addr,
@@ -176,7 +177,7 @@ def _checked_upload() -> documents.DocumentCheck:
 def register():
     search = request.args.get("q", "").strip()[:200]
     page = services.register_page(
-        search, date.today(), request.args, current_app.config["PAGE_SIZE"]
+        search, body_today(), request.args, current_app.config["PAGE_SIZE"]
     )
     log.info("register from %s: %r -> %d shown", request.remote_addr, search, len(page.items))
     response = current_app.make_response(

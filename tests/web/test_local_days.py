@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from certification.activity.services import record
 from tests import factories
+from tests.services.test_verification import certificate
 
 
 @pytest.mark.parametrize(
@@ -26,3 +28,30 @@ def test_a_row_logged_just_after_local_midnight_shows_the_local_day(
     page = client.get(f"/organisations/{org.id}").get_data(as_text=True)
     timeline = page.split('id="timeline"')[1]
     assert shown in timeline and hidden not in timeline
+
+
+def zone_on_another_day() -> tuple[str, date]:
+    """A zone whose date differs from the server's now, and that date (UTC-12 in the morning
+    UTC, UTC+14 from 10:00 UTC: one of them is always on another day than UTC)."""
+    zone = "Etc/GMT+12" if datetime.now(UTC).hour < 12 else "Etc/GMT-14"
+    return zone, datetime.now(ZoneInfo(zone)).date()
+
+
+def test_a_certificate_lapses_at_the_end_of_the_bodys_day_not_the_servers(
+    app, client, db, monkeypatch
+):
+    zone, body_day = zone_on_another_day()
+    server_day = date.today()
+    if body_day == server_day:
+        pytest.skip("the server's own zone is on the body's day")
+    monkeypatch.setattr(app.extensions["babel"], "default_timezone", zone)  # BODY_TIMEZONE
+    # Its last valid day is the earlier of the two: the later one reads it expired.
+    last_day = min(body_day, server_day)
+    cert = certificate(
+        expires_on=last_day,
+        issued_on=last_day - timedelta(days=1095),
+        original_issued_on=last_day - timedelta(days=1095),
+    )
+    db.session.commit()
+    status = client.get(f"/api/v1/certificates/{cert.number}").json["status"]
+    assert status == ("active" if body_day == last_day else "expired")
