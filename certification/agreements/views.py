@@ -26,6 +26,7 @@ from certification.accounts.models import Role
 from certification.agreements import services
 from certification.agreements.models import MarkFile
 from certification.agreements.pdf import render_agreement_pdf, render_mark_svg
+from certification.edge import database_int
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES, language_of
 from certification.i18n.local_time import body_today
@@ -61,7 +62,7 @@ def accept():
     if request.form.get("agreement") != "yes":
         flash(_("Tick the box to accept the certification agreement."), "error")
         return redirect(url_for("agreements.portal"))
-    version = request.form.get("version", type=int) or 0
+    version = request.form.get("version", type=database_int) or 0
     try:
         services.accept_agreement(
             current_user, organisation, consent_from_request(version), body_today()

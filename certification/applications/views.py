@@ -32,6 +32,7 @@ from certification.accounts.models import Role
 from certification.applications import schemes, services, uploads
 from certification.applications.forms import ApplicationForm, ReviewForm
 from certification.applications.models import Application, Document
+from certification.edge import database_int
 from certification.extensions import db
 from certification.forms_kit import refuse
 from certification.i18n.local_time import body_today
@@ -80,7 +81,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*PLANNING)
 def new():
-    organisation_id = request.args.get("organisation_id", type=int)
+    organisation_id = request.args.get("organisation_id", type=database_int)
     if organisation_id is None:
         organisations = by_name(db.session.scalars(select(Organisation)))
         return render_template("applications/pick_organisation.html", organisations=organisations)

@@ -31,6 +31,7 @@ from certification.access import (
 from certification.accounts.models import Role
 from certification.applications.models import Application
 from certification.audit_time import table_days
+from certification.edge import database_int
 from certification.extensions import db
 from certification.forms_kit import refuse
 from certification.i18n.languages import language_of
@@ -245,7 +246,9 @@ def accept(quote_id: int):
 
     consent = None
     if request.form.get("agreement") == "yes":  # the certification agreement, ticked with it
-        consent = consent_from_request(request.form.get("agreement_version", type=int) or 0)
+        consent = consent_from_request(
+            request.form.get("agreement_version", type=database_int) or 0
+        )
     return answer(
         quote_id,
         partial(services.accept_quote, agreement=consent),

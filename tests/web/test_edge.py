@@ -64,6 +64,14 @@ def test_numbers_the_database_cannot_hold_are_refused_with_a_message(client, db,
     assert client.get("/organisations/?page=2").status_code == 200
 
 
+def test_an_id_in_the_address_beyond_any_row_is_treated_as_no_id(client, db, login_as):
+    """Found by the address fuzz test: the driver could not hold it and the page answered 500."""
+    login_as("planner")
+    page = client.get("/applications/new?organisation_id=" + "9" * 20)
+    assert page.status_code == 200 and "Record an application" in text(page)
+    assert '<select id="organisation_id"' in text(page)
+
+
 def test_nan_and_infinite_settings_are_refused(client, db, login_as):
     login_as("admin")
     before = settings.get("stage1_share")
