@@ -11,7 +11,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from certification.activity.models import ActivityLog
@@ -20,7 +20,7 @@ from certification.activity.services import lock, record, refused_again, transit
 from certification.certificates import rules
 from certification.certificates.models import Certificate
 from certification.extensions import db
-from certification.programme.models import Audit
+from certification.programme.models import Audit, overdue_candidate
 from certification.settings import services as settings
 from certification.templating import format_day
 from certification.workflow import Action, CertificateState, TransitionError
@@ -241,51 +241,50 @@ def sweep(today: date, actor=None) -> SweepResult:
 
 def overdue_audit_clause(today: date):
     """SQL twin of rules.audit_overdue (tests hold the two together): a surveillance or
-    recertification audit, not cancelled, past its due-by date and not held by it."""
-    held = and_(
-        Audit.state.in_(rules.HELD_STATES),
-        Audit.start_date.is_not(None),
-        Audit.start_date <= Audit.due_by,
-    )
-    return and_(
-        Audit.kind.in_(rules.DUE_KINDS),
-        Audit.due_by.is_not(None),
-        Audit.state != "cancelled",
-        Audit.due_by < today,
-        not_(held),
-    )
+    recertification audit, not cancelled, past its due-by date and not held by it. Read from
+    a partial index (programme.models.overdue_candidate)."""
+    return and_(overdue_candidate(), Audit.due_by < today)
 
 
-def _overdue_with_certificate(today: date):
-    return (
-        select(Audit, Certificate)
-        .join(Certificate, Certificate.cycle_id == Audit.cycle_id)
-        .where(Certificate.state == C.ACTIVE, overdue_audit_clause(today))
+def _overdue_of_active_certificates(today: date):
+    """Overdue audits whose cycle has an active certificate. Audits alone in the FROM, so the
+    planner walks the partial index of overdue candidates by due date (a join let SQLite start
+    from every active certificate instead: 90 ms at 10,000 certificates)."""
+    active = (
+        select(Certificate.id)
+        .where(Certificate.cycle_id == Audit.cycle_id, Certificate.state == C.ACTIVE)
+        .exists()
     )
+    return select(Audit).where(overdue_audit_clause(today), active)
 
 
 def overdue_audits(today: date, limit: int | None = None) -> list[tuple[Audit, Certificate]]:
     """Audits of the programme not held by their due date, with the active certificate of their
     cycle: the committee's list for suspension (one rule, rules.audit_overdue); the first
     `limit` of them, longest overdue first, when a page shows only some."""
-    query = (
-        _overdue_with_certificate(today)
+    audits = db.session.scalars(
+        _overdue_of_active_certificates(today)
         .options(selectinload(Audit.organisation))
         .order_by(Audit.due_by, Audit.id)
         .limit(limit)
-    )
-    seen, found = set(), []
-    for audit, certificate in db.session.execute(query).all():
-        if audit.id not in seen:  # one row per audit, should a cycle hold two active certificates
-            seen.add(audit.id)
-            found.append((audit, certificate))
-    return found
+    ).all()
+    if not audits:
+        return []
+    certificates: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(
+        select(Certificate)
+        .where(
+            Certificate.cycle_id.in_({audit.cycle_id for audit in audits}),
+            Certificate.state == C.ACTIVE,
+        )
+        .order_by(Certificate.id)
+    ):  # should a cycle hold two active certificates, the first
+        certificates.setdefault(certificate.cycle_id, certificate)
+    return [(audit, certificates[audit.cycle_id]) for audit in audits]
 
 
 def overdue_audit_count(today: date) -> int:
-    counted = _overdue_with_certificate(today).with_only_columns(
-        func.count(func.distinct(Audit.id))
-    )
+    counted = _overdue_of_active_certificates(today).with_only_columns(func.count(Audit.id))
     return db.session.scalar(counted) or 0
 
 

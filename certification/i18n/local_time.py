@@ -9,6 +9,7 @@ in the timeline's grouping and in the date a page shows.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import localtime
@@ -58,7 +59,18 @@ def body_zone() -> tzinfo:
     return get_timezone() or UTC
 
 
+@lru_cache(maxsize=8)
+def _zone(name: str) -> tzinfo:
+    return ZoneInfo(name)
+
+
 def body_today() -> date:
     """Today where the body works (BODY_TIMEZONE): the day every deadline, expiry and count of
     days is read from. The same as the server's date.today() unless BODY_TIMEZONE differs."""
-    return datetime.now(body_zone()).date()
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return datetime.now(UTC).date()
+    # Read straight from Flask-Babel's setting: resolving the zone through get_timezone() cost
+    # more than the public look-up's own read.
+    return datetime.now(_zone(current_app.extensions["babel"].default_timezone)).date()

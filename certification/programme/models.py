@@ -6,7 +6,17 @@ from datetime import date
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    literal_column,
+    not_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -134,6 +144,35 @@ class Audit(Timestamped, db.Model):
         return next((m.user for m in self.team if m.role == TeamRole.LEAD), None)
 
 
+def overdue_candidate(audits=None):
+    """An audit that will be overdue once its due-by date has passed (rules.audit_overdue, less
+    the date): a surveillance or recertification, not cancelled, not held by its due date.
+
+    The partial index below holds exactly these audits by due date, so the committee's list
+    for suspension reads the few past their date in order instead of every audit of every
+    active certificate. The constants are written into the SQL, not bound: SQLite and
+    PostgreSQL use a partial index only when they can see the query's terms imply its own."""
+    from certification.certificates.rules import DUE_KINDS, HELD_STATES
+
+    table = (audits if audits is not None else Audit.__table__).c
+    held = and_(
+        table.state.in_([_constant(state) for state in HELD_STATES]),
+        table.start_date.is_not(None),
+        table.start_date <= table.due_by,
+    )
+    return and_(
+        table.kind.in_([_constant(kind) for kind in DUE_KINDS]),
+        table.due_by.is_not(None),
+        table.state != _constant("cancelled"),
+        not_(held),
+    )
+
+
+def _constant(value: str):
+    assert value.isidentifier()  # our own state and kind names, written into the SQL as they are
+    return literal_column(f"'{value}'")
+
+
 class AuditTeamMember(Timestamped, db.Model):
     __tablename__ = "audit_team_members"
     __table_args__ = (
@@ -153,3 +192,14 @@ class AuditTeamMember(Timestamped, db.Model):
 
     audit: Mapped[Audit] = relationship(back_populates="team")
     user = relationship("User")
+
+
+# The committee's list for suspension (certificates.lifecycle.overdue_audits): see
+# overdue_candidate.
+Index(
+    "ix_audits_overdue_candidate_due_by_id",
+    Audit.due_by,
+    Audit.id,
+    sqlite_where=overdue_candidate(),
+    postgresql_where=overdue_candidate(),
+)

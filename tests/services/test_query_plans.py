@@ -84,6 +84,10 @@ PAGES = [
     ("planner", "/findings/?q=Customer Services 1234"),
     ("planner", "/programme/?q=Customer Services 1234"),
     ("auditor", "/programme/mine?all=1"),
+    # The committee's queue and home: the overdue audits of active certificates (the list for
+    # suspension) from their partial index.
+    ("committee", "/decisions/"),
+    ("committee", "/home/"),
     ("public", "/register"),
     ("public", "/register?last=1"),
     ("public", "/register?q=Customer Services 1234"),
