@@ -340,7 +340,7 @@ def _site_name(site, lang: str) -> str:
 
 
 def qr_code(url: str, size: float = QR_SIZE) -> QrFlowable:
-    """The QR code of the verification URL, `size` points square (pdf_qr: segno's matrix,
+    """The QR code of the verification URL, `size` points square (pdf_qr: zxing-cpp's matrix,
     kept per address)."""
     return QrFlowable(url, size)
 
