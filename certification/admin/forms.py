@@ -33,7 +33,7 @@ from wtforms.validators import (
 from certification.accounts.competence import ROLES_FOR_USER_ROLE
 from certification.accounts.forms import LOCALE_CHOICES, email_address
 from certification.accounts.models import ConflictKind, Role
-from certification.admin import services
+from certification.admin import profiles, services
 from certification.admin import settings_services as rules
 from certification.forms_kit import DecimalField, IntegerField
 from certification.submissions.forms import SentOnce
@@ -113,15 +113,15 @@ class QualificationForm(SentOnce, FlaskForm):
     )
 
     def with_schemes(self, user_role: str = "auditor") -> QualificationForm:
-        self.scheme.choices = [SelectChoice(v, title) for v, title in services.scheme_ids()]
+        self.scheme.choices = [SelectChoice(v, title) for v, title in profiles.scheme_ids()]
         roles = ROLES_FOR_USER_ROLE.get(user_role, ())
         self.role.choices = [SelectChoice(r.value, r.label) for r in roles]
         if not self.role.data and roles:
             self.role.data = roles[0].value
         return self
 
-    def details(self) -> services.CompetenceDetails:
-        return services.CompetenceDetails(
+    def details(self) -> profiles.CompetenceDetails:
+        return profiles.CompetenceDetails(
             scheme=self.scheme.data,
             sector_code=self.sector_code.data,
             valid_from=self.valid_from.data,
@@ -140,8 +140,8 @@ class RenewQualificationForm(FlaskForm):
         _l("Evidence (training, witnessed audits, evaluation)"), validators=[Length(max=2000)]
     )
 
-    def details(self, qualification) -> services.CompetenceDetails:
-        return services.CompetenceDetails(
+    def details(self, qualification) -> profiles.CompetenceDetails:
+        return profiles.CompetenceDetails(
             scheme=qualification.scheme,
             sector_code=None,
             valid_from=self.valid_from.data,

@@ -264,4 +264,3 @@ def _described_setting(key: str, old, new) -> list[dict]:
         "yes_no" if isinstance(new, bool) else "plain" if isinstance(new, int | Decimal) else "text"
     )
     return [field_changed("setting", key, old, new, kind)]
-

@@ -32,7 +32,7 @@ from certification.accounts.models import (
     User,
     user_name_key,
 )
-from certification.admin import services
+from certification.admin import profiles, services
 from certification.admin import settings_services as rules
 from certification.admin.forms import (
     ConflictForm,
@@ -228,7 +228,7 @@ def add_qualification(user_id: int):
         if earlier := sent_before(form, "qualification", lambda _id: _profile_url(person.id)):
             return earlier
         try:
-            made(services.add_qualification(current_user, person, form.details()))
+            made(profiles.add_qualification(current_user, person, form.details()))
         except services.AdminError as error:
             _refused(form, error)
         else:
@@ -247,7 +247,7 @@ def renew_qualification(qualification_id: int):
     form = RenewQualificationForm(prefix=f"q{qualification.id}")
     if form.validate_on_submit():
         try:
-            services.update_qualification(current_user, qualification, form.details(qualification))
+            profiles.update_qualification(current_user, qualification, form.details(qualification))
         except services.AdminError as error:
             _refused(form, error)
         else:
@@ -262,7 +262,7 @@ def renew_qualification(qualification_id: int):
 def remove_qualification(qualification_id: int):
     qualification = db.get_or_404(AuditorQualification, qualification_id)
     person_id = qualification.auditor_id
-    services.remove_qualification(current_user, qualification)
+    profiles.remove_qualification(current_user, qualification)
     db.session.commit()
     flash(_("The qualification was removed."), "success")
     return redirect(url_for("admin.profile", user_id=person_id))
@@ -279,7 +279,7 @@ def add_conflict(user_id: int):
             return earlier
         try:
             made(
-                services.add_conflict(
+                profiles.add_conflict(
                     current_user,
                     person,
                     organisation,
@@ -307,7 +307,7 @@ def remove_conflict(conflict_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for removing the conflict of interest."), "error")
         return redirect(url_for("admin.profile", user_id=person_id))
-    services.remove_conflict(current_user, conflict, form.reason.data)
+    profiles.remove_conflict(current_user, conflict, form.reason.data)
     db.session.commit()
     flash(_("The conflict of interest was removed."), "success")
     return redirect(url_for("admin.profile", user_id=person_id))
@@ -316,7 +316,7 @@ def remove_conflict(conflict_id: int):
 def _profile_person(user_id: int) -> User:
     """Only auditors and committee members keep qualifications and conflicts (404 otherwise)."""
     person = db.get_or_404(User, user_id)
-    if not services.has_profile(person):
+    if not profiles.has_profile(person):
         abort(404)
     return person
 
@@ -341,7 +341,7 @@ def _render_profile(person: User, qualification_form=None, conflict_form=None, r
         person=person,
         qualifications=qualifications,
         conflicts=conflicts,
-        scheme_titles=dict(services.scheme_ids()),
+        scheme_titles=dict(profiles.scheme_ids()),
         qualification_form=qualification_form
         or QualificationForm(formdata=None).with_schemes(person.role),
         renew_forms=renew_forms,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import User
-from certification.admin.services import PROFILE_ROLES
+from certification.admin.profiles import PROFILE_ROLES
 from certification.competence import rules
 from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
 from certification.extensions import db

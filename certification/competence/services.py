@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from certification.accounts.models import Role, User
 from certification.activity.notes import Coded, log_note
 from certification.activity.services import record
-from certification.admin.services import has_profile
+from certification.admin.profiles import has_profile
 from certification.competence import rules
 from certification.competence.models import (
     Outcome,

@@ -11,7 +11,7 @@ from flask_login import current_user
 from certification.access import STAFF, roles_required
 from certification.accounts.competence import ROLE_LABELS, ROLES_FOR_USER_ROLE, CompetenceRole
 from certification.accounts.models import Role, User
-from certification.admin.services import has_profile, scheme_ids
+from certification.admin.profiles import has_profile, scheme_ids
 from certification.competence import queries, rules, services
 from certification.competence.forms import (
     EditEvaluationForm,

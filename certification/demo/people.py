@@ -98,7 +98,7 @@ def team_for(sector: str, staff) -> tuple[User, User | None]:
 
 def add_conflicts(staff, orgs, today: date) -> None:
     """One recent tie that blocks an auditor, and one older than two years that no longer does."""
-    from certification.admin.services import add_conflict
+    from certification.admin.profiles import add_conflict
 
     admin = staff["admin@demo.test"]
     add_conflict(

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from certification.accounts.models import AuditorQualification, ConflictOfInterest, Role, User
 from certification.activity import notes
 from certification.activity.models import ActivityLog
-from certification.admin import services
+from certification.admin import profiles, services
 from certification.admin import settings_services as rules
-from certification.admin.services import AdminError, CompetenceDetails, UserDetails
+from certification.admin.profiles import CompetenceDetails
+from certification.admin.services import AdminError, UserDetails
 from certification.settings import services as settings
 from tests import factories
 
@@ -152,7 +153,7 @@ def test_own_account_password_needs_the_current_one(db):
 
 def test_qualification_added_and_removed_with_log(db):
     admin, auditor = factories.user(Role.ADMIN), factories.user(Role.AUDITOR)
-    q = services.add_qualification(
+    q = profiles.add_qualification(
         admin, auditor, CompetenceDetails("ts-iso10002", 29, date(2027, 6, 30))
     )
     assert (q.role, q.scheme, q.sector_code) == ("auditor", "ts-iso10002", "29")
@@ -161,8 +162,8 @@ def test_qualification_added_and_removed_with_log(db):
     # Recorded as data: a Turkish reader reads it in Turkish, whoever wrote it.
     assert "IAF sektörü 29" in said(added, "tr") and "IAF sector" not in said(added, "tr")
     with pytest.raises(AdminError, match="already on the profile"):
-        services.add_qualification(admin, auditor, CompetenceDetails("ts-iso10002", 29))
-    services.remove_qualification(admin, q)
+        profiles.add_qualification(admin, auditor, CompetenceDetails("ts-iso10002", 29))
+    profiles.remove_qualification(admin, q)
     assert db.session.scalars(select(AuditorQualification)).all() == []
     assert log_rows(db, "qualification_removed")[0].subject_id == q.id
 
@@ -173,7 +174,7 @@ def test_qualification_added_and_removed_with_log(db):
 )
 def test_bad_qualification_is_refused(db, scheme, sector, message):
     with pytest.raises(AdminError, match=message):
-        services.add_qualification(
+        profiles.add_qualification(
             None, factories.user(Role.AUDITOR), CompetenceDetails(scheme, sector)
         )
 
@@ -181,7 +182,7 @@ def test_bad_qualification_is_refused(db, scheme, sector, message):
 def test_client_and_admin_have_no_profile(db):
     for role in (Role.CLIENT, Role.ADMIN):
         with pytest.raises(AdminError, match="Only auditors, committee members and planners"):
-            services.add_qualification(
+            profiles.add_qualification(
                 None, factories.user(role), CompetenceDetails("iso10002", 29)
             )
     assert db.session.scalars(select(AuditorQualification)).all() == []
@@ -190,22 +191,22 @@ def test_client_and_admin_have_no_profile(db):
 def test_a_planner_holds_an_application_reviewers_competence(db):
     """17021-1 7.1.2, 9.1.2: the people who review applications have a competence record."""
     admin, planner = factories.user(Role.ADMIN), factories.user(Role.PLANNER)
-    q = services.add_qualification(admin, planner, CompetenceDetails("iso10002", None))
+    q = profiles.add_qualification(admin, planner, CompetenceDetails("iso10002", None))
     assert (q.role, q.sector_code) == ("reviewer", "")
 
 
 def test_an_auditor_may_hold_a_technical_experts_competence_per_sector(db):
     admin, auditor = factories.user(Role.ADMIN), factories.user(Role.AUDITOR)
     with pytest.raises(AdminError, match="technical expert is qualified per IAF sector"):
-        services.add_qualification(
+        profiles.add_qualification(
             admin, auditor, CompetenceDetails("iso10002", None, role="technical_expert")
         )
     with pytest.raises(AdminError, match="not a competence this person's account can hold"):
-        services.add_qualification(
+        profiles.add_qualification(
             admin, auditor, CompetenceDetails("iso10002", 29, role="committee_member")
         )
     assert db.session.scalars(select(AuditorQualification)).all() == []
-    q = services.add_qualification(
+    q = profiles.add_qualification(
         admin, auditor, CompetenceDetails("iso10002", 31, role="technical_expert")
     )
     assert (q.role, q.sector_code) == ("technical_expert", "31")
@@ -216,7 +217,7 @@ def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
     details = CompetenceDetails(
         "iso10002", None, date(2028, 1, 31), date(2026, 2, 1), "Committee training, Jan 2026"
     )
-    q = services.add_qualification(admin, member, details)
+    q = profiles.add_qualification(admin, member, details)
     assert (q.role, q.sector_code, q.valid_from) == ("committee_member", "", date(2026, 2, 1))
     reason = said(log_rows(db, "qualification_added")[0])
     assert "every sector" in reason and "Committee training" in reason
@@ -224,7 +225,7 @@ def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
     renewed = CompetenceDetails(
         "iso10002", None, date(2030, 1, 31), date(2026, 2, 1), "Re-evaluated"
     )
-    services.update_qualification(admin, q, renewed)
+    profiles.update_qualification(admin, q, renewed)
     assert q.valid_until == date(2030, 1, 31) and q.evidence == "Re-evaluated"
     updated = said(log_rows(db, "qualification_updated")[0])
     assert "Jan 31, 2028" in updated and "Jan 31, 2030" in updated and "Re-evaluated" in updated
@@ -245,18 +246,18 @@ def test_a_committee_members_competence_covers_a_scheme_with_its_evidence(db):
 def test_a_bad_competence_record_is_refused_and_nothing_is_kept(db, role, details, message):
     person = factories.user(role)
     with pytest.raises(AdminError, match=message):
-        services.add_qualification(None, person, details)
+        profiles.add_qualification(None, person, details)
     assert db.session.scalars(select(AuditorQualification)).all() == []
     assert log_rows(db, "qualification_added") == []
 
 
 def test_a_bad_renewal_changes_nothing(db):
     member = factories.user(Role.COMMITTEE)
-    q = services.add_qualification(
+    q = profiles.add_qualification(
         None, member, CompetenceDetails("iso10002", None, date(2028, 1, 1))
     )
     with pytest.raises(AdminError):
-        services.update_qualification(
+        profiles.update_qualification(
             None, q, CompetenceDetails("iso10002", None, date(2027, 1, 1), date(2027, 6, 1))
         )
     assert q.valid_until == date(2028, 1, 1) and q.valid_from is None
@@ -266,15 +267,15 @@ def test_a_bad_renewal_changes_nothing(db):
 def test_conflict_added_and_removed_on_the_organisations_timeline(db):
     admin, member = factories.user(Role.ADMIN), factories.user(Role.COMMITTEE)
     organisation = factories.organisation()
-    conflict = services.add_conflict(
+    conflict = profiles.add_conflict(
         admin, member, organisation, "consultancy", date(2024, 1, 1), None, "Wrote their manual"
     )
     (added,) = log_rows(db, "conflict_added")
     assert added.organisation_id == organisation.id and "ongoing" in said(added)
     assert "Wrote their manual" in said(added)
     with pytest.raises(AdminError, match="reason"):
-        services.remove_conflict(admin, conflict, "   ")
-    services.remove_conflict(admin, conflict, "Entered for the wrong person")
+        profiles.remove_conflict(admin, conflict, "   ")
+    profiles.remove_conflict(admin, conflict, "Entered for the wrong person")
     (removed,) = log_rows(db, "conflict_removed")
     assert removed.organisation_id == organisation.id
     assert "Entered for the wrong person" in said(removed)
@@ -283,7 +284,7 @@ def test_conflict_added_and_removed_on_the_organisations_timeline(db):
 
 def test_conflict_cannot_end_before_it_started(db):
     with pytest.raises(AdminError, match="cannot end before it started"):
-        services.add_conflict(
+        profiles.add_conflict(
             None,
             factories.user(Role.AUDITOR),
             factories.organisation(),
