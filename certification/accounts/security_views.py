@@ -34,6 +34,10 @@ OPEN_BEFORE_ENROLMENT = {
     "accounts.language",
     "static",
     "health.healthz",
+    # A fresh form token for an open page: loading the user here would mark an anonymous session
+    # (Flask-Login's session protection) and send its cookie back, which could land after a
+    # sign-in made in the meantime and undo it.
+    "stale_forms.csrf_token",
     # The public JSON API: open to anyone, and a JSON client cannot follow a page redirect.
     "verification.api_certificate",
     "verification.api_document",

@@ -129,6 +129,33 @@ def test_a_script_gets_json_with_a_fresh_token(csrf_on, client, db, login_as, mo
     assert body["error"] == "csrf" and body["csrf_token"] and "open too long" in body["message"]
 
 
+def test_a_token_refresh_in_flight_during_sign_in_cannot_undo_it(csrf_on, app, client, db):
+    """The login page's script asks for a fresh token while the person signs in: that request
+    carries the cookie of before the sign-in, so its answer must not send a session cookie back
+    (arriving after the sign-in's, it would replace it and sign the person out). It did: loading
+    the user marked the anonymous session, which was then saved again."""
+    person = factories.user("planner")
+    db.session.commit()
+    login_page = client.get("/login")
+    before = client.get_cookie("session").value  # the login page's session: its form token
+    signed = client.post(
+        "/login",
+        data={
+            "email": person.email,
+            "password": factories.PASSWORD,
+            "csrf_token": token_of(text(login_page)),
+        },
+    )
+    assert signed.status_code == 302 and client.get_cookie("session").value != before
+
+    late = app.test_client()  # the refresh, sent with the cookie of before the sign-in
+    late.set_cookie("session", before)
+    refreshed = late.get("/csrf-token")
+    assert refreshed.status_code == 200 and refreshed.get_json()["csrf_token"]
+    assert "Set-Cookie" not in refreshed.headers
+    assert client.get("/home/").status_code == 200  # still signed in
+
+
 def test_every_page_names_where_app_js_gets_a_fresh_token(client, db):
     assert 'data-csrf-url="/csrf-token"' in text(client.get("/login"))
 
