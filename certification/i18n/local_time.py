@@ -50,13 +50,14 @@ def local_day(moment: datetime, zone: tzinfo) -> date:
 
 
 def body_zone() -> tzinfo:
-    """The body's time zone (Flask-Babel's, set from BODY_TIMEZONE); UTC outside the app."""
-    from flask import has_app_context
-    from flask_babel import get_timezone
+    """The body's time zone (Flask-Babel's setting, from BODY_TIMEZONE); UTC outside the app.
+    Read from the setting through a cached ZoneInfo: resolving it through Flask-Babel's
+    get_timezone() on each call cost more than the public look-up's own read."""
+    from flask import current_app, has_app_context
 
     if not has_app_context():
         return UTC
-    return get_timezone() or UTC
+    return _zone(current_app.extensions["babel"].default_timezone)
 
 
 @lru_cache(maxsize=8)
@@ -67,10 +68,4 @@ def _zone(name: str) -> tzinfo:
 def body_today() -> date:
     """Today where the body works (BODY_TIMEZONE): the day every deadline, expiry and count of
     days is read from. The same as the server's date.today() unless BODY_TIMEZONE differs."""
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        return datetime.now(UTC).date()
-    # Read straight from Flask-Babel's setting: resolving the zone through get_timezone() cost
-    # more than the public look-up's own read.
-    return datetime.now(_zone(current_app.extensions["babel"].default_timezone)).date()
+    return datetime.now(body_zone()).date()
