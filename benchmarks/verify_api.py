@@ -5,8 +5,11 @@ then starts gunicorn on 127.0.0.1 twice with identical settings (sync workers)
 -- once this app, once a bare Flask app with one trivial endpoint at the same address -- drives
 each with `wrk` in alternating rounds (each request asks for a random certificate number of the
 database, from the same wrk script on both sides), stops
-both servers and prints requests/second and the ratio (issue 14 goal: >= 0.8). Rate limiting is
-switched off for the run; look-up logging stays on (to a file).
+both servers and prints requests/second and the ratio (issue 14 goal: >= 0.8). The rate limit
+stays on (every look-up is counted, in the default memory storage) at a level no run reaches;
+look-up logging stays on (to a file). A third row asks the app with a cookie, which sends every
+look-up through Flask instead of the fast path in front of it (verification/fast_path.py); a
+fourth asks a bare endpoint that makes the look-up's one read and nothing else.
 
     uv run python benchmarks/verify_api.py [seconds] [certificates] [filled database URL]
     bash .ci/postgres.sh uv run python benchmarks/verify_api.py     # the app on PostgreSQL
@@ -53,14 +56,13 @@ LOG_ENV = "VERIFY_BENCH_LOG"
 
 
 def verify_app():
-    """The app as configured by default, but without rate limiting."""
+    """The app as configured by default, with a rate limit that counts but never refuses."""
     from certification import create_app
 
     config = {
         "SQLALCHEMY_DATABASE_URI": os.environ[DB_ENV],
         "SECRET_KEY": "benchmark",
-        "RATE_LIMIT_VERIFY": "off",
-        "RATELIMIT_ENABLED": False,  # in case Flask-Limiter does the limiting
+        "RATE_LIMIT_VERIFY": "100000000/minute",
     }
     app = create_app(config)
     handler = logging.FileHandler(os.environ[LOG_ENV])
@@ -78,6 +80,26 @@ def bare_app():
     @app.route("/api/v1/certificates/<path:number>")
     def ping(number):
         return jsonify(number=number)
+
+    return app
+
+
+def bare_read_app():
+    """The bare endpoint plus the look-up's one read (`AnswerReader`, on the same database):
+    what the look-up could cost with nothing of the app around it. Beside the bare endpoint it
+    shows what the database round trip alone takes (on PostgreSQL the server shares the cores)."""
+    from flask import Flask
+    from sqlalchemy import create_engine
+
+    from certification.verification.reader import AnswerReader
+
+    reader = AnswerReader(create_engine(os.environ[DB_ENV]))
+    app = Flask("bare_read")
+
+    @app.route("/api/v1/certificates/<path:number>")
+    def read(number):
+        found = reader.find("number", number)
+        return app.response_class(found.answer, mimetype="application/json")
 
     return app
 
@@ -194,16 +216,18 @@ class Server:
         stop(self.process)
 
 
-def lua_script(folder: Path, numbers: list[str]) -> Path:
-    """wrk asks for a random certificate of the database on each request."""
+def lua_script(folder: Path, numbers: list[str], cookie: bool = False) -> Path:
+    """wrk asks for a random certificate of the database on each request (with a cookie: the
+    same requests, each carrying a cookie, as a browser's would)."""
     sample = random.Random(4).sample(numbers, min(len(numbers), 10_000))
     listed = ", ".join(f'"{n}"' for n in sample)
-    script = folder / "numbers.lua"
+    script = folder / ("numbers_cookie.lua" if cookie else "numbers.lua")
+    headers = '{["Cookie"] = "theme=dark"}' if cookie else "nil"
     script.write_text(
         f"local numbers = {{{listed}}}\n"
         "request = function()\n"
         '  local path = "/api/v1/certificates/" .. numbers[math.random(#numbers)]\n'
-        "  return wrk.format(nil, path)\n"
+        f"  return wrk.format(nil, path, {headers})\n"
         "end\n"
     )
     return script
@@ -232,13 +256,19 @@ def main() -> None:
         env = {**os.environ, DB_ENV: url, LOG_ENV: str(folder / "lookups.log")}
         settings = f"gunicorn -w {WORKERS} sync, wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS}"
         print(f"{settings}, {ROUNDS} alternating rounds of {seconds} s each, on 127.0.0.1")
-        script = lua_script(folder, numbers)
+        scripts = {
+            "JSON look-up": lua_script(folder, numbers),
+            "bare endpoint": lua_script(folder, numbers),
+            "look-up through Flask": lua_script(folder, numbers, cookie=True),
+            "bare endpoint + the read": lua_script(folder, numbers),
+        }
         targets = {
             "JSON look-up": "verify_api:verify_app()",
             "bare endpoint": "verify_api:bare_app()",
+            "bare endpoint + the read": "verify_api:bare_read_app()",
         }
-        rates: dict[str, list[float]] = {name: [] for name in targets}
-        lifetime = len(targets) * ROUNDS * (seconds + 30) + 60  # the servers end by then anyway
+        rates: dict[str, list[float]] = {name: [] for name in scripts}
+        lifetime = len(scripts) * ROUNDS * (seconds + 30) + 60  # the servers end by then anyway
         api_path = f"/api/v1/certificates/{numbers[1]}"
         with contextlib.ExitStack() as stack:
             servers = {
@@ -248,9 +278,13 @@ def main() -> None:
             # Alternating rounds, so that a burst of other load on the machine hits all alike.
             # Both servers get the same random addresses from the same wrk script: wrk shares
             # the two cores, so its per-request work must weigh on both sides alike.
+            servers = {  # the order of `scripts`; a cookie sends the app's look-ups to Flask
+                name: servers["JSON look-up" if name == "look-up through Flask" else name]
+                for name in scripts
+            }
             for round_number in range(1, ROUNDS + 1):
                 for name, server in servers.items():
-                    rates[name].append(drive(server.base + "/", seconds, script))
+                    rates[name].append(drive(server.base + "/", seconds, scripts[name]))
                 ratio = rates["JSON look-up"][-1] / rates["bare endpoint"][-1]
                 print(
                     f"  round {round_number}: "
@@ -263,6 +297,10 @@ def main() -> None:
     for name, rate in medians.items():
         print(f"{name:24} {rate:7.0f} requests/s (median), ratio {rate / bare:.2f}")
     print(f"{logged} look-ups logged; goal: ratio >= {GOAL} for the JSON look-up")
+    print(
+        "against the bare endpoint with the same read:"
+        f" {medians['JSON look-up'] / medians['bare endpoint + the read']:.2f}"
+    )
     print(f"machine load at the end (1, 5, 15 min): {load()} on {os.cpu_count()} cores")
 
 

@@ -65,13 +65,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if app.config.get("PROXY_COUNT"):
-        # The client's own address (rate limits, logs) comes from the proxies' header.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
     app.session_interface = LeanCookieSessions()
     from certification.edge import register_edge
 
@@ -105,7 +98,21 @@ def create_app(config: dict | None = None) -> Flask:
     register_stale_forms(app)
     register_templating(app)
     register_security_headers(app)
+    _wrap_wsgi(app)
     return app
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    """The WSGI layers in front of Flask, outermost last."""
+    from certification.verification.fast_path import LookupFastPath
+
+    app.wsgi_app = LookupFastPath(app, app.wsgi_app)  # the public look-up of a number
+    if app.config.get("PROXY_COUNT"):
+        # The client's own address (rate limits, logs) comes from the proxies' header.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _import_models() -> None:

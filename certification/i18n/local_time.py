@@ -57,7 +57,12 @@ def body_zone() -> tzinfo:
 
     if not has_app_context():
         return UTC
-    return _zone(current_app.extensions["babel"].default_timezone)
+    return zone_of(current_app)
+
+
+def zone_of(app) -> tzinfo:
+    """The body's zone as `app` is set (for code that runs outside an app context)."""
+    return _zone(app.extensions["babel"].default_timezone)
 
 
 @lru_cache(maxsize=8)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from certification.extensions import db
 
+READER = "verification_answer_reader"  # the app's reader, in app.extensions
 COLUMNS = "number, certificate_state, expires_on, answer, superseded_by"
 
 
@@ -143,11 +144,10 @@ def _close(connection) -> None:
 
 def reader_for(app) -> AnswerReader | None:
     """The app's reader (made on first use), or None where only the session can read."""
-    key = "verification_answer_reader"
-    if key not in app.extensions:
+    if READER not in app.extensions:
         engine = db.engine
-        app.extensions[key] = AnswerReader(engine) if AnswerReader.usable(engine) else None
-    return app.extensions[key]
+        app.extensions[READER] = AnswerReader(engine) if AnswerReader.usable(engine) else None
+    return app.extensions[READER]
 
 
 def session_has_work() -> bool:

@@ -37,12 +37,15 @@ PAGE_CACHE = "private, no-cache"
 # ask again whether it still holds, never to show it unasked.
 API_CACHE = "no-cache"
 SWITCHED_OFF = ("", "0", "off", "none")
+LIMIT_SCOPE = "public-lookups"  # one count per address for every kind of look-up
+# WSGI environ key: the fast path (fast_path.py) counted this look-up already; Flask must not.
+COUNTED = "certification.lookup_counted"
 
 
 @bp.record_once
 def _set_up(state) -> None:
     setting = state.app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT)
-    if not _switched_off(setting):
+    if not switched_off(setting):
         parse_many(setting)  # a bad setting fails at start, not at the first look-up
     if log.level == logging.NOTSET:
         log.setLevel(logging.INFO)  # look-ups are kept even when the app logs warnings only
@@ -52,8 +55,13 @@ def _setting() -> str:
     return current_app.config.get("RATE_LIMIT_VERIFY", DEFAULT_LIMIT)
 
 
-def _switched_off(setting: str | None = None) -> bool:
+def switched_off(setting: str | None = None) -> bool:
     return str(_setting() if setting is None else setting).strip().lower() in SWITCHED_OFF
+
+
+def _not_counted_here() -> bool:
+    """Exempt from the limit: switched off, or counted already by the fast path."""
+    return switched_off() or bool(request.environ.get(COUNTED))
 
 
 def _too_many(request_limit):
@@ -75,9 +83,9 @@ def _too_many(request_limit):
 
 # One count per address for every public look-up: the pages, the JSON API and the register.
 limiter.shared_limit(
-    lambda: DEFAULT_LIMIT if _switched_off() else _setting(),
-    scope="public-lookups",
-    exempt_when=_switched_off,
+    lambda: DEFAULT_LIMIT if switched_off() else _setting(),
+    scope=LIMIT_SCOPE,
+    exempt_when=_not_counted_here,
     on_breach=_too_many,
 )(bp)
 
