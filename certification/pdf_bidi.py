@@ -96,6 +96,26 @@ def _longest_fitting(word: str, fits) -> int:
     return low
 
 
+class WrappedOnce(Paragraph):
+    """reportlab's Paragraph, laying its lines out once per width.
+
+    A table asks each cell for its size two or three times at the same width (to size the rows,
+    then to draw them), and each ask broke the lines anew: that was the largest cost of a report
+    PDF. The lines depend only on the width (the text and the style do not change), so the last
+    layout is kept and used again for the same width, as long as it is still the paragraph's
+    (reportlab drops it when a split finds no room). The PDF is byte for byte the same.
+    """
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        kept = self.__dict__.get("_kept_layout")
+        if kept is not None and kept[0] == availWidth and kept[1] is self.__dict__.get("blPara"):
+            self.width, self.height = kept[2]
+            return kept[2]
+        size = super().wrap(availWidth, availHeight)
+        self._kept_layout = (availWidth, self.__dict__.get("blPara"), size)
+        return size
+
+
 class BidiParagraph(Flowable):
     """A paragraph of text with right-to-left parts, wrapped before the bidi algorithm runs."""
 
@@ -105,6 +125,7 @@ class BidiParagraph(Flowable):
         self.style = style
         self.base = base_direction(text)
         self._inner: Paragraph | None = None
+        self._inner_width: float | None = None
 
     def _paragraph(self, width: float) -> Paragraph:
         style = self.style
@@ -117,10 +138,11 @@ class BidiParagraph(Flowable):
             alignment = TA_LEFT
         if alignment not in (TA_LEFT, TA_RIGHT, TA_CENTER):
             alignment = TA_RIGHT if self.base == "R" else TA_LEFT
-        return Paragraph(markup, ParagraphStyle("bidi", parent=style, alignment=alignment))
+        return WrappedOnce(markup, ParagraphStyle("bidi", parent=style, alignment=alignment))
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
-        self._inner = self._paragraph(availWidth)
+        if self._inner is None or availWidth != self._inner_width:  # laid out once per width
+            self._inner, self._inner_width = self._paragraph(availWidth), availWidth
         self.width, self.height = self._inner.wrap(availWidth, availHeight)
         return self.width, self.height
 

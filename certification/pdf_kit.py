@@ -23,9 +23,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
-from certification.pdf_bidi import BidiParagraph, has_right_to_left
+from certification.pdf_bidi import BidiParagraph, WrappedOnce, has_right_to_left
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -108,7 +108,7 @@ def rich_text(value, style: ParagraphStyle) -> Flowable:
     text = str(value or "")
     if has_right_to_left(text):
         return BidiParagraph(text, style)
-    return Paragraph(paragraph_text(text), style)
+    return WrappedOnce(paragraph_text(text), style)
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
@@ -164,7 +164,7 @@ def facts_table(rows: list[tuple[str, str]], styles) -> list:
         first, *rest = text_chunks(value)
         cells.append(
             [
-                Paragraph(escape(str(label)), styles["bold"]),
+                WrappedOnce(escape(str(label)), styles["bold"]),
                 rich_text(first, styles["body"]),
             ]
         )
