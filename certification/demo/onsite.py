@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from certification.demo.documents import minimal_pdf
+from certification.demo.documents import minimal_pdf, site_photo
 from certification.demo.notes import (
     ROUTINE_NOTES,
     STAGE1_SOURCES,
@@ -161,6 +161,14 @@ def attach(auditor, audit, question_id: str, file: tuple[str, str]) -> None:
     add_attachments(auditor, audit, question_id, [(name, minimal_pdf(name, heading))])
 
 
+def photo(auditor, audit, question_id: str, file: tuple[str, str]) -> None:
+    """A photo taken on site as evidence of a question (its thumbnail is made as it is kept)."""
+    from certification.audits.attachments import add_attachments
+
+    name, caption = file
+    add_attachments(auditor, audit, question_id, [(name, site_photo(caption))])
+
+
 def period(audit_day: date) -> tuple[date, date]:
     """The twelve full months before the audit's month."""
     first = audit_day.replace(day=1)
@@ -239,7 +247,14 @@ def report(lead, audit, day: date, summary: str) -> None:
         conclude_stage1(lead, audit, readiness="ready", summary=summary, today=day)
         return
     computed = report_data(audit).computed
-    submit_report(lead, audit, recommendation=computed, override_reason="", summary=summary,
-                  today=day, assessment=demo_assessment(audit))
+    submit_report(
+        lead,
+        audit,
+        recommendation=computed,
+        override_reason="",
+        summary=summary,
+        today=day,
+        assessment=demo_assessment(audit),
+    )
     # Signed at submission on the story's day, so before the committee decides on it.
     report_of(audit).submitted_at = datetime.combine(day, time(17, 0), tzinfo=UTC)

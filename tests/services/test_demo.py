@@ -12,7 +12,8 @@ from certification import create_app
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.applications.models import Application
-from certification.audits.models import Answer
+from certification.audits import thumbnails
+from certification.audits.models import Answer, Attachment
 from certification.certificates.models import Certificate
 from certification.decisions.models import Decision
 from certification.demo import DEMO_PASSWORD
@@ -125,6 +126,15 @@ def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
         for finding in db.session.scalars(select(Finding)):
             assert finding.statement.strip() and finding.requirement.strip(), finding.id
             assert finding.evidence.strip(), finding.id
+        # A photo taken on site backs the major finding, its thumbnail made as it was kept.
+        photo = db.session.scalar(
+            select(Attachment).where(
+                Attachment.answer_id == findings["major"].answer_id,
+                Attachment.content_type == "image/jpeg",
+            )
+        )
+        assert photo is not None and photo.original_name.endswith(".jpg")
+        assert thumbnails.path_of(photo.stored_name).is_file()
         major_action = findings["major"].actions[-1]
         assert major_action.accepted is True and major_action.target_date > today
         assert findings["minor"].state == "answered"
@@ -168,6 +178,9 @@ def test_demo_shows_audits_under_way_with_findings_and_answers(demo_app):
         client.post("/login", data={"email": lead[audit_id], "password": DEMO_PASSWORD})
         for page in (f"/audits/{audit_id}/checklist", f"/audits/{audit_id}/report"):
             assert client.get(page).status_code == 200, page
+        if audit_id == ids[1]:  # stage 2: the photo is printed with its finding in the report
+            pdf = client.get(f"/audits/{audit_id}/report.pdf")
+            assert pdf.status_code == 200 and b"/Subtype /Image" in pdf.data
         client.post("/logout")
 
 

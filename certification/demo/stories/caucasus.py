@@ -15,6 +15,7 @@ from certification.demo.onsite import (
     follow_up,
     on_site,
     period,
+    photo,
     report,
     stage1_entries,
     stage2_entries,
@@ -57,6 +58,8 @@ CAUCASUS_STAGE1 = [
         requirement="ISO 10002:2018 8.5 (internal audits at planned intervals).",
     ),
 ]
+# The call log book at a branch: calls written down there that the register never saw.
+CAUCASUS_PHOTO = ("kutaisi-call-log.jpg", "Kutaisi branch · ქუთაისი: phone log, week 11")
 CAUCASUS_STAGE2 = [
     DemoFinding(
         "7.2-a",
@@ -166,6 +169,7 @@ def audits(spec: DemoOrg, org, client, staff, today: date) -> None:
         "7.2-a",
         ("branch-call-log-sample.pdf", "Sample: branch call logs against the register"),
     )
+    photo(team[0], stage2, "7.2-a", CAUCASUS_PHOTO)
     figures(
         team[1], stage2, FiguresInput(*period(day), 1262, 1240, Decimal("5.0"), Decimal("74.5"))
     )
