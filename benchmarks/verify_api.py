@@ -184,8 +184,11 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def drive(url: str, seconds: int, script: Path | None, check: bool = True) -> float:
-    """Requests/second from wrk; every answer must be a 2xx."""
+def drive(url: str, seconds: int, script: Path | None, check: bool = True, name: str = "") -> float:
+    """Requests/second from wrk; every answer must be a 2xx. The CPU the machine and the
+    database server spent meanwhile is added to CPU_SPENT[name or url]: (machine s, database s,
+    requests)."""
+    machine, database = busy_seconds()
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s"]
     if script is not None:
         command += ["-s", str(script)]
@@ -196,7 +199,37 @@ def drive(url: str, seconds: int, script: Path | None, check: bool = True) -> fl
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if errors and check:
         raise SystemExit(f"{errors.group(1)} answers from {url} were not 2xx:\n{output}")
+    machine_after, database_after = busy_seconds()
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    key = name or url
+    spent = CPU_SPENT.get(key, (0.0, 0.0, 0))
+    CPU_SPENT[key] = (
+        spent[0] + machine_after - machine,
+        spent[1] + database_after - database,
+        spent[2] + requests,
+    )
     return rate
+
+
+CPU_SPENT: dict[str, tuple[float, float, int]] = {}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds() -> tuple[float, float]:
+    """CPU seconds the whole machine has been busy, and those of PostgreSQL's processes."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    machine = (sum(fields) - fields[3] - fields[4]) / TICK  # all but idle and iowait
+    database = 0
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat_file.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        if text[text.index("(") + 1 : text.rindex(")")] == "postgres":
+            after = text[text.rindex(")") + 2 :].split()
+            database += int(after[11]) + int(after[12])  # utime, stime
+    return machine, database / TICK
 
 
 class Server:
@@ -284,7 +317,8 @@ def main() -> None:
             }
             for round_number in range(1, ROUNDS + 1):
                 for name, server in servers.items():
-                    rates[name].append(drive(server.base + "/", seconds, scripts[name]))
+                    rate = drive(server.base + "/", seconds, scripts[name], name=name)
+                    rates[name].append(rate)
                 ratio = rates["JSON look-up"][-1] / rates["bare endpoint"][-1]
                 print(
                     f"  round {round_number}: "
@@ -295,7 +329,12 @@ def main() -> None:
     medians = {name: statistics.median(values) for name, values in rates.items()}
     bare = medians["bare endpoint"]
     for name, rate in medians.items():
-        print(f"{name:24} {rate:7.0f} requests/s (median), ratio {rate / bare:.2f}")
+        machine, database, requests = CPU_SPENT[name]
+        print(
+            f"{name:24} {rate:7.0f} requests/s (median), ratio {rate / bare:.2f};"
+            f" CPU per request: machine {machine / requests * 1e6:4.0f} us"
+            + (f", PostgreSQL {database / requests * 1e6:3.0f} us" if server_url else "")
+        )
     print(f"{logged} look-ups logged; goal: ratio >= {GOAL} for the JSON look-up")
     print(
         "against the bare endpoint with the same read:"
