@@ -137,6 +137,8 @@ def lookup():
 @bp.route("/api/v1/certificates/<path:number>")
 @csrf.exempt
 def api_certificate(number: str):
+    """The JSON answer. A known number asked without cookies is usually answered before Flask,
+    byte for byte the same (fast_path.py); this view answers everything that path leaves."""
     found = _logged("api", number, answers.find("number", number))
     if found is None:
         response = jsonify(error=_("No certificate has this number."))
