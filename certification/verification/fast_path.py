@@ -91,7 +91,7 @@ class LookupFastPath:
         return self.inner(environ, start_response)
 
     def _number(self, environ) -> str | None:
-        """The number asked for, when the request is one this path can answer exactly."""
+        """The number asked for (as the view gets it), when this path can answer exactly."""
         path = environ.get("PATH_INFO", "")
         if (
             not path.startswith(PREFIX)
@@ -107,8 +107,7 @@ class LookupFastPath:
             return None
         if not number or "//" in number or PATH_CONTROL.search(number):
             return None  # Werkzeug would redirect or refuse these: Flask answers
-        number = number.strip()
-        return number if 0 < len(number) <= 64 else None
+        return number if 0 < len(number.strip()) <= 64 else None
 
     def _answer(self, environ, number: str) -> bytes | None:
         """The JSON answer, or None to let Flask answer (and count, unless counted here)."""
@@ -127,7 +126,7 @@ class LookupFastPath:
             return None
         environ[COUNTED] = True
         try:
-            found = reader.find("number", number)
+            found = reader.find("number", number.strip())  # as answers.find reads it
         except Exception:  # a database error (or worse): Flask meets it again and answers it
             return None
         if found is None:

@@ -187,10 +187,13 @@ def test_every_fast_lookup_is_logged_with_the_clients_address(fast_app, made, ca
     caplog.set_level(logging.INFO, logger="certification.verification")
     ask(fast_app, f"/api/v1/certificates/{number}", address="192.0.2.7")
     ask(fast_app, "/api/v1/certificates/ACB-NONE", address="192.0.2.7")
+    spaced = ask(fast_app, f"/api/v1/certificates/%20{number}", address="192.0.2.7")
+    assert spaced.json["number"] == number  # found, spaces around it ignored as by the view
     messages = [r.getMessage() for r in caplog.records if r.name == "certification.verification"]
     assert messages == [
         f"lookup from 192.0.2.7: api {number!r} -> {number}",
         "lookup from 192.0.2.7: api 'ACB-NONE' -> not found",
+        f"lookup from 192.0.2.7: api {' ' + number!r} -> {number}",  # as it was asked
     ]
 
 
