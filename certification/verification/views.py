@@ -39,6 +39,7 @@ API_CACHE = "no-cache"
 SWITCHED_OFF = ("", "0", "off", "none")
 LIMIT_SCOPE = "public-lookups"  # one count per address for every kind of look-up
 # WSGI environ key: the fast path (fast_path.py) counted this look-up already; Flask must not.
+# No client can set it: request headers reach the environ only as HTTP_* keys.
 COUNTED = "certification.lookup_counted"
 
 

@@ -21,6 +21,7 @@ QUICK = [
     ["  spaces kept  ", 0, "Грузия / საქართველო", "x = y", 123456789, date(1999, 12, 31)],
     ["العربية", -3, "tab\there", "", 10**20, None],
     [None, None],
+    ["Fish & Chips <Ltd>", "line\r\nends\rkept\n", "]]> &amp; &#13;", " ", "😀 ‏RTL‏"],
 ]
 # Rows openpyxl must write: formula-like text (kept as text), an error code, other types, text
 # longer than a cell holds.
@@ -29,7 +30,7 @@ OTHER = [
     ["#N/A", 3, "x", None, None, None],
     ["Straße", True, 2.5, Decimal("7.25"), datetime(2026, 1, 2, 3, 4), "x" * 40_000],
 ]
-ROWS = [QUICK[0], *OTHER[:2], QUICK[1], *OTHER[2:], QUICK[2], QUICK[3]]
+ROWS = [QUICK[0], *OTHER[:2], QUICK[1], *OTHER[2:], *QUICK[2:]]
 
 
 def workbook_bytes() -> bytes:
@@ -89,7 +90,8 @@ def test_a_spreadsheet_reads_every_value_back():
     assert rows[4][5] == "x" * 32767  # cut to what a cell holds, as before
     assert rows[5][:3] == ["العربية", -3, "tab\there"]
     assert rows[6] == [None] * 6
-    assert rows[7] == ["from", "a", "generator", None, None, None]
+    assert rows[7][:3] == ["Fish & Chips <Ltd>", "line\r\nends\rkept\n", "]]> &amp; &#13;"]
+    assert rows[8] == ["from", "a", "generator", None, None, None]
     assert sheet["A1"].font.bold
 
 
