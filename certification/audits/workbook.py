@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.checklists.loader import text
+from certification.exports import NOT_IN_WORKBOOK
 from certification.i18n import formatting
 
 FORMAT = "1"
@@ -191,7 +192,9 @@ def build_workbook(
 
 
 def put_text(cell, value: str) -> None:
-    """Store `value` as text even when it looks like a formula (=, +, -, @)."""
+    """Store `value` as text even when it looks like a formula (=, +, -, @), without the
+    characters a workbook cannot hold (exports.NOT_IN_WORKBOOK)."""
+    value = NOT_IN_WORKBOOK.sub("", value)
     cell.value = value
     if value.startswith(FORMULA_STARTS):
         cell.data_type = "s"

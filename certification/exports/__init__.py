@@ -7,6 +7,7 @@ frozen header row, and text that a spreadsheet can never run as a formula.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +19,9 @@ from openpyxl.utils import get_column_letter
 
 # Spreadsheets run cells that start with these as formulas; user text is always stored as text.
 FORMULA_STARTS = ("=", "+", "-", "@")
+# What a workbook cannot hold: control characters (openpyxl's list), and the noncharacters
+# U+FFFE / U+FFFF and lone surrogates, which XML refuses (lxml raised on them: the download broke).
+NOT_IN_WORKBOOK = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ufffe\uffff\ud800-\udfff]")
 # Excel refuses a cell longer than this.
 CELL_LIMIT = 32_767
 # Rows fetched from the database per round trip; the whole register is never in memory.
@@ -74,7 +78,7 @@ def safe_value(sheet, value):
     if not isinstance(value, str):
         return value
     # Control characters (pasted from other programs) are not allowed in a workbook at all.
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = NOT_IN_WORKBOOK.sub("", value)
     if value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -181,6 +181,17 @@ def test_formula_like_text_stays_text(db):
     assert all(cell.data_type != "f" for row in sites.iter_rows() for cell in row)
 
 
+def test_characters_a_workbook_cannot_hold_are_left_out_not_a_broken_download(db):
+    """A name typed with U+FFFE, U+FFFF or a bell character (the forms keep the first two):
+    the workbooks are still written, with the rest of the name."""
+    org = factories.organisation(legal_name="Sun\ufffe Trade\uffff Ltd\x07", city="Izmir")
+    certificate(org, scope="Call centre\ufffe")
+    [row] = rows(register_bytes(), "Register")
+    assert (row["Legal name"], row["Scope"]) == ("Sun Trade Ltd", "Call centre")
+    [entity] = rows(certsearch_bytes(), "Certified Entity")
+    assert "Sun Trade Ltd" in entity.values()
+
+
 # --- CertSearch -----------------------------------------------------------------------------
 
 

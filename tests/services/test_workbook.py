@@ -282,6 +282,13 @@ def test_text_that_looks_like_a_formula_is_written_as_text(db):
     assert {cell.data_type for cell in cells} == {"s"}
 
 
+def test_evidence_with_characters_a_workbook_cannot_hold_still_downloads(db):
+    audit, (lead,) = started_audit()
+    answer(audit, lead, "8.2-a", grade="conforming", evidence="Seen\ufffe on site\uffff\x07.")
+    sheet = sheet_of(download(audit, lead))
+    assert sheet.cell(row=2, column=EVIDENCE).value == "Seen on site."
+
+
 # -- reading and merging ----------------------------------------------------------------------
 
 
