@@ -36,14 +36,19 @@ DEFAULT_HEADERS = tuple(
 )
 
 
+def headers_for(app: Flask) -> tuple[tuple[str, str, str], ...]:
+    """(lower-case name, name, value) of every header an answer of `app` carries: HSTS too
+    under HTTPS. Also used by the look-up answered before Flask (verification/fast_path.py)."""
+    if app.config.get("HTTPS"):
+        return DEFAULT_HEADERS + (("strict-transport-security", "Strict-Transport-Security", HSTS),)
+    return DEFAULT_HEADERS
+
+
 def register_security_headers(app: Flask) -> None:
-    https = bool(app.config.get("HTTPS"))
-    if https:
+    if app.config.get("HTTPS"):
         app.config["SESSION_COOKIE_SECURE"] = True
 
-    defaults = DEFAULT_HEADERS + (
-        (("strict-transport-security", "Strict-Transport-Security", HSTS),) if https else ()
-    )
+    defaults = headers_for(app)
 
     @app.after_request
     def security_headers(response):

@@ -34,7 +34,7 @@ from limits import parse_many
 from certification.edge import PATH_CONTROL
 from certification.extensions import limiter
 from certification.i18n.local_time import zone_of
-from certification.security_headers import DEFAULT_HEADERS, HSTS
+from certification.security_headers import headers_for
 from certification.verification import answers
 from certification.verification.reader import READER, reader_for, session_has_work
 from certification.verification.views import (
@@ -42,7 +42,7 @@ from certification.verification.views import (
     COUNTED,
     DEFAULT_LIMIT,
     LIMIT_SCOPE,
-    log,
+    log_lookup,
     switched_off,
 )
 
@@ -69,9 +69,7 @@ class LookupFastPath:
     def __init__(self, app: Flask, inner) -> None:
         self.app = app
         self.inner = inner
-        self.headers = [(name, value) for _lower, name, value in DEFAULT_HEADERS]
-        if app.config.get("HTTPS"):
-            self.headers.append(("Strict-Transport-Security", HSTS))
+        self.headers = [(name, value) for _lower, name, value in headers_for(app)]
         self.headers += [
             ("Content-Type", "application/json"),
             ("Cache-Control", API_CACHE),
@@ -131,7 +129,7 @@ class LookupFastPath:
             return None
         if found is None:
             return None  # the 404, in the reader's language
-        log.info("lookup from %s: %s %r -> %s", address, "api", number, found.number)
+        log_lookup(address, "api", number, found)
         today = datetime.now(zone_of(app)).date()
         return answers.json_for_today(found, today).encode()
 

@@ -92,16 +92,17 @@ limiter.shared_limit(
 
 
 def _logged(kind: str, asked: str, found):
+    log_lookup(request.remote_addr, kind, asked, found)
+    return found
+
+
+def log_lookup(address: str | None, kind: str, asked: str, found) -> None:
+    """The log line of one look-up (here and in fast_path.py)."""
     if kind == "token":  # the token opens the page: keep only enough of it to trace a request
         asked = asked[:8] + "…"
     log.info(
-        "lookup from %s: %s %r -> %s",
-        request.remote_addr,
-        kind,
-        asked,
-        found.number if found else "not found",
+        "lookup from %s: %s %r -> %s", address, kind, asked, found.number if found else "not found"
     )
-    return found
 
 
 def _page(found, asked: str):
