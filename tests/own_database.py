@@ -49,3 +49,34 @@ def own_database(tmp_dir: Path, prefix: str):
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def own_app(tmp_dir: Path, prefix: str, **config):
+    """Yield an app on a database of its own (`own_database`), its tables made; at the end the
+    look-up reader's connections are closed and the tables dropped. `config` adds to or
+    overrides the database settings and an upload folder under `tmp_dir`."""
+    from certification import create_app
+    from certification.extensions import db
+    from certification.verification.reader import READER
+
+    with own_database(tmp_dir, prefix) as (database_url, engine_options):
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+                "UPLOAD_FOLDER": str(tmp_dir / "uploads"),
+                **config,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+        try:
+            yield app
+        finally:
+            if reader := app.extensions.get(READER):
+                reader.close()  # the public look-up's own connections
+            with app.app_context():
+                db.session.remove()
+                db.drop_all()
+                db.engine.dispose()

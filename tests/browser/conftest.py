@@ -31,9 +31,8 @@ import pytest
 from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
-from certification import create_app
 from certification.extensions import db as _db
-from tests.own_database import own_database
+from tests.own_database import own_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -78,21 +77,14 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("live")
-    with own_database(tmp_dir, "browser") as (database_url, engine_options):
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-                "SECRET_KEY": "browser-tests",
-                "UPLOAD_FOLDER": str(tmp_dir / "uploads"),
-                # never a demo key pair lying in instance/signing (as tests/conftest.py's app)
-                "SIGNING_DEMO_FOLDER": str(tmp_dir / "no-signing-key"),
-                # CSRF stays on: the browser posts the real forms with their tokens.
-            }
-        )
-        with app.app_context():
-            _db.create_all()
-
+    with own_app(
+        tmp_dir,
+        "browser",
+        SECRET_KEY="browser-tests",
+        # never a demo key pair lying in instance/signing (as tests/conftest.py's app)
+        SIGNING_DEMO_FOLDER=str(tmp_dir / "no-signing-key"),
+        # CSRF stays on: the browser posts the real forms with their tokens.
+    ) as app:
         server = make_server("127.0.0.1", 0, app, threaded=True)
         live = LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
 
@@ -108,12 +100,6 @@ def live_server(tmp_path_factory):
             server.shutdown()
             thread.join(timeout=10)
             server.server_close()
-            if reader := app.extensions.get("verification_answer_reader"):
-                reader.close()  # the public look-up's own connections
-            with app.app_context():
-                _db.session.remove()
-                _db.drop_all()
-                _db.engine.dispose()
 
 
 @pytest.fixture

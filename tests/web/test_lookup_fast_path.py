@@ -19,11 +19,10 @@ import pytest
 from flask import request_started
 from sqlalchemy.exc import OperationalError
 
-from certification import create_app
 from certification.extensions import db as _db
 from certification.extensions import limiter
 from certification.verification.reader import AnswerReader
-from tests.own_database import own_database
+from tests.own_database import own_app
 from tests.services.test_verification import certificate
 
 FOREVER = {"issued_on": date(2025, 3, 15), "expires_on": date(2999, 3, 14)}
@@ -33,26 +32,8 @@ CLIENT = {"REMOTE_ADDR": "10.0.0.1"}  # the proxy; the client is in X-Forwarded-
 @pytest.fixture(scope="module")
 def fast_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fast_path")
-    with own_database(tmp, "fastpath") as (database_url, engine_options):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-                "SECRET_KEY": "fast-path",
-                "UPLOAD_FOLDER": str(tmp / "uploads"),
-                "PROXY_COUNT": 1,
-            }
-        )
-        with app.app_context():
-            _db.create_all()
+    with own_app(tmp, "fastpath", TESTING=True, SECRET_KEY="fast-path", PROXY_COUNT=1) as app:
         yield app
-        if reader := app.extensions.get("verification_answer_reader"):
-            reader.close()
-        with app.app_context():
-            _db.session.remove()
-            _db.drop_all()
-            _db.engine.dispose()
 
 
 @pytest.fixture
@@ -139,9 +120,7 @@ def test_unusual_requests_are_left_to_flask(fast_app, made, flask_saw):
     assert len(flask_saw) == 4
 
 
-def test_a_number_not_found_is_answered_by_flask_in_the_readers_language(
-    fast_app, made, flask_saw
-):
+def test_a_number_not_found_is_answered_by_flask_in_the_readers_language(fast_app, made, flask_saw):
     made()
     response = ask(fast_app, "/api/v1/certificates/ACB-NONE", headers={"Accept-Language": "tr"})
     assert response.status_code == 404

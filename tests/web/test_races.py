@@ -20,7 +20,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from certification import create_app
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
 from certification.audits.services import start_audit
@@ -31,7 +30,7 @@ from certification.findings.models import CorrectiveAction, Finding
 from certification.models_base import utcnow
 from certification.programme.models import Audit, AuditTeamMember, Cycle
 from tests import factories, scenarios
-from tests.own_database import own_database
+from tests.own_database import own_app
 
 TODAY = date.today()
 # How long a request waits at the pause for the other one. On SQLite the second request cannot
@@ -43,24 +42,8 @@ ALREADY = re.compile(r"already (done|decided)|Someone else changed this", re.IGN
 @pytest.fixture(scope="module")
 def race_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("races")
-    with own_database(tmp, "races") as (database_url, engine_options):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
-                "SECRET_KEY": "races",
-                "WTF_CSRF_ENABLED": False,
-                "UPLOAD_FOLDER": str(tmp / "uploads"),
-            }
-        )
-        with app.app_context():
-            _db.create_all()
+    with own_app(tmp, "races", TESTING=True, SECRET_KEY="races", WTF_CSRF_ENABLED=False) as app:
         yield app
-        with app.app_context():
-            _db.session.remove()
-            _db.drop_all()
-            _db.engine.dispose()
 
 
 class Race:
