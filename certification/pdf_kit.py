@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
 from certification.pdf_bidi import BidiParagraph, WrappedOnce, has_right_to_left
+from certification.pdf_plain import plain_paragraph
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR = "DejaVuSans"
@@ -108,7 +109,7 @@ def rich_text(value, style: ParagraphStyle) -> Flowable:
     text = str(value or "")
     if has_right_to_left(text):
         return BidiParagraph(text, style)
-    return WrappedOnce(paragraph_text(text), style)
+    return plain_paragraph(text, style) or WrappedOnce(paragraph_text(text), style)
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
@@ -164,7 +165,7 @@ def facts_table(rows: list[tuple[str, str]], styles) -> list:
         first, *rest = text_chunks(value)
         cells.append(
             [
-                WrappedOnce(escape(str(label)), styles["bold"]),
+                rich_text(label, styles["bold"]),
                 rich_text(first, styles["body"]),
             ]
         )

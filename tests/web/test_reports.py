@@ -288,6 +288,26 @@ def test_an_arabic_report_is_drawn_joined_and_right_to_left(client, login_as):
     assert any(unicodedata.normalize("NFKC", s[::-1]) == title for s in drawn)
 
 
+def test_the_arabic_reports_labels_are_joined_and_right_to_left_too(client, login_as):
+    """The labels of its facts tables (organisation, sites, dates ...) as well as its texts."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from certification.pdf_kit import display_text
+    from tests.pdf_drawn import drawn_strings
+
+    audit, lead, _member = audit_with_team(org=factories.organisation(preferred_language="ar"))
+    answer(audit)
+    login_as(lead)
+    drawn = drawn_strings(client.get(f"/audits/{audit.id}/report.pdf").data)
+    with force_locale("ar"):
+        labels = [_("Organisation"), _("Audit type"), _("Dates")]
+    for label in labels:
+        assert display_text(label) != label
+        assert display_text(label) in drawn, label
+        assert label not in drawn, label
+
+
 # -- 17021-1 9.4.8: the lead auditor's statements -----------------------------------------------
 
 STATEMENTS = {

@@ -1,0 +1,106 @@
+"""Plain paragraphs (pdf_plain.py) are made without reportlab's markup parser, and are exactly
+what the parser would have made of the same text escaped: the same fragments, the same lines,
+the same PDF byte for byte."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
+
+from certification.pdf_kit import paragraph_styles, ruled_table
+from certification.pdf_plain import plain_paragraph
+
+WORDS = "The complaint was acknowledged within two days and closed after review. "
+
+
+def parsed(text: str, style) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def styles() -> list[ParagraphStyle]:
+    base = paragraph_styles()
+    return [
+        *base.values(),
+        ParagraphStyle("red", parent=base["body"], textColor=colors.red, fontSize=13),
+        ParagraphStyle("upper", parent=base["small"], textTransform="uppercase"),
+    ]
+
+
+# Text a user may type on one line: letters of several scripts, digits, spaces of several kinds
+# (tabs, no-break spaces), punctuation, quotes; no & < > and no line break (those go to the parser).
+LINE = st.text(
+    alphabet=st.one_of(
+        st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="&<>\n", max_codepoint=0x2FFF
+        ),
+        st.sampled_from(" \t\r\x0b\x0c\x1c\x85\xa0\xad\u200b\u2028\u3000-"),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=LINE, which=st.integers(0, 4), width=st.floats(10, 500))
+@example(text="\u200bzero width at the ends\u200b", which=0, width=100)
+@example(text=" no-break\xa0 space \xa0", which=0, width=100)
+@example(text="\ttabs\t and  runs\r of\u3000spaces ", which=1, width=60)
+@example(text="Unbreakable" * 12, which=2, width=40)
+def test_the_same_fragments_and_lines_as_the_parsers(text, which, width):
+    style = styles()[which]
+    ours = plain_paragraph(text, style)
+    theirs = parsed(text, style)
+    if ours is None:  # nothing but white space: the parser's way
+        assert not text.split()
+        return
+    assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags]
+    assert ours.text == theirs.text
+    assert ours.wrap(width, 1000) == theirs.wrap(width, 1000)
+    assert ours.blPara.lines == theirs.blPara.lines
+
+
+@pytest.mark.parametrize(
+    "text", ["a & b", "<b>bold</b>", "x > y", "two\nlines", "", "   ", "&amp;"]
+)
+def test_text_that_needs_the_parser_is_left_to_it(text):
+    assert plain_paragraph(text, paragraph_styles()["body"]) is None
+
+
+def test_each_paragraph_has_fragments_of_its_own():
+    style = paragraph_styles()["body"]
+    first, second = plain_paragraph("one", style), plain_paragraph("two", style)
+    assert first.frags[0] is not second.frags[0]
+    assert first.frags[0].link is not second.frags[0].link
+    assert (first.frags[0].text, second.frags[0].text) == ("one", "two")
+
+
+def build(paragraph) -> bytes:
+    style = paragraph_styles()["small"]
+    rows = [[paragraph(f"4.{n}", style), paragraph(WORDS * (1 + n % 4), style)] for n in range(90)]
+    blocks = [
+        KeepTogether([paragraph(f"Finding {n}", style), paragraph(WORDS * 3, style)])
+        for n in range(12)
+    ]
+    story = [
+        ruled_table(
+            [[paragraph("Clause", style), paragraph("Text", style)], *rows], [20 * mm, None]
+        )
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer).build([*story, *blocks])
+    return buffer.getvalue()
+
+
+def test_the_pdf_is_byte_for_byte_reportlabs(monkeypatch):
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no date or random id in the PDF
+    ours = build(plain_paragraph)
+    assert ours == build(parsed)
+    assert ours.count(b"/Type /Page\n") > 2  # the table did split over pages
