@@ -1,6 +1,8 @@
 """Time to build the audit report PDF of a full ISO 10002:2018 checklist with 20 findings.
 
-Not a test: prints the median of N runs and its ratio to the 300 ms goal (issue 3).
+Not a test: prints the median of N runs, its ratio to the 300 ms goal (issue 3), to the peer's
+338 ms (issue 14's side-by-side run) and to a bare reportlab canvas drawing the same text on the
+same number of pages, line by line, in the same run (the floor: no layout, no tables).
 
     uv run python benchmarks/report_pdf.py [runs]
 """
@@ -21,7 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 if os.environ.get("NO_RL_ACCEL"):  # reportlab's pure-Python fallbacks, as without rl-accel
     sys.modules["_rl_accel"] = None
 
+import pypdf  # noqa: E402
 from PIL import Image  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from certification import create_app  # noqa: E402
@@ -33,6 +38,7 @@ from certification.extensions import db  # noqa: E402
 from certification.findings.models import CorrectiveAction, Finding  # noqa: E402
 from certification.findings.photos import pdf_photos  # noqa: E402
 from certification.findings.rules import finding_reference  # noqa: E402
+from certification.pdf_kit import REGULAR  # noqa: E402
 from certification.programme.models import AuditTeamMember  # noqa: E402
 from certification.reports import services  # noqa: E402
 from certification.reports.models import AuditFigures, AuditReport  # noqa: E402
@@ -40,6 +46,7 @@ from certification.reports.pdf import render_report_pdf  # noqa: E402
 from tests import factories  # noqa: E402
 
 GOAL_MS = 300
+PEER_MS = 338  # the peer's report (Django + WeasyPrint) in issue 14's run; not installed here
 FINDINGS = 20
 DAY = date(2026, 11, 24)
 GRADES = ("major", "minor", "minor", "observation", "ofi")
@@ -178,6 +185,32 @@ def timed(app, audit, runs: int, photos: bool) -> tuple[float, float, bytes, obj
     return statistics.median(render_times), statistics.median(total_times), pdf, data
 
 
+def bare_canvas(lines_per_page: list[list[str]]) -> bytes:
+    """The floor: the report's text drawn line by line on as many A4 pages, with the same font."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    for lines in lines_per_page:
+        page.setFont(REGULAR, 9.5)
+        for number, line in enumerate(lines):
+            page.drawString(50, 800 - number * 12.5, line)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def text_lines(pdf: bytes) -> list[list[str]]:
+    return [page.extract_text().splitlines() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def median_ms(render, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def main(runs: int = 15) -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -188,14 +221,25 @@ def main(runs: int = 15) -> None:
             audit = build_audit()
             render_report_pdf(services.report_data(audit), "Body", "Address")  # warm-up
             render, total, pdf, data = timed(app, audit, runs, photos=False)
+            lines = text_lines(pdf)
+            bare = median_ms(lambda: bare_canvas(lines), runs)
             add_photos(audit)
             with_photos = timed(app, audit, runs, photos=True)
     print(
         f"questions: {len(data.checklist.questions())}, findings: {len(data.findings)}, "
         f"PDF: {len(pdf) / 1024:.0f} KiB, runs: {runs}"
     )
+    print(f"machine load (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"render PDF:           median {render:7.1f} ms  ({render / GOAL_MS:.2f} x goal)")
     print(f"load data + render:   median {total:7.1f} ms  ({total / GOAL_MS:.2f} x goal)")
+    print(
+        f"bare canvas, the same {sum(map(len, lines))} lines on {len(lines)} pages: "
+        f"{bare:.1f} ms; the report takes {total / bare:.1f}x the bare canvas"
+    )
+    print(
+        f"against the peer's {PEER_MS} ms (issue 14's side-by-side run, not installed here): "
+        f"{PEER_MS / total:.1f}x (goal 5x, i.e. at most {PEER_MS / 5:.0f} ms)"
+    )
     print(
         f"with a photo on each finding (stored thumbnails read, as the view does): render "
         f"{with_photos[0]:.1f} ms, load + thumbnails + render {with_photos[1]:.1f} ms "
