@@ -19,6 +19,7 @@ from certification.certificates.models import Certificate
 from certification.decisions.models import Decision, DecisionMember
 from certification.extensions import db
 from certification.home import rules
+from certification.paging import Segment
 from certification.programme.models import Audit
 from certification.programme.services import OPEN, overdue_clause
 from certification.quotes.models import Quote
@@ -173,6 +174,10 @@ def oldest_in_queue() -> list[tuple[Audit, datetime]]:
     return [(audit, moment) for audit, moment in rows]
 
 
+# The newest decision first; the list pages by this key (paging.py), never by OFFSET.
+CO_SIGNED_ORDER = Segment(key=(Decision.decided_on, Decision.id), descending=True)
+
+
 def co_signed_clause(user_id: int, today: date):
     """Decisions of the last weeks another member recorded with this member as co-decider."""
     since = today - timedelta(days=CO_SIGNED_DAYS)
@@ -191,7 +196,7 @@ def co_signed(user_id: int, today: date) -> tuple[int, list[Decision]]:
         select(Decision)
         .where(co_signed_clause(user_id, today))
         .options(selectinload(Decision.organisation), selectinload(Decision.decided_by))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        .order_by(*CO_SIGNED_ORDER.order())
         .limit(LIST_SIZE)
     )
     return count, list(db.session.scalars(query))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,9 +15,9 @@ from certification.appeals.services import open_to_appeal
 from certification.charts import figures
 from certification.charts.views import number as chart_number
 from certification.decisions.models import Decision
-from certification.extensions import db
 from certification.home import admin, auditing, client, planning, rules
 from certification.i18n.local_time import body_today
+from certification.paging import page_of
 from certification.programme.services import due_windows
 from certification.settings import services as settings
 
@@ -126,7 +126,6 @@ def co_signed():
         select(Decision)
         .where(planning.co_signed_clause(current_user.id, body_today()))
         .options(selectinload(Decision.organisation), selectinload(Decision.decided_by))
-        .order_by(Decision.decided_on.desc(), Decision.id.desc())
     )
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = page_of(query, [planning.CO_SIGNED_ORDER], request.args, current_app.config["PAGE_SIZE"])
     return render_template("home/co_signed.html", page=page, days=planning.CO_SIGNED_DAYS)

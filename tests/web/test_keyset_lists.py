@@ -106,3 +106,37 @@ def test_quotes_page_newest_first(client, db, login_as):
     order = [q.organisation.legal_name for q in sorted(made, key=lambda q: q.id, reverse=True)]
     assert forwards == order and backwards == order
     same_statements_first_and_last(client, db, "/quotes/")
+
+
+def test_decisions_naming_me_as_co_decider_page_newest_first(client, db, login_as):
+    from certification.decisions.models import Decision, DecisionMember
+    from certification.i18n.local_time import body_today
+
+    me, recorder = factories.user("committee"), factories.user("committee", name="Recorder")
+    today = body_today()
+    expected = []
+    for n in range(45):
+        org = organisation(n)
+        cycle = factories.cycle(factories.quote(factories.application(org)))
+        decision = Decision(
+            organisation=org,
+            cycle=cycle,
+            outcome="maintain",
+            decided_on=today - timedelta(days=n % 9),  # several on one day: the id breaks ties
+            decided_by=recorder,
+            reasons="Fine.",
+        )
+        decision.members += [
+            DecisionMember(member=recorder, reasons="Fine."),
+            DecisionMember(member=me, reasons="Agreed."),
+        ]
+        db.session.add(decision)
+        db.session.flush()
+        expected.append((decision.decided_on, decision.id, org.legal_name))
+    db.session.commit()
+    login_as(me)
+
+    forwards, backwards = walk(client, "/home/co-signed")
+    order = [name for *_key, name in sorted(expected, reverse=True)]
+    assert forwards == order and backwards == order
+    same_statements_first_and_last(client, db, "/home/co-signed")
