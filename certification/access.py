@@ -60,6 +60,12 @@ def can_view_application(user, application) -> bool:
     return can_view_organisation(user, application.organisation)
 
 
+def can_read_application(user, application=None) -> bool:
+    """The application and its review on the desk: planning staff, and the committee, whose
+    decision confirms the information the application review used (17021-1 9.5.2 c)."""
+    return user.is_authenticated and user.role in (*PLANNING, Role.COMMITTEE)
+
+
 def can_review_application(user, application=None) -> bool:
     return user.is_authenticated and user.role in PLANNING
 

@@ -42,6 +42,7 @@ def render_panels(slot: str, obj) -> Markup:
 
 
 def register_templating(app: Flask) -> None:
+    from certification.links import may_open, may_open_every
     from certification.submissions.forms import new_token
 
     app.jinja_env.globals.update(
@@ -55,6 +56,8 @@ def register_templating(app: Flask) -> None:
         auditor_days=plurals.auditor_days,
         panels=render_panels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
+        may_open=may_open,  # a link only to a page its reader may open (links.py)
+        may_open_every=may_open_every,
         svg_chart=render_chart,
         unread_notifications=_unread_notifications,
     )

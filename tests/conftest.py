@@ -10,7 +10,7 @@ import flask_babel
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from certification import create_app
 from certification.extensions import db as _db
@@ -162,3 +162,45 @@ def mailbox(app, smtp_server):
     smtp_server.mailbox.clear()
     yield smtp_server.mailbox
     app.config.update(saved)
+
+
+DEMO_PEOPLE = ("planner@demo.test", "auditor@demo.test", "committee@demo.test", "admin@demo.test")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """An app on a database of its own holding the demo (`flask demo`), and the e-mail addresses
+    of a planner, an auditor, a committee member, an administrator and a client to sign in as
+    (password certification.demo.DEMO_PASSWORD). Built once: tests that walk it only read."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": _demo_database_url(tmp_path_factory),
+            "TESTING": True,
+            "SECRET_KEY": "demo-site-test",
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("demo_uploads")),
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["demo", "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from certification.accounts.models import User
+
+        clients = _db.session.scalars(select(User.email).where(User.role == "client")).all()
+    yield app, [*DEMO_PEOPLE, clients[0]]
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _demo_database_url(tmp_path_factory) -> str:
+    server_url = os.environ.get("DATABASE_URL")
+    if not server_url or is_sqlite(server_url):
+        return f"sqlite:///{tmp_path_factory.mktemp('demo_site') / 'demo.db'}"
+    server = make_url(_normalise(server_url))
+    name = f"demo_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from certification.access import (
     PLANNING,
+    can_read_application,
     can_review_application,
     can_submit_application,
     can_view_application,
@@ -140,7 +141,7 @@ def detail(application_id: int):
         # Clients read their own applications in the portal; never another organisation's.
         visible_or_404(can_view_application(current_user, application))
         return redirect(url_for("portal.application", application_id=application.id))
-    if not can_review_application(current_user, application):
+    if not can_read_application(current_user, application):
         abort(403)
     return render_detail(application, ReviewForm())
 
@@ -188,6 +189,7 @@ def render_detail(application: Application, review_form: ReviewForm):
         qualified=qualified,
         reviewer_problem=reviewer_problem,
         timeline=services.application_timeline(application),
+        can_review=can_review_application(current_user, application),
     )
 
 

@@ -31,7 +31,7 @@ from certification.organisations.forms import (
     site_rows,
 )
 from certification.organisations.models import Organisation
-from certification.programme.models import Cycle
+from certification.programme.models import Audit, Cycle
 from certification.submissions.forms import made, sent_before
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -183,7 +183,8 @@ def related(organisation: Organisation) -> dict:
     cycles = db.session.scalars(
         select(Cycle)
         .where(Cycle.organisation_id == organisation.id)
-        .options(selectinload(Cycle.audits))
+        # The teams too: an auditor's links go only to the audits of its own teams (links.py).
+        .options(selectinload(Cycle.audits).selectinload(Audit.team))
         .order_by(Cycle.number.desc(), Cycle.id.desc())
     ).all()
     return dict(

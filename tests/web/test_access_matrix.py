@@ -70,7 +70,8 @@ GET_ALLOWED: dict[str, set[str]] = {
     "letterhead.image": {"admin"},  # the stored logo, previewed on the settings page
     "applications.index": PLANNING,
     "applications.new": PLANNING,
-    "applications.detail": PLANNING,  # clients are sent to the portal's page of it
+    # clients are sent to the portal's page of it; the committee reads it (17021-1 9.5.2 c)
+    "applications.detail": PLANNING | {"committee"},
     "applications.document": STAFF | {"client_b"},
     "portal.index": {"client_a", "client_b"},
     "portal.apply": {"client_a", "client_b"},

@@ -83,8 +83,9 @@ def test_only_planning_staff_use_the_applications_pages(client, db, login_as, ro
     db.session.commit()
     assert client.get("/applications/").status_code == 403
     assert client.get("/applications/new").status_code == 403
-    refused = 404 if role == Role.CLIENT else 403  # a client is told nothing about the id
-    assert client.get(f"/applications/{application.id}").status_code == refused
+    if role != Role.COMMITTEE:  # the committee reads it: below
+        refused = 404 if role == Role.CLIENT else 403  # a client is told nothing about the id
+        assert client.get(f"/applications/{application.id}").status_code == refused
     response = client.post(
         f"/applications/{application.id}/review",
         data={"outcome": "approve", "competence_confirmed": "y"},
@@ -92,6 +93,22 @@ def test_only_planning_staff_use_the_applications_pages(client, db, login_as, ro
     assert response.status_code == 403
     db.session.refresh(application)
     assert application.state == "submitted"
+
+
+def test_the_committee_reads_an_application_and_its_review_but_records_none(client, db, login_as):
+    """Its decision confirms the information the application review used (17021-1 9.5.2 c)."""
+    login_as(Role.COMMITTEE)
+    application = factories.application(scope="Complaints handling for retail banking")
+    db.session.commit()
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "Complaints handling for retail banking" in page
+    assert "Record the review" not in page and "Prepare a quote" not in page
+    approved = factories.application(
+        state="approved", reviewed_by_id=factories.user("planner").id, reviewed_at=factories.now()
+    )
+    db.session.commit()
+    page = client.get(f"/applications/{approved.id}").get_data(as_text=True)
+    assert "Reviewed by" in page and "Prepare a quote" not in page
 
 
 # -- recording an application ---------------------------------------------------------------

@@ -9,10 +9,8 @@ import re
 from collections import deque
 from urllib.parse import urlsplit
 
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from certification import create_app
 from certification.accounts.models import User
 from certification.demo import DEMO_PASSWORD
 from certification.extensions import db
@@ -24,55 +22,7 @@ ENGLISH_DECIMAL = re.compile(
     r"|(?<![\d.,])\d+\.\d+\s+(?:gün|denetçi|puan|ay\b|yıl)"
 )
 SKIPPED = (".pdf", ".xlsx", ".ics", ".zip", ".csv", "/logout", "/download", "/export")
-PEOPLE = ("planner@demo.test", "auditor@demo.test", "committee@demo.test", "admin@demo.test")
 LIMIT = 120  # pages per person: the lists, the pages they link to, and theirs
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from tests.conftest import _normalise  # noqa: F401 (same database rules as the suite)
-
-    url = _database_url(tmp_path_factory)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "TESTING": True,
-            "SECRET_KEY": "numbers-test",
-            "WTF_CSRF_ENABLED": False,
-            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
-        }
-    )
-    result = app.test_cli_runner().invoke(args=["demo", "--yes"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        db.session.execute(update(User).values(locale="tr"))
-        db.session.commit()
-        clients = db.session.scalars(select(User.email).where(User.role == "client")).all()
-    yield app, [*PEOPLE, clients[0]]
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _database_url(tmp_path_factory) -> str:
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, make_url, text
-
-    from tests.conftest import _normalise
-    from tests.databases import is_sqlite
-
-    server_url = os.environ.get("DATABASE_URL")
-    if not server_url or is_sqlite(server_url):
-        return f"sqlite:///{tmp_path_factory.mktemp('numbers') / 'demo.db'}"
-    server = make_url(_normalise(server_url))
-    name = f"numbers_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def visible(page: str) -> str:
@@ -102,8 +52,11 @@ def walk(client, start: str = "/"):
                     queue.append(link)
 
 
-def test_turkish_pages_show_no_english_decimals(demo):
-    app, people = demo
+def test_turkish_pages_show_no_english_decimals(demo_site):
+    app, people = demo_site
+    with app.app_context():
+        db.session.execute(update(User).values(locale="tr"))
+        db.session.commit()
     found, pages = [], 0
     for email in people:
         client = app.test_client()
