@@ -4,7 +4,8 @@ zip's bytes go to the download as they come, a chunk of rows at a time.
 openpyxl's write-only mode keeps memory flat but writes every sheet to a temporary file and
 zips the files when the workbook is saved, so the first byte leaves only when the last row is
 written. Here each sheet's XML is written by openpyxl's own sheet writer into its zip entry
-(one entry open at a time, the sheets one after the other), the zip goes into a `Sink` that
+(one entry open at a time, the sheets one after the other; rows of plain values as text by
+`QuickRowWriter`, the same bytes, far quicker), the zip goes into a `Sink` that
 cannot seek (zipfile then writes each entry's sizes after its data), and the download takes
 what the sink holds after every chunk of rows. The rest of the workbook (styles, the list of
 sheets, content types) is written by openpyxl once the sheets are done.
