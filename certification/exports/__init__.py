@@ -7,21 +7,20 @@ frozen header row, and text that a spreadsheet can never run as a formula.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+# NOT_IN_WORKBOOK: what a workbook cannot hold (control characters, U+FFFE, U+FFFF, lone
+# surrogates: lxml raised on those and the download broke); left out of user text.
+from certification.exports.streaming import NOT_IN_WORKBOOK, plain_row
+
 # Spreadsheets run cells that start with these as formulas; user text is always stored as text.
 FORMULA_STARTS = ("=", "+", "-", "@")
-# What a workbook cannot hold: control characters (openpyxl's list), and the noncharacters
-# U+FFFE / U+FFFF and lone surrogates, which XML refuses (lxml raised on them: the download broke).
-NOT_IN_WORKBOOK = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ufffe\uffff\ud800-\udfff]")
 # Excel refuses a cell longer than this.
 CELL_LIMIT = 32_767
 # Rows fetched from the database per round trip; the whole register is never in memory.
@@ -70,8 +69,12 @@ def add_sheet(book, title: str, headers: Sequence[str], widths: Sequence[int]):
 
 
 def safe_row(sheet, values: Iterable) -> list:
-    """The row with every formula-like text wrapped in a cell stored as text."""
-    return [safe_value(sheet, value) for value in values]
+    """The row with every formula-like text wrapped in a cell stored as text, and characters a
+    workbook cannot hold left out. A row whose texts need neither (most rows: one scan of them
+    all tells) is handed over as it is, marked for the sheet's quick way."""
+    values = values if isinstance(values, list | tuple) else list(values)
+    plain = plain_row(values, FORMULA_STARTS)
+    return plain if plain is not None else [safe_value(sheet, value) for value in values]
 
 
 def safe_value(sheet, value):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from babel import Locale
 from flask_babel import gettext as _
@@ -113,6 +114,7 @@ def entity_identity(organisation_id: int) -> str:
     return f"{ENTITY_ID_PREFIX}{organisation_id}"
 
 
+@lru_cache(maxsize=4096)  # a few thousand days recur across 50,000 certificates
 def yyyymmdd(day: date | None) -> str:
     """CertSearch dates are text, YYYYMMDD."""
     return day.strftime("%Y%m%d") if day else ""
@@ -321,7 +323,7 @@ def _write_certifications(book, certificates: Select) -> Generator[int, None, in
             row.certification_identity,
             entity_identity(row.organisation_id),
             row.number,
-            STATUS[CertificateState(row.state)],
+            STATUS[row.state],  # stored as text: the state's own value
             "Accredited" if row.accredited else "Unaccredited",
             CERTIFICATION_TYPE,
             row.scope,
@@ -329,7 +331,7 @@ def _write_certifications(book, certificates: Select) -> Generator[int, None, in
             yyyymmdd(row.issued_on),
             yyyymmdd(row.expires_on),
             standard_name(row.scheme, row.edition),
-            sector_label(row.sector_code or row.organisation_sector),
+            _sector_label(row.sector_code or row.organisation_sector),
             "Yes" if row.confidential else "No",
         )
         sheet.append(safe_row(sheet, values))
@@ -360,8 +362,11 @@ def _write_sites(book, sites: Select) -> Generator[int, None, int]:
 
 
 _TERRITORIES = Locale("en").territories
+# Asked once per code and sector, not once per row.
+_sector_label = lru_cache(maxsize=1024)(sector_label)
 
 
+@lru_cache(maxsize=1024)
 def country_name(code: str | None) -> str:
     """The English country name CertSearch maps by ("TR" -> "Türkiye"); the code if unknown."""
     code = (code or "").upper()

@@ -8,6 +8,7 @@ and go straight into a write-only sheet.
 from __future__ import annotations
 
 from collections.abc import Generator
+from itertools import chain
 from typing import Any, TypeVar
 
 from flask_babel import gettext as _
@@ -167,8 +168,10 @@ def run_steps(steps: Generator[Any, None, T]) -> T:
 
 
 def stream(query: Select):
-    """The query's rows, fetched CHUNK at a time (a server-side cursor on PostgreSQL)."""
-    rows = db.session.execute(query.execution_options(yield_per=CHUNK))
+    """The query's rows, fetched CHUNK at a time (a server-side cursor on PostgreSQL), read on
+    the session's connection: plain rows of columns need nothing of the ORM's loading."""
+    result = db.session.connection().execute(query.execution_options(yield_per=CHUNK))
+    rows = chain.from_iterable(result.partitions())  # a list of CHUNK rows at a time
     progress = PROGRESS.get()
     return rows if progress is None else _told(rows, progress)
 

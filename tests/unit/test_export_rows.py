@@ -22,6 +22,8 @@ QUICK = [
     ["العربية", -3, "tab\there", "", 10**20, None],
     [None, None],
     ["Fish & Chips <Ltd>", "line\r\nends\rkept\n", "]]> &amp; &#13;", " ", "😀 ‏RTL‏"],
+    # left out by safe_row (U+FFFE, U+FFFF, a bell, a lone surrogate), then quick
+    ["Sun\ufffe Trade\uffff", "bell\x07", "half \ud800", "del\x7f nel\x85 ls\u2028", "\t", "x"],
 ]
 # Rows openpyxl must write: formula-like text (kept as text), an error code, other types, text
 # longer than a cell holds.
@@ -33,15 +35,15 @@ OTHER = [
 ROWS = [QUICK[0], *OTHER[:2], QUICK[1], *OTHER[2:], *QUICK[2:]]
 
 
-def workbook_bytes() -> bytes:
-    """A register-like workbook: bold headers, widths, frozen panes, then ROWS (made safe as the
-    exports make them)."""
+def workbook_bytes(rows=ROWS) -> bytes:
+    """A register-like workbook: bold headers, widths, frozen panes, then the rows (made safe as
+    the exports make them)."""
     target = io.BytesIO()
     book = StreamedWorkbook(Workbook(write_only=True), target)
     sheet = add_sheet(
         book, "Register", ["Number", "Revision", "Status", "Name", "X", "Day"], [9] * 6
     )
-    for row in ROWS:
+    for row in rows:
         sheet.append(safe_row(sheet, row))
     sheet.append(value for value in ("from", "a", "generator"))
     book.save()
@@ -53,24 +55,43 @@ def parts(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist() if "docProps" not in name}
 
 
-def test_the_sheet_xml_is_byte_for_byte_openpyxls(monkeypatch):
+def both_ways(monkeypatch, rows=ROWS) -> tuple[dict, dict, list[bool]]:
+    """The workbook's parts written the quick way and by openpyxl's own rows, and for each row
+    the quick writer saw whether it took the quick way."""
     built = []
     quick_row = streaming.QuickRowWriter._quick_row
 
     def counted(self, values, row_idx):
-        element = quick_row(self, values, row_idx)
-        built.append(element is not None)
-        return element
+        text = quick_row(self, values, row_idx)
+        built.append(text is not None)
+        return text
 
-    monkeypatch.setattr(streaming.QuickRowWriter, "_quick_row", counted)
-    quick = parts(workbook_bytes())
+    with monkeypatch.context() as patched:
+        patched.setattr(streaming.QuickRowWriter, "_quick_row", counted)
+        quick = parts(workbook_bytes(rows))
+        patched.setattr(streaming, "QuickRowWriter", WorksheetWriter)  # openpyxl's own rows
+        theirs = parts(workbook_bytes(rows))
+    return quick, theirs, built
+
+
+def test_the_sheet_xml_is_byte_for_byte_openpyxls(monkeypatch):
+    quick, theirs, built = both_ways(monkeypatch)
     assert built.count(True) == len(QUICK) + 1  # and the generator's row
     assert built.count(False) == len(OTHER) + 1  # and the bold headers
-    monkeypatch.setattr(streaming, "QuickRowWriter", WorksheetWriter)  # openpyxl's own rows
-    theirs = parts(workbook_bytes())
     assert quick.keys() == theirs.keys()
     for name in quick:
         assert quick[name] == theirs[name], name
+
+
+def test_quick_rows_written_in_batches_keep_their_place_among_openpyxls(monkeypatch):
+    """More rows than one batch, every 37th one for openpyxl: the order and bytes stay."""
+    rows = [
+        OTHER[n % len(OTHER)] if n % 37 == 0 else [f"TR-{n:05d}", n, f"A & B {n}", None, "", None]
+        for n in range(3 * streaming.BATCH + 11)
+    ]
+    quick, theirs, built = both_ways(monkeypatch, rows)
+    assert built.count(False) == 1 + len(range(0, len(rows), 37))
+    assert quick == theirs
 
 
 def test_a_spreadsheet_reads_every_value_back():
@@ -91,10 +112,38 @@ def test_a_spreadsheet_reads_every_value_back():
     assert rows[5][:3] == ["العربية", -3, "tab\there"]
     assert rows[6] == [None] * 6
     assert rows[7][:3] == ["Fish & Chips <Ltd>", "line\r\nends\rkept\n", "]]> &amp; &#13;"]
-    assert rows[8] == ["from", "a", "generator", None, None, None]
+    assert rows[8] == ["Sun Trade", "bell", "half ", "del\x7f nel\x85 ls\u2028", "\t", "x"]
+    assert rows[9] == ["from", "a", "generator", None, None, None]
     assert sheet["A1"].font.bold
 
 
 @pytest.mark.parametrize("value", ["=A1", "#DIV/0!", "x" * 32768, "bell\x07"])
 def test_text_openpyxl_treats_specially_is_left_to_it(value):
     assert not streaming._plain_text(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=A1",
+        "#N/A",
+        "+1",
+        "-2",
+        "@x",
+        "a & b",
+        "<b>",
+        "a > b",
+        "cr\r",
+        "bell\x07",
+        "\ufffe",
+        "\ud800",
+    ],
+)
+def test_a_row_with_text_needing_care_is_not_handed_over_plain(value):
+    assert streaming.plain_row(["TR-1", 1, value, None], ("+", "-", "@")) is None
+
+
+def test_the_texts_of_a_row_are_checked_together_up_to_a_cells_length():
+    row = ["Güneş 😀 ‏RTL‏", "  spaces  ", "", 7, None, date(2026, 1, 2)]
+    assert streaming.plain_row(row) == row and type(streaming.plain_row(row)) is streaming.PlainRow
+    assert streaming.plain_row(["x" * 20_000, "y" * 20_000]) is None  # one of them may be long
