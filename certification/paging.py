@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Select, tuple_
 
-from certification.edge import CONTROL
+from certification.edge import CONTROL, LONE_SURROGATE
 from certification.extensions import db
 
 
@@ -172,8 +172,10 @@ def _typed(key: tuple, values: list) -> list:
             raise ValueError(f"a cursor value of type {type(value).__name__}, not {kind}")
         if kind is int and not -INTEGER_LIMIT <= value <= INTEGER_LIMIT:
             raise ValueError("a cursor number no column holds")  # SQLite: OverflowError
-        if kind is str and CONTROL.search(value):
-            raise ValueError("a cursor text with control characters")  # PostgreSQL: NUL
+        if kind is str and (CONTROL.search(value) or LONE_SURROGATE.search(value)):
+            # PostgreSQL refuses NUL; no driver encodes a lone surrogate. A noncharacter is
+            # let through: text stored before the edge stripped them may hold one.
+            raise ValueError("a cursor text with control characters or a lone surrogate")
         typed.append(value)
     return typed
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import MetaData, Table, insert, text
+from sqlalchemy import MetaData, Table, func, insert, select, text
 
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
@@ -651,3 +651,88 @@ def seed(count: int, today: date | None = None, progress=None, as_it_is: bool = 
 def session_id(user_id: int) -> str:
     """What a signed-in session holds for the user (its id and session nonce; needs the app)."""
     return db.session.get(User, user_id).get_id()
+
+
+def overdue_cycles(quote: Quote, count: int, today: date, *, flagged: bool = False) -> None:
+    """`count` cycles of the quote's client, each with an active certificate and a first
+    surveillance audit thirty days past its due date: the committee's list for suspension
+    (`flagged`: each already flagged by an earlier sweep). Written as `seed` writes, and
+    committed; ids follow the rows already there."""
+    decided = today - timedelta(days=400)
+    # Read before the connection begins (on SQLite in memory the session shares it).
+    client = (quote.application.organisation_id, quote.application_id, quote.id)
+    db.session.commit()
+    with db.engine.begin() as connection:
+        first = {
+            model: (connection.scalar(select(func.max(model.id))) or 0) + 1
+            for model in (Cycle, Certificate, Audit)
+        }
+        for start in range(0, count, 5000):
+            rows: dict[type, list[dict]] = defaultdict(list)
+            for n in range(start, min(count, start + 5000)):
+                cycle, audit = first[Cycle] + n, first[Audit] + n
+                _overdue_rows(rows, client, n, cycle, first[Certificate] + n, audit, decided)
+                if flagged:
+                    rows[ActivityLog].append(
+                        dict(subject_type="Audit", subject_id=audit, action="audit_overdue")
+                    )
+            for model in (Cycle, Certificate, Audit, ActivityLog):
+                if rows[model]:
+                    connection.execute(insert(model.__table__), rows[model])
+        if connection.dialect.name == "postgresql":
+            for model in (Cycle, Certificate, Audit):
+                table = model.__table__.name
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+
+
+def _overdue_rows(rows, client: tuple, n: int, cycle: int, certificate: int, audit: int, decided):
+    organisation, application, quote = client
+    rows[Cycle].append(
+        dict(
+            id=cycle,
+            organisation_id=organisation,
+            application_id=application,
+            quote_id=quote,
+            number=n + 1,
+            scheme="iso10002",
+            edition="2018",
+            decision_date=decided,
+            expires_on=certificate_expiry(decided),
+        )
+    )
+    number = f"OVD-{decided.year}-{certificate:06d}"
+    rows[Certificate].append(
+        dict(
+            id=certificate,
+            number=number,
+            token=f"overdue{certificate:09d}",
+            certification_identity=number,
+            organisation_id=organisation,
+            cycle_id=cycle,
+            scheme="iso10002",
+            edition="2018",
+            scope="Handling of customer complaints",
+            state="active",
+            issued_on=decided,
+            original_issued_on=decided,
+            expires_on=certificate_expiry(decided),
+        )
+    )
+    due = decided + timedelta(days=370)  # thirty days ago: not held, no start date
+    rows[Audit].append(
+        dict(
+            id=audit,
+            organisation_id=organisation,
+            cycle_id=cycle,
+            kind="surveillance1",
+            sequence=2,
+            state="planned",
+            window_start=due - timedelta(days=90),
+            due_by=due,
+        )
+    )

@@ -26,9 +26,12 @@ class Stage2:
     planner: object
 
 
-def stage2_on_site(session, today: date, *, grade: str = "conforming", **organisation) -> Stage2:
-    """A contracted client whose stage 2 started yesterday, every question answered `grade`."""
-    org = factories.organisation(**organisation)
+def stage2_on_site(
+    session, today: date, *, grade: str = "conforming", org=None, **organisation
+) -> Stage2:
+    """A contracted client (`org`, or a new one) whose stage 2 started yesterday, every question
+    answered `grade`."""
+    org = org or factories.organisation(**organisation)
     client = factories.user("client", organisation=org)
     lead = factories.user("auditor", name="Lead Auditor")
     factories.qualification(lead, scheme="iso10002", sector_code=org.sector_code)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from certification.audits.models import GRADE_LABELS, Grade
 from certification.checklists.loader import text
+from certification.edge import strip_untyped
 from certification.exports import NOT_IN_WORKBOOK
 from certification.i18n import formatting
 
@@ -106,7 +107,9 @@ class Row:
 
 
 def normalise_text(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Line ends as a form sends them, and (as the edge does with every form value) without the
+    characters no person types: a workbook's XML can carry noncharacters such as U+FDD0."""
+    return strip_untyped((value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def shorten(value: str, limit: int = 80) -> str:

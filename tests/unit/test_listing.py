@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 import pytest
@@ -87,6 +88,7 @@ def test_reversed_order_reads_the_segments_the_other_way():
         (["Acme", 10**30], False),  # SQLite cannot compare it (OverflowError): the first page
         (["Acme", -(10**30)], False),
         (["Ac\x00me", 7], False),  # PostgreSQL refuses NUL in text
+        (["Ac\ufffeme", 7], True),  # a noncharacter: text stored earlier may hold one
         (["Acme", True], False),
     ],
 )
@@ -95,3 +97,12 @@ def test_a_tampered_page_key_reads_the_first_page(values, read):
 
     segments = (Segment(key=(Organisation.legal_name, Organisation.id)),)
     assert (decode(encode(0, values), segments) is not None) is read
+
+
+def test_a_page_key_with_a_lone_surrogate_reads_the_first_page():
+    """No database driver encodes one (a 500 on both); JSON escapes it as \\ud800."""
+    from certification.paging import decode
+
+    segments = (Segment(key=(Organisation.legal_name, Organisation.id)),)
+    tampered = base64.urlsafe_b64encode(b'[0,"Ac\\ud800me",7]').decode().rstrip("=")
+    assert decode(tampered, segments) is None

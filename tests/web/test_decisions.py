@@ -13,7 +13,7 @@ from certification.extensions import db
 from certification.models_base import utcnow
 from certification.programme.models import AuditTeamMember
 from certification.reports.models import AuditReport
-from tests import factories
+from tests import bulk, factories
 from tests.sql_counting import counting_queries
 
 TODAY = date.today()
@@ -223,3 +223,19 @@ def test_queue_and_file_run_the_same_statements_however_many_files(client, db, l
         finding(submitted(org=first.organisation))
     assert statements_for(client, db, "/decisions/") == few_queue
     assert statements_for(client, db, f"/decisions/audits/{first.id}") == few_file
+
+
+def test_the_list_for_suspension_runs_the_same_statements_however_many_are_overdue(
+    client, db, login_as
+):
+    """17021-1 9.6.2: the overdue audits of active certificates, the longest overdue first; the
+    certificates of their cycles by a subquery (lifecycle.overdue_audits), never N+1."""
+    login_as("committee")
+    quote = factories.quote()
+    bulk.overdue_cycles(quote, 2, TODAY)
+    few = statements_for(client, db, "/decisions/")
+    bulk.overdue_cycles(quote, 40, TODAY)
+    assert statements_for(client, db, "/decisions/") == few
+    page = " ".join(text(client.get("/decisions/")).split())
+    assert "Showing the longest overdue: 25 of 42." in page
+    assert page.count("Surveillance 1 was due by") == 25
