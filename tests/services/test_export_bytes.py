@@ -4,14 +4,9 @@ the quick way."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-from openpyxl.worksheet._writer import WorksheetWriter
-
-from certification.exports import streaming
 from tests import factories
 from tests.services.test_exports import certificate, certsearch_bytes, register_bytes, rows
+from tests.unit.test_export_rows import both_ways
 
 LONG_SCOPE = "Handling of complaints & <appeals> ]]> " * 800  # about 31,000 characters
 
@@ -41,29 +36,6 @@ def hostile_certificates() -> None:
     unseen = factories.organisation(trading_name="Sun\ufffe Trade\uffff\x07", city="İzmir\x1f")
     certificate(unseen, sites=1)
     certificate(factories.organisation(), sites=1)
-
-
-def parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist() if "docProps" not in name}
-
-
-def both_ways(monkeypatch, write) -> tuple[dict, dict, list[bool]]:
-    """The parts written the quick way and by openpyxl's rows; per row, whether it was quick."""
-    built = []
-    quick_row = streaming.QuickRowWriter._quick_row
-
-    def counted(self, values, row_idx):
-        text = quick_row(self, values, row_idx)
-        built.append(text is not None)
-        return text
-
-    with monkeypatch.context() as patched:
-        patched.setattr(streaming.QuickRowWriter, "_quick_row", counted)
-        quick = parts(write())
-        patched.setattr(streaming, "QuickRowWriter", WorksheetWriter)
-        theirs = parts(write())
-    return quick, theirs, built
 
 
 def test_certsearch_is_byte_for_byte_openpyxls_with_hostile_text(db, monkeypatch):

@@ -55,9 +55,9 @@ def parts(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist() if "docProps" not in name}
 
 
-def both_ways(monkeypatch, rows=ROWS) -> tuple[dict, dict, list[bool]]:
-    """The workbook's parts written the quick way and by openpyxl's own rows, and for each row
-    the quick writer saw whether it took the quick way."""
+def both_ways(monkeypatch, write) -> tuple[dict, dict, list[bool]]:
+    """The parts of the workbook `write()` makes, the quick way and by openpyxl's own rows, and
+    for each row the quick writer saw whether it took the quick way."""
     built = []
     quick_row = streaming.QuickRowWriter._quick_row
 
@@ -68,14 +68,14 @@ def both_ways(monkeypatch, rows=ROWS) -> tuple[dict, dict, list[bool]]:
 
     with monkeypatch.context() as patched:
         patched.setattr(streaming.QuickRowWriter, "_quick_row", counted)
-        quick = parts(workbook_bytes(rows))
+        quick = parts(write())
         patched.setattr(streaming, "QuickRowWriter", WorksheetWriter)  # openpyxl's own rows
-        theirs = parts(workbook_bytes(rows))
+        theirs = parts(write())
     return quick, theirs, built
 
 
 def test_the_sheet_xml_is_byte_for_byte_openpyxls(monkeypatch):
-    quick, theirs, built = both_ways(monkeypatch)
+    quick, theirs, built = both_ways(monkeypatch, lambda: workbook_bytes(ROWS))
     assert built.count(True) == len(QUICK) + 1  # and the generator's row
     assert built.count(False) == len(OTHER) + 1  # and the bold headers
     assert quick.keys() == theirs.keys()
@@ -89,7 +89,7 @@ def test_quick_rows_written_in_batches_keep_their_place_among_openpyxls(monkeypa
         OTHER[n % len(OTHER)] if n % 37 == 0 else [f"TR-{n:05d}", n, f"A & B {n}", None, "", None]
         for n in range(3 * streaming.BATCH + 11)
     ]
-    quick, theirs, built = both_ways(monkeypatch, rows)
+    quick, theirs, built = both_ways(monkeypatch, lambda: workbook_bytes(rows))
     assert built.count(False) == 1 + len(range(0, len(rows), 37))
     assert quick == theirs
 

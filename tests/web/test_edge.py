@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from certification.extensions import db as _db
 from certification.findings.models import CorrectiveAction
 from certification.organisations.models import Organisation
 from certification.programme.models import AuditTeamMember
@@ -82,8 +83,8 @@ def test_nan_and_infinite_settings_are_refused(client, db, login_as):
     assert settings.get("stage1_share") == before
 
 
-def test_a_comment_of_only_control_characters_is_an_empty_comment(client, db, login_as):
-    """It once reached the database's CHECK (a rejection needs a comment): a 500."""
+def answered_finding():
+    """A minor finding the client has answered, and the lead auditor who reviews the answer."""
     day = factories.today()
     audit = factories.audit(kind="stage2", state="in_progress", start_date=day, end_date=day)
     finding = factories.finding(audit, "minor", "answered")
@@ -92,7 +93,13 @@ def test_a_comment_of_only_control_characters_is_an_empty_comment(client, db, lo
     )
     lead = factories.user("auditor")
     audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
-    db.session.commit()
+    _db.session.commit()
+    return finding, lead
+
+
+def test_a_comment_of_only_control_characters_is_an_empty_comment(client, db, login_as):
+    """It once reached the database's CHECK (a rejection needs a comment): a 500."""
+    finding, lead = answered_finding()
     login_as(lead)
     response = client.post(f"/findings/{finding.id}/reject", data={"comment": NUL})
     assert response.status_code == 400 and "Tell the client why" in text(response)

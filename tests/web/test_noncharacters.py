@@ -21,12 +21,11 @@ from certification.checklists.loader import checklist_for
 from certification.decisions.models import Decision
 from certification.edge import strip_untyped
 from certification.extensions import db
-from certification.findings.models import CorrectiveAction
 from certification.organisations.models import Organisation
-from certification.programme.models import AuditTeamMember
 from tests import factories, scenarios
 from tests.services.test_workbook import edit, set_cells, started_audit
 from tests.strategies import typed_text
+from tests.web.test_edge import answered_finding
 from tests.web.test_organisations import NO_BRANCH, form_data
 from tests.web.test_workbook import post_workbook
 
@@ -176,19 +175,6 @@ def test_a_lone_surrogate_in_the_checklists_json_is_stripped_not_a_500(client, l
     raw = b'{"grade": "conforming", "evidence": "Sam\xed\xa0\x80pled", "version": 2}'
     response = client.post(answer_url(stage2.audit), data=raw, content_type="application/json")
     assert response.status_code == 200 and stored_evidence(stage2.audit) == "Sampled"
-
-
-def answered_finding():
-    day = factories.today()
-    audit = factories.audit(kind="stage2", state="in_progress", start_date=day, end_date=day)
-    finding = factories.finding(audit, "minor", "answered")
-    finding.actions.append(
-        CorrectiveAction(correction="Fixed.", root_cause="None.", action="A form.", target_date=day)
-    )
-    lead = factories.user("auditor")
-    audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
-    db.session.commit()
-    return finding, lead
 
 
 def test_a_comment_is_stored_without_them_and_one_of_only_them_is_empty(client, login_as):
