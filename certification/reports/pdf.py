@@ -11,9 +11,6 @@ import io
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -26,7 +23,6 @@ from certification.checklists.loader import text as checklist_text
 from certification.i18n import formatting
 from certification.pdf_kit import (
     a4_document,
-    display_text,
     facts_table,
     heading_style,
     paragraph_styles,
@@ -40,14 +36,12 @@ from certification.pdf_pages import footed_canvas
 from certification.programme.models import TeamRole
 from certification.reports import pdf_sections as sections
 from certification.reports.models import Readiness
+from certification.reports.pdf_chart import FONT_SIZE, SectionBars
 from certification.reports.pdf_photos import finding_photos
 from certification.templating import format_day
 
-BAR = colors.HexColor("#3b6ea5")
 WIDTH = A4[0] - 36 * mm
-CHART_FONT = 7  # points, the section chart's labels
 CHART_LABEL = 0.52 * WIDTH  # the widest a category label may be (every shipped title fits)
-CHART_GAP, CHART_RIGHT = 8, 16  # between a label and its bar; room for the axis's "100"
 
 
 def render_report_pdf(data, body_name: str, body_address: str) -> bytes:
@@ -233,34 +227,12 @@ def _scoring_rule(checklist) -> str:
     return rule + " " + _("Questions not applicable are left out; n/a: nothing applicable.")
 
 
-def _section_chart(data) -> Drawing:
-    """Horizontal bars, one per section, 0 to 100 %."""
-    fonts = register_fonts()
+def _section_chart(data) -> SectionBars:
+    """Horizontal bars, one per section, 0 to 100 %, in checklist order."""
     sections = list(data.checklist.sections)
-    height = 14 * len(sections) + 30
-    drawing = Drawing(WIDTH, height)
-    chart = HorizontalBarChart()
     percents = [data.scores.sections[s.number].percent for s in sections]
-    # Drawn top to bottom in checklist order (the chart draws its first category at the bottom).
-    chart.data = [[p or 0 for p in reversed(percents)]]
-    labels = [
-        _chart_label(s, p) for s, p in zip(reversed(sections), reversed(percents), strict=True)
-    ]
-    # The labels stand left of the bars: the bars start after the widest one, so none is cut.
-    widest = max((stringWidth(label, fonts.regular, CHART_FONT) for label in labels), default=0)
-    chart.x, chart.y = widest + CHART_GAP, 20
-    chart.width, chart.height = WIDTH - chart.x - CHART_RIGHT, height - 30
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.labels.fontName = fonts.regular
-    chart.categoryAxis.labels.fontSize = CHART_FONT
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
-    chart.valueAxis.labels.fontName = fonts.regular
-    chart.valueAxis.labels.fontSize = 7
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    drawing.add(chart)
-    return drawing
+    labels = [_chart_label(s, p) for s, p in zip(sections, percents, strict=True)]
+    return SectionBars(labels, percents, WIDTH)
 
 
 def _chart_label(section, percent: float | None) -> str:
@@ -269,11 +241,11 @@ def _chart_label(section, percent: float | None) -> str:
     title = _localised(section.title)
     tail = f" ({_percent(percent)})"
     short = title
-    while short and stringWidth(f"{section.number} {short}…{tail}", font, CHART_FONT) > CHART_LABEL:
+    while short and stringWidth(f"{section.number} {short}…{tail}", font, FONT_SIZE) > CHART_LABEL:
         short = short[:-1]
     if short != title:
         short = short.rstrip() + "…"
-    return display_text(f"{section.number} {short}{tail}")
+    return f"{section.number} {short}{tail}"
 
 
 def _findings(data, styles) -> list:
