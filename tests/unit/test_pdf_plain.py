@@ -108,3 +108,28 @@ def test_the_pdf_is_byte_for_byte_reportlabs(monkeypatch):
     ours = build(plain_paragraph)
     assert ours == build(parsed)
     assert ours.count(b"/Type /Page\n") > 2  # the table did split over pages
+
+
+def test_paragraphs_alike_break_their_lines_once(monkeypatch):
+    """The same text in the same style and width (a label on every finding) is laid out once;
+    another style, width or text is laid out for itself."""
+    calls = []
+    breaking = Paragraph.breakLines
+
+    def counted(self, width):
+        calls.append(self.text)
+        return breaking(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    body, bold = paragraph_styles()["body"], paragraph_styles()["bold"]
+    labels = [plain_paragraph("Objective evidence", body) for _ in range(20)]
+    for label in labels:
+        label.wrap(100, 1000)
+    assert calls == ["Objective evidence"]
+    plain_paragraph("Objective evidence", bold).wrap(100, 1000)  # another style
+    plain_paragraph("Objective evidence", body).wrap(70, 1000)  # another width: two lines
+    plain_paragraph("Statement", body).wrap(100, 1000)
+    assert len(calls) == 4
+    narrow = plain_paragraph("Objective evidence", body)
+    narrow.wrap(70, 1000)
+    assert len(narrow.blPara.lines) == 2 and len(labels[0].blPara.lines) == 1
