@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
 from certification.pdf_bidi import BidiParagraph, WrappedOnce, has_right_to_left
+from certification.pdf_facts import FactRows
 from certification.pdf_plain import plain_paragraph
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -182,18 +183,8 @@ def facts_table(rows: list[tuple[str, str]], styles) -> list:
 FACT_LABEL = 45 * mm
 
 
-def _facts_rows(cells: list[list]) -> Table:
-    table = Table(cells, colWidths=[FACT_LABEL, None], hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table
+def _facts_rows(cells: list[list]) -> FactRows:
+    return FactRows([(label, value) for label, value in cells], FACT_LABEL)
 
 
 def ruled_table(
