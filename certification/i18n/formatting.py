@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -54,13 +55,21 @@ def number(value, fraction_digits: int = 1, locale: object = None) -> str:
 
 def percent(value, fraction_digits: int = 1, locale: object = None) -> str:
     """`value` in percent (87.5 means 87.5 %) with the locale's sign and its place."""
-    loc = reader_locale(locale)
+    language = language_of(locale if locale is not None else get_locale())
+    return _percent(str(value), fraction_digits, language)
+
+
+@lru_cache(maxsize=4096)
+def _percent(value: str, fraction_digits: int, language: str) -> str:
+    """A report writes the same few scores ("100 %", "50 %") dozens of times: each is formatted
+    once per language."""
+    loc = Locale.parse(language)
     pattern = loc.percent_formats[None].pattern
     if fraction_digits:
         # The locale's own pattern ("#,##0%", "%#,##0", "#,##0 %") with optional decimals.
         pattern = re.sub(r"0(?![0#])", "0." + "#" * fraction_digits, pattern, count=1)
     return babel_numbers.format_percent(
-        Decimal(str(value)) / 100, format=pattern, locale=loc, decimal_quantization=True
+        Decimal(value) / 100, format=pattern, locale=loc, decimal_quantization=True
     )
 
 
