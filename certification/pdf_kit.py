@@ -7,6 +7,7 @@ Arabic) render; Arabic is also reshaped and put in visual order, which PDF text 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 from xml.sax.saxutils import escape
@@ -25,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
+from certification.edge import NONCHARACTERS, SURROGATES
 from certification.pdf_bidi import BidiParagraph, WrappedOnce, has_right_to_left
 from certification.pdf_facts import FactRows
 from certification.pdf_plain import plain_paragraph
@@ -54,13 +56,23 @@ def register_fonts() -> Fonts:
     return Fonts(REGULAR, BOLD)
 
 
+# Characters no font draws (each was a missing-glyph box): Unicode's noncharacters and lone
+# surrogates. The app's edge strips them from what is typed (edge.py); text stored before
+# that, or by an import, may still hold them.
+NOT_DRAWN = re.compile(f"[{NONCHARACTERS}{SURROGATES}]")
+
+
+def drawable(text: str) -> str:
+    return text if text.isascii() else NOT_DRAWN.sub("", text)
+
+
 def display_text(text: str | None) -> str:
     """Text ready to draw: Arabic letters joined and right-to-left runs in visual order.
 
     reportlab draws glyphs one by one, left to right, with no shaping; text without
-    right-to-left characters is returned unchanged.
+    right-to-left characters is returned unchanged (less any character no font draws).
     """
-    text = text or ""
+    text = drawable(text or "")
     if not has_right_to_left(text):
         return text
     lines = text.split("\n")
@@ -107,7 +119,7 @@ def text_paragraphs(value, style: ParagraphStyle) -> list[Flowable]:
 def rich_text(value, style: ParagraphStyle) -> Flowable:
     """One piece of user text as a paragraph; with right-to-left parts, wrapped before the bidi
     algorithm puts each line in visual order (pdf_bidi)."""
-    text = str(value or "")
+    text = drawable(str(value or ""))
     if has_right_to_left(text):
         return BidiParagraph(text, style)
     return plain_paragraph(text, style) or WrappedOnce(paragraph_text(text), style)

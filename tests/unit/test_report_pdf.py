@@ -479,3 +479,19 @@ def test_the_longest_chart_label_is_whole_and_inside_the_margins(app):
     labels = [(text, x) for text, x in fragments if longest in text]
     assert labels, "the section's full title is on the chart"
     assert all(x >= 18 * mm - 0.5 for text, x in fragments), "nothing starts in the left margin"
+
+
+def test_noncharacters_stored_before_the_edge_stripped_them_are_not_drawn(app):
+    """Text saved before the app stripped noncharacters at its edge (or brought in by an import)
+    is drawn without them, not with a missing-glyph box each (read back as NUL)."""
+    data = make_data()
+    data.audit.organisation.legal_name = "Acme\ufdd0 Complaints\U0010ffff Ltd"
+    data.report.summary = "Well \ufffeestablished, with a \ufdefsurvey"
+    data.findings[0].evidence = "Sampled \uffff12 files"  # a facts-table value
+    data.audit.organisation.sites[1].name = "مركز\ufdd0 الخدمة"  # right-to-left text too
+    with app.test_request_context():
+        pdf = render_report_pdf(data, *BODY)
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "\x00" not in text
+    for shown in ("Acme Complaints Ltd", "Well established, with a survey", "Sampled 12 files"):
+        assert shown in text
