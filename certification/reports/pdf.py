@@ -253,9 +253,10 @@ def _findings(data, styles) -> list:
     if not data.findings:
         return story + [rich_text(_("No findings were raised."), styles["body"])]
     language = report_language(data)
+    labels = _finding_labels()
     for finding in data.findings:
         question = question_text(data.checklist, finding.question_id, language)
-        block = _finding_block(finding, question, styles) + finding_photos(
+        block = _finding_block(finding, question, styles, labels) + finding_photos(
             data.photos.get(finding.id), styles
         )
         story.append(KeepTogether(block))
@@ -268,7 +269,18 @@ def report_language(data) -> str:
     return chosen or data.audit.organisation.preferred_language or "en"
 
 
-def _finding_block(finding, question: str, styles) -> list:
+def _finding_labels() -> dict[str, str]:
+    """The rows' labels of every finding, translated once per report."""
+    return {
+        "question": _("Question"),
+        "statement": _("Statement"),
+        "evidence": _("Objective evidence"),
+        "requirement": _("Requirement"),
+        "action": _("Corrective action"),
+    }
+
+
+def _finding_block(finding, question: str, styles, labels: dict[str, str]) -> list:
     title = _(
         "Finding %(number)s · clause %(clause)s · %(grade)s",
         number=finding.reference,
@@ -276,13 +288,13 @@ def _finding_block(finding, question: str, styles) -> list:
         grade=finding.grade_enum.label,
     )
     rows = [
-        (_("Question"), question or "—"),
-        (_("Statement"), finding.statement or "—"),
-        (_("Objective evidence"), finding.evidence or "—"),
-        (_("Requirement"), finding.requirement or "—"),
+        (labels["question"], question or "—"),
+        (labels["statement"], finding.statement or "—"),
+        (labels["evidence"], finding.evidence or "—"),
+        (labels["requirement"], finding.requirement or "—"),
     ]
     if finding.grade_enum.is_nonconformity:
-        rows.append((_("Corrective action"), _action_status(finding)))
+        rows.append((labels["action"], _action_status(finding)))
     return [_heading(title, styles, "h3"), *facts_table(rows, styles)]
 
 
