@@ -33,7 +33,14 @@ def day(value: date | datetime | None, missing: str = MISSING, locale: object = 
         return missing
     if isinstance(value, datetime):  # a stored moment: its day where the body works
         value = local_time.local_day(value, local_time.body_zone())
-    return babel_dates.format_date(value, "medium", locale=reader_locale(locale))
+    return _day(value, language_of(locale if locale is not None else get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, language: str) -> str:
+    """Formatted once per day and language (Babel parses the locale and the pattern each time:
+    25 us a date, and a list page or a report writes dozens of them)."""
+    return babel_dates.format_date(value, "medium", locale=Locale.parse(language))
 
 
 def clock(value: datetime | None, missing: str = MISSING, locale: object = None) -> str:
