@@ -42,7 +42,7 @@ def render_panels(slot: str, obj) -> Markup:
 
 
 def register_templating(app: Flask) -> None:
-    from certification.links import may_open, may_open_every
+    from certification.links import may_open, may_open_every, subject_links
     from certification.submissions.forms import new_token
 
     app.jinja_env.globals.update(
@@ -58,6 +58,7 @@ def register_templating(app: Flask) -> None:
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
         may_open=may_open,  # a link only to a page its reader may open (links.py)
         may_open_every=may_open_every,
+        subject_links=subject_links,  # a history's links, its subjects loaded once per kind
         svg_chart=render_chart,
         unread_notifications=_unread_notifications,
     )

@@ -83,3 +83,31 @@ def test_the_walk_sees_a_refused_link(demo_site):
     client.post("/login", data={"email": "auditor@demo.test", "password": DEMO_PASSWORD})
     refused, _pages = refused_links(client, start=f"/programme/audits/{theirs}")
     assert refused == [f"404 /programme/audits/{theirs} <- "]
+
+
+def test_an_auditors_histories_link_the_audits_of_its_own_teams(demo_site):
+    """The organisations' timelines the demo auditor reads link the audits of its own teams, and
+    every link in them answers (history links are checked per subject: links.subject_links)."""
+    from sqlalchemy import select
+
+    from certification.accounts.models import User
+    from certification.extensions import db
+    from certification.programme.models import Audit, AuditTeamMember
+
+    app, _people = demo_site
+    with app.app_context():
+        me = db.session.scalar(select(User.id).where(User.email == "auditor@demo.test"))
+        mine = db.session.execute(
+            select(Audit.id, Audit.organisation_id).join(AuditTeamMember)
+            .where(AuditTeamMember.user_id == me)
+        ).all()  # fmt: skip
+    client = app.test_client()
+    client.post("/login", data={"email": "auditor@demo.test", "password": DEMO_PASSWORD})
+    linked = set()
+    for organisation_id in {org for _audit, org in mine}:
+        page = client.get(f"/organisations/{organisation_id}").get_data(as_text=True)
+        timeline = html.unescape(page.split('id="timeline"')[1])
+        for address in re.findall(r'href="(/[^"?#]*)"', timeline):
+            assert client.get(address).status_code in (200, 302), address
+            linked |= {int(n) for n in re.findall(r"^/programme/audits/(\d+)$", address)}
+    assert linked and linked <= {audit for audit, _org in mine}
