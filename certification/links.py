@@ -19,8 +19,8 @@ from sqlalchemy.orm import joinedload
 from certification import access
 from certification.accounts.models import Role
 from certification.activity.labels import subject_endpoint
+from certification.appeals.access import OVERSEEING, can_view_appeal
 from certification.appeals.models import Appeal
-from certification.appeals.views import OVERSEEING, can_view_appeal
 from certification.applications.models import Application
 from certification.applications.views import object_url
 from certification.certificates.models import Certificate
@@ -32,8 +32,8 @@ from certification.organisations.models import Organisation
 from certification.plans.models import AuditPlan
 from certification.programme.models import Audit, Cycle
 from certification.quotes.models import Quote
+from certification.transfers.access import can_view_transfer
 from certification.transfers.models import Transfer
-from certification.transfers.views import can_view_transfer
 
 CHECKS = {  # endpoint -> the access function its view applies to the object it shows
     "appeals.detail": can_view_appeal,

@@ -26,6 +26,7 @@ from certification.access import get_visible_or_404, roles_required
 from certification.accounts.models import Role, User
 from certification.activity.models import ActivityLog
 from certification.appeals import rules, services
+from certification.appeals.access import OVERSEEING, can_view_appeal
 from certification.appeals.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -44,15 +45,6 @@ from certification.templating import register_panel
 from certification.workflow import AppealState
 
 bp = Blueprint("appeals", __name__, url_prefix="/appeals")
-OVERSEEING = (Role.ADMIN, Role.PLANNER, Role.COMMITTEE)
-
-
-def can_view_appeal(user, appeal: Appeal) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.CLIENT:
-        return user.organisation_id == appeal.organisation_id
-    return user.role in OVERSEEING or user.id in {m.user_id for m in appeal.panel}
 
 
 def can_lodge(user, decision: Decision) -> bool:

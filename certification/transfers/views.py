@@ -22,6 +22,7 @@ from certification.organisations.models import Organisation
 from certification.programme.models import AuditKind
 from certification.templating import register_panel
 from certification.transfers import rules, services
+from certification.transfers.access import can_view_transfer
 from certification.transfers.forms import (
     ReviewForm,
     TransferDecisionForm,
@@ -31,14 +32,6 @@ from certification.transfers.forms import (
 from certification.transfers.models import Transfer
 
 bp = Blueprint("transfers", __name__, url_prefix="/transfers")
-
-
-def can_view_transfer(user, transfer: Transfer) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.CLIENT:
-        return user.organisation_id == transfer.organisation_id
-    return user.role in STAFF
 
 
 @bp.route("/")
