@@ -4,7 +4,6 @@ the same PDF byte for byte."""
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 import pytest
@@ -13,11 +12,11 @@ from hypothesis import strategies as st
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph
 
-from certification.pdf_kit import paragraph_styles, ruled_table
+from certification.pdf_kit import paragraph_styles
 from certification.pdf_plain import plain_paragraph
+from tests.unit.test_pdf_wrap_once import build  # a long table split over pages, kept blocks
 
 WORDS = "The complaint was acknowledged within two days and closed after review. "
 
@@ -84,23 +83,6 @@ def test_each_paragraph_has_fragments_of_its_own():
     assert first.frags[0] is not second.frags[0]
     assert first.frags[0].link is not second.frags[0].link
     assert (first.frags[0].text, second.frags[0].text) == ("one", "two")
-
-
-def build(paragraph) -> bytes:
-    style = paragraph_styles()["small"]
-    rows = [[paragraph(f"4.{n}", style), paragraph(WORDS * (1 + n % 4), style)] for n in range(90)]
-    blocks = [
-        KeepTogether([paragraph(f"Finding {n}", style), paragraph(WORDS * 3, style)])
-        for n in range(12)
-    ]
-    story = [
-        ruled_table(
-            [[paragraph("Clause", style), paragraph("Text", style)], *rows], [20 * mm, None]
-        )
-    ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build([*story, *blocks])
-    return buffer.getvalue()
 
 
 def test_the_pdf_is_byte_for_byte_reportlabs(monkeypatch):
