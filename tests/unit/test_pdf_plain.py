@@ -18,8 +18,6 @@ from certification.pdf_kit import paragraph_styles
 from certification.pdf_plain import plain_paragraph
 from tests.unit.test_pdf_wrap_once import build  # a long table split over pages, kept blocks
 
-WORDS = "The complaint was acknowledged within two days and closed after review. "
-
 
 def parsed(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
