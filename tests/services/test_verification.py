@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import create_engine, delete, select, text, update
 
 from certification import create_app
 from certification.certificates.models import Certificate, CertificateSite
@@ -121,9 +121,13 @@ def test_public_view_of_an_active_certificate(db):
 def test_an_accredited_certificate_names_its_accreditation_body_and_number(db):
     from certification.accreditations.models import Accreditation
 
-    accreditation = Accreditation(accreditation_body="TÜRKAK", number="AB-0123-MS",
-                                  schemes=["iso10002:2018"], sectors=["29"],
-                                  valid_from=date(2020, 1, 1))
+    accreditation = Accreditation(
+        accreditation_body="TÜRKAK",
+        number="AB-0123-MS",
+        schemes=["iso10002:2018"],
+        sectors=["29"],
+        valid_from=date(2020, 1, 1),
+    )
     db.session.add(accreditation)
     db.session.flush()
     cert = certificate(accreditation_id=accreditation.id)
@@ -245,6 +249,69 @@ def test_the_worker_reader_sees_each_commit_at_once(empty_database_url):
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
+
+
+def only_on_postgresql(what: str) -> None:
+    if _db.engine.dialect.name != "postgresql":
+        pytest.skip(f"{what}: PostgreSQL only")
+
+
+@pytest.fixture
+def own_database(empty_database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "SECRET_KEY": "t"})
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def test_the_worker_reader_finds_no_certificate_for_a_key_it_cannot_send_whole(own_database):
+    """libpq sends a text up to its first NUL: "ACB-1<NUL>X" must not be read as "ACB-1"."""
+    cert = certificate(number="ACB-NUL-1")
+    _db.session.commit()
+    reader = AnswerReader(_db.engine)
+    for asked in (f"{cert.number}\x00X", f"{cert.number}\x00", f"{cert.number}\udc80"):
+        assert reader.find("number", asked) is None
+    assert reader.find("token", f"{cert.token}\x00") is None
+    assert reader.find("number", cert.number).number == cert.number
+    reader.close()
+
+
+def test_the_worker_reader_answers_after_the_server_ends_its_connection(own_database):
+    only_on_postgresql("the server ends a connection")
+    cert = certificate()
+    _db.session.commit()
+    reader = AnswerReader(_db.engine)
+    assert reader.find("number", cert.number).state == "active"
+    _db.session.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    )
+    _db.session.commit()
+    cert.state = "suspended"
+    _db.session.commit()
+    assert reader.find("number", cert.number).state == "suspended"
+    reader.close()
+
+
+def test_the_worker_reader_reads_dates_whatever_the_servers_date_style(own_database):
+    """A server set to print dates the German way (04.03.2028) still gives the right expiry."""
+    only_on_postgresql("a server's date style")
+    cert = certificate(expires_on=date(2028, 3, 4))
+    _db.session.commit()
+    engine = create_engine(_db.engine.url, connect_args={"options": "-c DateStyle=German"})
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT CAST('2028-03-04' AS date)::text")).scalar() == (
+            "04.03.2028"
+        )
+    reader = AnswerReader(engine)
+    assert reader.find("number", cert.number).expires_on == date(2028, 3, 4)
+    reader.close()
+    engine.dispose()
 
 
 # --- the answers follow every change, in the same transaction ------------------------
