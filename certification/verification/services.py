@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from certification import search
 from certification.applications.schemes import scheme_title
 from certification.certificates.models import Certificate
-from certification.organisations.models import Organisation, fold
+from certification.organisations.models import fold
 from certification.paging import Page, Segment, page_of
 from certification.workflow import CertificateState
 
@@ -144,10 +144,5 @@ def register_page(text: str, today: date, args: Mapping[str, str], per_page: int
         .options(joinedload(Certificate.organisation))
     )
     if fold(text).strip():
-        query = query.where(
-            Certificate.organisation_id.in_(
-                select(Organisation.id).where(search.contains(search.ORGANISATIONS, text))
-            )
-            | search.contains(search.CERTIFICATE_NUMBERS, text)
-        )
+        query = query.where(search.certificates_containing(text))
     return page_of(query, [REGISTER_ORDER], args, per_page)

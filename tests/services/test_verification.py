@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, delete, select, text, update
 
 from certification import create_app
+from certification.certificates import queries as certificate_queries
 from certification.certificates.models import Certificate, CertificateSite
 from certification.extensions import db as _db
 from certification.organisations.models import Organisation, Site
@@ -217,6 +218,21 @@ def test_the_register_search_folds_scripts_and_finds_numbers(db, search):
     assert shown in rows
     if search != "ACB-T":
         assert other not in rows
+
+
+def test_a_certificate_found_by_its_number_and_its_name_is_listed_once(db):
+    """The two searches (number, organisation) are one list of certificates: a certificate
+    that both find is one row, on the register and on the staff list, with its neighbours."""
+    both = certificate(factories.organisation(legal_name="Nord 2026 Hizmet"), number="NORD-2026")
+    by_name = certificate(factories.organisation(legal_name="Nord Lojistik"))
+    by_number = certificate(number="ACB-NORD-7")
+    certificate(factories.organisation(legal_name="Güney Ltd"))
+    register = services.register_page("nord", TODAY, {}, 100).items
+    staff = certificate_queries.list_page("nord", "", {}, 100).items
+    for rows in (register, staff):
+        assert sorted(c.number for c in rows) == sorted(
+            c.number for c in (both, by_name, by_number)
+        )
 
 
 def test_register_search_treats_wildcards_as_text(db):
