@@ -29,6 +29,7 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 from certification.edge import NONCHARACTERS, SURROGATES
 from certification.pdf_bidi import BidiParagraph, WrappedOnce, has_right_to_left
 from certification.pdf_facts import FactRows
+from certification.pdf_grid import RuledRows, reproduces
 from certification.pdf_plain import plain_paragraph
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -201,8 +202,21 @@ def _facts_rows(cells: list[list]) -> FactRows:
 
 def ruled_table(
     cells: list[list], widths, shaded_rows: tuple[int, ...] = (), padding: float | None = None
-) -> Table:
-    """A ruled table of flowables; the first row is the shaded header, repeated on each page."""
+) -> Flowable:
+    """A ruled table of flowables; the first row is the shaded header, repeated on each page.
+
+    Drawn by RuledRows when it draws the grid exactly as reportlab's Table would (pdf_grid).
+    """
+    if reproduces(cells, widths, shaded_rows):
+        return _ruled_rows(cells, widths, shaded_rows, padding)
+    return _ruled_table(cells, widths, shaded_rows, padding)
+
+
+def _ruled_rows(cells, widths, shaded_rows, padding) -> RuledRows:
+    return RuledRows(cells, widths, shaded_rows, padding, rule=LINE, shade=SHADE)
+
+
+def _ruled_table(cells, widths, shaded_rows, padding) -> Table:
     table = Table(cells, colWidths=widths, hAlign="LEFT", repeatRows=1)
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, LINE),
