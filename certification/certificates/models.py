@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
@@ -84,6 +93,33 @@ class Certificate(Timestamped, db.Model):
     @property
     def accredited(self) -> bool:
         return self.accreditation_id is not None
+
+
+def active_by_expiry(certificates=None):
+    """SQL: the terms of the partial index below, which a query names to read it: an active
+    certificate, and `revision >= 0` (always true, by a check constraint), a term no other query
+    writes.
+
+    The home pages count the active certificates expiring soon without a recertification
+    arranged. By state alone SQLite fetched every active certificate to read its expiry (64 ms
+    at 50,000 certificates; 12 ms through this index). A plain index on (state, expires_on)
+    served that count, but SQLite, which keeps no statistics, then preferred it for the public
+    register too, whose first page read and sorted every active certificate: the marker term
+    keeps this index to the queries that ask for it. The constants are written into the SQL,
+    not bound, so that both databases see the query's terms imply the index's."""
+    table = (certificates if certificates is not None else Certificate.__table__).c
+    active = literal_column(f"'{CertificateState.ACTIVE.value}'")
+    return and_(table.state == active, table.revision >= literal_column("0"))
+
+
+Index(
+    "ix_certificates_active_by_expiry",
+    Certificate.state,
+    Certificate.expires_on,
+    Certificate.cycle_id,
+    sqlite_where=active_by_expiry(),
+    postgresql_where=active_by_expiry(),
+)
 
 
 class CertificateSite(db.Model):

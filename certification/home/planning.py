@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 from certification.activity.models import ActivityLog
 from certification.applications.models import Application
 from certification.certificates.lifecycle import FLAG_CODES
-from certification.certificates.models import Certificate
+from certification.certificates.models import Certificate, active_by_expiry
 from certification.decisions.models import Decision, DecisionMember
 from certification.extensions import db
 from certification.home import rules
@@ -129,7 +129,7 @@ def recertification_arranged():
 def expiring_unarranged_clause(today: date, days: int):
     """SQL form of rules.expiring_unarranged for a window of `days` days."""
     return and_(
-        Certificate.state == CertificateState.ACTIVE.value,
+        active_by_expiry(),  # Certificate.state == "active", read through its partial index
         Certificate.expires_on <= rules.within(today, days),
         ~recertification_arranged(),
     )

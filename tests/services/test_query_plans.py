@@ -54,6 +54,7 @@ BIG = {
     "users",
 }
 PAGES = [
+    ("planner", "/home/"),
     ("planner", "/organisations/"),
     ("planner", "/organisations/?last=1"),
     ("planner", "/organisations/?q=Customer Services 1234"),
