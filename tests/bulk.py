@@ -44,7 +44,10 @@ except ImportError:  # a version of the app before the public answers were kept
     rebuild_all = None
 
 BATCH = 500  # organisations per round of inserts
-AUDITORS = 12
+AUDITORS = 12  # at least; a larger body has more (one per CERTIFICATES_PER_AUDITOR)
+# A body grows by taking on auditors: one auditor's own audits (their home page, "my audits")
+# stay about as many at 50,000 certificates as at 1,000, some two hundred over the history.
+CERTIFICATES_PER_AUDITOR = 80
 CITIES = (
     ("TR", "İstanbul", "Müşteri Hizmetleri A.Ş."),
     ("GE", "Tbilisi", "შპს მომსახურება"),
@@ -112,7 +115,8 @@ class Seeder:
     # -- people ---------------------------------------------------------------------------
 
     def staff(self) -> None:
-        roles = [("admin", 1), ("planner", 1), ("committee", 2), ("auditor", AUDITORS)]
+        auditors = max(AUDITORS, self.count // CERTIFICATES_PER_AUDITOR)
+        roles = [("admin", 1), ("planner", 1), ("committee", 2), ("auditor", auditors)]
         for role, how_many in roles:
             for n in range(how_many):
                 user_id = self.user(role, f"{role}{n}@scale.test", f"{role.title()} {n}")
