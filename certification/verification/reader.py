@@ -32,10 +32,10 @@ from certification.extensions import db
 
 READER = "verification_answer_reader"  # the app's reader, in app.extensions
 COLUMNS = "number, certificate_state, expires_on, answer, superseded_by"
+WIDTH = len(COLUMNS.split(","))
 KINDS = ("number", "token")
-PREPARED = {
-    kind: f"public_answer_by_{kind}".encode() for kind in KINDS
-}  # statement names (PostgreSQL)
+# The names of the statements prepared on PostgreSQL
+PREPARED = {kind: f"public_answer_by_{kind}".encode() for kind in KINDS}
 
 
 class Found(NamedTuple):
@@ -172,7 +172,7 @@ def _run_prepared(pgconn, kind: str, key: str) -> tuple | None:
     if not result.ntuples:
         return None
     value = result.get_value
-    row = tuple(value(0, column) for column in range(5))
+    row = tuple(value(0, column) for column in range(WIDTH))
     return tuple(None if text is None else text.decode() for text in row)
 
 
