@@ -58,8 +58,9 @@ verify_api.WORKERS = WORKERS  # its start_gunicorn reads this
 def bench_app():
     """What gunicorn loads: the app on the benchmark's database, public look-ups not limited."""
     from certification import create_app
+    from certification.serving import freeze_start_up
 
-    return create_app(
+    app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": os.environ[DB_ENV],
             "SECRET_KEY": "benchmark",
@@ -67,6 +68,8 @@ def bench_app():
             "RATE_LIMIT_VERIFY": "off",
         }
     )
+    freeze_start_up()  # as app.py does
+    return app
 
 
 # --- the data ------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, event, make_url, text  # noqa: E402
 
 from certification import create_app  # noqa: E402
 from certification.extensions import db  # noqa: E402
+from certification.serving import freeze_start_up  # noqa: E402
 from tests.bulk import Seeded, seed, session_id  # noqa: E402
 
 NOT_QUERIES = ("BEGIN", "COMMIT", "ROLLBACK")
@@ -307,6 +308,7 @@ def measure(sizes: list[int], server_url: str | None, runs: int, pages) -> dict:
     results: dict[str, dict] = {str(size): {} for size in sizes}
     with contextlib.ExitStack() as stack:
         sites = [build(size, server_url, stack) for size in sizes]
+        freeze_start_up()  # as app.py does before a server takes requests
         for page in pages:
             for size, figures in time_page(sites, page, runs).items():
                 results[str(size)][page.name] = figures

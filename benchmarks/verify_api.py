@@ -58,6 +58,7 @@ LOG_ENV = "VERIFY_BENCH_LOG"
 def verify_app():
     """The app as configured by default, with a rate limit that counts but never refuses."""
     from certification import create_app
+    from certification.serving import freeze_start_up
 
     config = {
         "SQLALCHEMY_DATABASE_URI": os.environ[DB_ENV],
@@ -68,6 +69,7 @@ def verify_app():
     handler = logging.FileHandler(os.environ[LOG_ENV])
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
     logging.getLogger("certification.verification").addHandler(handler)
+    freeze_start_up()  # as app.py does
     return app
 
 
