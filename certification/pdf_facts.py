@@ -45,11 +45,7 @@ class FactRows(Flowable):
     def split(self, availWidth, availHeight):  # noqa: N803
         """The rows that fit, then the rest; nothing when not even the first row fits."""
         self.wrap(availWidth, availHeight)
-        used, fitting = 0.0, 0
-        for height in self._heights:
-            if used + height > availHeight:
-                break
-            used, fitting = used + height, fitting + 1
+        fitting = rows_fitting(self._heights, availHeight)
         if fitting in (0, len(self.rows)):
             return [] if fitting == 0 else [self]
         label_width = self.label_width
@@ -65,3 +61,13 @@ class FactRows(Flowable):
             label.drawOn(self.canv, 0, top - TOP - label_height)
             value.drawOn(self.canv, self.label_width, top - TOP - value_height)
             top -= height
+
+
+def rows_fitting(heights: list[float], room: float) -> int:
+    """How many rows, from the first, fit in `room` points (a block splits between rows)."""
+    used, fitting = 0.0, 0
+    for height in heights:
+        if used + height > room:
+            break
+        used, fitting = used + height, fitting + 1
+    return fitting

@@ -24,6 +24,8 @@ from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import Indenter
 from reportlab.platypus.tables import CellStyle
 
+from certification.pdf_facts import rows_fitting
+
 SIDE = CellStyle.leftPadding  # 6 points each side, and 3 above and below, unless asked
 EDGE = CellStyle.topPadding
 RULE = 0.5  # points: the grid's lines
@@ -100,11 +102,7 @@ class RuledRows(Flowable):
         """The rows that fit under the header, then the header and the rest; nothing when no
         row fits under the header (Table's split between rows, repeatRows=1)."""
         self.wrap(availWidth, availHeight)
-        used, fitting = 0, 0
-        for height in self._heights:
-            if used + height > availHeight:
-                break
-            used, fitting = used + height, fitting + 1
+        fitting = rows_fitting(self._heights, availHeight)
         if fitting <= 1:
             return []
         if fitting == len(self.cells):
