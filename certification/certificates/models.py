@@ -95,7 +95,7 @@ class Certificate(Timestamped, db.Model):
         return self.accreditation_id is not None
 
 
-def active_by_expiry(certificates=None):
+def active_by_expiry():
     """SQL: the terms of the partial index below, which a query names to read it: an active
     certificate, and `revision >= 0` (always true, by a check constraint), a term no other query
     writes.
@@ -107,9 +107,8 @@ def active_by_expiry(certificates=None):
     register too, whose first page read and sorted every active certificate: the marker term
     keeps this index to the queries that ask for it. The constants are written into the SQL,
     not bound, so that both databases see the query's terms imply the index's."""
-    table = (certificates if certificates is not None else Certificate.__table__).c
     active = literal_column(f"'{CertificateState.ACTIVE.value}'")
-    return and_(table.state == active, table.revision >= literal_column("0"))
+    return and_(Certificate.state == active, Certificate.revision >= literal_column("0"))
 
 
 Index(
