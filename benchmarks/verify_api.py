@@ -222,7 +222,8 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def busy_seconds() -> tuple[float, float]:
-    """CPU seconds the whole machine has been busy, and those of PostgreSQL's processes."""
+    """CPU seconds the whole machine has been busy, and those of the benchmark's PostgreSQL
+    server (its postmaster and the processes it started; not another server on the machine)."""
     with open("/proc/stat") as stat:
         fields = [int(x) for x in stat.readline().split()[1:]]
     machine = (sum(fields) - fields[3] - fields[4]) / TICK  # all but idle and iowait
@@ -232,10 +233,31 @@ def busy_seconds() -> tuple[float, float]:
             text = stat_file.read_text()
         except OSError:  # gone meanwhile
             continue
-        if text[text.index("(") + 1 : text.rindex(")")] == "postgres":
-            after = text[text.rindex(")") + 2 :].split()
+        after = text[text.rindex(")") + 2 :].split()
+        if POSTMASTER and POSTMASTER in (int(stat_file.parent.name), int(after[1])):
             database += int(after[11]) + int(after[12])  # utime, stime
     return machine, database / TICK
+
+
+POSTMASTER = 0  # the pid of the benchmark's PostgreSQL server, when it runs on this machine
+
+
+def postmaster_of(url: str) -> int:
+    """The pid of the server's postmaster: the parent of this connection's server process (0 if
+    the server is not on this machine)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        try:
+            stat = Path(f"/proc/{backend}/stat").read_text()
+        except OSError:
+            stat = ""
+    engine.dispose()
+    if "(postgres)" not in stat:
+        return 0
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
 
 
 class Server:
@@ -299,6 +321,8 @@ def main() -> None:
             f" {seconds} s each, on 127.0.0.1"
         )
         socket = socket_url(url) if server_url else None
+        global POSTMASTER
+        POSTMASTER = postmaster_of(url) if server_url else 0
         # name: (gunicorn target, the database it reads, a cookie on every request)
         runs = {
             "JSON look-up": ("verify_api:verify_app()", url, False),
@@ -349,7 +373,7 @@ def main() -> None:
             f"{name:32} {rate:7.0f} requests/s (median), ratio {ratio:.2f}"
             f" (rounds {low:.2f}-{high:.2f});"
             f" CPU per request: machine {machine / requests * 1e6:4.0f} us"
-            + (f", PostgreSQL {database / requests * 1e6:3.0f} us" if server_url else "")
+            + (f", PostgreSQL {database / requests * 1e6:3.0f} us" if POSTMASTER else "")
         )
     print(
         f"{logged} look-ups logged; goal: ratio >= {GOAL} for the JSON look-up (the median of"
