@@ -16,6 +16,11 @@ of TCP on 127.0.0.1 (what a body running both on one machine would set, README "
 
     uv run python benchmarks/verify_api.py [seconds] [certificates] [filled database URL]
     bash .ci/postgres.sh uv run python benchmarks/verify_api.py     # the app on PostgreSQL
+    bash .ci/postgres.sh uv run python benchmarks/verify_api.py --pin [seconds] ...
+
+`--pin` (PostgreSQL on this machine, two cores or more) keeps the servers, wrk and this script on
+the first core and the PostgreSQL server on the others: the database on a machine of its own, as
+a body with several app servers runs it, so its work no longer takes the app's CPU.
 
 A third argument names a database filled already (by an earlier run's seed, say): its
 certificates are asked for, nothing is written.
@@ -228,18 +233,52 @@ def busy_seconds() -> tuple[float, float]:
         fields = [int(x) for x in stat.readline().split()[1:]]
     machine = (sum(fields) - fields[3] - fields[4]) / TICK  # all but idle and iowait
     database = 0
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+    for pid in server_processes() if POSTMASTER else ():
         try:
-            text = stat_file.read_text()
+            text = Path(f"/proc/{pid}/stat").read_text()
         except OSError:  # gone meanwhile
             continue
         after = text[text.rindex(")") + 2 :].split()
-        if POSTMASTER and POSTMASTER in (int(stat_file.parent.name), int(after[1])):
-            database += int(after[11]) + int(after[12])  # utime, stime
+        database += int(after[11]) + int(after[12])  # utime, stime
     return machine, database / TICK
 
 
 POSTMASTER = 0  # the pid of the benchmark's PostgreSQL server, when it runs on this machine
+
+
+def server_processes() -> list[int]:
+    """The benchmark's PostgreSQL server: its postmaster and the processes it started."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat_file.read_text()
+        except OSError:
+            continue
+        pid, parent = int(stat_file.parent.name), int(text[text.rindex(")") + 2 :].split()[1])
+        if POSTMASTER in (pid, parent):
+            found.append(pid)
+    return found
+
+
+@contextlib.contextmanager
+def database_on_its_own_cores():
+    """This script (so the servers and wrk it starts) on the first core, the PostgreSQL server
+    on the others (its new connections' processes inherit the postmaster's); undone on leaving."""
+    cores = sorted(os.sched_getaffinity(0))
+    if not POSTMASTER or len(cores) < 2:
+        raise SystemExit("--pin needs a PostgreSQL server on this machine and two cores")
+    app, database = {cores[0]}, set(cores[1:])
+    for pid in server_processes():
+        os.sched_setaffinity(pid, database)
+    os.sched_setaffinity(0, app)
+    print(f"pinned: servers and wrk on core {cores[0]}, PostgreSQL on {sorted(database)}")
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)
+        for pid in server_processes():
+            with contextlib.suppress(OSError):
+                os.sched_setaffinity(pid, cores)
 
 
 def postmaster_of(url: str) -> int:
@@ -295,12 +334,14 @@ def lua_script(folder: Path, numbers: list[str], cookie: bool = False) -> Path:
 
 
 def main() -> None:
-    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    pinned = "--pin" in sys.argv
+    arguments = [argument for argument in sys.argv[1:] if argument != "--pin"]
+    seconds = int(arguments[0]) if arguments else 5
+    count = int(arguments[1]) if len(arguments) > 1 else 10_000
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
     server_url = os.environ.get("DATABASE_URL")
-    filled = sys.argv[3] if len(sys.argv) > 3 else None
+    filled = arguments[2] if len(arguments) > 2 else None
     print(f"machine load at the start (1, 5, 15 min): {load()}")
     with contextlib.ExitStack() as setup:
         folder = Path(setup.enter_context(tempfile.TemporaryDirectory()))
@@ -323,6 +364,8 @@ def main() -> None:
         socket = socket_url(url) if server_url else None
         global POSTMASTER
         POSTMASTER = postmaster_of(url) if server_url else 0
+        if pinned:
+            setup.enter_context(database_on_its_own_cores())
         # name: (gunicorn target, the database it reads, a cookie on every request)
         runs = {
             "JSON look-up": ("verify_api:verify_app()", url, False),
