@@ -269,3 +269,44 @@ def test_a_statement_no_index_can_serve_is_caught(body):
         unindexed(app, "SELECT id FROM activity_log WHERE organisation_id = %(o)s", {"o": 7})
         == set()
     )
+
+
+# -- pages whose time stays flat as the body grows (issue 14) ---------------------------------
+
+
+def analysed(app, seeded: Seeded, role: str, url: str, *words: str) -> dict:
+    """EXPLAIN ANALYZE of the page's one statement that names all `words`."""
+    found = [
+        (statement, parameters)
+        for statement, parameters in statements_of(app, seeded, role, url)
+        if all(word in statement for word in words)
+    ]
+    assert len(found) == 1, [statement for statement, _ in found]
+    statement, parameters = found[0]
+    with app.app_context(), db.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+        ).scalar_one()[0]["Plan"]
+        connection.rollback()
+    return plan
+
+
+def indexes_read(plan: dict) -> set[str]:
+    return {node["Index Name"] for node in nodes(plan) if "Index Name" in node}
+
+
+def rows_read(plan: dict) -> int:
+    """Rows the plan's scans produced or passed over (their filters' removed rows too)."""
+    return sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in nodes(plan)
+        if "Scan" in node["Node Type"]
+    )
+
+
+def test_the_open_findings_list_reads_only_open_nonconformities(body):
+    """Not the closed findings of the body's history that come first by plan due date."""
+    app, seeded = body
+    plan = analysed(app, seeded, "planner", "/findings/", "FROM findings", "LIMIT")
+    assert "ix_findings_open_nonconformities_plan_due_on_id" in indexes_read(plan)
+    assert rows_read(plan) <= 2 * 21  # a page, not the history
