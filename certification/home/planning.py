@@ -17,13 +17,13 @@ from certification.applications.models import Application
 from certification.certificates.lifecycle import FLAG_CODES
 from certification.certificates.models import Certificate, active_by_expiry
 from certification.decisions.models import Decision, DecisionMember
+from certification.decisions.queue import WAITING_SINCE
 from certification.extensions import db
 from certification.home import rules
 from certification.paging import Segment
 from certification.programme.models import Audit
 from certification.programme.services import OPEN, overdue_clause
 from certification.quotes.models import Quote
-from certification.reports.models import AuditReport
 from certification.workflow import ApplicationState, AuditState, CertificateState, QuoteState
 
 SURVEILLANCE = ("surveillance1", "surveillance2")
@@ -162,13 +162,11 @@ def queue_size() -> int:
 
 def oldest_in_queue() -> list[tuple[Audit, datetime]]:
     """The files waiting longest, with the moment each was submitted."""
-    since = func.coalesce(AuditReport.submitted_at, Audit.created_at)
     rows = db.session.execute(
-        select(Audit, since)
-        .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
+        select(Audit, WAITING_SINCE)
         .where(Audit.state == AuditState.SUBMITTED.value)
         .options(selectinload(Audit.organisation))
-        .order_by(since, Audit.id)
+        .order_by(WAITING_SINCE, Audit.id)
         .limit(LIST_SIZE)
     ).all()
     return [(audit, moment) for audit, moment in rows]

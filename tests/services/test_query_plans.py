@@ -18,13 +18,16 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, insert, make_url, text
+from sqlalchemy import create_engine, event, func, insert, make_url, select, text
 
 from certification import create_app
 from certification.accounts.models import User
 from certification.complaints.models import Complaint
 from certification.extensions import db
+from certification.programme.models import Audit
+from certification.reports.models import AuditReport
 from certification.verification.reader import AnswerReader, reader_for
+from certification.workflow import AuditState
 from tests.bulk import Seeded, seed
 from tests.conftest import _normalise
 
@@ -295,12 +298,13 @@ def indexes_read(plan: dict) -> set[str]:
     return {node["Index Name"] for node in nodes(plan) if "Index Name" in node}
 
 
-def rows_read(plan: dict) -> int:
-    """Rows the plan's scans produced or passed over (their filters' removed rows too)."""
+def rows_read(plan: dict, table: str | None = None) -> int:
+    """Rows the plan's scans (of `table`) produced or passed over (their filters' removed rows
+    too), sub-plans included."""
     return sum(
         (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
         for node in nodes(plan)
-        if "Scan" in node["Node Type"]
+        if "Scan" in node["Node Type"] and table in (None, node.get("Relation Name"))
     )
 
 
@@ -310,3 +314,18 @@ def test_the_open_findings_list_reads_only_open_nonconformities(body):
     plan = analysed(app, seeded, "planner", "/findings/", "FROM findings", "LIMIT")
     assert "ix_findings_open_nonconformities_plan_due_on_id" in indexes_read(plan)
     assert rows_read(plan) <= 2 * 21  # a page, not the history
+
+
+@pytest.mark.parametrize("url", ["/decisions/", "/home/"])
+def test_the_committees_queue_looks_up_the_reports_of_the_waiting_files_only(body, url):
+    """The moment a file waits since comes from its report: looked up for the few files in the
+    queue, not by hashing every report of the body's history."""
+    app, seeded = body
+    plan = analysed(app, seeded, "committee", url, "coalesce", "LIMIT")
+    with app.app_context():
+        waiting = db.session.scalar(
+            select(func.count(Audit.id)).where(Audit.state == AuditState.SUBMITTED.value)
+        )
+        reports = db.session.scalar(select(func.count(AuditReport.id)))
+    assert 0 < waiting < reports / 10
+    assert rows_read(plan, "audit_reports") <= waiting
