@@ -204,10 +204,18 @@ def flagged_clause():
     """SQL: certificates the nightly sweep flagged whose cause still stands: a suspension past
     its limit, or an overdue surveillance or recertification audit of their cycle that is still
     not held. Uncorrelated IN lists: the flags are few, and are looked up once, not per row."""
-    suspension_flagged = select(ActivityLog.subject_id).where(
+    return or_(suspension_flagged_clause(), audit_flagged_clause())
+
+
+def suspension_flagged_clause():
+    flagged = select(ActivityLog.subject_id).where(
         ActivityLog.subject_type == "Certificate",
         ActivityLog.action == "suspension_limit_passed",
     )
+    return and_(Certificate.state == CertificateState.SUSPENDED.value, Certificate.id.in_(flagged))
+
+
+def audit_flagged_clause():
     open_audit = aliased(Audit)
     cycles_flagged = (
         select(open_audit.cycle_id)
@@ -220,20 +228,21 @@ def flagged_clause():
             open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
         )
     )
-    return or_(
-        and_(
-            Certificate.state == CertificateState.SUSPENDED.value,
-            Certificate.id.in_(suspension_flagged),
-        ),
-        and_(
-            Certificate.state == CertificateState.ACTIVE.value,
-            Certificate.cycle_id.in_(cycles_flagged),
-        ),
+    return and_(
+        Certificate.state == CertificateState.ACTIVE.value,
+        Certificate.cycle_id.in_(cycles_flagged),
     )
 
 
 def flagged_certificates() -> int:
-    return _count(select(func.count(Certificate.id)).where(flagged_clause()))
+    """One statement, a count per cause (a certificate is suspended or active, never both):
+    under the OR of flagged_clause PostgreSQL read every certificate to test each against the
+    flags (50,000 rows at 50,000 certificates: 16 ms); each half starts from its few flags."""
+    suspended, active = (
+        select(func.count(Certificate.id)).where(clause).scalar_subquery()
+        for clause in (suspension_flagged_clause(), audit_flagged_clause())
+    )
+    return _count(select(suspended + active))
 
 
 def _count(query) -> int:

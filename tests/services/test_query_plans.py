@@ -22,6 +22,8 @@ from sqlalchemy import create_engine, event, func, insert, make_url, select, tex
 
 from certification import create_app
 from certification.accounts.models import User
+from certification.activity.models import ActivityLog
+from certification.certificates.lifecycle import FLAG_CODES
 from certification.complaints.models import Complaint
 from certification.extensions import db
 from certification.programme.models import Audit
@@ -329,3 +331,17 @@ def test_the_committees_queue_looks_up_the_reports_of_the_waiting_files_only(bod
         reports = db.session.scalar(select(func.count(AuditReport.id)))
     assert 0 < waiting < reports / 10
     assert rows_read(plan, "audit_reports") <= waiting
+
+
+def test_the_committees_home_counts_flagged_certificates_from_the_flags(body):
+    """Each cause's count starts from its few flags in the activity log, not from every
+    certificate of the body tested against them."""
+    app, seeded = body
+    plan = analysed(app, seeded, "committee", "/home/", "count(certificates.id)", "activity_log")
+    with app.app_context():
+        flags = db.session.scalar(
+            select(func.count(ActivityLog.id)).where(
+                ActivityLog.action.in_(("suspension_limit_passed", *FLAG_CODES["audit_overdue"]))
+            )
+        )
+    assert rows_read(plan, "certificates") <= flags
