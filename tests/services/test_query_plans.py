@@ -345,3 +345,12 @@ def test_the_committees_home_counts_flagged_certificates_from_the_flags(body):
             )
         )
     assert rows_read(plan, "certificates") <= flags
+
+
+def test_the_planners_home_counts_expiring_certificates_against_arranged_recertifications(body):
+    """The certificates expiring soon, against the arranged recertifications read from their
+    partial index by cycle, not from a scan of every audit of the body's history."""
+    app, seeded = body
+    plan = analysed(app, seeded, "planner", "/home/", "FROM certificates", "expires_on <=")
+    assert "ix_audits_arranged_recertification_cycle_id" in indexes_read(plan)
+    assert "audits" not in seq_scanned(plan)

@@ -8,6 +8,11 @@ certificates (benchmarks/scale.py, issue 14):
   oldest due dates) before the first open one: 10,864 rows for a page of 21 at 10,000
   certificates (9.6 ms). A partial index of the open nonconformities by (plan_due_on, id) reads
   the page's rows only (0.05 ms). Its terms as findings.models.open_nonconformity writes them.
+- the homes count the active certificates expiring soon without a recertification arranged.
+  PostgreSQL hashed the arranged recertifications found by a scan of every audit (39 ms at
+  50,000 certificates); from a partial index of them by cycle (index-only) 3.9 ms. SQLite looks
+  each certificate's cycle up in it (13 ms -> 1.2 ms). Its terms as
+  programme.models.arranged_recertification writes them.
 
 Revision ID: f3b8d2a6c0e9
 Revises: e7a9c3d5f1b4
@@ -30,6 +35,12 @@ OPEN_NONCONFORMITY = sa.text(
     "AND state IN ('open', 'answered', 'answer_rejected', 'plan_accepted')"
 )
 
+# As programme.models.arranged_recertification wrote it on this day.
+ARRANGED_RECERTIFICATION = sa.text(
+    "kind = 'recertification' "
+    "AND state IN ('scheduled', 'in_progress', 'submitted', 'returned', 'closed')"
+)
+
 
 def upgrade():
     op.create_index(
@@ -40,7 +51,16 @@ def upgrade():
         sqlite_where=OPEN_NONCONFORMITY,
         postgresql_where=OPEN_NONCONFORMITY,
     )
+    op.create_index(
+        "ix_audits_arranged_recertification_cycle_id",
+        "audits",
+        ["cycle_id"],
+        unique=False,
+        sqlite_where=ARRANGED_RECERTIFICATION,
+        postgresql_where=ARRANGED_RECERTIFICATION,
+    )
 
 
 def downgrade():
+    op.drop_index("ix_audits_arranged_recertification_cycle_id", table_name="audits")
     op.drop_index("ix_findings_open_nonconformities_plan_due_on_id", table_name="findings")
