@@ -19,7 +19,13 @@ from certification.paging import Page, Segment, page_of
 from certification.programme.models import Audit, AuditTeamMember, TeamRole
 from certification.reports.models import AuditReport
 
-WAITING_SINCE = func.coalesce(AuditReport.submitted_at, Audit.created_at)
+# The report's submission looked up per waiting audit (its audit_id is unique), not joined:
+# joined, PostgreSQL hashed every report of the body's history to find the queue's few hundred
+# (160,000 reports at 50,000 certificates: 33 ms for a page of the queue; 1.5 ms so).
+SUBMITTED_AT = (
+    select(AuditReport.submitted_at).where(AuditReport.audit_id == Audit.id).scalar_subquery()
+)
+WAITING_SINCE = func.coalesce(SUBMITTED_AT, Audit.created_at)
 LONGEST_WAITING = (
     Segment(key=(WAITING_SINCE, Audit.id), values=lambda row: (row.waiting_since, row.Audit.id)),
 )

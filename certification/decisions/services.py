@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification.accounts.models import User
@@ -34,6 +34,7 @@ from certification.decisions.file import (
     relied_on,
 )
 from certification.decisions.models import Decision, DecisionMember, Outcome
+from certification.decisions.queue import WAITING_SINCE
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit, AuditTeamMember
@@ -76,17 +77,15 @@ class NotImpartial(DecisionError):
 
 def queue_query():
     """Audits waiting for the committee, oldest submission first."""
-    waiting_since = func.coalesce(AuditReport.submitted_at, Audit.created_at)
     return (
         select(Audit)
-        .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
         .where(Audit.state == AuditState.SUBMITTED.value, Audit.kind != "stage1")
         .options(
             selectinload(Audit.organisation),
             selectinload(Audit.cycle),
             selectinload(Audit.team).selectinload(AuditTeamMember.user),
         )
-        .order_by(waiting_since, Audit.id)
+        .order_by(WAITING_SINCE, Audit.id)
     )
 
 

@@ -13,11 +13,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.audits.models import Grade
 from certification.extensions import db
+from certification.findings.rules import NONCONFORMITIES
 from certification.models_base import Timestamped, utcnow
 from certification.workflow import FindingState
 
@@ -72,6 +75,36 @@ class Finding(Timestamped, db.Model):
     @property
     def state_enum(self) -> FindingState:
         return FindingState(self.state)
+
+
+def open_nonconformity():
+    """SQL: a nonconformity (minor, major) not yet closed: the terms of the partial index below,
+    which the staff list of open findings names to read it.
+
+    That list pages soonest plan due first. Walking the index of every finding by plan due date,
+    PostgreSQL passed the body's closed findings (the oldest due dates) before the first open one
+    (10,864 rows for a page of 21 at 10,000 certificates: 9.6 ms; 0.05 ms through this index).
+    The constants are written into the SQL, not bound, so that both databases see the query's
+    terms imply the index's."""
+    not_closed = [state.value for state in FindingState if state != FindingState.CLOSED]
+    return and_(
+        Finding.grade.in_([_constant(grade) for grade in NONCONFORMITIES]),
+        Finding.state.in_([_constant(state) for state in not_closed]),
+    )
+
+
+def _constant(value: str):
+    assert value.isidentifier()  # our own grade and state names, written into the SQL as they are
+    return literal_column(f"'{value}'")
+
+
+Index(
+    "ix_findings_open_nonconformities_plan_due_on_id",
+    Finding.plan_due_on,
+    Finding.id,
+    sqlite_where=open_nonconformity(),
+    postgresql_where=open_nonconformity(),
+)
 
 
 class CorrectiveAction(Timestamped, db.Model):

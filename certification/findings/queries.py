@@ -15,7 +15,7 @@ from certification.audits.models import AuditChecklist
 from certification.checklists import loader
 from certification.extensions import db
 from certification.findings import rules
-from certification.findings.models import CorrectiveAction, Finding
+from certification.findings.models import CorrectiveAction, Finding, open_nonconformity
 from certification.listing import Listing
 from certification.paging import Page, Segment, page_of
 from certification.programme.models import Audit, AuditTeamMember
@@ -24,9 +24,6 @@ from certification.workflow import FindingState
 NONCONFORMITIES = list(rules.NONCONFORMITIES)
 WAITING_FOR_CLIENT = list(rules.WAITING_FOR_CLIENT)
 SHOW = ("open", "overdue", "answered")
-# Named rather than "not closed", so that the state index finds them without reading the
-# body's whole history of findings.
-NOT_CLOSED = [state.value for state in FindingState if state != FindingState.CLOSED]
 
 
 def _with_details(query):
@@ -134,7 +131,7 @@ def findings_where(chosen: Listing) -> list:
 
 def open_findings_query(show: str, today: date):
     """Nonconformities not yet verified, across clients; the soonest due first."""
-    query = select(Finding).where(Finding.grade.in_(NONCONFORMITIES), Finding.state.in_(NOT_CLOSED))
+    query = select(Finding).where(open_nonconformity())
     if show == "overdue":
         query = query.where(overdue_clause(today))
     elif show == "answered":

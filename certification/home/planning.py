@@ -17,13 +17,13 @@ from certification.applications.models import Application
 from certification.certificates.lifecycle import FLAG_CODES
 from certification.certificates.models import Certificate, active_by_expiry
 from certification.decisions.models import Decision, DecisionMember
+from certification.decisions.queue import WAITING_SINCE
 from certification.extensions import db
 from certification.home import rules
 from certification.paging import Segment
-from certification.programme.models import Audit
+from certification.programme.models import Audit, arranged_recertification
 from certification.programme.services import OPEN, overdue_clause
 from certification.quotes.models import Quote
-from certification.reports.models import AuditReport
 from certification.workflow import ApplicationState, AuditState, CertificateState, QuoteState
 
 SURVEILLANCE = ("surveillance1", "surveillance2")
@@ -119,11 +119,7 @@ def overdue_audits(today: date) -> tuple[int, int]:
 def recertification_arranged():
     """SQL: the certificate's cycle has a recertification audit with dates (or held)."""
     recert = aliased(Audit)
-    return exists().where(
-        recert.cycle_id == Certificate.cycle_id,
-        recert.kind == "recertification",
-        recert.state.in_(rules.ARRANGED_STATES),
-    )
+    return exists().where(recert.cycle_id == Certificate.cycle_id, arranged_recertification(recert))
 
 
 def expiring_unarranged_clause(today: date, days: int):
@@ -137,7 +133,10 @@ def expiring_unarranged_clause(today: date, days: int):
 
 def expiring_without_recertification(today: date, windows: tuple[int, ...]) -> int:
     days = max(windows)
-    return _count(select(func.count(Certificate.id)).where(expiring_unarranged_clause(today, days)))
+    # count(*), not of the ids: PostgreSQL then counts from the partial index alone.
+    return _count(
+        select(func.count()).select_from(Certificate).where(expiring_unarranged_clause(today, days))
+    )
 
 
 def suspension_near_limit_clause(today: date, days: int):
@@ -162,13 +161,11 @@ def queue_size() -> int:
 
 def oldest_in_queue() -> list[tuple[Audit, datetime]]:
     """The files waiting longest, with the moment each was submitted."""
-    since = func.coalesce(AuditReport.submitted_at, Audit.created_at)
     rows = db.session.execute(
-        select(Audit, since)
-        .outerjoin(AuditReport, AuditReport.audit_id == Audit.id)
+        select(Audit, WAITING_SINCE)
         .where(Audit.state == AuditState.SUBMITTED.value)
         .options(selectinload(Audit.organisation))
-        .order_by(since, Audit.id)
+        .order_by(WAITING_SINCE, Audit.id)
         .limit(LIST_SIZE)
     ).all()
     return [(audit, moment) for audit, moment in rows]
@@ -206,10 +203,18 @@ def flagged_clause():
     """SQL: certificates the nightly sweep flagged whose cause still stands: a suspension past
     its limit, or an overdue surveillance or recertification audit of their cycle that is still
     not held. Uncorrelated IN lists: the flags are few, and are looked up once, not per row."""
-    suspension_flagged = select(ActivityLog.subject_id).where(
+    return or_(suspension_flagged_clause(), audit_flagged_clause())
+
+
+def suspension_flagged_clause():
+    flagged = select(ActivityLog.subject_id).where(
         ActivityLog.subject_type == "Certificate",
         ActivityLog.action == "suspension_limit_passed",
     )
+    return and_(Certificate.state == CertificateState.SUSPENDED.value, Certificate.id.in_(flagged))
+
+
+def audit_flagged_clause():
     open_audit = aliased(Audit)
     cycles_flagged = (
         select(open_audit.cycle_id)
@@ -222,20 +227,21 @@ def flagged_clause():
             open_audit.state.in_((AuditState.PLANNED.value, AuditState.SCHEDULED.value)),
         )
     )
-    return or_(
-        and_(
-            Certificate.state == CertificateState.SUSPENDED.value,
-            Certificate.id.in_(suspension_flagged),
-        ),
-        and_(
-            Certificate.state == CertificateState.ACTIVE.value,
-            Certificate.cycle_id.in_(cycles_flagged),
-        ),
+    return and_(
+        Certificate.state == CertificateState.ACTIVE.value,
+        Certificate.cycle_id.in_(cycles_flagged),
     )
 
 
 def flagged_certificates() -> int:
-    return _count(select(func.count(Certificate.id)).where(flagged_clause()))
+    """One statement, a count per cause (a certificate is suspended or active, never both):
+    under the OR of flagged_clause PostgreSQL read every certificate to test each against the
+    flags (50,000 rows at 50,000 certificates: 16 ms); each half starts from its few flags."""
+    suspended, active = (
+        select(func.count(Certificate.id)).where(clause).scalar_subquery()
+        for clause in (suspension_flagged_clause(), audit_flagged_clause())
+    )
+    return _count(select(suspended + active))
 
 
 def _count(query) -> int:

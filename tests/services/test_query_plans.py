@@ -18,13 +18,18 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, insert, make_url, text
+from sqlalchemy import create_engine, event, func, insert, make_url, select, text
 
 from certification import create_app
 from certification.accounts.models import User
+from certification.activity.models import ActivityLog
+from certification.certificates.lifecycle import FLAG_CODES
 from certification.complaints.models import Complaint
 from certification.extensions import db
+from certification.programme.models import Audit
+from certification.reports.models import AuditReport
 from certification.verification.reader import AnswerReader, reader_for
+from certification.workflow import AuditState
 from tests.bulk import Seeded, seed
 from tests.conftest import _normalise
 
@@ -269,3 +274,83 @@ def test_a_statement_no_index_can_serve_is_caught(body):
         unindexed(app, "SELECT id FROM activity_log WHERE organisation_id = %(o)s", {"o": 7})
         == set()
     )
+
+
+# -- pages whose time stays flat as the body grows (issue 14) ---------------------------------
+
+
+def analysed(app, seeded: Seeded, role: str, url: str, *words: str) -> dict:
+    """EXPLAIN ANALYZE of the page's one statement that names all `words`."""
+    found = [
+        (statement, parameters)
+        for statement, parameters in statements_of(app, seeded, role, url)
+        if all(word in statement for word in words)
+    ]
+    assert len(found) == 1, [statement for statement, _ in found]
+    statement, parameters = found[0]
+    with app.app_context(), db.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+        ).scalar_one()[0]["Plan"]
+        connection.rollback()
+    return plan
+
+
+def indexes_read(plan: dict) -> set[str]:
+    return {node["Index Name"] for node in nodes(plan) if "Index Name" in node}
+
+
+def rows_read(plan: dict, table: str | None = None) -> int:
+    """Rows the plan's scans (of `table`) produced or passed over (their filters' removed rows
+    too), sub-plans included."""
+    return sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in nodes(plan)
+        if "Scan" in node["Node Type"] and table in (None, node.get("Relation Name"))
+    )
+
+
+def test_the_open_findings_list_reads_only_open_nonconformities(body):
+    """Not the closed findings of the body's history that come first by plan due date."""
+    app, seeded = body
+    plan = analysed(app, seeded, "planner", "/findings/", "FROM findings", "LIMIT")
+    assert "ix_findings_open_nonconformities_plan_due_on_id" in indexes_read(plan)
+    assert rows_read(plan) <= 2 * 21  # a page, not the history
+
+
+@pytest.mark.parametrize("url", ["/decisions/", "/home/"])
+def test_the_committees_queue_looks_up_the_reports_of_the_waiting_files_only(body, url):
+    """The moment a file waits since comes from its report: looked up for the few files in the
+    queue, not by hashing every report of the body's history."""
+    app, seeded = body
+    plan = analysed(app, seeded, "committee", url, "coalesce", "LIMIT")
+    with app.app_context():
+        waiting = db.session.scalar(
+            select(func.count(Audit.id)).where(Audit.state == AuditState.SUBMITTED.value)
+        )
+        reports = db.session.scalar(select(func.count(AuditReport.id)))
+    assert 0 < waiting < reports / 10
+    assert rows_read(plan, "audit_reports") <= waiting
+
+
+def test_the_committees_home_counts_flagged_certificates_from_the_flags(body):
+    """Each cause's count starts from its few flags in the activity log, not from every
+    certificate of the body tested against them."""
+    app, seeded = body
+    plan = analysed(app, seeded, "committee", "/home/", "count(certificates.id)", "activity_log")
+    with app.app_context():
+        flags = db.session.scalar(
+            select(func.count(ActivityLog.id)).where(
+                ActivityLog.action.in_(("suspension_limit_passed", *FLAG_CODES["audit_overdue"]))
+            )
+        )
+    assert rows_read(plan, "certificates") <= flags
+
+
+def test_the_planners_home_counts_expiring_certificates_against_arranged_recertifications(body):
+    """The certificates expiring soon, against the arranged recertifications read from their
+    partial index by cycle, not from a scan of every audit of the body's history."""
+    app, seeded = body
+    plan = analysed(app, seeded, "planner", "/home/", "FROM certificates", "expires_on <=")
+    assert "ix_audits_arranged_recertification_cycle_id" in indexes_read(plan)
+    assert "audits" not in seq_scanned(plan)

@@ -48,8 +48,10 @@ def plan_of(client, url: str, *words: str) -> str:
 
 def test_the_planners_home_counts_expiring_certificates_from_their_partial_index(client, login_as):
     login_as("planner")
-    plan = plan_of(client, "/home/", "count(certificates.id)", "expires_on <=")
+    plan = plan_of(client, "/home/", "FROM certificates", "expires_on <=")
     assert "ix_certificates_active_by_expiry" in plan
+    # each one's cycle looked up among the arranged recertifications, not its every audit
+    assert "ix_audits_arranged_recertification_cycle_id (cycle_id=?)" in plan
 
 
 def test_the_committees_home_counts_flagged_certificates_by_cycle(client, login_as):
