@@ -2,10 +2,15 @@
 
 A public look-up needs no unit of work: it reads one committed row and sends it. Through the ORM
 session it would pay for a session, a pooled connection (pinged), BEGIN and ROLLBACK, several
-times the cost of the read itself. Here each worker thread keeps one driver connection in
-autocommit, read-only connections of its own, made on first use (after gunicorn's fork), shared
-by its threads one look-up at a time (a server that starts a thread per request leaks none), and
-made again if one breaks.
+times the cost of the read itself. Here each worker keeps driver connections of its own in
+autocommit, made on first use (after gunicorn's fork), shared by its threads one look-up at a
+time (a server that starts a thread per request leaks none), and made again if one breaks. They
+run nothing but the two SELECTs below (SQLite's are opened query-only).
+
+On PostgreSQL a connection sets only what PgBouncer in transaction mode carries from one server
+connection to the next for each client (client_encoding, DateStyle): a session setting such as
+default_transaction_read_only would stay on a pooled server connection and make the next
+client's writes fail.
 
 On PostgreSQL the two statements are prepared once per connection (the server parses and plans
 them once) and run through libpq's own call (`psycopg.pq`, which lets other threads run while
@@ -146,7 +151,6 @@ class AnswerReader:
             return connection
         connection.rollback()  # the pool's ping may have begun a transaction
         connection.autocommit = True
-        connection.execute("SET default_transaction_read_only = on")
         # the raw rows below are read as text: UTF-8, and dates as ISO 8601
         connection.execute("SET client_encoding = 'UTF8'")
         connection.execute("SET DateStyle = 'ISO'")

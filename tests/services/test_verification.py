@@ -330,6 +330,22 @@ def test_the_worker_reader_reads_dates_whatever_the_servers_date_style(own_datab
     engine.dispose()
 
 
+def test_the_worker_reader_leaves_no_setting_a_connection_pooler_would_pass_on(own_database):
+    """Behind PgBouncer in transaction mode a server connection goes from client to client, and
+    only client_encoding, DateStyle, TimeZone and a few more are set again for each: any other
+    session setting of the reader (read-only, say) would make another client's writes fail."""
+    only_on_postgresql("a server connection's session settings")
+    cert = certificate()
+    _db.session.commit()
+    reader = AnswerReader(_db.engine)
+    assert reader.find("number", cert.number).number == cert.number
+    connection = reader._free[0]
+    settings = connection.execute("SELECT name FROM pg_settings WHERE source = 'session'")
+    assert {name for (name,) in settings} <= {"client_encoding", "DateStyle"}
+    assert connection.execute("SHOW default_transaction_read_only").fetchone() == ("off",)
+    reader.close()
+
+
 # --- the answers follow every change, in the same transaction ------------------------
 
 
