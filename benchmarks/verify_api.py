@@ -10,9 +10,7 @@ that round's bare endpoint (issue 14 goal: >= 0.8). The rate limit
 stays on (every look-up is counted, in the default memory storage) at a level no run reaches;
 look-up logging stays on (to a file). A third row asks the app with a cookie, which sends every
 look-up through Flask instead of the fast path in front of it (verification/fast_path.py); a
-fourth asks a bare endpoint that makes the look-up's one read and nothing else. On a PostgreSQL
-server of this machine, a fifth asks the app connected through the server's Unix socket instead
-of TCP on 127.0.0.1 (what a body running both on one machine would set, README "Production").
+fourth asks a bare endpoint that makes the look-up's one read and nothing else.
 
     uv run python benchmarks/verify_api.py [seconds] [certificates] [filled database URL]
     bash .ci/postgres.sh uv run python benchmarks/verify_api.py     # the app on PostgreSQL
@@ -362,7 +360,6 @@ def main() -> None:
             f" {seconds} s each, on 127.0.0.1"
         )
         postgres = url.startswith("postgres")
-        socket = socket_url(url) if postgres else None
         global POSTMASTER
         POSTMASTER = postmaster_of(url) if postgres else 0
         if pinned:
@@ -375,8 +372,6 @@ def main() -> None:
             "look-up through Flask": ("verify_api:verify_app()", url, True),
             "bare endpoint + the read": ("verify_api:bare_read_app()", url, False),
         }
-        if socket:
-            runs[SOCKET_RUN] = ("verify_api:verify_app()", socket, False)
         scripts = {name: lua_script(folder, numbers, cookie) for name, (*_, cookie) in runs.items()}
         rates: dict[str, list[float]] = {name: [] for name in runs}
         ratios: dict[str, list[float]] = {name: [] for name in runs}
@@ -426,33 +421,7 @@ def main() -> None:
     pairs = zip(rates["JSON look-up"], rates["bare endpoint + the read"], strict=True)
     with_read = [a / b for a, b in pairs]
     print(f"against the bare endpoint with the same read: {statistics.median(with_read):.2f}")
-    if postgres and not socket:
-        print("(no row over a Unix socket: the PostgreSQL server is not on this machine)")
     print(f"machine load at the end (1, 5, 15 min): {load()} on {os.cpu_count()} cores")
-
-
-SOCKET_RUN = "JSON look-up, PostgreSQL socket"
-
-
-def socket_url(url: str) -> str | None:
-    """The same database through the server's Unix socket, when the server runs on this
-    machine (127.0.0.1 or localhost) and its socket is here; else None."""
-    from sqlalchemy import create_engine, make_url, text
-
-    address = make_url(url)
-    if address.host not in ("127.0.0.1", "localhost", "::1"):
-        return None
-    engine = create_engine(address)
-    with engine.connect() as connection:
-        folders = connection.execute(text("SHOW unix_socket_directories")).scalar()
-    engine.dispose()
-    port = address.port or 5432
-    for folder in (folders or "").split(","):
-        folder = folder.strip()
-        if folder.startswith("/") and Path(folder, f".s.PGSQL.{port}").exists():
-            query = {**address.query, "host": folder, "port": str(port)}
-            return address.set(host=None, port=None, query=query).render_as_string(False)
-    return None
 
 
 def load() -> str:
