@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
-from certification.models_base import Timestamped
+from certification.models_base import Timestamped, sql_constant
 from certification.workflow import CertificateState
 
 
@@ -107,7 +107,7 @@ def active_by_expiry():
     register too, whose first page read and sorted every active certificate: the marker term
     keeps this index to the queries that ask for it. The constants are written into the SQL,
     not bound, so that both databases see the query's terms imply the index's."""
-    active = literal_column(f"'{CertificateState.ACTIVE.value}'")
+    active = sql_constant(CertificateState.ACTIVE.value)
     return and_(Certificate.state == active, Certificate.revision >= literal_column("0"))
 
 

@@ -14,14 +14,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.audits.models import Grade
 from certification.extensions import db
 from certification.findings.rules import NONCONFORMITIES
-from certification.models_base import Timestamped, utcnow
+from certification.models_base import Timestamped, sql_constant, utcnow
 from certification.workflow import FindingState
 
 
@@ -88,14 +87,9 @@ def open_nonconformity():
     terms imply the index's."""
     not_closed = [state.value for state in FindingState if state != FindingState.CLOSED]
     return and_(
-        Finding.grade.in_([_constant(grade) for grade in NONCONFORMITIES]),
-        Finding.state.in_([_constant(state) for state in not_closed]),
+        Finding.grade.in_([sql_constant(grade) for grade in NONCONFORMITIES]),
+        Finding.state.in_([sql_constant(state) for state in not_closed]),
     )
-
-
-def _constant(value: str):
-    assert value.isidentifier()  # our own grade and state names, written into the SQL as they are
-    return literal_column(f"'{value}'")
 
 
 Index(

@@ -14,13 +14,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    literal_column,
     not_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
-from certification.models_base import Timestamped
+from certification.models_base import Timestamped, sql_constant
 from certification.workflow import AuditState
 
 
@@ -156,14 +155,14 @@ def overdue_candidate(audits=None):
 
     table = (audits if audits is not None else Audit.__table__).c
     held = and_(
-        table.state.in_([_constant(state) for state in HELD_STATES]),
+        table.state.in_([sql_constant(state) for state in HELD_STATES]),
         table.start_date.is_not(None),
         table.start_date <= table.due_by,
     )
     return and_(
-        table.kind.in_([_constant(kind) for kind in DUE_KINDS]),
+        table.kind.in_([sql_constant(kind) for kind in DUE_KINDS]),
         table.due_by.is_not(None),
-        table.state != _constant("cancelled"),
+        table.state != sql_constant("cancelled"),
         not_(held),
     )
 
@@ -181,14 +180,9 @@ def arranged_recertification(audit=None):
 
     audit = audit if audit is not None else Audit
     return and_(
-        audit.kind == _constant("recertification"),
-        audit.state.in_([_constant(state) for state in ARRANGED_STATES]),
+        audit.kind == sql_constant("recertification"),
+        audit.state.in_([sql_constant(state) for state in ARRANGED_STATES]),
     )
-
-
-def _constant(value: str):
-    assert value.isidentifier()  # our own state and kind names, written into the SQL as they are
-    return literal_column(f"'{value}'")
 
 
 class AuditTeamMember(Timestamped, db.Model):
