@@ -648,7 +648,10 @@ def seed(count: int, today: date | None = None, progress=None, as_it_is: bool = 
                 )
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))  # what autovacuum does soon after a bulk load
+            # What autovacuum does soon after a bulk load: ANALYZE, and since PostgreSQL 13 a
+            # VACUUM after inserts too, which marks the pages all-visible. Without it every
+            # index-only scan reads the table as well (the planner's home: 69 ms, not 36, at 50k).
+            connection.execute(text("VACUUM ANALYZE"))
     return seeded
 
 
