@@ -50,7 +50,7 @@ def queue_listing(args: Mapping[str, str], locale) -> Listing:
 def queue_page(query, chosen: Listing, args: Mapping[str, str], per_page: int) -> Page:
     """One page of the queue (`query`: the audits waiting, as services.queue_query gives),
     as (audit, waiting since) rows narrowed and sorted as `chosen`."""
-    query = query.with_only_columns(Audit, WAITING_SINCE.label("waiting_since"))
+    query = query.add_columns(WAITING_SINCE.label("waiting_since"))  # keeps the options whole
     values = chosen.chosen
     if values.get("q"):
         query = query.where(listing.matching(values["q"], Audit.organisation_id))

@@ -3,6 +3,7 @@ a search, a lead auditor (the queue), column headers that sort, paged by key bot
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,8 +85,16 @@ def test_bad_arguments_leave_the_queue_shown(client, db, login_as, bad):
     assert "Committee queue" in response.get_data(as_text=True)
 
 
+def led_files(count: int) -> None:
+    """Waiting files, each with a lead auditor of its own (the list shows the lead)."""
+    for _when, audit in waiting_files(count):
+        audit.team.append(AuditTeamMember(user_id=factories.user("auditor").id, role="lead"))
+    factories.db.session.commit()
+    factories.db.session.expunge_all()
+
+
 def test_the_queue_runs_the_same_statements_for_3_or_30_files(client, db, login_as):
-    waiting_files(3)
+    led_files(3)
     login_as("committee")
 
     def statements(url):
@@ -94,7 +103,7 @@ def test_the_queue_runs_the_same_statements_for_3_or_30_files(client, db, login_
         return len(seen)
 
     few = [statements(u) for u in ("/decisions/", "/decisions/?sort=organisation&last=1")]
-    waiting_files(30)
+    led_files(30)
     assert [statements(u) for u in ("/decisions/", "/decisions/?sort=organisation&last=1")] == few
 
 
@@ -129,3 +138,25 @@ def test_my_audits_sorted_by_organisation_and_state_and_searched(client, db, log
     page = client.get("/programme/mine?state=in_progress&sort=organisation").get_data(as_text=True)
     assert set(names(page)) <= under_way
     assert "/programme/mine?state=in_progress&amp;sort=-organisation" in page  # the filter kept
+
+
+def _auditor_options(page: str, among: set[str]) -> list[str]:
+    return [name for name in re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", page)
+            if name in among]
+
+
+def test_the_lead_auditor_filter_offers_active_auditors_in_the_readers_alphabet(
+    client, db, login_as
+):
+    # Turkish has Ç as a letter of its own after C; English sorts it as a C.
+    for name in ("Deniz Filtre", "Çelik Filtre", "Cem Filtre"):
+        factories.user("auditor", name=name)
+    factories.user("auditor", name="Cahit Filtre", active=False)
+    among = {"Deniz Filtre", "Çelik Filtre", "Cem Filtre", "Cahit Filtre"}
+    login_as("committee", locale="tr")
+    for path in ("/decisions/", "/findings/", "/programme/"):
+        page = client.get(path).get_data(as_text=True)
+        assert _auditor_options(page, among) == ["Cem Filtre", "Çelik Filtre", "Deniz Filtre"]
+    login_as("committee", locale="en")
+    page = client.get("/decisions/").get_data(as_text=True)
+    assert _auditor_options(page, among) == ["Çelik Filtre", "Cem Filtre", "Deniz Filtre"]
