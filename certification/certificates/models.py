@@ -42,6 +42,9 @@ class Certificate(Timestamped, db.Model):
         # A cycle's certificates, and the committee's count of flagged ones (home/planning.py
         # flagged_clause: the active certificates of a few flagged cycles) in one look-up each.
         Index("ix_certificates_cycle_id_state", "cycle_id", "state"),
+        # Suspensions by their limit: the committee's list past it (lifecycle.suspensions_past_
+        # limit, its count) and the planner's count of those near it, read as a range.
+        Index("ix_certificates_state_suspended_until_id", "state", "suspended_until", "id"),
     )
     STATE = CertificateState
 

@@ -207,11 +207,12 @@ class AuditTeamMember(Timestamped, db.Model):
 
 
 # The committee's list for suspension (certificates.lifecycle.overdue_audits): see
-# overdue_candidate.
+# overdue_candidate. With the cycle, its count reads the index alone.
 Index(
-    "ix_audits_overdue_candidate_due_by_id",
+    "ix_audits_overdue_candidate_due_by_id_cycle_id",
     Audit.due_by,
     Audit.id,
+    Audit.cycle_id,
     sqlite_where=overdue_candidate(),
     postgresql_where=overdue_candidate(),
 )

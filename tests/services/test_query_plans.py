@@ -23,7 +23,9 @@ from sqlalchemy import create_engine, event, func, insert, make_url, select, tex
 from certification import create_app
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
+from certification.certificates import lifecycle
 from certification.certificates.lifecycle import FLAG_CODES
+from certification.certificates.models import Certificate
 from certification.complaints.models import Complaint
 from certification.extensions import db
 from certification.programme.models import Audit
@@ -354,3 +356,59 @@ def test_the_planners_home_counts_expiring_certificates_against_arranged_recerti
     plan = analysed(app, seeded, "planner", "/home/", "FROM certificates", "expires_on <=")
     assert "ix_audits_arranged_recertification_cycle_id" in indexes_read(plan)
     assert "audits" not in seq_scanned(plan)
+
+
+def test_the_committees_overdue_count_looks_up_an_active_certificate_per_overdue_audit(body):
+    """The count of audits to consider for suspension: the overdue candidates past their date
+    from their partial index, then one look-up of an active certificate each, not a hash of
+    every active certificate of the body."""
+    app, seeded = body
+    plan = analysed(app, seeded, "committee", "/decisions/", "count(*)", "FROM audits")
+    assert "ix_audits_overdue_candidate_due_by_id_cycle_id" in indexes_read(plan)
+    assert "audits" not in seq_scanned(plan)
+    overdue = rows_read(plan, "audits")  # candidates past their date
+    with app.app_context():
+        active = db.session.scalar(
+            select(func.count(Certificate.id)).where(Certificate.state == "active")
+        )
+    assert 0 < overdue < active / 5
+    assert rows_read(plan, "certificates") <= overdue  # at most one row per look-up
+
+
+def test_the_overdue_count_turns_jit_off_for_its_transaction_only(body):
+    """Compiling the count's plan would cost more than the count: JIT is off for the request's
+    transaction, and a connection handed on after it (by a pooler too) has it back."""
+    app, _seeded = body
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "on"
+        lifecycle.overdue_audit_count(date.today())
+        assert db.session.scalar(text("SHOW jit")) == "off"
+        db.session.rollback()
+        assert db.session.scalar(text("SHOW jit")) == "on"
+        db.session.remove()
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        ("committee", ("FROM certificates", "suspended_until <", "LIMIT")),
+        ("committee", ("count(certificates.id)", "suspended_until <")),
+        ("planner", ("count(certificates.id)", "suspended_until <=")),
+    ],
+)
+def test_suspensions_are_read_by_their_limit(body, role, words):
+    """Past their limit (the committee's list and count) or near it (the planner's count): a
+    range of the index by state and limit, not every suspended certificate tested in turn."""
+    app, seeded = body
+    url = "/decisions/" if role == "committee" else "/home/"
+    plan = analysed(app, seeded, role, url, *words)
+    assert "ix_certificates_state_suspended_until_id" in indexes_read(plan)
+    with app.app_context():
+        suspended = db.session.scalar(
+            select(func.count(Certificate.id)).where(Certificate.state == "suspended")
+        )
+    matched = sum(
+        node["Actual Rows"] for node in nodes(plan) if node.get("Relation Name") == "certificates"
+    )
+    assert 0 < suspended
+    assert rows_read(plan, "certificates") <= matched < suspended or matched == 0
