@@ -141,8 +141,11 @@ def test_my_audits_sorted_by_organisation_and_state_and_searched(client, db, log
 
 
 def _auditor_options(page: str, among: set[str]) -> list[str]:
-    return [name for name in re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", page)
-            if name in among]
+    return [
+        name
+        for name in re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", page)
+        if name in among
+    ]
 
 
 def test_the_lead_auditor_filter_offers_active_auditors_in_the_readers_alphabet(
