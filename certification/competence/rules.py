@@ -31,6 +31,18 @@ def evaluation_due(last_evaluated_on: date | None, today: date) -> bool:
     return add_months(last_evaluated_on, EVALUATION_MONTHS) <= today
 
 
+def last_day_due(today: date) -> date:
+    """The latest day an evaluation can have been made and leave the next one due `today`:
+    evaluation_due(day, today) holds exactly for the days up to it (the counts' SQL cut-off).
+    Months clamp to their end (29 Feb + 12 months = 28 Feb), so it is found by stepping."""
+    day = add_months(today, -EVALUATION_MONTHS)
+    while add_months(day, EVALUATION_MONTHS) > today:
+        day -= timedelta(days=1)
+    while add_months(day + timedelta(days=1), EVALUATION_MONTHS) <= today:
+        day += timedelta(days=1)
+    return day
+
+
 def evaluation_due_by(last_evaluated_on: date | None) -> date | None:
     """The day the next evaluation falls due (None: due already, none was ever made)."""
     if last_evaluated_on is None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from certification.accounts.models import Role
 from certification.activity import notes
 from certification.activity.models import ActivityLog
-from certification.competence import queries, services
+from certification.competence import queries, rules, services
 from certification.competence.models import PerformanceEvaluation, TrainingRecord, WitnessedAudit
 from certification.competence.services import (
     CompetenceError,
@@ -192,6 +192,48 @@ def test_the_overview_flags_lapsing_records_and_evaluations_due(db, people):
     assert queries.attention_counts(today, 60) == {"expiring": 1, "evaluation_due": 1}
     assert queries.matches(rows[auditor.id], "auditor", "iso10002", "expiring")
     assert not queries.matches(rows[member.id], "auditor", "", "")
+
+
+def test_the_homes_counts_agree_with_the_overview_at_every_edge(db):
+    """The admin's home counts in SQL what the overview works out person by person: records
+    lapsing on the first and last day of the window and just outside it, not yet valid,
+    open-ended, two at once; evaluations on the last day due and the day after; people
+    inactive or outside the roles that keep records."""
+    today, days = date(2029, 2, 28), 30
+    last = rules.last_day_due(today)
+    people = [factories.user(Role.AUDITOR) for _ in range(9)]
+    for person, until, starts in (
+        (people[0], today, None),
+        (people[1], today + timedelta(days=days), None),
+        (people[2], today + timedelta(days=days + 1), None),
+        (people[3], today - timedelta(days=1), None),
+        (people[4], None, None),
+        (people[5], today + timedelta(days=5), today + timedelta(days=1)),
+        (people[6], today + timedelta(days=5), today),
+        (people[6], today + timedelta(days=9), None),
+    ):
+        factories.qualification(person, valid_until=until, valid_from=starts)
+    for person, evaluated_on in ((people[0], last), (people[1], last + timedelta(days=1))):
+        year = evaluated_on.year
+        db.session.add(
+            PerformanceEvaluation(
+                person=person, year=year, evaluated_on=evaluated_on, outcome="satisfactory"
+            )
+        )
+    gone = factories.user(Role.COMMITTEE, active=False)
+    factories.qualification(gone, valid_until=today)
+    client = factories.user(Role.CLIENT)
+    factories.qualification(client, valid_until=today)
+    db.session.commit()
+    rows = queries.people_standing(today, days)
+    assert (
+        queries.attention_counts(today, days)
+        == {
+            "expiring": sum(1 for r in rows if r.standing.expiring),
+            "evaluation_due": sum(1 for r in rows if r.standing.evaluation_due),
+        }
+        == {"expiring": 3, "evaluation_due": len(rows) - 1}
+    )
 
 
 def test_a_deciders_lapsed_record_stops_the_decision_check(db):

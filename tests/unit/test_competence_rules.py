@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certification.accounts.competence import SEAT_ROLES, competence_problem_any
 from certification.competence import rules
@@ -122,3 +124,24 @@ def test_standing_sorts_records_and_flags_the_evaluation():
     assert found.evaluation_due and found.needs_attention
     calm = rules.standing([Record()], date(2026, 6, 1), TODAY, 60)
     assert not calm.needs_attention and calm.next_evaluation_by == date(2027, 6, 1)
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)), st.integers(-800, 800))
+def test_the_last_day_due_divides_the_evaluations_due_from_the_others(today, offset):
+    """The counts' SQL cut-off: an evaluation made on or before it is due again today, one
+    made after it is not, leap days and month ends included."""
+    last = rules.last_day_due(today)
+    day = last + timedelta(days=offset)
+    assert rules.evaluation_due(day, today) is (day <= last)
+
+
+@pytest.mark.parametrize(
+    "today, last",
+    [
+        (date(2029, 2, 28), date(2028, 2, 29)),  # 29 Feb + 12 months = 28 Feb: due that day
+        (date(2028, 2, 29), date(2027, 2, 28)),
+        (date(2026, 11, 29), date(2025, 11, 29)),
+    ],
+)
+def test_the_last_day_due_at_the_month_ends(today, last):
+    assert rules.last_day_due(today) == last
