@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import create_engine, event, func, insert, make_url, select, text
 
-from certification import create_app
+from certification import create_app, search
 from certification.accounts.models import User
 from certification.activity.models import ActivityLog
 from certification.certificates import lifecycle
@@ -28,6 +28,7 @@ from certification.certificates.lifecycle import FLAG_CODES
 from certification.certificates.models import Certificate
 from certification.complaints.models import Complaint
 from certification.extensions import db
+from certification.organisations.models import Organisation
 from certification.programme.models import Audit
 from certification.reports.models import AuditReport
 from certification.verification.reader import AnswerReader, reader_for
@@ -412,3 +413,19 @@ def test_suspensions_are_read_by_their_limit(body, role, words):
     )
     assert 0 < suspended
     assert rows_read(plan, "certificates") <= matched < suspended or matched == 0
+
+
+@pytest.mark.parametrize("role, url", [("public", "/register"), ("planner", "/certificates/")])
+def test_a_common_word_reads_a_page_of_certificates_not_every_match(body, role, url):
+    """A word in many organisations' names ("Marmara"): the list's order is walked until the
+    page is full, not every matching organisation's certificates hashed and sorted."""
+    app, seeded = body
+    plan = analysed(app, seeded, role, f"{url}?q={seeded.search_word}", "ORDER BY", "LIMIT")
+    with app.app_context():
+        matching = db.session.scalar(
+            select(func.count(Organisation.id)).where(
+                search.contains(search.ORGANISATIONS, seeded.search_word)
+            )
+        )
+    assert matching > 100
+    assert rows_read(plan, "organisations") < matching / 2

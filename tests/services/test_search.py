@@ -120,3 +120,24 @@ def test_a_piece_of_a_quote_number_finds_it_whatever_its_case(db):
         search.contains(search.QUOTE_NUMBERS, "0042")
     )
     assert sorted(db.session.scalars(every)) == ["Q-2026-0042"]
+
+
+def test_a_certificate_search_finds_by_number_and_by_organisation_together(db):
+    """One text that is part of one certificate's number and of another's organisation name
+    finds both, once each; a text in names only, or in numbers only, finds those. PostgreSQL
+    searches the names alone when no number holds the text: it must not lose either side."""
+    by_number = certificate(number="KESTREL-2026-00001")
+    by_name = certificate(factories.organisation(legal_name="Kestrel Lojistik A.Ş."))
+    both = certificate(factories.organisation(legal_name="Kestrel Gıda"), number="KESTREL-2")
+    only_name = certificate(factories.organisation(legal_name="Martı Denizcilik"))
+    certificate(factories.organisation(legal_name="Başka Firma"), number="OTHER-1")
+
+    def found(needle: str) -> list[str]:
+        query = select(Certificate.number).where(search.certificates_containing(needle))
+        return sorted(db.session.scalars(query))
+
+    kestrels = sorted([by_number.number, by_name.number, both.number])
+    assert found("kestrel") == kestrels
+    assert found("martı") == [only_name.number] == found("MARTI DENİZ")
+    assert found("2026-0000") == [by_number.number]
+    assert found("nowhere-at-all") == []
