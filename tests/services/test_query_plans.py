@@ -1,7 +1,7 @@
 """The busiest pages read through indexes: on PostgreSQL, in a body of a few thousand
-certificates with their history (tests/bulk.py, then ANALYZE as autovacuum would), EXPLAIN of
-every statement a page runs shows no sequential scan of a big table. A new query that would read
-a whole table as the data grows fails here, not in production a year later.
+certificates with their history (tests/bulk.py, then VACUUM ANALYZE as autovacuum would),
+EXPLAIN of every statement a page runs shows no sequential scan of a big table. A new query
+that would read a whole table as the data grows fails here, not in production a year later.
 
 At this size the planner may still prefer to read a small table whole (2,700 organisations cost
 less to scan than to look up through a trigram index). Such a statement is planned again with
