@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from certification.activity.models import ActivityLog
@@ -22,7 +22,7 @@ from certification.extensions import db
 from certification.home import rules
 from certification.paging import Segment
 from certification.programme.models import Audit, arranged_recertification
-from certification.programme.services import OPEN, overdue_clause
+from certification.programme.services import overdue_ways
 from certification.quotes.models import Quote
 from certification.workflow import ApplicationState, AuditState, CertificateState, QuoteState
 
@@ -107,11 +107,12 @@ def overdue_audits(today: date) -> tuple[int, int]:
     """(open audits not held by their due date, of which surveillance audits): 17021-1
     9.1.3.3 wants surveillance at least once a calendar year; a missed one is a reason to
     suspend. One statement."""
-    late = overdue_clause(today)
+    # Each way apart, then added up: as one OR, PostgreSQL read every planned and scheduled
+    # audit of the index for it (64,000 at 50,000 certificates, 12 ms); apart, each is a range
+    # of the index, which holds the kind too (2 ms).
+    late = union_all(*(select(Audit.kind).where(way) for way in overdue_ways(today))).subquery()
     row = db.session.execute(
-        select(
-            func.count(Audit.id), func.sum(case((Audit.kind.in_(SURVEILLANCE), 1), else_=0))
-        ).where(Audit.state.in_(OPEN), late)
+        select(func.count(), func.sum(case((late.c.kind.in_(SURVEILLANCE), 1), else_=0)))
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
 

@@ -98,9 +98,13 @@ class Audit(Timestamped, db.Model):
             name="scheduled_has_dates",
         ),
         # The programme lists open audits soonest first: scheduled ones by start date, planned
-        # ones by due date, each read in order from one of these.
+        # ones by due date, each read in order from one of these. The second holds the kind
+        # and end date too, so the planner's count of overdue audits (home.planning.overdue_
+        # audits) reads it alone.
         Index("ix_audits_state_start_date_id", "state", "start_date", "id"),
-        Index("ix_audits_state_due_by_id", "state", "due_by", "id"),
+        Index(
+            "ix_audits_state_due_by_id_kind_end_date", "state", "due_by", "id", "kind", "end_date"
+        ),
         # A certificate's next surveillance: its cycle's audits by due date (the register, the
         # public answer); without it SQLite reads every planned audit of the body per row.
         Index("ix_audits_cycle_id_due_by", "cycle_id", "due_by"),

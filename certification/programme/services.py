@@ -283,15 +283,25 @@ def my_audits_listing(args: Mapping[str, str], locale, kept: Mapping[str, object
     return listing.read(args, orders, BY_WHEN, {**kept, "q": listing.text(args)})
 
 
-def overdue_clause(today: date):
-    """SQL: an open audit not held by its due date (planned past it, or dated after it)."""
-    return and_(
-        Audit.due_by.is_not(None),
-        or_(
-            and_(Audit.state == AuditState.PLANNED.value, Audit.due_by < today),
-            and_(Audit.state == AuditState.SCHEDULED.value, Audit.end_date > Audit.due_by),
+def overdue_ways(today: date) -> tuple:
+    """SQL, the two ways an open audit is not held by its due date: planned and past it, or
+    scheduled to end after it. Apart, each is a range of ix_audits_state_due_by_id_kind_end_
+    date by its state."""
+    return (
+        and_(
+            Audit.state == AuditState.PLANNED.value, Audit.due_by.is_not(None), Audit.due_by < today
+        ),
+        and_(
+            Audit.state == AuditState.SCHEDULED.value,
+            Audit.due_by.is_not(None),
+            Audit.end_date > Audit.due_by,
         ),
     )
+
+
+def overdue_clause(today: date):
+    """SQL: an open audit not held by its due date (planned past it, or dated after it)."""
+    return or_(*overdue_ways(today))
 
 
 def my_audits_query(user: User, include_done: bool = False):

@@ -189,6 +189,37 @@ def test_the_planners_counts_open_their_lists(client, db, login_as, people):
     assert tile(page, "audits to schedule, due within 7 days")[0] == 0
 
 
+def test_the_overdue_count_holds_both_ways_an_audit_misses_its_date(client, db, login_as, people):
+    """Planned past its due date, or scheduled to end after it: each counted once, surveillance
+    audits apart, and the count is what the programme's overdue list shows."""
+    cycle = factories.cycle(factories.quote(factories.application(factories.organisation())))
+    for kind, state, due, start, end in (
+        ("surveillance1", "planned", -1, None, None),  # past due, not dated
+        ("surveillance2", "scheduled", 5, 4, 6),  # ends the day after it is due
+        ("recertification", "scheduled", -10, -12, -11),  # held by its date
+        ("recertification", "planned", 0, None, None),  # due today: not yet late
+        ("stage2", "scheduled", -2, 1, 2),  # dated after its due date
+        ("surveillance1", "closed", -20, -25, -24),
+        ("surveillance2", "planned", None, None, None),  # no due date
+    ):
+        factories.audit(
+            cycle,
+            kind=kind,
+            state=state,
+            due_by=None if due is None else days(due),
+            start_date=None if start is None else days(start),
+            end_date=None if end is None else days(end),
+        )
+    _db.session.commit()
+    login_as(people["planner"])
+    page = text(client.get("/home/"))
+    count, url = tile(page, "audits not held by their due date")
+    assert count == 3 and tile(page, "surveillance audits overdue")[0] == 2
+    listed = text(client.get(url))
+    assert listed.count("Surveillance 1") + listed.count("Surveillance 2") == 2
+    assert "Stage 2" in listed and "Recertification" not in listed
+
+
 def test_a_filtered_list_leaves_out_what_the_count_does_not_hold(client, db, login_as, people):
     busy_body(people)
     login_as(people["planner"])

@@ -72,3 +72,11 @@ def test_the_register_reads_in_its_own_order_and_never_the_expiry_index(client, 
     assert "ix_certificates_state_issued_on_id" in plan
     assert "ix_certificates_active_by_expiry" not in plan
     assert "TEMP B-TREE" not in plan  # read in the list's order, not every row sorted
+
+
+def test_the_planners_home_counts_overdue_audits_from_the_due_by_index_alone(client, login_as):
+    """Planned audits past their due date and scheduled ones ending after it: counted, with the
+    surveillance audits among them, without reading one audit row."""
+    login_as("planner")
+    plan = plan_of(client, "/home/", "FROM audits", "audits.end_date > audits.due_by")
+    assert plan.count("COVERING INDEX ix_audits_state_due_by_id_kind_end_date") == 2, plan
