@@ -42,11 +42,16 @@ def last_evaluations(person_ids) -> dict[int, date]:
     return dict(rows.all())
 
 
+def _keeps_records():
+    """SQL: the person's role keeps a competence record (17021-1 7.1, 7.2)."""
+    return User.role.in_([r.value for r in PROFILE_ROLES])
+
+
 def people_standing(today: date, days: int, active_only: bool = True) -> list[Row]:
     """Every person who keeps a competence record, with their standing today, by name."""
     query = (
         select(User)
-        .where(User.role.in_([r.value for r in PROFILE_ROLES]))
+        .where(_keeps_records())
         .options(selectinload(User.qualifications))
         .order_by(User.id)
     )
@@ -76,9 +81,9 @@ def matches(row: Row, role: str, scheme: str, status: str) -> bool:
     }.get(status, True)
 
 
-def _keeping_records():
+def _active_record_keepers():
     """SQL: an active person who keeps a competence record (as people_standing lists them)."""
-    return and_(User.active.is_(True), User.role.in_([r.value for r in PROFILE_ROLES]))
+    return and_(User.active.is_(True), _keeps_records())
 
 
 def attention_counts(today: date, days: int) -> dict[str, int]:
@@ -91,7 +96,7 @@ def attention_counts(today: date, days: int) -> dict[str, int]:
         select(func.count(func.distinct(AuditorQualification.auditor_id)))
         .join(User, User.id == AuditorQualification.auditor_id)
         .where(
-            _keeping_records(),
+            _active_record_keepers(),
             or_(
                 AuditorQualification.valid_from.is_(None), AuditorQualification.valid_from <= today
             ),
@@ -107,7 +112,7 @@ def attention_counts(today: date, days: int) -> dict[str, int]:
         )
         .exists()
     )
-    evaluation_due = select(func.count(User.id)).where(_keeping_records(), ~evaluated_lately)
+    evaluation_due = select(func.count(User.id)).where(_active_record_keepers(), ~evaluated_lately)
     return {
         "expiring": db.session.scalar(lapsing_soon) or 0,
         "evaluation_due": db.session.scalar(evaluation_due) or 0,
