@@ -7,6 +7,7 @@ taken by competent people who took part in none of them, and names the rule when
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -75,12 +76,32 @@ def earlier_audits(audit: Audit) -> list[Audit]:
 
 
 def relied_on(audit: Audit) -> list[Audit]:
-    """The audits the decision rests on: this one and the earlier ones that took place."""
+    """The audits the decision rests on: this one and the earlier ones that took place, less a
+    stage conducted again (its later audit replaces it: rules.relied_positions)."""
+    audits = [*earlier_audits(audit), audit]
+    return [audits[i] for i in rules.relied_positions([(a.kind, a.state) for a in audits])]
+
+
+def replaced_audits(audit: Audit) -> list[Audit]:
+    """The earlier audits of the cycle that took place and were conducted again (a stage 1 the
+    client was not ready after, a stage 2 refused): history for the committee, not relied on."""
+    relied = {a.id for a in relied_on(audit)}
+    return [a for a in earlier_audits(audit) if a.state != "cancelled" and a.id not in relied]
+
+
+def took_part(audit: Audit) -> list[Audit]:
+    """Every audit of the cycle so far that took place, replaced ones included."""
     return [a for a in earlier_audits(audit) if a.state != "cancelled"] + [audit]
 
 
 def relied_findings(audit: Audit) -> list[Finding]:
-    ids = [a.id for a in relied_on(audit)]
+    return findings_of_audits(relied_on(audit))
+
+
+def findings_of_audits(audits: list[Audit]) -> list[Finding]:
+    ids = [a.id for a in audits]
+    if not ids:
+        return []
     return list(
         db.session.scalars(
             select(Finding)
@@ -89,6 +110,30 @@ def relied_findings(audit: Audit) -> list[Finding]:
             .order_by(Finding.audit_id, Finding.number)
         )
     )
+
+
+@dataclass(frozen=True)
+class ReplacedAudit:
+    """An audit of the cycle conducted again, as the committee's file shows it: history."""
+
+    audit: Audit
+    findings: list[Finding]
+    decisions: list[Decision]
+
+
+def replaced_history(audit: Audit, decisions: list[Decision]) -> list[ReplacedAudit]:
+    """The replaced audits of the cycle with their findings and the decisions taken on them
+    (out of `decisions`, the organisation's): the committee sees that an earlier stage failed."""
+    replaced = replaced_audits(audit)
+    findings = findings_of_audits(replaced)
+    return [
+        ReplacedAudit(
+            audit=a,
+            findings=[f for f in findings if f.audit_id == a.id],
+            decisions=[d for d in decisions if d.audit_id == a.id],
+        )
+        for a in replaced
+    ]
 
 
 def file_facts(audit: Audit, certificate: Certificate | None) -> rules.FileFacts:
@@ -128,10 +173,11 @@ def findings_summary(findings) -> list[tuple[str, str]]:
 
 
 def cycle_team_ids(audit: Audit | None) -> set[int]:
-    """Everyone who took part in an audit the decision relies on (17021-1 9.5.1.2)."""
+    """Everyone who took part in an audit of the cycle so far (17021-1 9.5.1.2): the audits the
+    decision relies on, and a stage they replaced (its auditors would review their own work)."""
     if audit is None:
         return set()
-    return {member.user_id for a in relied_on(audit) for member in a.team}
+    return {member.user_id for a in took_part(audit) for member in a.team}
 
 
 def impartiality_reason(person: User, audit: Audit | None, organisation, today: date) -> str | None:

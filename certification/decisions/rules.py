@@ -6,7 +6,7 @@ codes ("audit_team", "open_major", ...); the services turn them into the reader'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,6 +64,33 @@ SCOPE_OUTCOMES = frozenset({Out.EXTEND_SCOPE, Out.REDUCE_SCOPE})
 CONCLUDING = frozenset({Out.GRANT, Out.RENEW})
 # Audits that are done with: decided (or concluded, for stage 1), or taken out of the programme.
 FINISHED_AUDIT_STATES = ("closed", "cancelled")
+# Stages the planner conducts again (programme.stages.repeat_stage): stage 1 when the client was
+# not ready or stage 1 is past its validity (9.3.1), stage 2 when a major was not verified within
+# 6 months (9.5.3.2). The later audit of the stage replaces the earlier one.
+REPEATED_STAGES = frozenset({"stage1", "stage2"})
+
+
+def relied_positions(audits: Sequence[tuple[str, str]]) -> list[int]:
+    """Which of the cycle's audits a decision relies on, as positions in `audits`: (kind, state)
+    in programme order, the audit decided last.
+
+    "The audit" is every audit of the cycle the decision relies on (17021-1 9.5, stage 1
+    included): every one not cancelled, except a stage 1 or stage 2 that a later audit of the
+    same stage replaced. A replaced stage stays in the file as history; its findings were decided
+    on with it and do not hold the decision on the later one back. The audit decided is always
+    relied on.
+    """
+    last = len(audits) - 1
+    latest: dict[str, int] = {}
+    for position, (kind, state) in enumerate(audits):
+        if kind in REPEATED_STAGES and (state != "cancelled" or position == last):
+            latest[kind] = position
+    return [
+        position
+        for position, (kind, state) in enumerate(audits)
+        if position == last
+        or (state != "cancelled" and (kind not in REPEATED_STAGES or latest[kind] == position))
+    ]
 
 
 @dataclass(frozen=True)
@@ -80,7 +107,8 @@ class FindingFacts:
 @dataclass(frozen=True)
 class FileFacts:
     """What the committee decides on: the audit, the findings the decision relies on (this
-    audit's and the earlier audits' of the cycle), those earlier audits and the certificate."""
+    audit's and those of the earlier audits of the cycle it relies on: see relied_positions),
+    every earlier audit of the cycle with its state, and the certificate."""
 
     audit_kind: str
     first_day: date | None

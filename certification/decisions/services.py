@@ -32,6 +32,7 @@ from certification.decisions.file import (
     rating_of,
     relied_findings,
     relied_on,
+    replaced_history,
 )
 from certification.decisions.models import Decision, DecisionMember, Outcome
 from certification.decisions.queue import WAITING_SINCE
@@ -54,6 +55,7 @@ __all__ = [
     "previous_decisions",
     "relied_findings",
     "relied_on",
+    "replaced_history",
 ]
 
 # Outcomes a client may ask for on a certificate, without an audit (17021-1 9.6.5).

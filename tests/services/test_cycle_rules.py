@@ -256,6 +256,141 @@ def test_a_stage2_major_not_verified_within_six_months_allows_no_grant():
     assert again.kind == "stage2" and again.state == "planned"
 
 
+def hold(planner, lead, audit, first_day, last_day, grade="conforming"):
+    """Schedule, start and audit every question of `audit` through the services."""
+    from certification.checklists import loader
+    from certification.programme.scheduling import schedule_audit
+
+    schedule_audit(planner, audit, first_day, last_day, lead.id, [], {}, today=first_day)
+    audit_services.start_audit(lead, audit, first_day)
+    for question in loader.checklist_for("iso10002", "2018").questions():
+        audit_services.save_answer(
+            lead,
+            audit,
+            question.id,
+            grade=grade,
+            points=None,
+            evidence="Procedure and records sampled.",
+            expected_version=0,
+            today=first_day,
+        )
+    return audit
+
+
+def test_a_repeated_stage2_replaces_the_refused_one_and_the_grant_rests_on_it():
+    """domain.md, Findings: a stage 2 major not verified within 6 months of the last day of
+    stage 2 calls for a new stage 2. The new one replaces it: the decision relies on the latest
+    stage 1 and stage 2, so the old major verified too late no longer refuses every grant."""
+    from certification.findings import services as findings
+    from tests import scenarios
+
+    stage2 = scenarios.stage2_on_site(db.session, date(2026, 4, 2))  # 1-2 April 2026
+    first, lead, planner = stage2.audit, stage2.lead, stage2.planner
+    factories.agreement(first.organisation)
+    question = audit_services.checklist_of(first).questions()[0]
+    audit_services.save_answer(
+        lead, first, question.id, grade="major", points=None, evidence="No register kept.",
+        expected_version=1, today=date(2026, 4, 2),
+    )  # fmt: skip
+    reports.submit_report(
+        lead, first, recommendation=reports.report_data(first).computed, override_reason="",
+        summary="A major nonconformity.", today=date(2026, 4, 2),
+    )  # fmt: skip
+    major = reports.report_data(first).findings[0]
+    findings.answer_finding(
+        stage2.client, major, "Register opened.", "No procedure.", "Procedure written.",
+        date(2026, 9, 30), [], today=date(2026, 4, 20),
+    )  # fmt: skip
+    findings.accept_plan(lead, major)
+    findings.verify_finding(lead, major, "Seen at a document review.", date(2026, 10, 5))
+    with pytest.raises(decisions.DecisionError, match="Oct 2, 2026"):
+        decide(first, today=date(2026, 10, 6))
+    decide(first, outcome="refuse", today=date(2026, 10, 6))
+
+    # Stage 1 (13 March) is past its 6-month validity too: both stages are conducted again.
+    cycle = first.cycle
+    first_stage1 = stages.latest_stage1(cycle)
+    stage1 = stages.repeat_stage(planner, cycle, "stage1", "Stage 1 past validity", TODAY)
+    again = stages.repeat_stage(planner, cycle, "stage2", "9.5.3.2: major verified late", TODAY)
+    hold(planner, lead, stage1, date(2026, 10, 20), date(2026, 10, 20))
+    conclude_stage1(lead, stage1, readiness="ready", summary="Ready.", today=date(2026, 10, 20))
+    hold(planner, lead, again, date(2026, 11, 16), date(2026, 11, 17))
+    reports.submit_report(
+        lead, again, recommendation="recommended", override_reason="", summary="Conforming.",
+        today=date(2026, 11, 17),
+    )  # fmt: skip
+    assert reports.report_data(again).findings == []
+    assert decisions.file_notes(again, None, date(2026, 11, 18)) == []
+
+    grant = decide(again, today=date(2026, 11, 18))
+    assert grant.outcome == "grant" and again.state == "closed"
+    assert grant.certificate.issued_on == date(2026, 11, 18)
+    assert cycle.decision_date == date(2026, 11, 18)
+    # The refused stage 2 stays in the committee's file as history, with its late major.
+    history = decisions.replaced_history(again, decisions.previous_decisions(cycle.organisation_id))
+    assert [(r.audit.id, r.findings, [d.outcome for d in r.decisions]) for r in history] == [
+        (first_stage1.id, [], []),  # past its validity
+        (first.id, [major], ["refuse"]),
+    ]
+
+
+def test_an_open_major_of_a_replaced_stage2_does_not_block_the_repeat():
+    """The refused stage 2's major, never verified, stays on that audit (the committee decided
+    on it with the refusal): the repeated stage 2 audits every clause again, sees it among the
+    previous findings of its report, and a grant rests on what it finds. Who audited the refused
+    stage 2 still does not decide the repeat (17021-1 9.5.1.2)."""
+    first = submitted(start=date(2026, 4, 1), end=date(2026, 4, 2))
+    cycle = first.cycle
+    factories.concluded_stage1(cycle, TODAY - timedelta(days=40))
+    old_major = factories.finding(first, "major", "open")
+    former = committee()
+    first.team.append(AuditTeamMember(user_id=former.id, role="auditor"))
+    decide(first, outcome="refuse")
+    again = stages.repeat_stage(factories.user("planner"), cycle, "stage2", "9.5.3.2", TODAY)
+    again.state = "submitted"
+    again.start_date = again.end_date = TODAY - timedelta(days=2)
+    again.team.append(AuditTeamMember(user_id=factories.user("auditor").id, role="lead"))
+    db.session.add(
+        AuditReport(
+            audit_id=again.id, computed_recommendation="recommended", recommendation="recommended"
+        )
+    )
+    db.session.flush()
+    assert old_major in reports.previous_findings(again)
+    with pytest.raises(decisions.NotImpartial, match="9.5.1.2"):
+        decide(again, member=former)
+    assert again.state == "submitted" and count(Certificate) == 0
+
+    decide(again)
+    assert again.state == "closed" and old_major.state == "open"
+    assert count(Certificate) == 1
+
+
+def test_a_repeated_stage1_replaces_the_one_the_client_was_not_ready_after():
+    """The stage 1 that counts is the latest one (stages.latest_stage1): a finding left on the
+    stage 1 the client was not ready after does not hold the grant back; the latest one's do
+    (test_the_findings_of_stage1_count_for_the_grant)."""
+    cycle = factories.cycle()
+    not_ready = factories.concluded_stage1(cycle, TODAY - timedelta(days=60), readiness="not_ready")
+    factories.finding(not_ready, "minor", "answered")
+    db.session.refresh(cycle)
+    again = stages.repeat_stage(factories.user("planner"), cycle, "stage1", "Not ready", TODAY)
+    again.state = "closed"
+    again.start_date = again.end_date = TODAY - timedelta(days=30)
+    db.session.add(
+        AuditReport(
+            audit_id=again.id,
+            computed_recommendation="recommended",
+            recommendation="recommended",
+            readiness="ready",
+            summary="Ready.",
+        )
+    )
+    audit = submitted(cycle)
+    decide(audit)
+    assert audit.state == "closed" and count(Certificate) == 1
+
+
 def test_a_grant_needs_every_earlier_audit_of_the_cycle_closed():
     cycle = factories.cycle()
     stage1 = factories.audit(

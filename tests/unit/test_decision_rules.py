@@ -17,6 +17,7 @@ from certification.decisions.rules import (
     impartiality_problem,
     outcome_problem,
     rating_problem,
+    relied_positions,
     restoration_problem,
     stage2_majors_problem,
 )
@@ -207,6 +208,38 @@ def test_no_decision_before_the_audit_ends(last_day, expected):
 )
 def test_a_grant_needs_every_earlier_audit_closed(outcome, earlier, expected):
     assert earlier_audits_problem(outcome, earlier) == expected
+
+
+@pytest.mark.parametrize(
+    "audits, expected",
+    [
+        # A stage 2 refused and conducted again: the decision rests on the new one.
+        ([("stage1", "closed"), ("stage2", "closed"), ("stage2", "submitted")], [0, 2]),
+        # Stage 1 conducted again (not ready, or past its validity): the latest one counts.
+        ([("stage1", "closed"), ("stage1", "closed"), ("stage2", "submitted")], [1, 2]),
+        (
+            [("stage1", "closed"), ("stage1", "closed"), ("stage2", "closed")]
+            + [("stage2", "submitted")],
+            [1, 3],
+        ),
+        # A cancelled repeat replaces nothing; a cancelled audit is not relied on.
+        ([("stage1", "closed"), ("stage1", "cancelled"), ("stage2", "submitted")], [0, 2]),
+        ([("stage1", "closed"), ("stage2", "cancelled"), ("stage2", "submitted")], [0, 2]),
+        # The first stage 2, decided before any repeat, rests on itself.
+        ([("stage1", "closed"), ("stage2", "submitted")], [0, 1]),
+        # Surveillances and the recertification are never conducted again: all count.
+        (
+            [("stage1", "closed"), ("stage2", "closed"), ("surveillance1", "closed")]
+            + [("surveillance2", "closed"), ("special", "closed")]
+            + [("recertification", "submitted")],
+            [0, 1, 2, 3, 4, 5],
+        ),
+        ([("surveillance1", "closed"), ("surveillance2", "cancelled"), ("recertification", "x")],
+         [0, 2]),
+    ],
+)  # fmt: skip
+def test_a_stage_conducted_again_replaces_the_earlier_one(audits, expected):
+    assert relied_positions(audits) == expected
 
 
 STAGE2_END = date(2026, 3, 10)  # majors verified by 2026-09-10
