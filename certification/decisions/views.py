@@ -82,12 +82,14 @@ def render_file(audit: Audit, form: DecisionForm | None = None, status: int = 20
     form.with_choices(rules.outcomes_for(audit.kind), co_member_choices())
     form.certificate_seen.data = str(certificate.id) if certificate else "0"
     stage1 = stages.latest_stage1(audit) if audit.kind == "stage2" else None
+    decisions = services.previous_decisions(audit.organisation_id)
     page = render_template(
         "decisions/file.html",
         audit=audit,
         data=data,
         certificate=certificate,
-        decisions=services.previous_decisions(audit.organisation_id),
+        decisions=decisions,
+        replaced=services.replaced_history(audit, decisions),
         timeline_page=timeline_page(audit.organisation, request.args),
         not_impartial=services.decider_reason(
             current_user, audit, audit.organisation, audit.cycle.scheme, today

@@ -141,6 +141,65 @@ def test_grant_over_http(client, login_as):
     assert "Decision recorded" in page and "Grant certification" in page
 
 
+def test_a_repeated_stage2_shows_the_refused_one_as_history_and_offers_the_grant(client, login_as):
+    """domain.md, Findings: the stage 2 whose major was verified more than 6 months after its
+    last day was refused and conducted again; the file of the new stage 2 shows the refused one,
+    its major and the refusal, and the grant rests on the new stage 2."""
+    refused = submitted(state="closed")
+    cycle = refused.cycle
+    refused.start_date = refused.end_date = TODAY - timedelta(days=240)
+    factories.concluded_stage1(cycle, TODAY - timedelta(days=60))
+    factories.finding(
+        refused, "major", "closed", verified_on=TODAY - timedelta(days=40),
+        statement="Phone complaints are not logged.",
+    )  # fmt: skip
+    db.session.add(
+        Decision(
+            organisation_id=cycle.organisation_id,
+            cycle_id=cycle.id,
+            audit_id=refused.id,
+            outcome="refuse",
+            decided_on=TODAY - timedelta(days=39),
+            reasons="The major was verified too late: stage 2 is conducted again.",
+        )
+    )
+    again = factories.audit(
+        cycle,
+        kind="stage2",
+        state="submitted",
+        start_date=TODAY - timedelta(days=3),
+        end_date=TODAY - timedelta(days=2),
+    )
+    lead = factories.user("auditor")
+    again.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+    db.session.add(
+        AuditReport(
+            audit_id=again.id, computed_recommendation="recommended", recommendation="recommended"
+        )
+    )
+    db.session.commit()
+    login_as("committee")
+
+    page = text(client.get(f"/decisions/audits/{again.id}"))
+    history = page[page.index('id="replaced"') :].split("</section>")[0]
+    assert "Audits conducted again" in history and f"/programme/audits/{refused.id}" in history
+    assert "Refuse certification" in history
+    assert "The major was verified too late: stage 2 is conducted again." in history
+    assert "Major nonconformity" in history and "verified on" in history
+    assert "another stage 2" not in page
+    form = page[page.index('id="decide"') :]
+    assert 'type="radio" value="grant"' in form and "Record the decision" in form
+
+    response = client.post(
+        f"/decisions/audits/{again.id}/decide",
+        data={"outcome": "grant", "reasons": "The new stage 2 conforms.", "scope": "Retail"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(again)
+    assert again.state == "closed"
+    assert count(Certificate) == 1
+
+
 def test_bad_input_changes_nothing(client, login_as):
     audit = submitted()
     finding(audit, "major", "answered")
