@@ -75,6 +75,18 @@ class ReviewForm(FlaskForm):
     nonconformities_reviewed = BooleanField(_l("The open nonconformities are reviewed"))
     complaints_reviewed = BooleanField(_l("The complaints and their handling are reviewed"))
     cycle_checked = BooleanField(_l("Where the certification cycle stands is checked"))
+    certified_scope = TextAreaField(
+        _l("Scope on the other body's certificate"),
+        [
+            DataRequired(
+                _l(
+                    "IAF MD 2: the cycle continues with the same scope: copy the scope from the "
+                    "other body's certificate."
+                )
+            ),
+            Length(max=5000),
+        ],
+    )
     visited = BooleanField(_l("A visit to the client was made"))
     visited_on = DateField(_l("Day of the visit"), [Optional()])
     visit_notes = TextAreaField(_l("What the visit found"), [Length(max=LONG)])

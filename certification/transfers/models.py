@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certification.extensions import db
 from certification.models_base import Timestamped
+from certification.transfers.rules import same_scope
 from certification.workflow import TransferState
 
 STATUS_LABELS = {
@@ -71,6 +72,10 @@ class Transfer(Timestamped, db.Model):
     visit_notes: Mapped[str] = mapped_column(Text, default="")
     review_findings: Mapped[str] = mapped_column(Text, default="")
     recommended: Mapped[bool] = mapped_column(default=False)
+    # IAF MD 2: the cycle continues with the same scope: the scope on the other body's
+    # certificate, as the reviewer read it there; our certificate carries it. None on the
+    # transfers reviewed before it was recorded (theirs carries the application's scope).
+    certified_scope: Mapped[str | None] = mapped_column(Text)
     # The committee's decision and, on a grant, our certificate.
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
@@ -84,6 +89,18 @@ class Transfer(Timestamped, db.Model):
     @property
     def state_enum(self) -> TransferState:
         return TransferState(self.state)
+
+    @property
+    def scope_to_certify(self) -> str:
+        """The scope our certificate carries on a grant."""
+        return self.certified_scope or self.application.scope
+
+    @property
+    def scope_differs(self) -> bool:
+        """The application asked for another scope than the other body certified."""
+        if self.certified_scope is None:
+            return False
+        return not same_scope(self.certified_scope, self.application.scope)
 
     @property
     def status_label(self) -> str:

@@ -51,6 +51,7 @@ def transfer_problem(
     signatories: Collection[str],
     status: str,
     issued_on: date,
+    original_issued_on: date,
     expires_on: date,
     today: date,
 ) -> str | None:
@@ -64,11 +65,34 @@ def transfer_problem(
         return "withdrawn"
     if status == "expired" or today > expires_on:
         return "expired"
-    if expires_on <= issued_on or expires_on > add_years(issued_on, 3):
-        return "dates"  # a certificate runs at most three years
+    if not dates_fit(issued_on, original_issued_on, expires_on):
+        return "dates"
     if today > add_months(expires_on, -NEAR_EXPIRY_MONTHS):
         return "near_expiry"
     return None
+
+
+def dates_fit(issued_on: date, original_issued_on: date, expires_on: date) -> bool:
+    """17021-1 9.1.3.2: a certificate expires after its issue and at most three years after the
+    start of its cycle: its issue (a grant, a revision) or, when it was issued on an early
+    recertification, the expiry it replaced, since the new expiry is the old one + 3 years
+    (9.6.3.2.4). The cycles follow each other from the original certification date, so the
+    latest is the end of the cycle after the one the certificate was issued in."""
+    if expires_on <= issued_on:
+        return False
+    latest = add_years(issued_on, 3)
+    if issued_on > original_issued_on:  # issued on the original date: the grant, not a renewal
+        latest = max(latest, _next_cycle_end(original_issued_on, issued_on))
+    return expires_on <= latest
+
+
+def _next_cycle_end(original_issued_on: date, issued_on: date) -> date:
+    """The end of the cycle after the one in progress on `issued_on`, counted from the original
+    certification date; generous by a day (some bodies write the anniversary as the expiry)."""
+    cycles = 1
+    while add_years(original_issued_on, 3 * cycles) < issued_on:
+        cycles += 1
+    return add_years(original_issued_on, 3 * (cycles + 1))
 
 
 def cycle_start(expires_on: date) -> date:
@@ -86,19 +110,27 @@ def next_audit(last_audit_kind: str) -> str:
     return next(kind for kind in PROGRAMME if kind not in done)
 
 
+def same_scope(one: str, other: str) -> bool:
+    """The same words, whatever the spacing and case."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def review_problem(
     role: str,
     checks: Collection[bool],
+    certified_scope: str,
     findings: str,
     visited: bool,
     visited_on: date | None,
     today: date,
 ) -> str | None:
-    """The pre-transfer review is complete: "role", "checks", "findings", "visit"."""
+    """The pre-transfer review is complete: "role", "checks", "scope", "findings", "visit"."""
     if role not in REVIEWER_ROLES:
         return "role"
     if not all(checks):
         return "checks"  # IAF MD 2: reports, nonconformities, complaints, where the cycle stands
+    if not certified_scope.strip():
+        return "scope"  # IAF MD 2: the cycle continues with the same scope
     if not findings.strip():
         return "findings"
     if visited and (visited_on is None or visited_on > today):

@@ -19,7 +19,7 @@ from certification.agreements.services import in_force as agreement_in_force
 from certification.applications import services as applications
 from certification.certificates import services as certificates
 from certification.decisions.models import Decision, DecisionMember, Outcome
-from certification.decisions.services import DECIDERS, impartiality_reason
+from certification.decisions.services import decider_reason
 from certification.extensions import db
 from certification.programme.services import cancel_audit, refresh_programme_dates
 from certification.templating import format_day
@@ -72,6 +72,7 @@ def eligibility_refusal(other: OtherCertificate, today: date) -> tuple[str, str]
         signatory_codes(),
         other.certificate_status,
         other.issued_on,
+        other.original_issued_on,
         other.expires_on,
         today,
     )
@@ -96,7 +97,12 @@ def eligibility_refusal(other: OtherCertificate, today: date) -> tuple[str, str]
             "expires_on",
         ),
         "dates": (
-            _("The certificate's dates do not fit: it runs at most three years from its issue."),
+            _(
+                "ISO/IEC 17021-1 9.1.3.2: the certificate's dates do not fit a three-year cycle. "
+                "It expires at most three years after its issue or, when it was issued on an "
+                "early recertification, three years after the expiry it replaced; the cycles "
+                "follow each other from the original certification date."
+            ),
             "expires_on",
         ),
         "near_expiry": (
@@ -170,13 +176,14 @@ CHECKS = ("reports_reviewed", "nonconformities_reviewed", "complaints_reviewed",
 
 def review_transfer(actor, transfer: Transfer, review: dict, today: date) -> Transfer:
     """IAF MD 2 pre-transfer review by a competent person: the last reports, the open
-    nonconformities, the complaints and where the cycle stands; a visit if they decide so."""
+    nonconformities, the complaints and where the cycle stands; a visit if they decide so. The
+    reviewer copies the scope from the other body's certificate: ours carries that scope."""
     _check_state(transfer, Action.REVIEW)
     findings = (review.get("review_findings") or "").strip()
+    certified_scope = (review.get("certified_scope") or "").strip()
     visited, visited_on = bool(review.get("visited")), review.get("visited_on")
-    _check_review(
-        actor, [bool(review.get(k)) for k in CHECKS], findings, visited, visited_on, today
-    )
+    checks = [bool(review.get(k)) for k in CHECKS]
+    _check_review(actor, checks, certified_scope, findings, visited, visited_on, today)
     refusal = eligibility_refusal(_stated(transfer), today)
     if refusal is not None:
         raise TransferError(*refusal)
@@ -185,15 +192,18 @@ def review_transfer(actor, transfer: Transfer, review: dict, today: date) -> Tra
     transfer.visited, transfer.visited_on = visited, visited_on if visited else None
     transfer.visit_notes = (review.get("visit_notes") or "").strip()
     transfer.review_findings, transfer.recommended = findings, bool(review.get("recommended"))
+    transfer.certified_scope = certified_scope
     transfer.reviewed_on, transfer.reviewed_by_id = today, actor.id
     verdict = _("transfer recommended") if transfer.recommended else _("transfer not recommended")
     transition(actor, transfer, Action.REVIEW, reason=verdict)
     return transfer
 
 
-def _check_review(actor, checks, findings: str, visited: bool, visited_on, today: date) -> None:
+def _check_review(
+    actor, checks, certified_scope: str, findings: str, visited: bool, visited_on, today: date
+) -> None:
     problem = rules.review_problem(
-        getattr(actor, "role", ""), checks, findings, visited, visited_on, today
+        getattr(actor, "role", ""), checks, certified_scope, findings, visited, visited_on, today
     )
     messages = {
         "role": (_("The pre-transfer review is recorded by a competent person of the body."), None),
@@ -203,6 +213,13 @@ def _check_review(actor, checks, findings: str, visited: bool, visited_on, today
                 "complaints and where the cycle stands, and tick each."
             ),
             "reports_reviewed",
+        ),
+        "scope": (
+            _(
+                "IAF MD 2: the cycle continues with the same scope: copy the scope from the "
+                "other body's certificate."
+            ),
+            "certified_scope",
         ),
         "findings": (_("Write what the review found."), "review_findings"),
         "visit": (_("Give the day of the visit (not in the future)."), "visited_on"),
@@ -240,7 +257,7 @@ def decide_transfer(
         decided_by_id=actor.id,
         reasons=reasons,
         recommendation="grant" if transfer.recommended else "refuse",
-        scope=transfer.application.scope,
+        scope=transfer.scope_to_certify,
     )
     decision.members.append(DecisionMember(member_id=actor.id, agrees=True, reasons=reasons))
     db.session.add(decision)
@@ -255,16 +272,22 @@ def decide_transfer(
     return transfer
 
 
-def _check_decider(actor, transfer: Transfer, today: date) -> None:
-    if getattr(actor, "role", None) not in DECIDERS:
-        raise TransferError(_("Only members of the certification committee decide."))
-    reason = impartiality_reason(actor, None, transfer.organisation, today)
+def decider_refusal(actor, transfer: Transfer, today: date) -> str | None:
+    """Why this person may not decide on the transfer: the same check as any decision (role,
+    impartiality, recorded competence for the scheme: 17021-1 7.2), and not the reviewer."""
+    scheme = transfer.application.scheme
+    reason = decider_reason(actor, None, transfer.organisation, scheme, today)
     if reason is None and actor.id == transfer.reviewed_by_id:
         reason = _(
             "%(name)s did the pre-transfer review, so cannot decide on it: ISO/IEC 17021-1 keeps "
             "the decision apart from the review.",
             name=actor.name,
         )
+    return reason
+
+
+def _check_decider(actor, transfer: Transfer, today: date) -> None:
+    reason = decider_refusal(actor, transfer, today)
     if reason is not None:
         raise TransferError(reason)
 
@@ -302,14 +325,15 @@ def _contracted_cycle(transfer: Transfer):
 
 
 def _issue(actor, transfer: Transfer, decision: Decision, cycle, today: date) -> None:
-    """Our certificate, same expiry and original date; the programme continues from the next
-    surveillance or the recertification (the audits the other body did are marked so)."""
+    """Our certificate, with the same scope, expiry and original date; the programme continues
+    from the next surveillance or the recertification (the audits the other body did are marked
+    so)."""
     try:
         certificate = certificates.issue_transferred_certificate(
             actor,
             decision,
             today=today,
-            scope=transfer.application.scope,
+            scope=transfer.scope_to_certify,  # IAF MD 2: the same scope, never a wider one
             sites=transfer.application.sites,
             original_issued_on=transfer.original_issued_on,
             expires_on=transfer.expires_on,

@@ -117,6 +117,7 @@ def detail(transfer_id: int):
 
 def render_detail(transfer: Transfer, review_form=None, decision_form=None, status: int = 200):
     staff = current_user.role != Role.CLIENT
+    may_decide = current_user.role in DECIDERS and transfer.state == "reviewed"
     page = render_template(
         "transfers/detail.html",
         transfer=transfer,
@@ -130,7 +131,10 @@ def render_detail(transfer: Transfer, review_form=None, decision_form=None, stat
         may_review=staff
         and current_user.role in rules.REVIEWER_ROLES
         and transfer.state == "received",
-        may_decide=current_user.role in DECIDERS and transfer.state == "reviewed",
+        may_decide=may_decide,
+        not_decider=services.decider_refusal(current_user, transfer, body_today())
+        if may_decide
+        else None,
         may_withdraw=current_user.role in (Role.CLIENT, Role.ADMIN, Role.PLANNER)
         and transfer.state in ("received", "reviewed"),
         timeline=_timeline(transfer) if staff else [],

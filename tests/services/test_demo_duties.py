@@ -45,6 +45,8 @@ def test_demo_holds_the_bodys_own_duties(demo_app):  # noqa: F811
             done.expires_on,
             done.original_issued_on,
         )
+        # IAF MD 2: the same scope, as the reviewer read it on the other body's certificate.
+        assert certificate.scope == done.certified_scope and not done.scope_differs
         programme = {a.kind: a.state for a in certificate.cycle.audits}
         assert programme["surveillance1"] == "cancelled"
         assert programme["surveillance2"] == "planned"

@@ -72,7 +72,7 @@ def _insert(connection, table, **values):
     fillers = {
         sa.Integer: 1, sa.String: "x", sa.Text: "x", sa.Date: dt.date(2026, 3, 15),
         sa.DateTime: dt.datetime(2026, 3, 15, tzinfo=dt.UTC), sa.Boolean: False,
-        sa.Numeric: 0, sa.Float: 0.0, sa.JSON: {},
+        sa.Numeric: 0, sa.Float: 0.0, sa.JSON: {}, sa.LargeBinary: b"x",
     }
     row = {}
     for column in table.columns:
@@ -240,3 +240,72 @@ def test_upgrading_a_populated_database_keeps_every_row_and_fills_the_sort_keys(
         downgrade(revision=PREVIOUS_HEAD)
         db.engine.dispose()
     assert after == before and before["organisations"] == total and before["findings"] > 0
+
+
+def test_transfers_reviewed_before_the_certified_scope_keep_working(empty_database_url):
+    """IAF MD 2 (56a4db4302fd): a transfer already in the database has no certified scope
+    (nobody read one from the other body's certificate): the column stays empty, the transfer
+    keeps the scope stated in its application, and it is still found by its certificate number
+    after the upgrade and after the downgrade (which SQLite makes by rebuilding the table)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade
+
+    from certification.search import TRANSFERRED_NUMBERS, contains
+    from certification.transfers.models import Transfer
+
+    def found(number_piece):
+        query = sa.select(Transfer.id).where(contains(TRANSFERRED_NUMBERS, number_piece))
+        return db.session.scalars(query).all()
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "t"}
+    )
+    with app.app_context():
+        upgrade(revision="b7d9f1a3c5e2")
+        tables = sa.MetaData()
+        tables.reflect(db.engine)
+        t = tables.tables
+        with db.engine.begin() as connection:
+            org = _insert(connection, t["organisations"])
+            reviewer = _insert(connection, t["users"], email="r@example.com", role="auditor")
+            application = _insert(
+                connection,
+                t["applications"],
+                organisation_id=org,
+                state="submitted",
+                kind="transfer",
+                scope="Handling of complaints for retail services",
+            )
+            old = _insert(
+                connection,
+                t["transfers"],
+                organisation_id=org,
+                application_id=application,
+                state="reviewed",
+                certificate_number="OB-10002-0042",
+                issued_on=dt.date(2025, 3, 1),
+                original_issued_on=dt.date(2022, 3, 1),
+                expires_on=dt.date(2028, 2, 29),
+                reviewed_by_id=reviewer,
+                reviewed_on=dt.date(2026, 3, 15),
+                decision_id=None,
+                certificate_id=None,
+                visited_on=None,
+            )
+        upgrade()
+        transfer = db.session.get(Transfer, old)
+        assert transfer.certified_scope is None and not transfer.scope_differs
+        assert transfer.scope_to_certify == "Handling of complaints for retail services"
+        assert found("0042") == [old]
+        db.session.remove()
+        downgrade(revision="b7d9f1a3c5e2")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE transfers SET certificate_number = 'OB-10002-0077' WHERE id = :id"),
+                {"id": old},
+            )
+        assert found("0077") == [old] and found("0042") == []
+        db.session.remove()
+        db.engine.dispose()

@@ -21,6 +21,7 @@ from tests import factories
 from tests.web.test_access_matrix import PDF, snapshot
 
 TODAY = date(2026, 6, 1)
+SCOPE = "Handling of customer complaints for retail services"
 
 
 def other(**kw) -> services.OtherCertificate:
@@ -42,7 +43,7 @@ def other(**kw) -> services.OtherCertificate:
     return services.OtherCertificate(**values)
 
 
-def apply(organisation=None, actor=None, today=TODAY, **kw):
+def apply(organisation=None, actor=None, today=TODAY, scope=SCOPE, **kw):
     organisation = organisation or factories.organisation()
     actor = actor or factories.user("planner")
     return services.apply_for_transfer(
@@ -51,7 +52,7 @@ def apply(organisation=None, actor=None, today=TODAY, **kw):
         other(**kw),
         scheme="iso10002",
         edition="2018",
-        scope="Handling of customer complaints for retail services",
+        scope=scope,
         site_ids=[s.id for s in organisation.sites],
         files=[("last-report.pdf", PDF)],
         today=today,
@@ -63,14 +64,15 @@ REVIEW = {
     "nonconformities_reviewed": True,
     "complaints_reviewed": True,
     "cycle_checked": True,
+    "certified_scope": SCOPE,
     "review_findings": "Reports complete; the minor is on track.",
     "recommended": True,
 }
 
 
-def reviewed(transfer, reviewer=None):
+def reviewed(transfer, reviewer=None, **changes):
     reviewer = reviewer or factories.user("auditor", name="Reviewing Auditor")
-    services.review_transfer(reviewer, transfer, REVIEW, TODAY)
+    services.review_transfer(reviewer, transfer, {**REVIEW, **changes}, TODAY)
     return reviewer
 
 
@@ -117,6 +119,11 @@ def test_an_application_to_transfer(db, app):
             "recertification audit instead",
         ),
         ({"original_issued_on": date(2025, 4, 1)}, "original certification date"),
+        # Recertified early (issued 2025-01-10): the old expiry 2025-02-28 + 3 years at most.
+        (
+            {"issued_on": date(2025, 1, 10), "expires_on": date(2028, 3, 2)},
+            "ISO/IEC 17021-1 9.1.3.2: the certificate's dates do not fit a three-year cycle",
+        ),
         ({"last_audit_on": TODAY + timedelta(days=1)}, "last audit"),
     ],
 )
@@ -127,6 +134,30 @@ def test_a_certificate_that_cannot_transfer_is_refused_and_nothing_stored(db, ch
         apply(organisation, planner, **changes)
     assert message in refused.value.message
     assert snapshot(_db) == before
+
+
+def test_a_certificate_recertified_early_transfers_with_its_expiry(db):
+    """Certified 2022-03-01, recertified and issued 2025-01-10, before the old expiry
+    (2025-02-28): it expires on 2028-02-29, more than three years after its issue."""
+    transfer = apply(
+        issued_on=date(2025, 1, 10),
+        original_issued_on=date(2022, 3, 1),
+        expires_on=date(2028, 2, 29),
+        last_audit_kind="recertification",
+        last_audit_on=date(2024, 12, 5),
+    )
+    assert transfer.state == "received"
+    reviewed(transfer)
+    contracted(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=True, reasons="Clean.", today=TODAY
+    )
+    assert transfer.state == "transferred"
+    certificate = transfer.certificate
+    assert (certificate.original_issued_on, certificate.expires_on) == (
+        date(2022, 3, 1),
+        date(2028, 2, 29),
+    )
 
 
 def test_the_review_needs_each_document_checked_and_its_findings(db):
@@ -147,9 +178,61 @@ def test_the_review_needs_each_document_checked_and_its_findings(db):
     assert transfer.state == "reviewed" and transfer.reviewed_by_id == reviewer.id
 
 
+def test_the_review_records_the_scope_on_the_other_certificate(db):
+    """IAF MD 2: the cycle continues with the same scope, read from the other body's
+    certificate; without it the review is refused and nothing changes."""
+    transfer, reviewer = apply(), factories.user("auditor")
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        reviewed(transfer, reviewer, certified_scope="  ")
+    assert refused.value.message == (
+        "IAF MD 2: the cycle continues with the same scope: copy the scope from the other "
+        "body's certificate."
+    )
+    assert refused.value.field == "certified_scope"
+    assert snapshot(_db) == before and transfer.state == "received"
+    reviewed(transfer, reviewer, certified_scope=f"  {SCOPE}\n")
+    assert transfer.certified_scope == SCOPE and not transfer.scope_differs
+
+
+def test_a_transfer_cannot_widen_the_scope(db):
+    """The client asked for more than the other body certified: our certificate (and the
+    decision) carry the certified scope; the rest needs a scope-extension audit."""
+    transfer = apply(scope=f"{SCOPE} and online sales")
+    reviewed(transfer, certified_scope=SCOPE)
+    assert transfer.scope_differs
+    contracted(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=True, reasons="Clean.", today=TODAY
+    )
+    assert transfer.certificate.scope == SCOPE and transfer.decision.scope == SCOPE
+
+
+@pytest.mark.parametrize("schemes", [(), ("csat-star",)])
+def test_a_member_without_recorded_competence_cannot_decide(db, schemes):
+    """17021-1 7.2: as for any decision, the decider holds a recorded competence for the
+    scheme (here ISO 10002): none at all, or only for another scheme."""
+    transfer = apply()
+    reviewed(transfer)
+    contracted(transfer)
+    member = factories.user("committee", name="New Member")
+    for scheme in schemes:
+        factories.competence(member, scheme=scheme)
+    _db.session.flush()
+    before = snapshot(_db)
+    with pytest.raises(services.TransferError) as refused:
+        services.decide_transfer(member, transfer, grant=True, reasons="Fine.", today=TODAY)
+    assert refused.value.message.startswith(
+        "ISO/IEC 17021-1 7.2: New Member has no recorded competence as a certification "
+        "committee member for ISO 10002"
+    )
+    assert snapshot(_db) == before
+    assert transfer.state == "reviewed" and transfer.certificate_id is None
+
+
 def test_the_reviewer_cannot_decide(db):
     transfer = apply()
-    member = factories.user("committee", name="Reviewing Member")
+    member = factories.committee_member(name="Reviewing Member")
     member.role = "planner"
     services.review_transfer(member, transfer, REVIEW, TODAY)
     member.role = "committee"

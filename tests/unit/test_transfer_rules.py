@@ -30,7 +30,64 @@ MLA = ("TURKAK", "UKAS")
     ],
 )
 def test_which_certificates_may_transfer(body, status, issued, expires, expected):
-    assert rules.transfer_problem(body, MLA, status, issued, expires, TODAY) == expected
+    # A first cycle's certificate: the original certification date is its issue.
+    problem = rules.transfer_problem(body, MLA, status, issued, issued, expires, TODAY)
+    assert problem == expected
+
+
+def test_a_certificate_recertified_early_may_transfer():
+    """Certified 2022-03-01 (expiry 2025-02-28), recertified and issued 2025-01-10: the new
+    expiry is the old one + 3 years, more than three years after the issue."""
+    problem = rules.transfer_problem(
+        "TURKAK", MLA, "active", date(2025, 1, 10), date(2022, 3, 1), date(2028, 2, 29), TODAY
+    )
+    assert problem is None
+
+
+EARLY = date(2025, 1, 10)  # issued on a recertification decided before the old expiry
+
+
+@pytest.mark.parametrize(
+    "issued, original, expires, fits",
+    [
+        # A grant or a revision: at most three years from the issue (some bodies write the
+        # anniversary itself).
+        (date(2025, 3, 1), date(2025, 3, 1), date(2028, 2, 29), True),
+        (date(2025, 3, 1), date(2025, 3, 1), date(2028, 3, 1), True),
+        (date(2025, 3, 1), date(2025, 3, 1), date(2028, 3, 2), False),
+        (date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 1), False),  # not after its issue
+        # Recertified early in the first cycle (2022-03-01 to 2025-02-28): the old expiry + 3
+        # years, as this app counts it (2028-02-29) or by plain arithmetic (2028-02-28), or from
+        # an anniversary expiry (2025-03-01 + 3 years); a day later is no cycle's end.
+        (EARLY, date(2022, 3, 1), date(2028, 2, 28), True),
+        (EARLY, date(2022, 3, 1), date(2028, 2, 29), True),
+        (EARLY, date(2022, 3, 1), date(2028, 3, 1), True),
+        (EARLY, date(2022, 3, 1), date(2028, 3, 2), False),
+        # Certified on 2022-03-02, its cycles end a day later.
+        (EARLY, date(2022, 3, 2), date(2028, 3, 1), True),
+        (EARLY, date(2022, 3, 2), date(2028, 3, 2), True),
+        (EARLY, date(2022, 3, 2), date(2028, 3, 3), False),
+        # The second cycle recertified early: the third ends 2028-02-29.
+        (EARLY, date(2019, 3, 1), date(2028, 2, 29), True),
+        (EARLY, date(2019, 3, 1), date(2028, 3, 2), False),
+        # The certificate of the original grant is no recertification.
+        (date(2022, 3, 1), date(2022, 3, 1), date(2028, 2, 29), False),
+        # Issued in the first cycle, it cannot expire at the end of the third.
+        (date(2021, 6, 1), date(2019, 3, 1), date(2028, 2, 29), False),
+        # Nor can a recertification jump a whole cycle.
+        (EARLY, date(2022, 3, 1), date(2031, 2, 28), False),
+        # Begun on 29 February: expiries 2031-02-27, then 2034-02-27 (domain.md).
+        (date(2031, 1, 10), date(2028, 2, 29), date(2034, 2, 27), True),
+        (date(2031, 1, 10), date(2028, 2, 29), date(2034, 2, 28), True),
+        (date(2031, 1, 10), date(2028, 2, 29), date(2034, 3, 1), False),
+        # Begun on 1 March 2025, the first cycle ends on 29 February 2028, the next on 28
+        # February 2031 (workflow.renewed_expiry).
+        (date(2027, 12, 31), date(2025, 3, 1), date(2031, 2, 28), True),
+        (date(2027, 12, 31), date(2025, 3, 1), date(2031, 3, 2), False),
+    ],
+)
+def test_the_dates_fit_a_three_year_cycle(issued, original, expires, fits):
+    assert rules.dates_fit(issued, original, expires) is fits
 
 
 @pytest.mark.parametrize(
@@ -64,22 +121,37 @@ def test_the_programme_continues_where_the_other_body_stopped(last, done, follow
 
 
 CHECKS = (True, True, True, True)
+SCOPE = "Handling of customer complaints for retail services"
 
 
 @pytest.mark.parametrize(
-    "role, checks, findings, visited, visited_on, expected",
+    "role, checks, scope, findings, visited, visited_on, expected",
     [
-        ("planner", CHECKS, "Reports fine.", False, None, None),
-        ("auditor", CHECKS, "Reports fine.", True, date(2026, 5, 20), None),
-        ("committee", CHECKS, "Reports fine.", False, None, "role"),
-        ("planner", (True, True, False, True), "Reports fine.", False, None, "checks"),
-        ("planner", CHECKS, "  ", False, None, "findings"),
-        ("planner", CHECKS, "Fine.", True, None, "visit"),
-        ("planner", CHECKS, "Fine.", True, date(2026, 6, 2), "visit"),  # in the future
+        ("planner", CHECKS, SCOPE, "Reports fine.", False, None, None),
+        ("auditor", CHECKS, SCOPE, "Reports fine.", True, date(2026, 5, 20), None),
+        ("committee", CHECKS, SCOPE, "Reports fine.", False, None, "role"),
+        ("planner", (True, True, False, True), SCOPE, "Reports fine.", False, None, "checks"),
+        ("planner", CHECKS, " \n ", "Reports fine.", False, None, "scope"),
+        ("planner", CHECKS, SCOPE, "  ", False, None, "findings"),
+        ("planner", CHECKS, SCOPE, "Fine.", True, None, "visit"),
+        ("planner", CHECKS, SCOPE, "Fine.", True, date(2026, 6, 2), "visit"),  # in the future
     ],
 )
-def test_the_pre_transfer_review(role, checks, findings, visited, visited_on, expected):
-    assert rules.review_problem(role, checks, findings, visited, visited_on, TODAY) == expected
+def test_the_pre_transfer_review(role, checks, scope, findings, visited, visited_on, expected):
+    problem = rules.review_problem(role, checks, scope, findings, visited, visited_on, TODAY)
+    assert problem == expected
+
+
+@pytest.mark.parametrize(
+    "certified, stated, same",
+    [
+        (SCOPE, SCOPE, True),
+        (SCOPE, "  handling of customer complaints\nfor retail   services ", True),
+        (SCOPE, SCOPE + " and online sales", False),
+    ],
+)
+def test_the_same_scope_whatever_the_spacing(certified, stated, same):
+    assert rules.same_scope(certified, stated) is same
 
 
 def test_the_mla_list_is_data():

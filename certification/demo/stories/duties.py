@@ -121,6 +121,8 @@ def _transferred(staff, orgs: dict, logins: dict, today: date) -> None:
             "nonconformities_reviewed": True,
             "complaints_reviewed": True,
             "cycle_checked": True,
+            # IAF MD 2: read from the other body's certificate; ours carries it.
+            "certified_scope": TRANSFERRED.scope,
             "recommended": True,
             "review_findings": "Reports of stage 2 and surveillance 1 read; the minor's plan is on "
             "track; no open complaint; surveillance 2 is due within the cycle.",
