@@ -12,7 +12,12 @@ from datetime import date, timedelta
 from certification.accounts.models import Role, User
 from certification.demo.documents import minimal_pdf
 from certification.demo.onsite import first_free_days
-from certification.demo.people import DEMO_PASSWORD, QUALIFICATIONS, team_for
+from certification.demo.people import (
+    DEMO_PASSWORD,
+    QUALIFICATIONS,
+    TECHNICAL_EXPERT_QUALIFICATIONS,
+    team_for,
+)
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
 
@@ -451,16 +456,16 @@ def _schedule(spec: DemoOrg, org, staff, today: date) -> None:
     )
     end2 = start2 + timedelta(days=2)
     team = [(m.id, "auditor") for m in members]
-    overrides = {}
+    # A technical expert sits on their own record for the sector (17021-1 7.2.5); no written
+    # reason would put an unqualified person on the team (7.1).
     expert = staff["john.carter@demo.test"]
-    if spec.sector not in QUALIFICATIONS["john.carter@demo.test"] and _free(
-        expert, stage2, start2, end2
+    if (
+        spec.sector not in QUALIFICATIONS["john.carter@demo.test"]
+        and spec.sector in TECHNICAL_EXPERT_QUALIFICATIONS["john.carter@demo.test"]
+        and _free(expert, stage2, start2, end2)
     ):
         team.append((expert.id, "expert"))
-        overrides[expert.id] = (
-            "Technical expert on the client's complaint IT system only; does not judge conformity."
-        )
-    schedule_audit(planner, stage2, start2, end2, lead.id, team, overrides, today=today)
+    schedule_audit(planner, stage2, start2, end2, lead.id, team, {}, today=today)
 
 
 def _free(person, audit, start: date, end: date) -> bool:

@@ -35,6 +35,11 @@ STAR_QUALIFICATIONS = {
     "nguyen.an@demo.test": ["29", "35"],
     "john.carter@demo.test": ["29"],
 }
+# auditor email -> IAF sector codes where they may sit as a technical expert for ISO 10002:2018
+# (17021-1 7.1.2, 7.2.5: the sector knowledge a team needs, recorded like any competence)
+TECHNICAL_EXPERT_QUALIFICATIONS = {
+    "john.carter@demo.test": ["31", "38"],
+}
 # committee member email -> (schemes, evidence): competent to decide on every sector of them
 # (17021-1 7.2), from a day well before the oldest decision of the demo.
 DECIDER_COMPETENCES = {
@@ -73,6 +78,17 @@ def create_staff(today: date | None = None) -> dict[str, User]:
                 db.session.add(
                     AuditorQualification(auditor=users[email], scheme=scheme, sector_code=sector)
                 )
+    for email, sectors in TECHNICAL_EXPERT_QUALIFICATIONS.items():
+        for sector in sectors:
+            db.session.add(
+                AuditorQualification(
+                    auditor=users[email],
+                    role="technical_expert",
+                    scheme="iso10002",
+                    sector_code=sector,
+                    evidence="Ten years designing complaint-handling IT systems for the sector.",
+                )
+            )
     since = (today or date.today()) - timedelta(days=365 * COMPETENT_SINCE_YEARS)
     for email, (schemes, evidence) in DECIDER_COMPETENCES.items():
         for scheme in schemes:

@@ -24,6 +24,8 @@ from certification.workflow import (
 # 17021-1 5.2.10: no one who consulted for (or worked at) the client audits it within two years.
 COOLING_OFF_YEARS = 2
 COOLING_OFF_KINDS = ("consultancy", "employment")
+# 17021-1 5.2.10 via domain.md: consultancy to the client within two years bars without exception.
+NO_OVERRIDE_KINDS = ("consultancy",)
 
 # The programme of one cycle, in order (domain.md "The cycle").
 PROGRAMME = ("stage1", "stage2", "surveillance1", "surveillance2", "recertification")
@@ -40,23 +42,40 @@ def is_qualified(user_qualifications, scheme: str, sector_code: str, on_date: da
     return problem is None
 
 
-def blocking_conflict(conflicts, organisation_id: int, today: date):
-    """The first recorded tie with this client that still bars the person, or None.
+def _still_bars(conflict, today: date) -> bool:
+    """Consultancy or employment bars until two full years after it ended (17021-1 5.2.10); the
+    second anniversary of the end is the first free day. Any other tie bars while it lasts."""
+    if conflict.ended_on is None:
+        return True
+    if conflict.kind in COOLING_OFF_KINDS:
+        return today < add_years(conflict.ended_on, COOLING_OFF_YEARS)
+    return today <= conflict.ended_on
 
-    Consultancy or employment bars until two full years after it ended (17021-1 5.2.10); the
-    second anniversary of the end is the first free day. Any other tie bars while it lasts.
-    """
-    for conflict in conflicts:
-        if conflict.organisation_id != organisation_id:
-            continue
-        if conflict.ended_on is None:
-            return conflict
-        if conflict.kind in COOLING_OFF_KINDS:
-            if today < add_years(conflict.ended_on, COOLING_OFF_YEARS):
-                return conflict
-        elif today <= conflict.ended_on:
-            return conflict
-    return None
+
+def blocking_conflicts(conflicts, organisation_id: int, today: date) -> list:
+    """Every recorded tie with this client that still bars the person, whatever the order they
+    were recorded in: the ties no written reason lifts (consultancy, 17021-1 5.2.10) first, then
+    the ongoing ones, then the latest ended."""
+    barring = [
+        conflict
+        for conflict in conflicts
+        if conflict.organisation_id == organisation_id and _still_bars(conflict, today)
+    ]
+    return sorted(
+        barring,
+        key=lambda c: (
+            c.kind not in NO_OVERRIDE_KINDS,
+            c.ended_on is not None,
+            -c.ended_on.toordinal() if c.ended_on is not None else 0,
+        ),
+    )
+
+
+def blocking_conflict(conflicts, organisation_id: int, today: date):
+    """The most serious recorded tie with this client that still bars the person, or None:
+    consultancy within the two years before any other tie (blocking_conflicts)."""
+    barring = blocking_conflicts(conflicts, organisation_id, today)
+    return barring[0] if barring else None
 
 
 def conflict_blocks(conflicts, organisation_id: int, today: date) -> bool:
@@ -95,7 +114,9 @@ def programme_windows(
     if decision_date is None:
         return {kind: stage2 if kind == "stage2" else Window() for kind in PROGRAMME}
     dates = programme_dates(decision_date)
-    surveillance2 = Window(decision_date, dates["surveillance_2"])
+    # 17021-1 9.1.3.3: surveillance 2 falls in the calendar year after surveillance 1, which
+    # comes after the decision: until surveillance 1 is dated, not before the next 1 January.
+    surveillance2 = Window(date(decision_date.year + 1, 1, 1), dates["surveillance_2"])
     if surveillance1_last_day is not None:
         surveillance2 = Window(*surveillance_2_window(decision_date, surveillance1_last_day))
     recertification = (
@@ -114,6 +135,13 @@ def programme_windows(
 
 # The audits of the programme held against a due-by date (17021-1 9.1.3, 9.6.2).
 DUE_KINDS = ("surveillance1", "surveillance2", "recertification")
+
+
+def scheduled_early(kind: str, window_start: date | None, first_day: date) -> bool:
+    """Surveillance 2 would start before its window opens (17021-1 9.1.3.3: surveillance every
+    calendar year, so surveillance 2 in the calendar year after surveillance 1). No exception
+    lifts it: the window start is the first allowed day."""
+    return kind == "surveillance2" and window_start is not None and first_day < window_start
 
 
 def scheduled_late(kind: str, due_by: date | None, last_day: date) -> bool:

@@ -2,8 +2,8 @@
 
 17021-1 5.2 and 7.1 (the team: competent, impartial, free on those days; programme/team.py),
 9.3.1 (stage 2 after a concluded stage 1; programme/stages.py), 9.1.3 and 9.6.2 (a surveillance
-or recertification after its due date only with a justified exception), IAF MD 5 (the renewal
-personnel; programme/renewal.py).
+or recertification after its due date only with a justified exception; surveillance 2 in the
+calendar year after surveillance 1), IAF MD 5 (the renewal personnel; programme/renewal.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from certification.calendar.services import leave_refusal
 from certification.extensions import db
 from certification.programme import renewal, rules, stages
 from certification.programme import team as team_assessment
-from certification.programme.dates import refresh_programme_dates
+from certification.programme.dates import programme_windows_of, refresh_programme_dates
 from certification.programme.errors import AssignmentRefused, ProgrammeError
-from certification.programme.models import Audit, AuditTeamMember, TeamRole
+from certification.programme.models import Audit, AuditKind, AuditTeamMember, TeamRole
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
 
@@ -50,6 +50,7 @@ def schedule_audit(
     action = Action.SCHEDULE if audit.state == AuditState.PLANNED else Action.RESCHEDULE
     _check_allowed(audit, action)
     _check_dates(start, end, today)
+    _check_calendar_years(audit, start, end)
     if (refusal := stages.stage2_refusal(audit, start, starting=False)) is not None:
         raise ProgrammeError(refusal, field="start")
     if (refusal := renewal.undeclared_refusal(audit)) is not None:
@@ -69,7 +70,8 @@ def schedule_audit(
     for uid, _role in seats:
         candidate = candidates[uid]
         if candidate.blocking_words:
-            # 17021-1 5.2.10 (consultancy) and 9.2.2 (two audits at once): no override.
+            # 17021-1 5.2.10 (consultancy), 7.1 and 7.2 (a seat without a valid
+            # qualification) and 9.2.2 (two audits at once): no override.
             refusals[uid] = " ".join(candidate.blocking_words)
         elif problems[uid] and not overrides.get(uid):
             refusals[uid] = _(
@@ -96,7 +98,7 @@ def schedule_audit(
         )
     db.session.flush()
     overridden = {
-        uid: team_assessment.override_notes(people[uid], audit, candidates[uid].assessment, end)
+        uid: team_assessment.override_notes(people[uid], audit, candidates[uid].assessment)
         for uid, _role in seats
         if problems[uid]
     }
@@ -130,6 +132,59 @@ def _late_reason(audit: Audit, end: date, late_reason: str) -> str:
             field="late_reason",
         )
     return reason
+
+
+def _check_calendar_years(audit: Audit, start: date, end: date) -> None:
+    """17021-1 9.1.3.3: surveillance at least once every calendar year, so surveillance 2 falls
+    in the calendar year after surveillance 1. Surveillance 2 cannot start before its window
+    (from surveillance 1's last day, held or planned; until surveillance 1 is dated, from the
+    1 January after the decision); surveillance 1 cannot move into surveillance 2's year."""
+    if audit.kind == AuditKind.SURVEILLANCE2:
+        window = programme_windows_of(audit.cycle)["surveillance2"]
+        if not rules.scheduled_early(audit.kind, window.start, start):
+            return
+        first = _other_audit(audit, AuditKind.SURVEILLANCE1)
+        if first is not None and first.end_date is not None:
+            message = _(
+                "ISO/IEC 17021-1 9.1.3.3: surveillance is held at least once every calendar "
+                "year, so surveillance 2 falls in the calendar year after surveillance 1 (which "
+                "ends on %(first)s). Surveillance 2 can start on %(date)s at the earliest.",
+                first=format_day(first.end_date),
+                date=format_day(window.start),
+            )
+        else:
+            message = _(
+                "ISO/IEC 17021-1 9.1.3.3: surveillance is held at least once every calendar "
+                "year, so surveillance 2 falls in the calendar year after surveillance 1, which "
+                "is not dated yet and cannot come before the certification decision of "
+                "%(decision)s. Surveillance 2 can start on %(date)s at the earliest.",
+                decision=format_day(audit.cycle.decision_date),
+                date=format_day(window.start),
+            )
+        raise ProgrammeError(message, field="start")
+    if audit.kind == AuditKind.SURVEILLANCE1:
+        second = _other_audit(audit, AuditKind.SURVEILLANCE2)
+        if second is None or second.start_date is None:
+            return
+        window = programme_windows_of(audit.cycle, surveillance1_last_day=end)["surveillance2"]
+        if rules.scheduled_early(second.kind, window.start, second.start_date):
+            raise ProgrammeError(
+                _(
+                    "ISO/IEC 17021-1 9.1.3.3: surveillance is held at least once every calendar "
+                    "year, so surveillance 2 (from %(second)s) falls in the calendar year after "
+                    "surveillance 1. Surveillance 1 must end by %(date)s; to hold it later, "
+                    "move surveillance 2 first.",
+                    second=format_day(second.start_date),
+                    date=format_day(date(second.start_date.year - 1, 12, 31)),
+                ),
+                field="end",
+            )
+
+
+def _other_audit(audit: Audit, kind: str) -> Audit | None:
+    """The cycle's current audit of that kind (the latest not cancelled), if any."""
+    found = [a for a in audit.cycle.audits if a.kind == kind and a.state != AuditState.CANCELLED]
+    return found[-1] if found else None
 
 
 def _check_allowed(audit: Audit, action: Action) -> None:

@@ -21,7 +21,12 @@ from certification.extensions import db
 from certification.listing import Listing
 from certification.paging import Page, Part, Segment, page_of
 from certification.programme import renewal
-from certification.programme.dates import due_badges, due_windows, refresh_programme_dates
+from certification.programme.dates import (
+    due_badges,
+    due_windows,
+    earliest_start,
+    refresh_programme_dates,
+)
 from certification.programme.errors import AssignmentRefused, ProgrammeError
 from certification.programme.models import Audit, AuditKind, AuditTeamMember, Cycle
 from certification.programme.scheduling import MEMBER_ROLES, cancel_audit, schedule_audit
@@ -34,6 +39,7 @@ __all__ = [
     "cancel_audit",
     "due_badges",
     "due_windows",
+    "earliest_start",
     "refresh_programme_dates",
     "schedule_audit",
 ]

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from certification.accounts.competence import SEAT_ROLES, competence_problem_any
 from certification.accounts.models import ConflictKind, Role, User
 from certification.activity.notes import log_note, worded
 from certification.applications.schemes import scheme_title
 from certification.extensions import db
 from certification.i18n.collation import sorted_by_name
 from certification.programme import team_rules
-from certification.programme.models import Audit, AuditTeamMember
+from certification.programme.models import Audit, AuditTeamMember, TeamRole
 from certification.templating import format_day
 
 
@@ -28,12 +29,14 @@ class Candidate:
 
     person: User
     assessment: team_rules.Assessment
-    blocking_words: list[str]  # consultancy, days booked: no written reason lifts these
-    override_words: list[str]  # other conflicts, competence: a logged reason lifts these
+    blocking_words: list[str]  # consultancy, competence, days booked: no written reason lifts these
+    override_words: list[str]  # other conflicts of interest: a logged reason lifts these
 
     @property
     def reasons(self) -> list[str]:
         return self.blocking_words + self.override_words
+
+    expert_only: bool = False  # not qualified as an auditor, but for a technical expert's seat
 
     @property
     def qualified(self) -> bool:
@@ -73,6 +76,7 @@ def assess_people(
     cycle, organisation = audit.cycle, audit.organisation
     found = {}
     for person in people:
+        seat = (seats or {}).get(person.id, "auditor")
         assessment = team_rules.assess(
             person.qualifications,
             person.conflicts,
@@ -83,9 +87,9 @@ def assess_people(
             start=start,
             end=end,
             audit_id=audit.id,
-            seat=(seats or {}).get(person.id, "auditor"),
+            seat=seat,
         )
-        found[person.id] = Candidate(person, assessment, *_reasons(person, audit, assessment, end))
+        found[person.id] = Candidate(person, assessment, *_reasons(person, audit, assessment, seat))
     return found
 
 
@@ -105,17 +109,24 @@ def team_overview(audit: Audit, start: date | None, end: date | None) -> list[Ca
         get_locale(),
     )
     candidates = assess_people(people, audit, start, end)
+    scheme, sector = audit.cycle.scheme, audit.organisation.sector_code
+    for person in people:  # 17021-1 7.2.5: their own record may still cover an expert seat
+        candidate = candidates[person.id]
+        candidate.expert_only = not candidate.qualified and all(
+            competence_problem_any(person.qualifications, SEAT_ROLES["expert"], scheme, sector, day)
+            is None
+            for day in (start, end)
+        )
     return [candidates[p.id] for p in people]
 
 
-def _reasons(person: User, audit: Audit, assessment, end: date) -> tuple[list[str], list[str]]:
+def _reasons(person: User, audit: Audit, assessment, seat: str) -> tuple[list[str], list[str]]:
     """(blocking, overridable) reasons in words."""
     blocking, overridable = [], []
-    if assessment.conflict is not None:
-        words = _conflict_words(person, audit, assessment.conflict)
-        (blocking if assessment.consultancy else overridable).append(words)
+    if assessment.consultancy:
+        blocking.append(_consultancy_words(person, audit, assessment.consultancy_ties[0]))
     if assessment.competence is not None:
-        overridable.append(worded(competence_note(person, audit, assessment.competence, end)))
+        blocking.append(_competence_words(person, audit, assessment, seat))
     for booking in assessment.bookings:
         blocking.append(
             _(
@@ -127,24 +138,46 @@ def _reasons(person: User, audit: Audit, assessment, end: date) -> tuple[list[st
                 end=format_day(booking.end),
             )
         )
+    for conflict in assessment.other_ties:
+        overridable.append(worded(conflict_note(person, audit, conflict)))
     return blocking, overridable
 
 
-def _conflict_words(person: User, audit: Audit, conflict) -> str:
-    organisation = audit.organisation.display_name
-    if conflict.kind in team_rules.NO_OVERRIDE_KINDS:
-        free_from = team_rules.consultancy_bars_until(conflict)
+def _consultancy_words(person: User, audit: Audit, conflict) -> str:
+    free_from = team_rules.consultancy_bars_until(conflict)
+    return _(
+        "ISO/IEC 17021-1 5.2.10: %(name)s gave consultancy to %(organisation)s (%(until)s); "
+        "no one who did so within the last 2 years can be on its audit team or decide on it, "
+        "whatever the reason.",
+        name=person.name,
+        organisation=audit.organisation.display_name,
+        until=_("free from %(date)s", date=format_day(free_from)) if free_from else _("ongoing"),
+    )
+
+
+def _competence_words(person: User, audit: Audit, assessment, seat: str) -> str:
+    """17021-1 7.1, 7.2: the seat needs a qualification valid on every day of the audit; no
+    written reason replaces it."""
+    cycle = audit.cycle
+    values = {
+        "name": person.name,
+        "scheme": scheme_title(cycle.scheme, cycle.edition),
+        "sector": audit.organisation.sector_code,
+        "date": format_day(assessment.competence_on),
+        "seat": TeamRole(seat).label,
+    }
+    if assessment.competence == "expired":
         return _(
-            "ISO/IEC 17021-1 5.2.10: %(name)s gave consultancy to %(organisation)s (%(until)s); "
-            "no one who did so within the last 2 years can be on its audit team or decide on it, "
-            "whatever the reason.",
-            name=person.name,
-            organisation=organisation,
-            until=_("free from %(date)s", date=format_day(free_from))
-            if free_from
-            else _("ongoing"),
+            "ISO/IEC 17021-1 7.1, 7.2: %(name)s's qualification for %(scheme)s in sector "
+            "%(sector)s has lapsed by %(date)s; no written reason lets them take this seat "
+            "(%(seat)s).",
+            **values,
         )
-    return worded(conflict_note(person, audit, conflict))
+    return _(
+        "ISO/IEC 17021-1 7.1, 7.2: %(name)s is not qualified for %(scheme)s in sector "
+        "%(sector)s on %(date)s; no written reason lets them take this seat (%(seat)s).",
+        **values,
+    )
 
 
 def conflict_note(person: User, audit: Audit, conflict) -> dict:
@@ -160,23 +193,7 @@ def conflict_note(person: User, audit: Audit, conflict) -> dict:
     )
 
 
-def competence_note(person: User, audit: Audit, problem: str, end: date) -> dict:
-    """A missing or lapsed qualification, as data for the log (activity.notes)."""
-    cycle = audit.cycle
-    return log_note(
-        "lapsed" if problem == "expired" else "not_qualified",
-        name=person.name,
-        scheme=scheme_title(cycle.scheme, cycle.edition),
-        sector=audit.organisation.sector_code,
-        date=end,
-    )
-
-
-def override_notes(person: User, audit: Audit, assessment, end: date) -> list[dict]:
-    """What the planner overrode for this person, as notes (the log words them when read)."""
-    found = []
-    if assessment.conflict is not None and not assessment.consultancy:
-        found.append(conflict_note(person, audit, assessment.conflict))
-    if assessment.competence is not None:
-        found.append(competence_note(person, audit, assessment.competence, end))
-    return found
+def override_notes(person: User, audit: Audit, assessment) -> list[dict]:
+    """What the planner overrode for this person (every tie other than consultancy), as notes
+    (the log words them when read). Competence and consultancy are never overridden."""
+    return [conflict_note(person, audit, conflict) for conflict in assessment.other_ties]

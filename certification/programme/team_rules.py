@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from certification.accounts.competence import SEAT_ROLES, competence_problem_any
-from certification.programme.rules import COOLING_OFF_YEARS, blocking_conflict
+from certification.programme.rules import (
+    COOLING_OFF_YEARS,
+    NO_OVERRIDE_KINDS,
+    blocking_conflicts,
+)
 from certification.workflow import add_years
 
-# 17021-1 5.2.10: consultancy to the client within two years bars without exception.
-NO_OVERRIDE_KINDS = ("consultancy",)
 # Audits that hold their days: the auditor cannot be elsewhere on them.
 BOOKED_STATES = ("scheduled", "in_progress", "submitted", "returned", "closed")
 
@@ -31,27 +33,42 @@ class Booking:
 class Assessment:
     """What stands between this person and the team on those days.
 
-    `blocking`: codes that no written reason can lift ("consultancy", "booked");
-    `overridable`: codes the planner may lift with a logged reason ("conflict", "competence").
+    `blocking`: codes that no written reason can lift ("consultancy", "competence", "booked");
+    `overridable`: codes the planner may lift with a logged reason ("conflict": a tie other than
+    consultancy). Every barring tie with the client counts, not only the first one recorded.
     """
 
     competence: str | None = None  # None, "missing", "expired", "not_yet_valid"
-    conflict: object | None = None
+    conflicts: tuple = ()  # every tie that still bars, the most serious first
     bookings: list[Booking] = field(default_factory=list)
+    competence_on: date | None = None  # the audit day the qualification does not cover
+
+    @property
+    def conflict(self):
+        """The most serious barring tie (consultancy before any other), or None."""
+        return self.conflicts[0] if self.conflicts else None
+
+    @property
+    def consultancy_ties(self) -> list:
+        return [c for c in self.conflicts if c.kind in NO_OVERRIDE_KINDS]
+
+    @property
+    def other_ties(self) -> list:
+        return [c for c in self.conflicts if c.kind not in NO_OVERRIDE_KINDS]
 
     @property
     def consultancy(self) -> bool:
-        return self.conflict is not None and self.conflict.kind in NO_OVERRIDE_KINDS
+        return bool(self.consultancy_ties)
 
     @property
     def blocking(self) -> list[str]:
         codes = ["consultancy"] if self.consultancy else []
+        codes += ["competence"] if self.competence else []
         return codes + (["booked"] if self.bookings else [])
 
     @property
     def overridable(self) -> list[str]:
-        codes = ["conflict"] if self.conflict is not None and not self.consultancy else []
-        return codes + (["competence"] if self.competence else [])
+        return ["conflict"] if self.other_ties else []
 
     @property
     def free(self) -> bool:
@@ -94,13 +111,19 @@ def assess(
     audit_id: int | None = None,
     seat: str = "auditor",
 ) -> Assessment:
-    """One person against one audit on these days: the conflict counts on the first day, the
-    qualification for the seat must hold to the last (17021-1 5.2, 7.1, 7.2.5), and no other
-    audit may overlap."""
+    """One person against one audit on these days: the conflicts count on the first day, the
+    qualification for the seat must hold from the first day to the last, with no override
+    (17021-1 5.2, 7.1, 7.2.5), and no other audit may overlap."""
+    roles = SEAT_ROLES.get(seat, SEAT_ROLES["auditor"])
+    competence, competence_on = None, None
+    for day in (start, end):
+        competence = competence_problem_any(qualifications, roles, scheme, sector_code, day)
+        if competence is not None:
+            competence_on = day
+            break
     return Assessment(
-        competence=competence_problem_any(
-            qualifications, SEAT_ROLES.get(seat, SEAT_ROLES["auditor"]), scheme, sector_code, end
-        ),
-        conflict=blocking_conflict(conflicts, organisation_id, start),
+        competence=competence,
+        conflicts=tuple(blocking_conflicts(conflicts, organisation_id, start)),
         bookings=clashing(start, end, bookings, audit_id),
+        competence_on=competence_on,
     )

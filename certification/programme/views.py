@@ -161,6 +161,7 @@ def render_audit(audit: Audit, cancel_form=None, status: int = 200, personnel_fo
         cancel_form=cancel_form or CancelForm(formdata=None),
         personnel_form=personnel_form or PersonnelForm(formdata=None, personnel=declared),
         stage1_warning=stages.stage1_warning(audit, audit.start_date),
+        earliest_start=services.earliest_start(audit),
     )
     return page, status
 
@@ -217,6 +218,7 @@ def schedule(audit_id: int):
         audit=audit,
         candidates=team.team_overview(audit, form.start.data, form.end.data),
         stage1_warning=stages.stage1_warning(audit, form.start.data),
+        earliest_start=services.earliest_start(audit),
     )
     return page, status
 
@@ -229,7 +231,7 @@ def show_refusal(form: ScheduleForm, error: services.ProgrammeError) -> None:
         (field.errors if field is not None else form.form_errors).append(message)
     if refusals:
         form.form_errors.append(
-            _("Some people cannot be put on this team without a written reason; see below.")
+            _("Some people cannot be put on this team as chosen; the reason is by each of them.")
         )
         return
     # "team" is the team as a whole (not one field of the form): shown above the form.

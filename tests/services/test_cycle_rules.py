@@ -721,6 +721,78 @@ def test_a_surveillance_after_its_due_date_needs_a_justified_exception():
     assert "Justification: The client's site" in log("late_exception")[0].text
 
 
+def _surveillances(granted):
+    cycle, _certificate = granted_cycle(granted)
+    kinds = {a.kind: a for a in cycle.audits}
+    return kinds["surveillance1"], kinds["surveillance2"]
+
+
+def _schedule(audit, start, end=None):
+    return programme.schedule_audit(
+        factories.user("planner"),
+        audit,
+        start,
+        end or start,
+        qualified_auditor().id,
+        [],
+        {},
+        today=TODAY,
+    )
+
+
+def test_surveillance2_in_the_calendar_year_of_surveillance1_is_refused():
+    """domain.md: surveillance 2 falls in the calendar year after surveillance 1 (17021-1
+    9.1.3.3). Decision 2026-03-15, surveillance 1 on 2027-02-02: 2027-11-10 is too early."""
+    surveillance1, surveillance2 = _surveillances(date(2026, 3, 15))
+    _schedule(surveillance1, date(2027, 2, 2))
+
+    with pytest.raises(programme.ProgrammeError) as refused:
+        _schedule(surveillance2, date(2027, 11, 10))
+
+    assert refused.value.message == (
+        "ISO/IEC 17021-1 9.1.3.3: surveillance is held at least once every calendar year, so "
+        "surveillance 2 falls in the calendar year after surveillance 1 (which ends on "
+        "Feb 2, 2027). Surveillance 2 can start on Jan 1, 2028 at the earliest."
+    )
+    assert refused.value.field == "start"
+    assert surveillance2.state == "planned" and surveillance2.start_date is None
+    assert surveillance2.team == []
+    # Its first allowed day is fine (and before the due date: no exception needed).
+    _schedule(surveillance2, date(2028, 1, 1))
+    assert surveillance2.state == "scheduled"
+
+
+def test_surveillance2_before_surveillance1_is_dated_waits_for_the_next_year():
+    """Surveillance 1 not dated yet: it comes after the decision, so surveillance 2 cannot fall
+    in the decision's calendar year."""
+    _surveillance1, surveillance2 = _surveillances(date(2026, 3, 15))
+
+    with pytest.raises(programme.ProgrammeError) as refused:
+        _schedule(surveillance2, date(2026, 12, 10))
+
+    assert "surveillance 1, which is not dated yet" in refused.value.message
+    assert "can start on Jan 1, 2027 at the earliest" in refused.value.message
+    assert surveillance2.state == "planned" and surveillance2.start_date is None
+
+
+def test_surveillance1_cannot_move_into_the_year_of_surveillance2():
+    surveillance1, surveillance2 = _surveillances(date(2026, 3, 15))
+    _schedule(surveillance1, date(2027, 2, 2))
+    _schedule(surveillance2, date(2028, 1, 10))
+
+    with pytest.raises(programme.ProgrammeError) as refused:
+        _schedule(surveillance1, date(2028, 1, 3))
+
+    assert refused.value.message.startswith("ISO/IEC 17021-1 9.1.3.3:")
+    assert "Surveillance 1 must end by Dec 31, 2027" in refused.value.message
+    assert refused.value.field == "end"
+    assert surveillance1.start_date == date(2027, 2, 2)
+    assert surveillance2.window_start == date(2028, 1, 1)
+    # Within the year before surveillance 2's it may move.
+    _schedule(surveillance1, date(2027, 3, 1))
+    assert surveillance1.start_date == date(2027, 3, 1)
+
+
 def test_an_audit_not_held_by_its_due_date_puts_the_certificate_on_the_committees_list():
     cycle, certificate = granted_cycle()
     surveillance1 = next(a for a in cycle.audits if a.kind == "surveillance1")

@@ -113,6 +113,22 @@ def test_a_member_with_a_conflict_of_interest_cannot_decide(member):
     assert audit.state == "submitted" and decisions() == 0
 
 
+def test_a_decider_who_consulted_is_told_of_the_consultancy_whatever_else_is_recorded(member):
+    """17021-1 5.2.10: consultancy within 2 years is the tie named, even when a family tie with
+    the client was recorded before it."""
+    audit = submitted()
+    org = audit.organisation
+    factories.conflict(member, org, kind="other", started_on=date(2020, 1, 1))
+    factories.conflict(member, org, kind="consultancy", ended_on=TODAY - timedelta(days=200))
+
+    reason = services.impartiality_reason(member, audit, org, TODAY)
+
+    assert "(Consultancy, ended" in reason and "Other relationship" not in reason
+    with pytest.raises(NotImpartial):
+        decide(member, audit)
+    assert audit.state == "submitted" and decisions() == 0
+
+
 def test_an_impartial_member_has_no_reason(member):
     audit = submitted()
     factories.conflict(member, factories.organisation(), kind="consultancy")

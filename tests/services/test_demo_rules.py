@@ -14,7 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certification import create_app
-from certification.accounts.competence import CompetenceRole, competence_problem
+from certification.accounts.competence import (
+    SEAT_ROLES,
+    CompetenceRole,
+    competence_problem,
+    competence_problem_any,
+)
 from certification.activity.models import ActivityLog
 from certification.audit_time import compute_audit_time
 from certification.certificates import rules as certificate_rules
@@ -106,6 +111,14 @@ def audit_problems(audit: Audit, today: date, bookings: dict) -> list[str]:
         wrong += stage2_problems(where, audit)
     if audit.start_date is not None and audit.state in BOOKED_STATES:
         wrong += team_problems(where, audit, bookings)
+        if audit.kind == "surveillance2" and audit.state != "cancelled":
+            first = [
+                a.end_date
+                for a in audit.cycle.audits
+                if a.kind == "surveillance1" and a.state != "cancelled" and a.end_date
+            ]
+            if first and audit.start_date.year <= max(first).year:  # 17021-1 9.1.3.3
+                wrong.append(f"{where}: in the calendar year of surveillance 1")
         if programme_rules.scheduled_late(audit.kind, audit.due_by, audit.end_date):
             if not audit.late_justification:
                 wrong.append(f"{where}: held after its due date without a justified exception")
@@ -148,11 +161,12 @@ def team_problems(where: str, audit: Audit, bookings: dict) -> list[str]:
         conflict = programme_rules.blocking_conflict(person.conflicts, org.id, audit.start_date)
         if conflict is not None and conflict.kind == "consultancy":
             wrong.append(f"{where}: {person.email} consulted for the client")
-        qualified = programme_rules.is_qualified(
-            person.qualifications, scheme, org.sector_code, audit.end_date
-        )
-        if not qualified and not (member.overridden and member.override_reason):
-            wrong.append(f"{where}: {person.email} not qualified, no written reason")
+        # 17021-1 7.1, 7.2: the seat's qualification on every day of the audit, no override.
+        for day in (audit.start_date, audit.end_date):
+            if competence_problem_any(
+                person.qualifications, SEAT_ROLES[member.role], scheme, org.sector_code, day
+            ):
+                wrong.append(f"{where}: {person.email} not qualified as {member.role} on {day}")
     return wrong
 
 

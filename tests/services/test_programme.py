@@ -204,7 +204,8 @@ def test_conflict_that_ended_two_years_ago_does_not_block():
 def test_override_with_a_written_reason_is_stored_and_logged():
     org = factories.organisation()
     cycle = new_programme(org)
-    lead, expert = auditor(), auditor(sector="32")
+    lead, expert = auditor(), auditor()
+    factories.conflict(expert, org, kind="other", started_on=date(2020, 1, 1))  # a family tie
     why = "Technical expert on the complaints IT system only; does not judge conformity."
 
     schedule(cycle.audits[0], lead, [(expert.id, "expert")], {expert.id: why})
@@ -214,18 +215,68 @@ def test_override_with_a_written_reason_is_stored_and_logged():
     [entry] = log("assignment_override")
     assert (
         entry.reason == why
-        and "not qualified" in entry.text
+        and "conflict of interest" in entry.text
         and entry.text.endswith(f"Reason: {why}")
     )
 
 
 def test_blank_override_reason_is_refused():
-    cycle = new_programme()
-    lead = auditor(sector="32")
+    org = factories.organisation()
+    cycle = new_programme(org)
+    lead = auditor()
+    factories.conflict(lead, org, kind="other", started_on=date(2020, 1, 1))
 
-    with pytest.raises(AssignmentRefused):
+    with pytest.raises(AssignmentRefused, match="write the reason"):
         schedule(cycle.audits[0], lead, overrides={lead.id: "   "})
     assert cycle.audits[0].state == "planned"
+
+
+@pytest.mark.parametrize(
+    ("seat", "qualification"),
+    [
+        ("lead", {"sector_code": "32"}),  # another sector
+        ("lead", {"valid_until": START}),  # lapses before the last day
+        ("lead", {"valid_from": END}),  # not valid yet on the first day
+        ("auditor", {"sector_code": "32"}),
+        ("expert", {"sector_code": "32"}),  # neither an auditor's nor an expert's record
+    ],
+)
+def test_no_reason_puts_an_unqualified_person_on_the_team(seat, qualification):
+    """17021-1 7.1, 7.2: every seat needs a qualification for the scheme and sector valid on
+    every day of the audit; unlike a family tie, no written reason lifts it."""
+    cycle = new_programme()
+    stage1 = cycle.audits[0]
+    person = auditor(sector=None, name="Deniz Kaya")
+    factories.qualification(person, **qualification)
+    lead = person if seat == "lead" else auditor()
+    team = [] if seat == "lead" else [(person.id, seat)]
+
+    with pytest.raises(AssignmentRefused) as refused:
+        schedule(stage1, lead, team, {person.id: "Nobody else speaks the language."})
+
+    assert set(refused.value.refusals) == {person.id}
+    message = refused.value.refusals[person.id]
+    assert message.startswith("ISO/IEC 17021-1 7.1, 7.2: Deniz Kaya")
+    assert "no written reason lets them take this seat" in message
+    assert stage1.state == "planned" and stage1.start_date is None and stage1.team == []
+    assert log("schedule") == [] and log("assignment_override") == []
+
+
+def test_consultancy_bars_whatever_else_is_recorded():
+    """17021-1 5.2.10: consultancy within 2 years bars with no override, even when another tie
+    with the client (a family one, overridable on its own) was recorded first."""
+    org = factories.organisation()
+    cycle = new_programme(org)
+    lead = auditor(name="Elif Şahin")
+    factories.conflict(lead, org, kind="other", started_on=date(2020, 1, 1))
+    factories.conflict(
+        lead, org, kind="consultancy", started_on=date(2024, 1, 1), ended_on=TODAY - timedelta(200)
+    )
+
+    with pytest.raises(AssignmentRefused, match="5.2.10: Elif Şahin gave consultancy"):
+        schedule(cycle.audits[0], lead, overrides={lead.id: "The family tie is distant."})
+    assert cycle.audits[0].state == "planned" and cycle.audits[0].team == []
+    assert log("assignment_override") == []
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from certification.programme import rules
+from certification.programme import rules, team_rules
 from certification.programme.rules import (
     Window,
     audit_due_status,
@@ -76,6 +76,60 @@ def test_blocking_conflict_names_the_tie():
     assert blocking_conflict([old, current], 1, DAY) is current
 
 
+def test_consultancy_is_named_before_any_other_tie():
+    """17021-1 5.2.10: a family tie recorded first does not hide consultancy within the two
+    years: every barring tie counts, and consultancy (no written reason lifts it) comes first."""
+    family = tie(kind="other", ended_on=None)
+    consulted = tie(ended_on=DAY - timedelta(days=200))
+    assert blocking_conflict([family, consulted], 1, DAY) is consulted
+    assert rules.blocking_conflicts([family, consulted], 1, DAY) == [consulted, family]
+
+
+def test_a_second_tie_does_not_make_consultancy_overridable():
+    ties = [tie(kind="other", ended_on=None), tie(ended_on=DAY - timedelta(days=200))]
+    assessment = team_rules.assess(
+        [qual()], ties, [], organisation_id=1, scheme="iso10002", sector_code="29",
+        start=DAY, end=DAY,
+    )  # fmt: skip
+    assert assessment.consultancy and assessment.blocking == ["consultancy"]
+    assert assessment.conflict.kind == "consultancy"
+
+
+EXPERT_RECORD = Row(role="technical_expert", scheme="iso10002", sector_code="29", valid_until=None)
+
+
+@pytest.mark.parametrize(
+    ("seat", "records"),
+    [
+        ("lead", [qual(sector="32")]),
+        ("auditor", [qual(valid_until=DAY)]),  # lapses before the last day
+        ("auditor", [EXPERT_RECORD]),  # an expert's record is not an auditor's
+        ("expert", []),
+    ],
+)
+def test_competence_blocks_every_seat_with_no_override(seat, records):
+    """17021-1 7.1, 7.2: a seat without a valid qualification is blocking, not overridable."""
+    assessment = team_rules.assess(
+        records, [], [], organisation_id=1, scheme="iso10002", sector_code="29",
+        start=DAY, end=DAY + timedelta(days=1), seat=seat,
+    )  # fmt: skip
+    assert assessment.blocking == ["competence"] and assessment.overridable == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "window_start", "first_day", "expected"),
+    [
+        ("surveillance2", date(2028, 1, 1), date(2027, 11, 10), True),  # S1's calendar year
+        ("surveillance2", date(2028, 1, 1), date(2027, 12, 31), True),
+        ("surveillance2", date(2028, 1, 1), date(2028, 1, 1), False),
+        ("surveillance2", None, date(2027, 11, 10), False),  # no decision yet: no window
+        ("surveillance1", date(2028, 1, 1), date(2027, 11, 10), False),
+    ],
+)
+def test_surveillance2_before_its_window_is_early(kind, window_start, first_day, expected):
+    assert rules.scheduled_early(kind, window_start, first_day) is expected
+
+
 def test_windows_before_the_decision_are_unknown():
     windows = programme_windows(None)
     assert set(windows) == {"stage1", "stage2", "surveillance1", "surveillance2", "recertification"}
@@ -92,11 +146,13 @@ def test_stage2_window_follows_stage1_policy():
     ("decision", "surveillance1", "s1_due", "s2", "recertification"),
     [
         # domain.md: granted 2026-03-15 expires 2029-03-14; recertified before expiry.
+        # Surveillance 1 not dated yet: it comes after the decision, so surveillance 2 opens on
+        # the next 1 January at the earliest (17021-1 9.1.3.3).
         (
             date(2026, 3, 15),
             None,
             date(2027, 3, 15),
-            (date(2026, 3, 15), date(2028, 3, 15)),
+            (date(2027, 1, 1), date(2028, 3, 15)),
             date(2029, 3, 13),
         ),
         # Surveillance 1 done: surveillance 2 in the next calendar year, by decision + 24 months.
@@ -112,7 +168,7 @@ def test_stage2_window_follows_stage1_policy():
             date(2028, 2, 29),
             None,
             date(2029, 2, 28),
-            (date(2028, 2, 29), date(2030, 2, 28)),
+            (date(2029, 1, 1), date(2030, 2, 28)),
             date(2031, 2, 26),
         ),
     ],

@@ -250,6 +250,8 @@ def test_the_schedule_form_shows_each_auditor_before_picking(client, db, login_a
     consultant = auditor(name="Cem Danışman")
     factories.conflict(consultant, org, ended_on=TODAY - timedelta(days=100))
     busy = auditor(name="Deniz Dolu")
+    expert = auditor(sector=None, name="Ece Uzman")
+    factories.qualification(expert, role="technical_expert")
     other = programme()
     other.audits[0].state = "scheduled"
     other.audits[0].start_date = other.audits[0].end_date = START
@@ -264,17 +266,53 @@ def test_the_schedule_form_shows_each_auditor_before_picking(client, db, login_a
     )
     rows = {
         name: page[page.index(name) : page.index("</tr>", page.index(name))]
-        for name in ("Ada Uygun", "Bora Yetkisiz", "Cem Danışman", "Deniz Dolu")
+        for name in ("Ada Uygun", "Bora Yetkisiz", "Cem Danışman", "Deniz Dolu", "Ece Uzman")
     }
     assert "Qualified" in rows["Ada Uygun"] and "Free" in rows["Ada Uygun"]
     assert "Not qualified" in rows["Bora Yetkisiz"] and "sector 29" in rows["Bora Yetkisiz"]
     assert "Consultancy: never on this team" in rows["Cem Danışman"]
     assert "Booked" in rows["Deniz Dolu"] and "already on Stage 1" in rows["Deniz Dolu"]
+    # No reason lifts a missing qualification; a technical expert's own record covers an
+    # expert seat only (17021-1 7.1, 7.2.5).
+    assert "Not qualified: cannot be assigned" in rows["Bora Yetkisiz"]
+    assert "Technical expert seat only" in rows["Ece Uzman"]
+
+
+def test_surveillance2_pages_show_its_window_and_refuse_dates_before_it(
+    client, db, login_as, programme
+):
+    """domain.md: surveillance 2 falls in the calendar year after surveillance 1; the planner
+    sees the first allowed day before choosing, and an earlier date is refused by its field."""
+    cycle = programme()
+    cycle.decision_date = date(2026, 3, 15)
+    kinds = {a.kind: a for a in cycle.audits}
+    surveillance1, surveillance2 = kinds["surveillance1"], kinds["surveillance2"]
+    surveillance1.state = "scheduled"
+    surveillance1.start_date = surveillance1.end_date = date(2027, 2, 2)
+    db.session.commit()
+    login_as("planner")
+
+    audit_page = text(client.get(f"/programme/audits/{surveillance2.id}"))
+    assert "Earliest start" in audit_page and "Jan 1, 2028" in audit_page
+    form_page = text(client.get(f"/programme/audits/{surveillance2.id}/schedule"))
+    assert "so it can start on Jan 1, 2028 at the earliest" in form_page
+
+    day = date(2027, 11, 10)
+    response = client.post(
+        f"/programme/audits/{surveillance2.id}/schedule",
+        data=schedule_form(auditor(), start=day, end=day),
+    )
+    assert response.status_code == 400
+    assert "Surveillance 2 can start on Jan 1, 2028 at the earliest." in text(response)
+    db.session.expire_all()
+    assert db.session.get(Audit, surveillance2.id).state == "planned"
 
 
 def test_override_with_reason_is_accepted_over_http(client, db, login_as, programme):
-    cycle = programme()
-    lead = auditor(sector="32")
+    org = factories.organisation()
+    cycle = programme(org)
+    lead = auditor()
+    factories.conflict(lead, org, kind="other", started_on=date(2020, 1, 1))  # a family tie
     audit_id = cycle.audits[0].id
     login_as("planner")
 
@@ -288,6 +326,31 @@ def test_override_with_reason_is_accepted_over_http(client, db, login_as, progra
     assert "Assigned despite a refusal" in text(response)
     audit = db.session.get(Audit, audit_id)
     assert audit.team[0].overridden
+
+
+def test_an_unqualified_lead_is_refused_on_the_form_whatever_the_reason(
+    client, db, login_as, programme
+):
+    """17021-1 7.1, 7.2: the lead's seat needs a valid qualification; no reason replaces it."""
+    cycle = programme()
+    lead = auditor(sector="32", name="Bora Yetkisiz")
+    audit_id = cycle.audits[0].id
+    login_as("planner")
+
+    response = client.post(
+        f"/programme/audits/{audit_id}/schedule",
+        data=schedule_form(lead, lead_override="Nobody else speaks the client's language."),
+    )
+
+    assert response.status_code == 400
+    page = text(response)
+    assert (
+        "ISO/IEC 17021-1 7.1, 7.2: Bora Yetkisiz is not qualified for ISO 10002:2018 in sector "
+        "29" in page
+    )
+    assert "no written reason lets them take this seat (Lead auditor)" in page
+    audit = db.session.get(Audit, audit_id)
+    assert audit.state == "planned" and audit.team == []
 
 
 def test_past_dates_are_refused_on_the_form(client, db, login_as, programme):
