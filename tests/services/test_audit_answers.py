@@ -20,8 +20,9 @@ TODAY = factories.today()
 QUESTION = "7.2-a"
 
 
-def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=TODAY):
-    """A stage 2 audit with a lead and a second auditor on its team."""
+def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=TODAY, plan=True):
+    """A stage 2 audit with a lead and a second auditor on its team; once scheduled, its plan
+    was sent to the client (unless `plan` is False)."""
     lead, member = factories.user("auditor"), factories.user("auditor")
     quote = factories.quote(factories.application(scheme=scheme, edition=edition))
     cycle = factories.cycle(quote)
@@ -34,6 +35,8 @@ def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=T
         ]
     )
     db.session.flush()
+    if plan and state == "scheduled":
+        factories.sent_plan(audit, lead)
     return audit, lead, member
 
 
