@@ -154,7 +154,7 @@ def sent_plan(a: Audit, by: User | None = None, on: date | None = None, answer: 
     on = on or today()
     db.session.flush()
     db.session.expire(a, ["team"])  # seats added by id since the audit was loaded
-    by = by or a.lead or user(Role.PLANNER)
+    by = by or user(Role.PLANNER)
     plan = plans.prepare_plan(by, a, on, seed=1)
     plan.representative = plan.representative or "Quality manager"
     plans.send_plan(by, plan, on)

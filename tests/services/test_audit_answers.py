@@ -40,7 +40,7 @@ def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=T
     )
     db.session.flush()
     if plan and state == "scheduled":
-        factories.sent_plan(audit, lead)
+        factories.sent_plan(audit)  # by a planner
     return audit, lead, member
 
 
