@@ -145,6 +145,30 @@ def concluded_stage1(c: Cycle, last_day: date | None = None, readiness="ready", 
     return stage1
 
 
+def sent_plan(a: Audit, by: User | None = None, on: date | None = None, answer: str = ""):
+    """The audit's plan prepared from its present dates and team and sent to the client, through
+    the plan services (17021-1 9.2.3: an audit starts only once the client has its plan).
+    `answer` "confirm" or "change": the client's answer to it."""
+    from certification.plans import services as plans
+
+    on = on or today()
+    db.session.flush()
+    db.session.expire(a, ["team"])  # seats added by id since the audit was loaded
+    by = by or user(Role.PLANNER)
+    plan = plans.prepare_plan(by, a, on, seed=1)
+    plan.representative = plan.representative or "Quality manager"
+    plans.send_plan(by, plan, on)
+    if answer:
+        client = next((u for u in a.organisation.users), None) or user(
+            Role.CLIENT, organisation=a.organisation
+        )
+        if answer == "confirm":
+            plans.confirm_plan(client, plan, on)
+        else:
+            plans.request_change(client, plan, "Another day, please.", on)
+    return plan
+
+
 def finding(a: Audit, grade="major", state="open", number=None, **kw) -> Finding:
     """A finding on question 7.2-a of the audit, as the checklist would raise it (numbered next
     in the audit's cycle unless `number` is given)."""

@@ -69,6 +69,7 @@ def stage2_on_site(
     audit.start_date, audit.end_date = today - timedelta(days=1), today
     session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
     session.flush()
+    factories.sent_plan(audit, planner, today - timedelta(days=7))  # 17021-1 9.2.3
     audit_services.start_audit(lead, audit, today)
     for question in loader.checklist_for("iso10002", "2018").questions():
         audit_services.save_answer(

@@ -13,13 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from certification.accounts.models import ConflictOfInterest
 from certification.activity.notes import checklist_group, log_note
 from certification.activity.services import lock, record, refused_again, transition
+from certification.audits import rules
 from certification.audits.models import Answer, AuditChecklist, Grade
 from certification.checklists import loader
 from certification.extensions import db
 from certification.models_base import utcnow
-from certification.programme import stages
+from certification.programme import stages, team_rules
 from certification.programme.models import Audit, AuditTeamMember
 from certification.templating import format_day
 from certification.workflow import Action, AuditState, TransitionError, next_state
@@ -102,6 +104,8 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
         )
     if (refusal := stages.stage2_refusal(audit, today, starting=True)) is not None:
         raise AuditWorkError(refusal)
+    if refusals := start_refusals(audit):
+        raise AuditWorkError(" ".join(refusals))
     cycle = audit.cycle
     try:
         checklist = loader.checklist_for(cycle.scheme, cycle.edition)
@@ -125,6 +129,100 @@ def start_audit(actor, audit: Audit, today: date) -> AuditChecklist:
         note=log_note("checklist_version", file=recorded.file_name, version=recorded.version),
     )
     return recorded
+
+
+def start_refusals(audit: Audit) -> list[str]:
+    """What keeps this scheduled audit from starting whatever the day, in words: a team member
+    the client's consultancy bars (17021-1 5.2.10), then a plan the client does not have (9.2.3).
+    The audit page shows them before anyone presses start; start_audit refuses with them."""
+    return conflict_refusals(audit) + plan_refusals(audit)
+
+
+def conflict_refusals(audit: Audit) -> list[str]:
+    """17021-1 5.2.10, checked again at the start: a consultancy recorded after the team was
+    picked bars that person all the same (no override); the planner changes the team."""
+    ids = [member.user_id for member in audit.team]
+    if audit.start_date is None or not ids:
+        return []
+    ties: dict[int, list] = {}
+    for tie in db.session.scalars(
+        select(ConflictOfInterest).where(
+            ConflictOfInterest.user_id.in_(ids),
+            ConflictOfInterest.organisation_id == audit.organisation_id,
+        )
+    ):
+        ties.setdefault(tie.user_id, []).append(tie)
+    found = []
+    for member in audit.team:
+        conflict = rules.barring_consultancy(
+            ties.get(member.user_id, []), audit.organisation_id, audit.start_date
+        )
+        if conflict is None:
+            continue
+        free_from = team_rules.consultancy_bars_until(conflict)
+        found.append(
+            _(
+                "ISO/IEC 17021-1 5.2.10: %(name)s gave consultancy to %(organisation)s "
+                "(%(until)s); no one who did so within the last 2 years may audit it, whatever "
+                "the reason. The audit cannot start until a planner takes %(name)s off the team "
+                "(Change dates or team) and the client has the new audit plan.",
+                name=member.user.name,
+                organisation=audit.organisation.display_name,
+                until=_("free from %(date)s", date=format_day(free_from))
+                if free_from
+                else _("ongoing"),
+            )
+        )
+    return found
+
+
+def plan_refusals(audit: Audit) -> list[str]:
+    """17021-1 9.2.3: the client has received the plan of this audit, as it now stands."""
+    from certification.plans.services import plan_in_force
+
+    plan = plan_in_force(audit)
+    problem = rules.plan_problem(plan, audit.start_date, audit.end_date, audit.team)
+    if problem is None:
+        return []
+    if problem == "not_sent":
+        return [
+            _(
+                "ISO/IEC 17021-1 9.2.3: the audit plan has not been sent to the client, so the "
+                "audit cannot start. The lead auditor or a planner prepares it under “Audit "
+                "plan” on this audit's page and sends it to the client; then start the audit."
+            )
+        ]
+    if problem == "change_requested":
+        message = _(
+            "ISO/IEC 17021-1 9.2.3: the client asked for a change to the audit plan (version "
+            "%(version)d), so the audit cannot start on it.",
+            version=plan.version,
+        )
+    elif problem == "dates_changed":
+        message = _(
+            "ISO/IEC 17021-1 9.2.3: the audit plan sent to the client (version %(version)d) "
+            "gives %(plan_start)s to %(plan_end)s, but the audit is now from %(start)s to "
+            "%(end)s.",
+            version=plan.version,
+            plan_start=format_day(plan.start_date),
+            plan_end=format_day(plan.end_date),
+            start=format_day(audit.start_date),
+            end=format_day(audit.end_date),
+        )
+    else:
+        message = _(
+            "ISO/IEC 17021-1 9.2.3: the audit team changed after the audit plan (version "
+            "%(version)d) was sent to the client.",
+            version=plan.version,
+        )
+    return [
+        message
+        + " "
+        + _(
+            "Open the audit plan from this audit's page, make a new version and send it to "
+            "the client; then start the audit."
+        )
+    ]
 
 
 def recorded_checklist(audit: Audit) -> AuditChecklist | None:

@@ -93,7 +93,12 @@ def render_checklist(audit: Audit, clause_number, *, notes=None, status: int = 2
     checklist_ = services.checklist_of(audit, recorded)
     can_edit = can_edit_checklist(current_user, audit)
     if checklist_ is None:
-        page = render_template("audits/not_started.html", audit=audit, can_edit=can_edit)
+        page = render_template(
+            "audits/not_started.html",
+            audit=audit,
+            can_edit=can_edit,
+            refusals=services.start_refusals(audit) if audit.state == "scheduled" else [],
+        )
         return page, status
     answers = services.answers_of(audit)
     clauses = checklist_.clauses()
@@ -339,6 +344,7 @@ def audit_panel(audit: Audit) -> str:
         progress=progress,
         can_edit=can_edit_checklist(current_user, audit),
         may_start_today=audit.start_date is not None and audit.start_date <= body_today(),
+        refusals=services.start_refusals(audit) if audit.state == "scheduled" else [],
     )
 
 

@@ -58,7 +58,8 @@ def first_free_days(team, audit, earliest: date, days: int) -> tuple[date, list]
 def on_site(
     planner, team, audit, start: date, days: int, scheduled_on: date, late_reason: str = ""
 ) -> list:
-    """Scheduled weeks ahead, started by the lead on its first day; returns the team."""
+    """Scheduled weeks ahead, its plan sent to the client and confirmed, started by the lead on
+    its first day; returns the team."""
     from certification.audits.services import start_audit
     from certification.programme.services import schedule_audit
 
@@ -76,8 +77,47 @@ def on_site(
         today=scheduled_on,
         late_reason=late_reason,
     )
+    send_plan(planner, audit, min(scheduled_on + timedelta(days=3), start))
     start_audit(lead, audit, start)
     return team
+
+
+def send_plan(planner, audit, day: date):
+    """17021-1 9.2.3: the plan as prepared from the programme, the client's representative filled
+    in as the planner would on the form, sent; the client confirms it where it has a login."""
+    from certification.accounts.models import Role, User
+    from certification.plans import services as plans
+
+    plan = plans.prepare_plan(planner, audit, day, seed=audit.id)
+    client = db.session.scalar(
+        db.select(User)
+        .where(User.organisation_id == audit.organisation_id, User.role == Role.CLIENT.value)
+        .order_by(User.id)
+        .limit(1)
+    )
+    if not plan.representative:
+        lines = [
+            plans.LineInput(
+                a.day, a.starts, a.ends, a.activity, a.clauses, a.auditors, a.auditor_hours
+            )
+            for a in plan.activities
+        ]
+        values = plans.PlanInput(
+            objectives=plan.objectives,
+            scope=plan.scope,
+            criteria=plan.criteria,
+            client_documents=plan.client_documents,
+            representative=client.name if client is not None else "Quality manager",
+            language=plan.language,
+            confidentiality=plan.confidentiality,
+            extra_seats=[],
+            lines=lines,
+        )
+        plans.update_plan(planner, plan, values)
+    plans.send_plan(planner, plan, day)
+    if client is not None:
+        plans.confirm_plan(client, plan, day)
+    return plan
 
 
 def _number(facts: Facts, year: int, seed: int) -> str:

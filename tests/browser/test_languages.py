@@ -141,6 +141,7 @@ def test_the_phone_checklist_in_arabic_is_mirrored_and_fits(chromium, live, seed
         )  # fmt: skip
         session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
         session.flush()
+        factories.sent_plan(audit, planner, today)  # 17021-1 9.2.3
         audit_services.start_audit(lead, audit, today)
         audit_id = audit.id
     context = chromium.new_context(base_url=live.url, locale="en-GB", **PHONE)

@@ -147,6 +147,7 @@ def test_auditor_raises_a_major_on_a_phone_and_submits_after_the_client_answers(
         )
         session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
         session.flush()
+        factories.sent_plan(audit, planner, today)  # 17021-1 9.2.3
         audit_id = audit.id
     checklist = loader.checklist_for("iso10002", "2018")
     total = len(checklist.questions())

@@ -94,6 +94,7 @@ def test_a_finding_goes_to_the_client_and_its_answer_to_the_team(db):
 
     db.session.add(AuditTeamMember(audit=audit, user=lead, role="lead"))
     db.session.flush()
+    factories.sent_plan(audit, lead)
     start_audit(lead, audit, TODAY)
     question = checklist_of(audit).questions()[0].id
     save_answer(

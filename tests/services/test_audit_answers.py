@@ -4,24 +4,29 @@ overwrite when two auditors of one team answer the same question."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from certification.activity.models import ActivityLog
+from certification.admin.profiles import add_conflict
 from certification.audits import services
 from certification.audits.models import Answer, AuditChecklist
 from certification.checklists import loader
+from certification.plans import services as plans
 from certification.programme.models import AuditTeamMember
+from certification.programme.services import schedule_audit
 from tests import factories
 
 TODAY = factories.today()
 QUESTION = "7.2-a"
 
 
-def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=TODAY):
-    """A stage 2 audit with a lead and a second auditor on its team."""
+def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=TODAY, plan=True):
+    """A stage 2 audit with a lead and a second auditor on its team; once scheduled, its plan
+    was sent to the client (unless `plan` is False)."""
     lead, member = factories.user("auditor"), factories.user("auditor")
     quote = factories.quote(factories.application(scheme=scheme, edition=edition))
     cycle = factories.cycle(quote)
@@ -34,6 +39,8 @@ def team_audit(db, scheme="iso10002", edition="2018", state="scheduled", start=T
         ]
     )
     db.session.flush()
+    if plan and state == "scheduled":
+        factories.sent_plan(audit)  # by a planner
     return audit, lead, member
 
 
@@ -117,6 +124,119 @@ def test_only_the_team_starts_the_audit(db, role):
     with pytest.raises(services.AuditWorkError, match="Only the audit team"):
         services.start_audit(factories.user(role), audit, TODAY)
     assert audit.state == "scheduled"
+
+
+def refused_start(actor, audit, *messages) -> str:
+    """start_audit refuses with every `messages` (regexes) and changes nothing."""
+    with pytest.raises(services.AuditWorkError) as refused:
+        services.start_audit(actor, audit, TODAY)
+    for message in messages:
+        assert re.search(message, refused.value.message), refused.value.message
+    assert audit.state == "scheduled" and services.recorded_checklist(audit) is None
+    return refused.value.message
+
+
+# -- the plan sent before the audit (17021-1 9.2.3) -------------------------------------------
+
+
+def test_an_audit_without_a_plan_sent_does_not_start_until_it_is_sent(db):
+    audit, lead, _member = team_audit(db, plan=False)
+    refused_start(lead, audit, "ISO/IEC 17021-1 9.2.3", "has not been sent to the client")
+    draft = plans.prepare_plan(lead, audit, TODAY, seed=1)  # prepared, not sent: still no
+    refused_start(lead, audit, "has not been sent to the client")
+    draft.representative = "Quality manager"
+    plans.send_plan(lead, draft, TODAY)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+@pytest.mark.parametrize("answer", ["", "confirm"])
+def test_a_plan_sent_or_confirmed_lets_the_audit_start(db, answer):
+    audit, lead, _member = team_audit(db, plan=False)
+    refused_start(lead, audit, "9.2.3")
+    factories.sent_plan(audit, lead, answer=answer)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+def test_a_plan_the_client_asked_to_change_needs_a_new_version_sent(db):
+    audit, lead, _member = team_audit(db, plan=False)
+    plan = factories.sent_plan(audit, lead, answer="change")
+    refused_start(lead, audit, r"asked for a change to the audit plan \(version 1\)", "new version")
+    plans.send_plan(lead, plans.revise_plan(lead, plan, TODAY), TODAY)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+def test_an_audit_moved_after_its_plan_was_sent_needs_a_new_version(db):
+    audit, lead, _member = team_audit(db, start=TODAY - timedelta(days=1))
+    plan = plans.plan_in_force(audit)
+    audit.start_date = audit.end_date = TODAY  # rescheduled: the client was told another day
+    refused_start(lead, audit, r"\(version 1\) gives .* but the audit is now from", "new version")
+    plans.send_plan(lead, plans.revise_plan(lead, plan, TODAY), TODAY)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+def test_a_team_changed_after_its_plan_was_sent_needs_a_new_version(db):
+    audit, lead, member = team_audit(db)
+    plan = plans.plan_in_force(audit)
+    newcomer = factories.user("auditor")
+    audit.team.append(AuditTeamMember(user=newcomer, role="auditor"))
+    db.session.flush()
+    refused_start(lead, audit, "the audit team changed after the audit plan")
+    plans.send_plan(lead, plans.revise_plan(lead, plan, TODAY), TODAY)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+# -- impartiality at the start (17021-1 5.2.10) -----------------------------------------------
+
+
+def test_consultancy_recorded_after_scheduling_keeps_the_audit_from_starting(db):
+    audit, lead, member = team_audit(db)
+    admin = factories.user("admin")
+    # Another tie first (weighed when the team was picked), then the consultancy, found later.
+    add_conflict(admin, member, audit.organisation, "other", TODAY - timedelta(days=900), None)
+    add_conflict(
+        admin,
+        member,
+        audit.organisation,
+        "consultancy",
+        TODAY - timedelta(days=700),
+        TODAY - timedelta(days=400),
+    )
+    message = refused_start(
+        lead, audit, "ISO/IEC 17021-1 5.2.10", "takes .* off the team", "Change dates or team"
+    )
+    assert member.name in message and lead.name not in message
+    assert "free from" in message
+
+
+def test_once_the_planner_changes_the_team_and_the_client_has_the_new_plan_it_starts(db):
+    audit, lead, member = team_audit(db)
+    factories.conflict(member, audit.organisation, started_on=date(2025, 1, 1))  # ongoing
+    refused_start(lead, audit, f"5.2.10: {member.name} gave consultancy")
+    planner, stand_in = factories.user("planner"), factories.user("auditor")
+    for person in (lead, stand_in):
+        factories.qualification(person)
+    schedule_audit(planner, audit, TODAY, TODAY, lead.id, [(stand_in.id, "auditor")], {},
+                   today=TODAY - timedelta(days=3))  # fmt: skip
+    refused_start(lead, audit, "the audit team changed after the audit plan")
+    plans.send_plan(planner, plans.revise_plan(planner, plans.plan_in_force(audit), TODAY), TODAY)
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
+
+
+def test_consultancy_ended_two_years_before_the_first_day_no_longer_bars(db):
+    audit, lead, member = team_audit(db)
+    factories.conflict(member, audit.organisation, started_on=date(2023, 1, 1),
+                       ended_on=date(2024, 11, 25))  # fmt: skip
+    refused_start(lead, audit, "5.2.10")  # free from 25 November 2026, the day after
+    member.conflicts[0].ended_on = date(2024, 11, 24)  # free from the audit's first day
+    db.session.flush()
+    services.start_audit(lead, audit, TODAY)
+    assert audit.state == "in_progress"
 
 
 def test_an_old_audit_still_shows_the_checklist_it_used(db):

@@ -166,6 +166,7 @@ def stage2_scheduled(
     audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
     db.session.flush()
     db.session.refresh(cycle)
+    factories.sent_plan(audit, lead)
     return audit, lead
 
 

@@ -336,8 +336,13 @@ def world(db, app):
     )
     db.session.add(AuditTeamMember(audit=audit, user=people["lead"], role="lead"))
     qualification = factories.qualification(people["lead"])
-    conflict = factories.conflict(people["lead"], org_b, started_on=today - timedelta(days=900))
+    # A tie that the lead's seat was justified over (a consultancy would keep them off: 5.2.10).
+    conflict = factories.conflict(
+        people["lead"], org_b, kind="other", started_on=today - timedelta(days=900)
+    )
     db.session.flush()
+    plan = prepare_plan(people["lead"], audit, today)
+    send_plan(people["lead"], plan, today)  # 17021-1 9.2.3: before the audit starts
     # On site: the audit is under way, a question graded major with a photo, the client answered.
     start_audit(people["lead"], audit, today)
     question = checklist_of(audit).questions()[0].id
@@ -381,8 +386,6 @@ def world(db, app):
         expires_on=today + timedelta(days=1000),
     )
     db.session.add(certificate)
-    plan = prepare_plan(people["lead"], audit, today)
-    send_plan(people["lead"], plan, today)
     mark = add_mark_file(people["admin"], ("mark.png", PNG))
     settings.put("body_logo", {"stored": write_file(real_png()), "type": "image/png"})
     accreditation = save_accreditation(

@@ -117,20 +117,54 @@ def test_others_get_no_checklist(client, db, login_as, on_site, who):
 
 
 def test_a_scheduled_audit_is_started_from_the_audit_page(client, db, login_as):
-    audit, lead, _member = team_audit(db, start=TODAY)
+    audit, lead, _member = team_audit(db, start=date.today())  # the view uses the real clock
     db.session.commit()
     login_as(lead)
     page = text(client.get(f"/programme/audits/{audit.id}"))
-    assert "Start the audit" in page
+    assert "Start the audit" in page and "cannot be started yet" not in page
     assert "has not been started" in text(client.get(f"/audits/{audit.id}/checklist"))
-    audit.start_date = audit.end_date = date.today()  # the view starts it by the real clock
-    db.session.commit()
     response = client.post(f"/audits/{audit.id}/start")
     assert response.status_code == 302 and response.headers["Location"].endswith("/checklist")
     db.session.expire_all()
     assert audit.state == "in_progress"
     page = text(client.get(f"/programme/audits/{audit.id}"))
     assert "Continue the checklist" in page and "0 of" in page
+
+
+def test_the_audit_page_says_the_plan_must_be_sent_before_the_start(client, db, login_as):
+    audit, lead, _member = team_audit(db, start=date.today(), plan=False)
+    db.session.commit()
+    login_as(lead)
+    page = text(client.get(f"/programme/audits/{audit.id}"))
+    assert "The audit cannot be started yet" in page
+    assert "ISO/IEC 17021-1 9.2.3: the audit plan has not been sent to the client" in page
+    assert f'action="/audits/{audit.id}/start"' not in page  # no button that can only refuse
+    assert "has not been sent to the client" in text(client.get(f"/audits/{audit.id}/checklist"))
+    # Pressed anyway (an old page): the refusal is shown on the audit page; nothing changes.
+    page = text(client.post(f"/audits/{audit.id}/start", follow_redirects=True))
+    assert "9.2.3: the audit plan has not been sent to the client" in page
+    db.session.expire_all()
+    assert audit.state == "scheduled" and services.recorded_checklist(audit) is None
+    factories.sent_plan(audit, lead, date.today())
+    db.session.commit()
+    page = text(client.get(f"/programme/audits/{audit.id}"))
+    assert f'action="/audits/{audit.id}/start"' in page and "cannot be started yet" not in page
+
+
+def test_planners_see_a_team_member_barred_by_consultancy(client, db, login_as):
+    audit, lead, member = team_audit(db, start=date.today())
+    factories.conflict(member, audit.organisation, started_on=date(2025, 1, 1))  # ongoing
+    db.session.commit()
+    login_as("planner")
+    page = text(client.get(f"/programme/audits/{audit.id}"))
+    assert "The audit cannot be started yet" in page
+    assert f"ISO/IEC 17021-1 5.2.10: {member.name} gave consultancy" in page
+    assert "Change dates or team" in page  # the planner's way to take them off the team
+    login_as(lead)
+    page = text(client.post(f"/audits/{audit.id}/start", follow_redirects=True))
+    assert f"5.2.10: {member.name} gave consultancy" in page
+    db.session.expire_all()
+    assert audit.state == "scheduled"
 
 
 def test_a_non_team_auditor_cannot_start(client, db, login_as):

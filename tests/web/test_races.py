@@ -254,6 +254,7 @@ def test_an_audit_started_twice_at_once_starts_once(race):
         )
         lead = factories.user("auditor")
         session.add(AuditTeamMember(audit_id=audit.id, user_id=lead.id, role="lead"))
+        factories.sent_plan(audit, lead)  # 17021-1 9.2.3
         audit_id, lead_id = audit.id, lead.id
     url = f"/audits/{audit_id}/start"
 
@@ -393,6 +394,7 @@ def test_two_audits_of_a_cycle_raising_findings_at_once_number_them_apart(race):
         other_lead = factories.user("auditor")
         session.add(AuditTeamMember(audit=special, user=other_lead, role="lead"))
         session.flush()
+        factories.sent_plan(special, other_lead)
         start_audit(other_lead, special, TODAY)
         cycle_id = stage2.audit.cycle_id
         requests = [
