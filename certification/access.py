@@ -257,8 +257,9 @@ def can_view_certificate(user, certificate) -> bool:
 
 
 def can_manage_certificate(user, certificate=None) -> bool:
-    """Planners and admins carry out suspension, restoration and withdrawal; grants, renewals and
-    scope changes come from the committee's decisions."""
+    """Planners and admins keep a certificate out of the public register at the client's request.
+    Every change of its status (grant, suspension, restoration, withdrawal, renewal, scope) is a
+    decision of the certification committee (can_decide; 17021-1 9.5, 9.6.5)."""
     return user.is_authenticated and user.role in PLANNING
 
 
