@@ -144,8 +144,9 @@ def can_withdraw_application(user, application) -> bool:
 
 
 def can_view_finding(user, finding) -> bool:
-    """Whoever sees the audit sees its findings: the client its own, an auditor on its team."""
-    return can_view_audit(user, finding.audit)
+    """Whoever sees the audit sees its findings: the client its own, an auditor on its team or
+    on the team of a later audit of the cycle, which verifies it."""
+    return can_view_audit(user, finding.audit) or can_review_finding(user, finding)
 
 
 def can_answer_finding(user, finding) -> bool:
@@ -158,13 +159,37 @@ def can_answer_finding(user, finding) -> bool:
     )
 
 
-def can_review_finding(user, finding) -> bool:
-    """The audit team writes up, reviews answers to and verifies the findings of its audit."""
+def can_edit_finding(user, finding) -> bool:
+    """Only the team of the audit that raised a finding writes it up."""
     return (
         user.is_authenticated
         and user.role == Role.AUDITOR
         and any(m.user_id == user.id for m in finding.audit.team)
     )
+
+
+def can_review_finding(user, finding) -> bool:
+    """The team that raised a finding reviews the client's answer and verifies the action, and so
+    does the team of a later audit of the cycle: a minor is verified at the next audit
+    (domain.md, Findings), which reviews the status of previous findings (17021-1 9.4.8)."""
+    if not (user.is_authenticated and user.role == Role.AUDITOR):
+        return False
+    return any(m.user_id == user.id for audit in reviewing_audits(finding) for m in audit.team)
+
+
+def reviewing_audits(finding) -> list:
+    """The audit that raised the finding and the later audits of its cycle (not cancelled): later
+    in the programme, or a special audit added after it."""
+    raised = finding.audit
+
+    def later(audit) -> bool:
+        if "special" in (audit.kind, raised.kind):  # outside the programme's order
+            return audit.id > raised.id
+        return (audit.sequence, audit.id) > (raised.sequence, raised.id)
+
+    return [raised] + [
+        audit for audit in raised.cycle.audits if audit.state != "cancelled" and later(audit)
+    ]
 
 
 def can_view_checklist(user, audit) -> bool:
@@ -232,8 +257,9 @@ def can_view_certificate(user, certificate) -> bool:
 
 
 def can_manage_certificate(user, certificate=None) -> bool:
-    """Planners and admins carry out suspension, restoration and withdrawal; grants, renewals and
-    scope changes come from the committee's decisions."""
+    """Planners and admins keep a certificate out of the public register at the client's request.
+    Every change of its status (grant, suspension, restoration, withdrawal, renewal, scope) is a
+    decision of the certification committee (can_decide; 17021-1 9.5, 9.6.5)."""
     return user.is_authenticated and user.role in PLANNING
 
 

@@ -1,11 +1,12 @@
-"""Forms of the certificate page: suspending (reason and limit), restoring, withdrawing."""
+"""Forms of the certificate page: its public visibility (the committee's decisions on it are
+decisions.forms.CertificateDecisionForm)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 REASON = dict(
     validators=[
@@ -26,9 +27,3 @@ class ConfidentialityForm(ReasonForm):
 
     def wanted(self) -> bool | None:
         return {"1": True, "0": False}.get(self.make_confidential.data or "")
-
-
-class SuspendForm(ReasonForm):
-    limit = DateField(
-        _l("Suspended until (empty: the longest the policy allows)"), validators=[Optional()]
-    )

@@ -1,7 +1,9 @@
 """A certificate's life after issue: suspend, restore, withdraw, confidentiality, the nightly sweep.
 
-Planners call these from the certificate page and the committee's decisions call them too; the
-sweep runs from the CLI. Each checks its rule, changes the rows, logs, flushes; none commits.
+The committee's decisions call these (17021-1 9.6.5: suspension, restoration and withdrawal are
+decided; decisions.services), as do the remedies of an upheld appeal; planners change only the
+confidentiality from the certificate page; the sweep runs from the CLI. Each checks its rule,
+changes the rows, logs, flushes; none commits.
 """
 
 from __future__ import annotations
@@ -112,6 +114,13 @@ def restore_certificate(
     certificate.status_reason = reason
     db.session.flush()
     return certificate
+
+
+def missed_audit(certificate: Certificate, today: date) -> Audit | None:
+    """The first audit of the certificate's cycle past its due date and not yet held and decided
+    (rules.audit_awaited); None when there is none."""
+    audits = certificate.cycle.audits if certificate.cycle is not None else []
+    return next((a for a in audits if rules.audit_awaited(a.kind, a.state, a.due_by, today)), None)
 
 
 def withdraw_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:

@@ -107,6 +107,15 @@ def audit_overdue(
     return not held
 
 
+def audit_awaited(kind: str, audit_state: str, due_by: date | None, today: date) -> bool:
+    """17021-1 9.6.5: a surveillance or recertification past its due-by date and not yet held
+    and decided (closed). While one is, a suspension is not lifted without an audit: the
+    committee lifts it on that audit's file."""
+    if kind not in DUE_KINDS or due_by is None or today <= due_by:
+        return False
+    return audit_state not in ("closed", "cancelled")
+
+
 def is_valid_on(state: str, issued_on: date, expires_on: date, today: date) -> bool:
     """Valid = active and inside its dates (the sweep may not have run yet today)."""
     return state == CertificateState.ACTIVE and issued_on <= today <= expires_on

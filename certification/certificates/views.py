@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from certification import listing
 from certification.access import (
     STAFF,
+    can_decide,
     can_manage_certificate,
     can_view_certificate,
     can_view_organisation,
@@ -31,9 +33,11 @@ from certification.access import (
     roles_required,
 )
 from certification.certificates import queries, services
-from certification.certificates.forms import ConfidentialityForm, ReasonForm, SuspendForm
+from certification.certificates.forms import ConfidentialityForm
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import Certificate
+from certification.decisions.forms import CertificateDecisionForm
+from certification.decisions.services import certificate_decider_reason
 from certification.extensions import db
 from certification.i18n.local_time import body_today
 from certification.programme.models import Audit
@@ -44,15 +48,15 @@ from certification.workflow import AuditState, CertificateState, QuoteState
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 ACTIONS = {
-    "suspend": (services.suspend_certificate, SuspendForm, _l("The certificate was suspended.")),
-    "restore": (services.restore_certificate, ReasonForm, _l("The certificate was restored.")),
-    "withdraw": (services.withdraw_certificate, ReasonForm, _l("The certificate was withdrawn.")),
     "confidentiality": (
         services.toggle_confidentiality,
         ConfidentialityForm,
         _l("The certificate's public visibility was changed."),
     ),
 }
+# 17021-1 9.6.5: suspension, restoration and withdrawal are the committee's decisions
+# (decisions.certificate_decision); the page's earlier addresses for them answer with the rule.
+COMMITTEE_ACTIONS = ("suspend", "restore", "withdraw")
 REPORTED = (AuditState.SUBMITTED.value, AuditState.CLOSED.value)
 
 
@@ -96,19 +100,31 @@ def detail(certificate_id: int):
     return render_detail(load_visible(certificate_id))
 
 
-def render_detail(certificate: Certificate, forms: dict | None = None, status: int = 200):
+def render_detail(
+    certificate: Certificate, forms: dict | None = None, status: int = 200, refusal: str = ""
+):
     offered = {name: form(formdata=None) for name, (_v, form, _m) in ACTIONS.items()}
     offered["confidentiality"].make_confidential.data = "0" if certificate.confidential else "1"
     forms = offered | (forms or {})
+    deciding = can_decide(current_user)
     page = render_template(
         "certificates/detail.html",
         certificate=certificate,
         forms=forms,
         can_manage=can_manage_certificate(current_user, certificate),
+        can_decide=deciding,
+        decision_form=CertificateDecisionForm(formdata=None, back="certificate"),
+        not_impartial=_decider_reason(certificate) if deciding else None,
+        refusal=refusal,
         history=queries.history_page(certificate, request.args) if current_user.is_staff else None,
         revisions=queries.revisions(certificate),
     )
     return page, status
+
+
+def _decider_reason(certificate: Certificate) -> str | None:
+    """Why the member looking may not decide on this certificate (impartiality, competence)."""
+    return certificate_decider_reason(current_user, certificate, body_today())
 
 
 @bp.route(
@@ -118,17 +134,18 @@ def render_detail(certificate: Certificate, forms: dict | None = None, status: i
 @login_required
 def change(certificate_id: int, action: str):
     certificate = load_visible(certificate_id)
+    if action in COMMITTEE_ACTIONS:
+        if not current_user.is_staff:
+            abort(403)
+        return render_detail(certificate, status=403, refusal=committee_only())
     if not can_manage_certificate(current_user, certificate):
         abort(403)
     verb, form_class, done = ACTIONS[action]
     form = form_class()
     if not form.validate_on_submit():
         return render_detail(certificate, {action: form}, status=400)
-    extra = {"limit": form.limit.data} if action == "suspend" else {}
-    if action == "confidentiality":
-        extra = {"make_confidential": form.wanted()}
     try:
-        verb(current_user, certificate, form.reason.data, body_today(), **extra)
+        verb(current_user, certificate, form.reason.data, body_today(), form.wanted())
     except services.CertificateError as error:
         db.session.rollback()
         field = getattr(form, error.field or "", None)
@@ -137,6 +154,15 @@ def change(certificate_id: int, action: str):
     db.session.commit()
     flash(str(done), "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+def committee_only() -> str:
+    return _(
+        "ISO/IEC 17021-1 9.6.5: suspending, restoring and withdrawing a certificate are decisions "
+        "of the certification committee, taken by a member who took no part in the audits and "
+        "is competent for the scheme, with the reasons recorded. Nothing was changed; ask the "
+        "committee to decide."
+    )
 
 
 @bp.route("/<int:certificate_id>.pdf")

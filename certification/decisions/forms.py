@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from certification.decisions.models import Outcome
-from certification.decisions.services import ON_REQUEST
+from certification.decisions.services import ON_CERTIFICATE
 from certification.i18n.languages import LANGUAGES
 
 
@@ -55,9 +55,16 @@ class DecisionForm(FlaskForm):
         return [(self.co_member_id.data, agrees, self.co_member_reasons.data or "")]
 
 
+OFFERED_BY_STATE = {
+    "active": (Outcome.SUSPEND.value, Outcome.WITHDRAW.value),
+    "suspended": (Outcome.RESTORE.value, Outcome.WITHDRAW.value),
+}
+
+
 class CertificateDecisionForm(FlaskForm):
-    """Suspension or withdrawal without an audit: at the client's request, or because an audit
-    was not held by its due date (17021-1 9.6.2, 9.6.5)."""
+    """Suspension, restoration or withdrawal without an audit: at the client's request, because
+    an audit was not held by its due date, or once a suspension's cause is resolved (17021-1
+    9.6.2, 9.6.5)."""
 
     outcome = RadioField(
         _l("Decision"), choices=[], validators=[InputRequired(_l("Choose an outcome."))]
@@ -66,7 +73,18 @@ class CertificateDecisionForm(FlaskForm):
         _l("Reasons (the client's request, or the audit not held in time)"),
         [InputRequired(_l("Give the reasons for the decision.")), Length(max=10000)],
     )
+    limit = DateField(
+        _l("Suspended until (empty: the longest the policy allows)"), validators=[Optional()]
+    )
+    # Where the decision was taken from ("certificate": its page; else the organisation's page).
+    back = HiddenField(validators=[Length(max=20)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [SelectChoice(o.value, Outcome(o).label) for o in ON_REQUEST]
+        self.outcome.choices = [SelectChoice(o.value, Outcome(o).label) for o in ON_CERTIFICATE]
+
+    def choices_for(self, state: str) -> list[SelectChoice]:
+        """The outcomes the certificate's present state allows (an expired one comes back only
+        from a recertification file: 17021-1 9.6.3.2.5)."""
+        offered = OFFERED_BY_STATE.get(state, ())
+        return [choice for choice in self.outcome.choices if choice.value in offered]

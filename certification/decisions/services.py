@@ -41,6 +41,7 @@ from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit, AuditTeamMember
 from certification.reports.models import AuditReport
 from certification.reports.services import report_of
+from certification.templating import format_day
 from certification.workflow import Action, AuditState, CertificateState, TransitionError
 
 __all__ = [
@@ -58,8 +59,9 @@ __all__ = [
     "replaced_history",
 ]
 
-# Outcomes a client may ask for on a certificate, without an audit (17021-1 9.6.5).
-ON_REQUEST = (Outcome.SUSPEND, Outcome.WITHDRAW)
+# Outcomes decided on a certificate without an audit (17021-1 9.6.5): suspension and withdrawal
+# (the client's request, an audit not held in time), and lifting a suspension.
+ON_CERTIFICATE = (Outcome.SUSPEND, Outcome.RESTORE, Outcome.WITHDRAW)
 
 
 class DecisionError(ValueError):
@@ -329,18 +331,38 @@ def _rerate(actor, decision, certificate, band: str, scored: bool, today: date) 
 # -- decisions on a certificate without an audit -----------------------------------------------
 
 
+def certificate_decider_reason(person, certificate: Certificate, today: date) -> str | None:
+    """Why this person may not decide on the certificate, in words; None when they may: a
+    committee member, competent for its scheme, with no conflict, and on the team of no audit
+    of its cycle (17021-1 9.5.1.2, 5.2, 7.2)."""
+    audits = certificate.cycle.audits if certificate.cycle is not None else []
+    last = audits[-1] if audits else None  # with the earlier ones: every audit of the cycle
+    return decider_reason(person, last, certificate.organisation, certificate.scheme, today)
+
+
 def decide_on_certificate(
-    actor, certificate: Certificate, *, outcome: Outcome | str, reasons: str, today: date
+    actor,
+    certificate: Certificate,
+    *,
+    outcome: Outcome | str,
+    reasons: str,
+    today: date,
+    limit: date | None = None,
 ) -> Decision:
-    """Suspension or withdrawal without an audit (17021-1 9.6.5): at the client's own request, or
-    for an audit not held by its due date (9.6.2; the committee's list for suspension)."""
+    """Suspension, its lifting, or withdrawal without an audit (17021-1 9.6.5): at the client's
+    own request, for an audit not held by its due date (9.6.2; the committee's list for
+    suspension), or once the cause of a suspension is resolved. `limit`: the last day of a
+    suspension (empty: the longest the policy allows)."""
+    from certification.certificates import lifecycle
     from certification.certificates import services as certificates
 
     reasons = (reasons or "").strip()
-    lock(certificate)
-    _check_decider(actor, None, certificate.organisation, today, certificate.scheme)
-    if str(outcome) not in {o.value for o in ON_REQUEST}:
-        raise DecisionError(_("Choose suspension or withdrawal."), "outcome")
+    lock(certificate)  # a second decision at the same moment waits here, then finds it changed
+    reason = certificate_decider_reason(actor, certificate, today)
+    if reason is not None:
+        raise NotImpartial(reason)
+    if str(outcome) not in {o.value for o in ON_CERTIFICATE}:
+        raise DecisionError(_("Choose suspension, restoration or withdrawal."), "outcome")
     if not reasons:
         raise DecisionError(_("Give the reasons for the decision."), "reasons")
     chosen = Outcome(outcome)
@@ -348,6 +370,31 @@ def decide_on_certificate(
     if certificate.state not in allowed:
         refused = TransitionError(certificate.state_enum, Action(chosen.value))
         raise DecisionError(refusal_message(refused, outcome_message("certificate_state")))
+    missed = lifecycle.missed_audit(certificate, today) if chosen == Outcome.RESTORE else None
+    if missed is not None:
+        raise DecisionError(
+            _(
+                "ISO/IEC 17021-1 9.6.5: %(audit)s was due by %(date)s and has not been held and "
+                "decided; the suspension is lifted by the committee's decision on that audit's "
+                "file once it is held. Nothing was changed.",
+                audit=missed.kind_enum.label,
+                date=format_day(missed.due_by),
+            ),
+            "outcome",
+        )
+    try:
+        if chosen == Outcome.SUSPEND:
+            certificates.suspend_certificate(actor, certificate, reasons, today, limit=limit)
+        elif chosen == Outcome.RESTORE:
+            certificates.restore_certificate(actor, certificate, reasons, today)
+        else:
+            certificates.withdraw_certificate(actor, certificate, reasons, today)
+    except TransitionError as error:
+        raise DecisionError(refusal_message(error)) from None
+    except ValueError as error:
+        message = getattr(error, "message", None) or str(error)
+        raise DecisionError(message, getattr(error, "field", None)) from None
+    # Recorded once the change went through: a refused one leaves no decision behind.
     decision = Decision(
         organisation_id=certificate.organisation_id,
         cycle_id=certificate.cycle_id,
@@ -361,17 +408,6 @@ def decide_on_certificate(
     decision.members.append(DecisionMember(member_id=actor.id, agrees=True, reasons=reasons))
     db.session.add(decision)
     db.session.flush()
-    act = (
-        certificates.suspend_certificate
-        if chosen == Outcome.SUSPEND
-        else certificates.withdraw_certificate
-    )
-    try:
-        act(actor, certificate, reasons, today)
-    except TransitionError as error:
-        raise DecisionError(refusal_message(error)) from None
-    except ValueError as error:
-        raise DecisionError(getattr(error, "message", None) or str(error)) from None
     record(
         actor, decision, "decided", reason=reasons, note=log_note("labelled_reason", label=chosen)
     )

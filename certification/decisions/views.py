@@ -163,8 +163,12 @@ def show_error(form, error: services.DecisionError) -> None:
 @roles_required(*DECIDERS)
 def certificate_decision(certificate_id: int):
     certificate = db.get_or_404(Certificate, certificate_id)
-    back = url_for("organisations.detail", organisation_id=certificate.organisation_id)
     form = CertificateDecisionForm()
+    back = (
+        url_for("certificates.detail", certificate_id=certificate.id, _anchor="decide")
+        if form.back.data == "certificate"
+        else url_for("organisations.detail", organisation_id=certificate.organisation_id)
+    )
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -177,6 +181,7 @@ def certificate_decision(certificate_id: int):
             outcome=form.outcome.data,
             reasons=form.reasons.data,
             today=body_today(),
+            limit=form.limit.data,
         )
     except services.DecisionError as error:  # not impartial, or a state that does not allow it
         db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from certification import listing
+from certification.access import reviewing_audits
 from certification.activity.models import ActivityLog
 from certification.audits.models import AuditChecklist
 from certification.checklists import loader
@@ -37,6 +38,22 @@ def _with_details(query):
 def audit_findings(audit_id: int) -> list[Finding]:
     query = select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.number)
     return list(db.session.scalars(_with_details(query)))
+
+
+def previous_open_findings(audit: Audit) -> list[Finding]:
+    """Nonconformities raised at earlier audits of the cycle and not verified yet: this audit
+    reviews their status (17021-1 9.4.8) and its team may verify them."""
+    query = (
+        select(Finding)
+        .where(
+            Finding.cycle_id == audit.cycle_id,
+            Finding.audit_id != audit.id,
+            Finding.grade.in_(NONCONFORMITIES),
+            Finding.state != FindingState.CLOSED.value,
+        )
+        .order_by(Finding.number)
+    )
+    return [f for f in db.session.scalars(_with_details(query)) if audit in reviewing_audits(f)]
 
 
 def organisation_findings(organisation_id: int) -> list[Finding]:

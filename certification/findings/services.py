@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from certification.access import can_answer_finding, can_review_finding
+from certification.access import can_answer_finding, can_edit_finding, can_review_finding
 from certification.activity.notes import Coded, log_note
 from certification.activity.services import lock, record, refused_again, transition
 from certification.applications import uploads
@@ -214,7 +214,7 @@ def stage2_redo_required(finding: Finding, today: date) -> bool:
 
 def edit_finding(actor, finding: Finding, statement: str, evidence: str, requirement: str):
     """The team writes the finding up: statement, objective evidence, the requirement."""
-    if not can_review_finding(actor, finding):
+    if not can_edit_finding(actor, finding):
         raise FindingError(_("Only the audit team can change this finding."))
     if finding.state == FindingState.CLOSED:
         raise FindingError(_("A verified finding can no longer be changed."))
@@ -355,7 +355,13 @@ def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
     The day is kept: 17021-1 9.5.3.2 counts whether a stage 2 major was verified in time.
     """
     if not can_review_finding(actor, finding):
-        raise FindingError(_("Only the audit team can verify this finding."))
+        raise FindingError(
+            _(
+                "ISO/IEC 17021-1 9.4.8: only the team of the audit that raised this finding, or "
+                "of a later audit of its cycle, verifies it (a minor nonconformity is verified "
+                "at the next audit)."
+            )
+        )
     _lock(finding)
     _check_allowed(finding, Action.VERIFY)
     note = (note or "").strip()
@@ -372,7 +378,12 @@ def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
 
 def _reviewable(actor, finding: Finding, action: Action) -> CorrectiveAction:
     if not can_review_finding(actor, finding):
-        raise FindingError(_("Only the audit team can review the client's answer."))
+        raise FindingError(
+            _(
+                "ISO/IEC 17021-1 9.4.8: only the team of the audit that raised this finding, or "
+                "of a later audit of its cycle, reviews the client's answer."
+            )
+        )
     _lock(finding)
     _check_allowed(finding, action)
     corrective = latest_action(finding)

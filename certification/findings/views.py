@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from certification.access import (
     PLANNING,
     can_answer_finding,
+    can_edit_finding,
     can_review_finding,
     can_view_finding,
     can_view_organisation,
@@ -83,6 +84,7 @@ def render_detail(finding: Finding, review_form=None, verify_form=None, status: 
     page = render_template(
         "findings/detail.html",
         can_review=can_review_finding(current_user, finding),
+        can_edit=can_edit_finding(current_user, finding),
         review_form=review_form or ReviewForm(formdata=None),
         verify_form=verify_form or VerifyForm(formdata=None),
         timeline=queries.finding_timeline(finding),
@@ -110,7 +112,7 @@ def _context(finding: Finding) -> dict:
 @roles_required(Role.AUDITOR)
 def edit(finding_id: int):
     finding = load_visible(finding_id)
-    if not can_review_finding(current_user, finding):
+    if not can_edit_finding(current_user, finding):
         abort(403)
     form = EditFindingForm(obj=finding if request.method == "GET" else None)
     if form.validate_on_submit():
@@ -296,11 +298,13 @@ def photo(finding_id: int, photo_id: int):
 
 def audit_panel(audit) -> str:
     findings = queries.audit_findings(audit.id)
+    previous = queries.previous_open_findings(audit) if current_user.is_staff else []
     return render_template(
         "findings/_audit_panel.html",
         audit=audit,
         findings=findings,
-        badges=services.due_badges(findings, body_today()),
+        previous=previous,
+        badges=services.due_badges(findings + previous, body_today()),
     )
 
 

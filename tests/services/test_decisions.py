@@ -306,6 +306,48 @@ def test_withdrawal_at_the_clients_request(member):
         )
 
 
+def test_a_suspension_decided_on_the_certificate_keeps_its_limit_and_is_lifted_by_decision(
+    member,
+):
+    """17021-1 9.6.5: suspension and its lifting without an audit are committee decisions."""
+    _cycle, certificate = granted(member)
+    limit = TODAY + timedelta(days=45)
+    services.decide_on_certificate(
+        member, certificate, outcome="suspend", reasons="Asked.", today=TODAY, limit=limit
+    )
+    assert certificate.state == "suspended" and certificate.suspended_until == limit
+    lifted = services.decide_on_certificate(
+        member, certificate, outcome="restore", reasons="Resolved.", today=TODAY
+    )
+    assert certificate.state == "active" and lifted.outcome == "restore"
+    assert lifted.certificate_id == certificate.id and lifted.audit_id is None
+
+
+def test_a_suspension_limit_past_the_policy_is_refused_and_nothing_is_recorded(member):
+    _cycle, certificate = granted(member)
+    before = decisions()
+    with pytest.raises(DecisionError, match="at the latest") as refused:
+        services.decide_on_certificate(
+            member,
+            certificate,
+            outcome="suspend",
+            reasons="Asked.",
+            today=TODAY,
+            limit=TODAY + timedelta(days=400),
+        )
+    assert refused.value.field == "limit"
+    assert decisions() == before and certificate.state == "active"
+
+
+def test_an_expired_certificate_is_not_restored_without_a_recertification_file(member):
+    _cycle, certificate = granted(member)
+    certificate.state = "expired"
+    with pytest.raises(DecisionError, match="9.6.3.2.5"):
+        services.decide_on_certificate(
+            member, certificate, outcome="restore", reasons="Paid.", today=TODAY
+        )
+
+
 # -- the queue ----------------------------------------------------------------------------------
 
 

@@ -7,11 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from certification.activity.services import record
 from certification.certificates.models import Certificate
 from certification.certificates.queries import HISTORY_PAGE
+from certification.decisions.models import Decision
 from certification.extensions import db as _db
+from certification.programme.models import AuditTeamMember
 from tests import factories
 from tests.paging import link
 from tests.services.test_certificates import grant, programme
@@ -71,45 +74,169 @@ def test_the_register_is_for_staff_only(client, login_as, role):
     assert client.get("/certificates/").status_code == 403
 
 
-def test_planner_suspends_with_reason_and_limit_then_restores(client, login_as):
-    login_as("planner")
+def decide(client, certificate, **data):
+    """The committee's decision from the certificate's page (decisions.certificate_decision)."""
+    return client.post(
+        f"/decisions/certificates/{certificate.id}",
+        data={"back": "certificate", **data},
+        follow_redirects=True,
+    )
+
+
+def decided(certificate) -> list[tuple[str, str]]:
+    """The decisions on the certificate after its grant: (outcome, reasons)."""
+    rows = _db.session.scalars(
+        select(Decision)
+        .where(Decision.certificate_id == certificate.id, Decision.outcome != "grant")
+        .order_by(Decision.id)
+    )
+    return [(d.outcome, d.reasons) for d in rows]
+
+
+def test_the_committee_suspends_with_reasons_and_limit_then_restores_as_decisions(client, login_as):
+    """17021-1 9.6.5: suspension and its lifting are the committee's decisions, with reasons."""
+    member = login_as("committee")
     certificate = issued()
     url = f"/certificates/{certificate.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f"/decisions/certificates/{certificate.id}" in page
+    assert "Suspend the certificate" in page and "Restore the certificate" not in page
     limit = date.today() + timedelta(days=60)
-    response = client.post(
-        f"{url}/suspend", data={"reason": "Missed surveillance", "limit": limit.isoformat()}
+    response = decide(
+        client,
+        certificate,
+        outcome="suspend",
+        reasons="The client asked for a pause.",
+        limit=limit.isoformat(),
     )
-    assert response.status_code == 302
+    assert "Decision recorded: Suspend the certificate." in response.get_data(as_text=True)
+    assert response.request.path == url  # back on the certificate's page
     _db.session.refresh(certificate)
     assert certificate.state == "suspended" and certificate.suspended_until == limit
     page = client.get(url).get_data(as_text=True)
-    assert "Missed surveillance" in page and "Restore the certificate" in page
-    client.post(f"{url}/restore", data={"reason": "Audit done"})
+    assert "The client asked for a pause." in page and "Restore the certificate" in page
+    decide(client, certificate, outcome="restore", reasons="The client resumed operations.")
     _db.session.refresh(certificate)
     assert certificate.state == "active"
+    assert decided(certificate) == [
+        ("suspend", "The client asked for a pause."),
+        ("restore", "The client resumed operations."),
+    ]
+    deciders = _db.session.scalars(
+        select(Decision.decided_by_id).where(Decision.outcome.in_(("suspend", "restore")))
+    )
+    assert set(deciders) == {member.id}
+
+
+@pytest.mark.parametrize("role", ["planner", "admin"])
+def test_planners_and_admins_are_refused_a_status_change_and_told_the_committee_decides(
+    client, login_as, role
+):
+    login_as(role)
+    certificate = issued()
+    url = f"/certificates/{certificate.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "decisions of the certification committee" in page
+    assert f"/decisions/certificates/{certificate.id}" not in page
+    assert "Make it confidential" in page  # public visibility stays theirs
+    for action in ("suspend", "withdraw"):
+        refused = client.post(f"{url}/{action}", data={"reason": "Missed surveillance"})
+        assert refused.status_code == 403
+        assert "ISO/IEC 17021-1 9.6.5" in refused.get_data(as_text=True)
+    direct = client.post(
+        f"/decisions/certificates/{certificate.id}", data={"outcome": "withdraw", "reasons": "x"}
+    )
+    assert direct.status_code == 403
+    _db.session.refresh(certificate)
+    assert certificate.state == "active" and decided(certificate) == []
 
 
 def test_bad_input_changes_nothing(client, login_as):
-    login_as("admin")
+    login_as("committee")
     certificate = issued()
-    url = f"/certificates/{certificate.id}"
-    response = client.post(f"{url}/suspend", data={"reason": ""})
-    assert response.status_code == 400 and "Give the reason" in response.get_data(as_text=True)
+    response = decide(client, certificate, outcome="suspend", reasons="")
+    assert "Give the reasons for the decision." in response.get_data(as_text=True)
     too_late = (date.today() + timedelta(days=400)).isoformat()
-    response = client.post(f"{url}/suspend", data={"reason": "x", "limit": too_late})
-    assert response.status_code == 400 and "at the latest" in response.get_data(as_text=True)
-    response = client.post(f"{url}/restore", data={"reason": "x"})
-    assert response.status_code == 400 and "cannot be done now" in response.get_data(as_text=True)
+    response = decide(client, certificate, outcome="suspend", reasons="x", limit=too_late)
+    assert "at the latest" in response.get_data(as_text=True)
+    response = decide(client, certificate, outcome="restore", reasons="x")
+    assert "ISO/IEC 17021-1 9.6.5" in response.get_data(as_text=True)  # not suspended
     _db.session.refresh(certificate)
-    assert certificate.state == "active"
+    assert certificate.state == "active" and decided(certificate) == []
 
 
-def test_withdraw(client, login_as):
-    login_as("planner")
+def test_the_committee_withdraws(client, login_as):
+    login_as("committee")
     certificate = issued()
-    client.post(f"/certificates/{certificate.id}/withdraw", data={"reason": "Client's request"})
+    response = decide(client, certificate, outcome="withdraw", reasons="Client's request")
+    assert response.request.path == f"/certificates/{certificate.id}"
     _db.session.refresh(certificate)
     assert certificate.state == "withdrawn"
+    assert decided(certificate) == [("withdraw", "Client's request")]
+
+
+def test_a_member_with_a_conflict_is_refused_with_the_rule_and_changes_nothing(client, login_as):
+    """17021-1 5.2: a committee member with a conflict of interest does not decide."""
+    certificate = issued()
+    member = login_as("committee", name="Conflicted Member")
+    factories.conflict(member, certificate.organisation, kind="family")
+    _db.session.commit()
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "ISO/IEC 17021-1 5.2: Conflicted Member has a recorded conflict" in page
+    assert f"/decisions/certificates/{certificate.id}" not in page
+    response = decide(client, certificate, outcome="withdraw", reasons="Asked.")
+    assert "ISO/IEC 17021-1 5.2" in response.get_data(as_text=True)
+    _db.session.refresh(certificate)
+    assert certificate.state == "active" and decided(certificate) == []
+
+
+def test_a_member_who_audited_the_cycle_does_not_decide_on_its_certificate(client, login_as):
+    """17021-1 9.5.1.2: nobody who took part in an audit of the cycle decides on it."""
+    org = factories.organisation()
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audits = programme(cycle)
+    certificate = grant(cycle, decided_on=date.today() - timedelta(days=30))
+    member = login_as("committee", name="Former Auditor")
+    audits["stage2"].team.append(AuditTeamMember(user_id=member.id, role="lead"))
+    _db.session.commit()
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "ISO/IEC 17021-1 9.5.1.2: Former Auditor was on the team" in page
+    assert "Record the decision" not in page
+    response = decide(client, certificate, outcome="suspend", reasons="Asked.")
+    assert "ISO/IEC 17021-1 9.5.1.2" in response.get_data(as_text=True)
+    _db.session.refresh(certificate)
+    assert certificate.state == "active" and decided(certificate) == []
+
+
+def test_a_member_without_competence_for_the_scheme_is_refused(client, login_as):
+    """17021-1 7.2: a decider holds a recorded competence for the scheme."""
+    certificate = issued()
+    login_as(factories.user("committee", name="Untrained Member"))
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "ISO/IEC 17021-1 7.2: Untrained Member has no recorded competence" in page
+    assert "Record the decision" not in page
+    response = decide(client, certificate, outcome="suspend", reasons="Asked.")
+    assert "ISO/IEC 17021-1 7.2" in response.get_data(as_text=True)
+    _db.session.refresh(certificate)
+    assert certificate.state == "active" and decided(certificate) == []
+
+
+def test_a_suspension_for_a_missed_surveillance_is_not_lifted_without_that_audit(client, login_as):
+    """17021-1 9.6.5: while surveillance 1 is past due and not held and decided, the committee
+    lifts the suspension on that audit's file, not on the certificate alone."""
+    login_as("committee")
+    org = factories.organisation()
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audits = programme(cycle)
+    certificate = grant(cycle, decided_on=date.today() - timedelta(days=400))
+    audits["surveillance1"].due_by = date.today() - timedelta(days=30)
+    _db.session.commit()
+    decide(client, certificate, outcome="suspend", reasons="Surveillance 1 not held.")
+    response = decide(client, certificate, outcome="restore", reasons="Dates agreed.")
+    assert "has not been held and decided" in response.get_data(as_text=True)
+    _db.session.refresh(certificate)
+    assert certificate.state == "suspended"
+    assert [outcome for outcome, _r in decided(certificate)] == ["suspend"]
 
 
 def test_a_confidential_certificate_shows_only_number_and_status_in_public(client, login_as):
@@ -134,8 +261,8 @@ def test_a_confidential_certificate_shows_only_number_and_status_in_public(clien
     assert answer["status"] == "active" and answer["organisation"] is None
 
 
-@pytest.mark.parametrize("role", ["committee", "auditor", "client"])
-def test_only_planners_and_admins_change_the_status(client, login_as, role):
+@pytest.mark.parametrize("role", ["auditor", "client"])
+def test_auditors_and_clients_change_nothing(client, login_as, role):
     certificate = issued()
     user = (
         factories.user("client", organisation_id=certificate.organisation_id)
@@ -145,7 +272,24 @@ def test_only_planners_and_admins_change_the_status(client, login_as, role):
     login_as(user)
     response = client.post(f"/certificates/{certificate.id}/withdraw", data={"reason": "x"})
     assert response.status_code == 403
-    assert "Change the status" not in client.get(f"/certificates/{certificate.id}").get_data(
+    decision = client.post(
+        f"/decisions/certificates/{certificate.id}", data={"outcome": "withdraw", "reasons": "x"}
+    )
+    assert decision.status_code == 403
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "Record the decision" not in page and "Make it confidential" not in page
+    _db.session.refresh(certificate)
+    assert certificate.state == "active"
+
+
+def test_the_committee_does_not_change_the_public_visibility(client, login_as):
+    login_as("committee")
+    certificate = issued()
+    refused = client.post(
+        f"/certificates/{certificate.id}/confidentiality", data={"reason": "Asked by mail"}
+    )
+    assert refused.status_code == 403
+    assert "Make it confidential" not in client.get(f"/certificates/{certificate.id}").get_data(
         as_text=True
     )
 

@@ -248,7 +248,10 @@ def test_the_client_and_the_committee_see_one_number_per_finding_of_the_cycle(
     "Finding 1", in the portal, on the audit page and in the committee's file."""
     first, lead = raise_finding("minor", kind="stage1")
     later = factories.audit(
-        first.audit.cycle, kind="surveillance1", state="in_progress", start_date=TODAY,
+        first.audit.cycle,
+        kind="surveillance1",
+        state="in_progress",
+        start_date=TODAY,
         end_date=TODAY,
     )
     later.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
@@ -267,3 +270,52 @@ def test_the_client_and_the_committee_see_one_number_per_finding_of_the_cycle(
     login_as(factories.committee_member())
     committee_file = text(client.get(f"/decisions/audits/{later.id}"))
     assert "Finding SV1-2</a>" in committee_file
+
+
+def test_the_next_audits_lead_verifies_a_minor_of_surveillance_1_from_their_audit_page(
+    client, login_as, raise_finding, db
+):
+    """A minor is verified at the next audit (domain.md, Findings): surveillance 2's team sees
+    surveillance 1's open minor on its audit page and verifies it; others are refused."""
+    finding, _s1_lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "plan_accepted"
+    s1 = finding.audit
+    s1.state = "closed"
+    s2 = factories.audit(
+        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    s2_lead = factories.user("auditor", name="Surveillance Two Lead")
+    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s2_lead)
+    audit_page = text(client.get(f"/programme/audits/{s2.id}"))
+    assert "Status of previous findings" in audit_page
+    assert f"/findings/{finding.id}" in audit_page
+    finding_page = text(client.get(f"/findings/{finding.id}"))
+    assert "Verified: close the finding" in finding_page
+    assert "Edit the write-up" not in finding_page  # the write-up stays the raising team's
+    client.post(f"/findings/{finding.id}/verify", data={"note": "Checked at surveillance 2."})
+    db.session.refresh(finding)
+    assert finding.state == "closed"
+
+
+def test_an_auditor_on_no_audit_of_the_cycle_cannot_verify_a_previous_finding(
+    client, login_as, raise_finding, db
+):
+    finding, _lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "plan_accepted"
+    other_cycle_audit = factories.audit(
+        kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    outsider = factories.user("auditor")
+    other_cycle_audit.team.append(AuditTeamMember(user_id=outsider.id, role="lead"))
+    db.session.commit()
+    login_as(outsider)
+    assert client.get(f"/findings/{finding.id}").status_code == 404
+    assert client.post(f"/findings/{finding.id}/verify", data={"note": "x"}).status_code == 404
+    with client.application.test_request_context():
+        with pytest.raises(services.FindingError, match="or of a later audit of its cycle"):
+            services.verify_finding(outsider, finding, "Seen.", TODAY)
+    db.session.refresh(finding)
+    assert finding.state == "plan_accepted"

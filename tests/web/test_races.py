@@ -438,27 +438,42 @@ def _certificate() -> Certificate:
 
 
 @pytest.mark.parametrize(
-    "action, data, logged",
-    [
-        ("suspend", {"reason": "Surveillance missed."}, "suspend"),
-        ("withdraw", {"reason": "The client asked."}, "withdraw"),
-        ("confidentiality", {"reason": "The client asked.", "make_confidential": "1"}, None),
-    ],
+    "outcome, state",
+    [("suspend", "active"), ("restore", "suspended"), ("withdraw", "active")],
 )
-def test_a_certificate_changed_twice_at_once_changes_once(race, action, data, logged):
+def test_two_members_deciding_on_a_certificate_at_once_make_one_decision(race, outcome, state):
+    """17021-1 9.6.5: two committee members suspending (restoring, withdrawing) the certificate
+    from its page at the same moment: one decision, one state change; the other is told."""
+    with race.setup():
+        certificate = _certificate()
+        if state == "suspended":
+            certificate.state = state
+            certificate.suspended_on = TODAY - timedelta(days=10)
+            certificate.suspended_until = TODAY + timedelta(days=50)
+        members = (factories.committee_member().id, factories.committee_member().id)
+        certificate_id = certificate.id
+    url = f"/decisions/certificates/{certificate_id}"
+    data = {"outcome": outcome, "reasons": "The client asked in writing.", "back": "certificate"}
+
+    results = race.fire(*[(m, url, data) for m in members], pause_on="certificates")
+
+    assert race.count(Decision, Decision.outcome == outcome) == 1
+    assert race.logged(outcome, "Certificate", certificate_id) == 1
+    one_done_one_refused(results)
+
+
+def test_a_certificate_made_confidential_twice_at_once_changes_once(race):
     with race.setup():
         certificate = _certificate()
         planner = factories.user("planner")
         certificate_id, planner_id = certificate.id, planner.id
-    url = f"/certificates/{certificate_id}/{action}"
+    url = f"/certificates/{certificate_id}/confidentiality"
+    data = {"reason": "The client asked.", "make_confidential": "1"}
 
     results = race.fire((planner_id, url, data), (planner_id, url, data), pause_on="certificates")
 
-    if logged:
-        assert race.logged(logged, "Certificate", certificate_id) == 1
-    else:
-        assert race.logged("made_confidential", "Certificate", certificate_id) == 1
-        assert race.count(Certificate, Certificate.confidential.is_(True)) == 1
+    assert race.logged("made_confidential", "Certificate", certificate_id) == 1
+    assert race.count(Certificate, Certificate.confidential.is_(True)) == 1
     one_done_one_refused(results)
 
 

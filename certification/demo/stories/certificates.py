@@ -221,9 +221,10 @@ def certify(staff, orgs: dict, logins: dict, today: date) -> None:
 
 
 def _suspended(story: Story, spec: DemoOrg) -> None:
-    """Granted 15 months ago; surveillance 1 missed, flagged by the sweep, suspended until a
-    limit; the overdue surveillance is now booked for next month."""
-    from certification.certificates.services import suspend_certificate, sweep
+    """Granted 15 months ago; surveillance 1 missed, flagged by the sweep, suspended by the
+    committee's decision until a limit; the overdue surveillance is now booked for next month."""
+    from certification.certificates.services import sweep
+    from certification.decisions.services import decide_on_certificate
     from certification.programme.services import schedule_audit
     from certification.templating import format_day
 
@@ -232,13 +233,15 @@ def _suspended(story: Story, spec: DemoOrg) -> None:
     surveillance = story.audit(spec.english_name, "surveillance1")
     sweep(today - timedelta(days=60))  # flags the missed surveillance for the committee
     suspended_on = today - timedelta(days=50)
-    suspend_certificate(
-        story.planner,
+    # 17021-1 9.6.5: the committee decides the suspension (a member on no audit of the file).
+    decide_on_certificate(
+        story.second,
         certificate,
-        f"Surveillance 1 was due by {format_day(surveillance.due_by)} and has not been done; "
-        "the client did not agree dates. Suspended until the surveillance audit is done and "
-        "its results are reviewed.",
-        suspended_on,
+        outcome="suspend",
+        reasons=f"Surveillance 1 was due by {format_day(surveillance.due_by)} and has not been "
+        "done; the client did not agree dates. Suspended until the surveillance audit is done "
+        "and its results are reviewed.",
+        today=suspended_on,
         limit=add_months(suspended_on, 4),
     )
     start = today + timedelta(days=21)
