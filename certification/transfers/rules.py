@@ -17,6 +17,9 @@ BODIES_FILE = Path(__file__).with_name("accreditation_bodies.toml")
 # Within this many months of expiry a transfer is not done: the client needs a recertification
 # audit instead (the cycle cannot continue).
 NEAR_EXPIRY_MONTHS = 3
+# How long before its cycle ends a recertification may be decided: it follows surveillance 2, due
+# 24 months into the cycle (17021-1 9.1.3.3), so it falls in the cycle's last year at the earliest.
+EARLY_RECERTIFICATION_MONTHS = 12
 STATUSES = ("active", "suspended", "expired", "withdrawn")
 # The last audit the other body did -> the audits of the cycle already done.
 DONE_BY_LAST_AUDIT = {
@@ -54,9 +57,12 @@ def transfer_problem(
     original_issued_on: date,
     expires_on: date,
     today: date,
+    last_audit_kind: str | None = None,
+    last_audit_on: date | None = None,
 ) -> str | None:
     """Why this certificate cannot transfer: codes "not_mla", "suspended", "withdrawn",
-    "expired", "near_expiry", "dates"; None when it can (IAF MD 2)."""
+    "expired", "near_expiry", "dates"; None when it can (IAF MD 2). The other body's last audit,
+    when stated, must agree with the dates (see `dates_fit`)."""
     if accreditation_body not in set(signatories):
         return "not_mla"  # only accredited certificates, by an IAF MLA signatory's body
     if status == "suspended":
@@ -65,34 +71,63 @@ def transfer_problem(
         return "withdrawn"
     if status == "expired" or today > expires_on:
         return "expired"
-    if not dates_fit(issued_on, original_issued_on, expires_on):
+    if not dates_fit(issued_on, original_issued_on, expires_on, last_audit_kind, last_audit_on):
         return "dates"
     if today > add_months(expires_on, -NEAR_EXPIRY_MONTHS):
         return "near_expiry"
     return None
 
 
-def dates_fit(issued_on: date, original_issued_on: date, expires_on: date) -> bool:
-    """17021-1 9.1.3.2: a certificate expires after its issue and at most three years after the
-    start of its cycle: its issue (a grant, a revision) or, when it was issued on an early
-    recertification, the expiry it replaced, since the new expiry is the old one + 3 years
-    (9.6.3.2.4). The cycles follow each other from the original certification date, so the
-    latest is the end of the cycle after the one the certificate was issued in."""
+def dates_fit(
+    issued_on: date,
+    original_issued_on: date,
+    expires_on: date,
+    last_audit_kind: str | None = None,
+    last_audit_on: date | None = None,
+) -> bool:
+    """17021-1 9.1.3.2: a certificate expires after its issue and at most three years after it
+    (a grant, a revision). Only a certificate issued on an early recertification runs longer:
+    the new expiry is the old one + 3 years (9.6.3.2.4), so it is the end of a cycle counted
+    from the original certification date, the one after the cycle in progress at the issue,
+    and the last audit the other body did, when stated, agrees it was a recertification."""
     if expires_on <= issued_on:
         return False
-    latest = add_years(issued_on, 3)
-    if issued_on > original_issued_on:  # issued on the original date: the grant, not a renewal
-        latest = max(latest, _next_cycle_end(original_issued_on, issued_on))
-    return expires_on <= latest
+    if expires_on <= add_years(issued_on, 3):  # some bodies write the anniversary as the expiry
+        return True
+    cycle_end = _cycle_end_near(original_issued_on, expires_on)
+    if cycle_end is None:
+        return False
+    if cycle_end > add_months(add_years(issued_on, 3), EARLY_RECERTIFICATION_MONTHS):
+        return False  # a cycle later than the next one
+    return last_audit_kind is None or _after_a_recertification(
+        issued_on, last_audit_kind, last_audit_on
+    )
 
 
-def _next_cycle_end(original_issued_on: date, issued_on: date) -> date:
-    """The end of the cycle after the one in progress on `issued_on`, counted from the original
-    certification date; generous by a day (some bodies write the anniversary as the expiry)."""
+def _cycle_end_near(original_issued_on: date, expires_on: date) -> date | None:
+    """The end of a three-year cycle counted from the original certification date (the day
+    before an anniversary) within a day of `expires_on`: some bodies write the anniversary, some
+    add three years to the old expiry (2025-02-28 + 3 years = 2028-02-28, where the cycle begun
+    on 2022-03-01 ends on 2028-02-29). None when the expiry ends no cycle."""
     cycles = 1
-    while add_years(original_issued_on, 3 * cycles) < issued_on:
+    while (end := add_years(original_issued_on, 3 * cycles) - timedelta(days=1)) <= expires_on:
+        if expires_on - end <= timedelta(days=1):
+            return end
         cycles += 1
-    return add_years(original_issued_on, 3 * (cycles + 1))
+    return end if end - expires_on <= timedelta(days=1) else None
+
+
+def _after_a_recertification(
+    issued_on: date, last_audit_kind: str, last_audit_on: date | None
+) -> bool:
+    """The other body's last audit agrees with a certificate issued on a recertification: that
+    recertification (on or before the issue), or a surveillance of the new cycle (after it).
+    After a stage 2 the certificate is the grant's, in the first cycle."""
+    if last_audit_on is None:
+        return False
+    if last_audit_kind == "recertification":
+        return last_audit_on <= issued_on
+    return last_audit_kind in ("surveillance1", "surveillance2") and last_audit_on > issued_on
 
 
 def cycle_start(expires_on: date) -> date:

@@ -75,6 +75,8 @@ def eligibility_refusal(other: OtherCertificate, today: date) -> tuple[str, str]
         other.original_issued_on,
         other.expires_on,
         today,
+        other.last_audit_kind,
+        other.last_audit_on,
     )
     messages = {
         "not_mla": (

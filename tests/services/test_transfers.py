@@ -124,6 +124,25 @@ def test_an_application_to_transfer(db, app):
             {"issued_on": date(2025, 1, 10), "expires_on": date(2028, 3, 2)},
             "ISO/IEC 17021-1 9.1.3.2: the certificate's dates do not fit a three-year cycle",
         ),
+        # Issued a day after the original date, it cannot run to the end of the next cycle.
+        (
+            {
+                "issued_on": date(2023, 6, 2),
+                "original_issued_on": date(2023, 6, 1),
+                "expires_on": date(2029, 5, 31),
+            },
+            "ISO/IEC 17021-1 9.1.3.2: the certificate's dates do not fit a three-year cycle",
+        ),
+        # Running to the end of the next cycle, but the last audit was the initial stage 2.
+        (
+            {
+                "issued_on": date(2025, 1, 10),
+                "expires_on": date(2028, 2, 29),
+                "last_audit_kind": "stage2",
+                "last_audit_on": date(2024, 12, 5),
+            },
+            "ISO/IEC 17021-1 9.1.3.2: the certificate's dates do not fit a three-year cycle",
+        ),
         ({"last_audit_on": TODAY + timedelta(days=1)}, "last audit"),
     ],
 )

@@ -84,10 +84,40 @@ EARLY = date(2025, 1, 10)  # issued on a recertification decided before the old 
         # February 2031 (workflow.renewed_expiry).
         (date(2027, 12, 31), date(2025, 3, 1), date(2031, 2, 28), True),
         (date(2027, 12, 31), date(2025, 3, 1), date(2031, 3, 2), False),
+        # A revision (or a certificate issued a day after the original date) early in the
+        # cycle cannot run to the end of the next one: almost six years from its issue.
+        (date(2023, 2, 1), date(2023, 1, 10), date(2029, 1, 9), False),
+        (date(2023, 1, 11), date(2023, 1, 10), date(2029, 1, 9), False),
+        # Past three years from the issue, the expiry is the end of a cycle, nothing between.
+        (date(2024, 5, 1), date(2023, 1, 10), date(2028, 6, 1), False),
+        (EARLY, date(2022, 3, 1), date(2028, 2, 27), False),
     ],
 )
 def test_the_dates_fit_a_three_year_cycle(issued, original, expires, fits):
     assert rules.dates_fit(issued, original, expires) is fits
+
+
+@pytest.mark.parametrize(
+    "last, last_on, fits",
+    [
+        ("recertification", date(2024, 12, 5), True),  # the recertification that issued it
+        ("recertification", EARLY, True),
+        ("surveillance1", date(2026, 2, 10), True),  # the new cycle's, after the issue
+        ("surveillance2", date(2027, 1, 20), True),
+        ("recertification", date(2025, 1, 11), False),  # after the issue: a later certificate
+        ("surveillance2", date(2024, 11, 20), False),  # the old cycle's: no recertification yet
+        ("stage2", date(2024, 12, 5), False),  # the grant's certificate, in the first cycle
+    ],
+)
+def test_a_next_cycle_expiry_needs_the_last_audit_to_agree(last, last_on, fits):
+    """Issued 2025-01-10 in the cycle 2022-03-01 to 2025-02-28, expiring at the end of the next
+    (2028-02-29): only a certificate issued on the recertification may."""
+    assert rules.dates_fit(EARLY, date(2022, 3, 1), date(2028, 2, 29), last, last_on) is fits
+
+
+def test_within_three_years_of_its_issue_any_last_audit_fits():
+    """A grant or revision expiring within three years does not depend on the last audit."""
+    assert rules.dates_fit(date(2025, 3, 1), date(2022, 3, 1), date(2028, 2, 29), "stage2", EARLY)
 
 
 @pytest.mark.parametrize(
