@@ -257,6 +257,10 @@ def _scope(chosen: Outcome, scope: str, audit: Audit, certificate) -> str:
         raise DecisionError(_("State the scope as it stands after the change."), "scope")
     if scope:
         return scope
+    if chosen is Outcome.RENEW and certificate is not None:
+        # The certificate's scope (a transfer's certified scope, a reduced one), never the
+        # application's wording, which may be wider: a widening needs its own decision.
+        return certificate.scope
     if chosen in (Outcome.GRANT, Outcome.RENEW):
         return audit.cycle.application.scope if audit.cycle.application else ""
     return certificate.scope if certificate is not None else ""

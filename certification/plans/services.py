@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from certification.activity.notes import log_note
 from certification.activity.services import record, transition
 from certification.applications.schemes import scheme_title
+from certification.certificates.models import Certificate
 from certification.extensions import db
 from certification.i18n.languages import LANGUAGES
 from certification.models_base import utcnow
@@ -27,10 +28,23 @@ from certification.plans import rules, texts
 from certification.plans.labels import ITEM_LABELS
 from certification.plans.models import AuditPlan, PlanActivity, PlanSite, PlanTeamSeat
 from certification.programme.models import Audit
-from certification.workflow import Action, AuditState, PlanState, TransitionError, next_state
+from certification.workflow import (
+    Action,
+    AuditState,
+    CertificateState,
+    PlanState,
+    TransitionError,
+    next_state,
+)
 
 # A plan is prepared once the audit has its dates and team, and can change until it ends.
 PLANNABLE = (AuditState.SCHEDULED.value, AuditState.IN_PROGRESS.value)
+# The certificates whose scope the cycle's audits cover: in force, or lapsed and restorable.
+SCOPE_STATES = (
+    CertificateState.ACTIVE.value,
+    CertificateState.SUSPENDED.value,
+    CertificateState.EXPIRED.value,
+)
 # Seats a planner adds on the plan; the audit team itself comes from the programme.
 EXTRA_ROLES = ("observer", "interpreter")
 AUDITING_ROLES = ("lead", "auditor")  # their hours are audit time (IAF MD 5)
@@ -136,7 +150,7 @@ def prepare_plan(actor, audit: Audit, today: date, seed: int | None = None) -> A
         organisation_id=audit.organisation_id,
         version=1,
         objectives=texts.objectives(audit.kind, language),
-        scope=application.scope if application else "",
+        scope=_scope_to_audit(audit),
         criteria=scheme_title(audit.cycle.scheme, audit.cycle.edition),
         client_documents=texts.client_documents(
             [d.original_name for d in application.documents] if application else [], language
@@ -158,6 +172,21 @@ def prepare_plan(actor, audit: Audit, today: date, seed: int | None = None) -> A
     record(actor, plan, "plan_prepared", note=_version_note(plan))
     db.session.flush()
     return plan
+
+
+def _scope_to_audit(audit: Audit) -> str:
+    """The scope as the cycle's current certificate states it (a transfer's certified scope, a
+    reduced one); before the certificate, the scope the client applied for."""
+    certificate = db.session.scalar(
+        select(Certificate)
+        .where(Certificate.cycle_id == audit.cycle_id, Certificate.state.in_(SCOPE_STATES))
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+    if certificate is not None:
+        return certificate.scope
+    application = audit.cycle.application
+    return application.scope if application else ""
 
 
 def _check_plannable(audit: Audit) -> None:

@@ -13,9 +13,15 @@ from sqlalchemy import select
 
 from certification.activity.models import ActivityLog
 from certification.applications.services import review_application
+from certification.certificates.models import Certificate
+from certification.decisions.services import decide
 from certification.exports.register import write_register
 from certification.extensions import db as _db
+from certification.models_base import utcnow
+from certification.plans.services import prepare_plan
+from certification.programme.models import AuditTeamMember
 from certification.quotes.services import accept_quote
+from certification.reports.models import AuditReport
 from certification.transfers import services
 from tests import factories
 from tests.web.test_access_matrix import PDF, snapshot
@@ -355,3 +361,66 @@ def test_the_client_withdraws_its_transfer(db):
         services.withdraw_transfer(factories.user("client"), transfer, "", TODAY)
     services.withdraw_transfer(client, transfer, "We stay with our body.", TODAY)
     assert transfer.state == "withdrawn"
+
+
+def _transferred_with_a_narrower_scope():
+    """The client asked for more than the other body certified; the review recorded the
+    certified scope and the committee granted the transfer with it."""
+    transfer = apply(scope=f"{SCOPE} and online sales")
+    reviewed(transfer, certified_scope=SCOPE)
+    cycle = contracted(transfer)
+    services.decide_transfer(
+        factories.committee_member(), transfer, grant=True, reasons="Clean.", today=TODAY
+    )
+    assert transfer.certificate.scope == SCOPE
+    return transfer, cycle
+
+
+def _audit(cycle, kind):
+    return next(a for a in cycle.audits if a.kind == kind)
+
+
+def test_the_next_plan_carries_the_transferred_certificates_scope(db):
+    """IAF MD 2: the cycle continues with the certified scope, so the next audit is planned on
+    it, not on the wider scope the client asked for."""
+    _transfer, cycle = _transferred_with_a_narrower_scope()
+    audit = _audit(cycle, "surveillance2")
+    audit.state = "scheduled"
+    audit.start_date = audit.end_date = TODAY + timedelta(days=30)
+    plan = prepare_plan(factories.user("planner"), audit, TODAY, seed=1)
+    assert plan.scope == SCOPE
+
+
+def test_a_renewal_without_a_scope_keeps_the_transferred_certificates_scope(db, app):
+    """A recertification decided with the scope field left empty renews the certificate as it
+    stands: the transfer's certified scope, not the client's wider application."""
+    transfer, cycle = _transferred_with_a_narrower_scope()
+    surveillance = _audit(cycle, "surveillance2")
+    surveillance.state = "closed"
+    surveillance.start_date = surveillance.end_date = TODAY + timedelta(days=1)
+    audit = _audit(cycle, "recertification")
+    audit.state = "submitted"
+    audit.start_date = audit.end_date = TODAY + timedelta(days=5)
+    lead = factories.user("auditor")
+    audit.team.append(AuditTeamMember(user_id=lead.id, role="lead"))
+    _db.session.add(
+        AuditReport(
+            audit_id=audit.id,
+            computed_recommendation="recommended",
+            recommendation="recommended",
+            submitted_by_id=lead.id,
+            submitted_at=utcnow(),
+        )
+    )
+    _db.session.flush()
+    with app.test_request_context():
+        decision = decide(
+            factories.committee_member(),
+            audit,
+            outcome="renew",
+            reasons="Cycle complete.",
+            today=TODAY + timedelta(days=10),
+        )
+    renewed = _db.session.get(Certificate, decision.certificate_id)
+    assert renewed.id != transfer.certificate.id
+    assert renewed.scope == SCOPE and decision.scope == SCOPE
