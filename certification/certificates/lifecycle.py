@@ -116,11 +116,33 @@ def restore_certificate(
     return certificate
 
 
-def missed_audit(certificate: Certificate, today: date) -> Audit | None:
+def missed_audit(
+    certificate: Certificate, today: date, besides: Audit | None = None
+) -> Audit | None:
     """The first audit of the certificate's cycle past its due date and not yet held and decided
-    (rules.audit_awaited); None when there is none."""
+    (rules.audit_awaited), other than `besides` (the audit whose file is decided); None when
+    there is none."""
     audits = certificate.cycle.audits if certificate.cycle is not None else []
-    return next((a for a in audits if rules.audit_awaited(a.kind, a.state, a.due_by, today)), None)
+    return next(
+        (
+            a
+            for a in audits
+            if a.id != getattr(besides, "id", None)
+            and rules.audit_awaited(a.kind, a.state, a.due_by, today)
+        ),
+        None,
+    )
+
+
+def missed_audit_reason(missed: Audit) -> str:
+    """17021-1 9.6.2, 9.6.5: why the suspension is not lifted (but on the missed audit's file)."""
+    return _(
+        "ISO/IEC 17021-1 9.6.2, 9.6.5: %(audit)s was due by %(date)s and has not been held and "
+        "decided; the suspension is lifted by the committee's decision on that audit's file "
+        "once it is held.",
+        audit=missed.kind_enum.label,
+        date=format_day(missed.due_by),
+    )
 
 
 def withdraw_certificate(actor, certificate: Certificate, reason: str, today: date) -> Certificate:

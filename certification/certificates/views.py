@@ -37,7 +37,10 @@ from certification.certificates.forms import ConfidentialityForm
 from certification.certificates.issued import issue_pdf
 from certification.certificates.models import Certificate
 from certification.decisions.forms import CertificateDecisionForm
-from certification.decisions.services import certificate_decider_reason
+from certification.decisions.services import (
+    certificate_decider_reason,
+    unavailable_on_certificate,
+)
 from certification.extensions import db
 from certification.i18n.local_time import body_today
 from certification.programme.models import Audit
@@ -115,6 +118,7 @@ def render_detail(
         can_decide=deciding,
         decision_form=CertificateDecisionForm(formdata=None, back="certificate"),
         not_impartial=_decider_reason(certificate) if deciding else None,
+        unavailable=unavailable_on_certificate(certificate, body_today()) if deciding else {},
         refusal=refusal,
         history=queries.history_page(certificate, request.args) if current_user.is_staff else None,
         revisions=queries.revisions(certificate),

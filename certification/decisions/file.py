@@ -150,7 +150,17 @@ def file_facts(audit: Audit, certificate: Certificate | None) -> rules.FileFacts
         certificate_state=certificate.state if certificate else None,
         certificate_expires_on=certificate.expires_on if certificate else None,
         rating=rating_of(audit),
+        certificate_audits=tuple(
+            (a.kind, a.state, a.due_by) for a in cycle_audits(certificate) if a.id != audit.id
+        ),
     )
+
+
+def cycle_audits(certificate: Certificate | None) -> list[Audit]:
+    """The audits of the certificate's cycle (none without a certificate)."""
+    if certificate is None or certificate.cycle is None:
+        return []
+    return list(certificate.cycle.audits)
 
 
 def rating_of(audit: Audit) -> str | None:
@@ -257,8 +267,16 @@ def _conflict_label(kind: str) -> str:
 # -- the words for the rules -----------------------------------------------------------------------
 
 
-def outcome_message(problem: str, audit: Audit | None = None, certificate=None) -> str:
+def outcome_message(
+    problem: str, audit: Audit | None = None, certificate=None, today: date | None = None
+) -> str:
     """The words for a code of rules.decision_problem, naming the rule."""
+    if problem == "missed_audit_awaited" and certificate is not None and today is not None:
+        from certification.certificates import lifecycle
+
+        missed = lifecycle.missed_audit(certificate, today, besides=audit)
+        if missed is not None:
+            return lifecycle.missed_audit_reason(missed)
     if problem in _DATED and audit is not None:
         return _DATED[problem](audit, certificate)
     messages = {
@@ -291,6 +309,11 @@ def outcome_message(problem: str, audit: Audit | None = None, certificate=None) 
             "ISO/IEC 17021-1 9.5.3.2: a major nonconformity of stage 2 was not verified closed "
             "within 6 months of the last day of stage 2: no grant; another stage 2 audit must be "
             "conducted."
+        ),
+        "missed_audit_awaited": _(
+            "ISO/IEC 17021-1 9.6.2, 9.6.5: an audit of the cycle past its due date has not been "
+            "held and decided; the suspension is lifted by the committee's decision on that "
+            "audit's file once it is held."
         ),
         "earlier_audit_open": _(
             "ISO/IEC 17021-1 9.5.3: every earlier audit of the cycle must be closed first."
@@ -368,7 +391,7 @@ def file_notes(audit: Audit, certificate, today: date) -> list[str]:
         problem = rules.decision_problem(outcome.value, facts, today)
         if problem in (None, "already_certified", "no_certificate", "certificate_state"):
             continue
-        message = outcome_message(problem, audit, certificate)
+        message = outcome_message(problem, audit, certificate, today)
         if message not in notes:
             notes.append(message)
     return notes

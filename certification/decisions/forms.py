@@ -83,8 +83,13 @@ class CertificateDecisionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [SelectChoice(o.value, Outcome(o).label) for o in ON_CERTIFICATE]
 
-    def choices_for(self, state: str) -> list[SelectChoice]:
+    def choices_for(self, state: str, unavailable=()) -> list[SelectChoice]:
         """The outcomes the certificate's present state allows (an expired one comes back only
-        from a recertification file: 17021-1 9.6.3.2.5)."""
+        from a recertification file: 17021-1 9.6.3.2.5), less those a rule refuses now
+        (`unavailable`: services.unavailable_on_certificate; the page shows why)."""
         offered = OFFERED_BY_STATE.get(state, ())
-        return [choice for choice in self.outcome.choices if choice.value in offered]
+        return [
+            choice
+            for choice in self.outcome.choices
+            if choice.value in offered and choice.value not in unavailable
+        ]

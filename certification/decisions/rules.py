@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from certification.certificates.rules import audit_awaited
 from certification.decisions.models import Outcome
 from certification.programme.rules import blocking_conflict
 from certification.workflow import (
@@ -120,6 +121,9 @@ class FileFacts:
     # Scored schemes: "ok", "withheld" (too few questions answered) or "below_lowest_band";
     # None for schemes without a rating.
     rating: str | None = None
+    # The other audits of the certificate's cycle, the audit decided left out: (kind, state,
+    # due-by date).
+    certificate_audits: tuple[tuple[str, str, date | None], ...] = ()
 
 
 def impartiality_problem(
@@ -256,6 +260,25 @@ def stage2_majors_problem(outcome: str, findings: Iterable[FindingFacts], today:
     return None
 
 
+def missed_audit_problem(
+    outcome: str,
+    certificate_state: str | None,
+    other_audits: Iterable[tuple[str, str, date | None]],
+    today: date,
+) -> str | None:
+    """17021-1 9.6.2 and 9.6.5: a suspended certificate is not restored while a surveillance or
+    recertification of its cycle is past its due date and not yet held and decided
+    (certificates.rules.audit_awaited): that audit is held and decided first, and the suspension
+    is lifted on its own file. `other_audits`: (kind, state, due_by) of the cycle's audits other
+    than the one decided (the missed audit's own file may restore). "missed_audit_awaited"; None
+    when none is awaited."""
+    if outcome != Out.RESTORE or certificate_state != "suspended":
+        return None
+    if any(audit_awaited(kind, state, due_by, today) for kind, state, due_by in other_audits):
+        return "missed_audit_awaited"
+    return None
+
+
 def rating_problem(outcome: str, rating: str | None) -> str | None:
     """The star scheme (domain.md): no certificate on an audit without a rating, nor below the
     lowest star band; "no_rating" or "below_lowest_band"."""
@@ -282,6 +305,7 @@ def decision_problem(outcome: str, facts: FileFacts, today: date) -> str | None:
             today=today,
             audit_last_day=facts.last_day,
         )
+        or missed_audit_problem(outcome, facts.certificate_state, facts.certificate_audits, today)
         or earlier_audits_problem(outcome, facts.earlier_audits)
         or rating_problem(outcome, facts.rating)
     )

@@ -41,7 +41,6 @@ from certification.i18n.languages import LANGUAGES
 from certification.programme.models import Audit, AuditTeamMember
 from certification.reports.models import AuditReport
 from certification.reports.services import report_of
-from certification.templating import format_day
 from certification.workflow import Action, AuditState, CertificateState, TransitionError
 
 __all__ = [
@@ -140,7 +139,7 @@ def decide(
     certificate = _held_certificate(audit, certificate_seen)
     problem = rules.decision_problem(str(outcome), file_facts(audit, certificate), today)
     if problem is not None:
-        raise DecisionError(outcome_message(problem, audit, certificate), "outcome")
+        raise DecisionError(outcome_message(problem, audit, certificate, today), "outcome")
     chosen = Outcome(outcome)
     if chosen in (Outcome.GRANT, Outcome.RENEW) and not agreement_in_force(audit.organisation_id):
         raise DecisionError(
@@ -344,6 +343,21 @@ def certificate_decider_reason(person, certificate: Certificate, today: date) ->
     return decider_reason(person, last, certificate.organisation, certificate.scheme, today)
 
 
+def unavailable_on_certificate(certificate: Certificate, today: date) -> dict[str, str]:
+    """The outcomes of the certificate page that its state allows but a rule refuses now, with
+    the reason (the page leaves them out and shows why): restoring a suspended certificate
+    while an audit of its cycle is past its due date and not yet held and decided (17021-1
+    9.6.2, 9.6.5; rules.missed_audit_problem)."""
+    from certification.certificates import lifecycle
+
+    audits = certificate.cycle.audits if certificate.cycle is not None else []
+    cycle = [(a.kind, a.state, a.due_by) for a in audits]
+    if rules.missed_audit_problem(Outcome.RESTORE, certificate.state, cycle, today) is None:
+        return {}
+    missed = lifecycle.missed_audit(certificate, today)
+    return {Outcome.RESTORE.value: lifecycle.missed_audit_reason(missed)}
+
+
 def decide_on_certificate(
     actor,
     certificate: Certificate,
@@ -357,7 +371,6 @@ def decide_on_certificate(
     own request, for an audit not held by its due date (9.6.2; the committee's list for
     suspension), or once the cause of a suspension is resolved. `limit`: the last day of a
     suspension (empty: the longest the policy allows)."""
-    from certification.certificates import lifecycle
     from certification.certificates import services as certificates
 
     reasons = (reasons or "").strip()
@@ -374,18 +387,9 @@ def decide_on_certificate(
     if certificate.state not in allowed:
         refused = TransitionError(certificate.state_enum, Action(chosen.value))
         raise DecisionError(refusal_message(refused, outcome_message("certificate_state")))
-    missed = lifecycle.missed_audit(certificate, today) if chosen == Outcome.RESTORE else None
-    if missed is not None:
-        raise DecisionError(
-            _(
-                "ISO/IEC 17021-1 9.6.5: %(audit)s was due by %(date)s and has not been held and "
-                "decided; the suspension is lifted by the committee's decision on that audit's "
-                "file once it is held. Nothing was changed.",
-                audit=missed.kind_enum.label,
-                date=format_day(missed.due_by),
-            ),
-            "outcome",
-        )
+    refused_now = unavailable_on_certificate(certificate, today).get(chosen.value)
+    if refused_now is not None:
+        raise DecisionError(f"{refused_now} {_('Nothing was changed.')}", "outcome")
     try:
         if chosen == Outcome.SUSPEND:
             certificates.suspend_certificate(actor, certificate, reasons, today, limit=limit)

@@ -228,6 +228,9 @@ def organisation_panel(organisation) -> str:
         organisation=organisation,
         decisions=services.previous_decisions(organisation.id),
         certificates=certificates,
+        unavailable={
+            c.id: services.unavailable_on_certificate(c, body_today()) for c in certificates
+        },
         form=CertificateDecisionForm(formdata=None),
     )
 

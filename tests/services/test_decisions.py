@@ -339,6 +339,42 @@ def test_a_suspension_limit_past_the_policy_is_refused_and_nothing_is_recorded(m
     assert decisions() == before and certificate.state == "active"
 
 
+def test_a_suspension_for_a_missed_surveillance_is_lifted_only_on_that_audits_file(member):
+    """17021-1 9.6.2, 9.6.5: surveillance 1, due a month ago, is held late and waits for the
+    committee; the certificate was suspended for it. Surveillance 2's file cannot restore the
+    certificate while surveillance 1 is not decided; surveillance 1's own file can."""
+    cycle, certificate = granted(member)
+    missed = submitted("surveillance1", cycle)
+    missed.due_by = TODAY - timedelta(days=30)
+    services.decide_on_certificate(
+        member, certificate, outcome="suspend", reasons="Surveillance 1 not held.", today=TODAY
+    )
+    second = submitted("surveillance2", cycle)
+    before = decisions()
+    with pytest.raises(DecisionError) as refused:
+        decide(member, second, outcome="restore", reasons="Surveillance 2 went well.")
+    assert "ISO/IEC 17021-1 9.6.2, 9.6.5: Surveillance 1 was due by" in refused.value.message
+    assert "has not been held and decided" in refused.value.message
+    assert certificate.state == "suspended" and second.state == "submitted"
+    assert decisions() == before
+    decide(member, missed, outcome="restore", reasons="Surveillance 1 held; all resolved.")
+    assert certificate.state == "active" and missed.state == "closed"
+    decide(member, second, outcome="maintain", reasons="Surveillance 2 went well.")
+    assert second.state == "closed"
+
+
+def test_a_special_audit_does_not_lift_a_suspension_for_a_missed_surveillance(member):
+    cycle, certificate = granted(member)
+    factories.audit(cycle, kind="surveillance1", state="planned", due_by=TODAY - timedelta(days=1))
+    services.decide_on_certificate(
+        member, certificate, outcome="suspend", reasons="Surveillance 1 not held.", today=TODAY
+    )
+    special = submitted("special", cycle)
+    with pytest.raises(DecisionError, match="Surveillance 1 was due by"):
+        decide(member, special, outcome="restore", reasons="Special audit went well.")
+    assert certificate.state == "suspended" and special.state == "submitted"
+
+
 def test_an_expired_certificate_is_not_restored_without_a_recertification_file(member):
     _cycle, certificate = granted(member)
     certificate.state = "expired"

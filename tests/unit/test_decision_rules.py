@@ -324,3 +324,68 @@ def test_decision_problem_checks_every_rule(outcome, file, expected):
 )
 def test_no_certificate_below_the_lowest_star_band(outcome, rating, expected):
     assert rating_problem(outcome, rating) == expected
+
+
+MISSED_S1 = ("surveillance1", "planned", date(2026, 10, 24))  # due a month ago, not held
+
+
+@pytest.mark.parametrize(
+    ("outcome", "file", "expected"),
+    [
+        # Surveillance 2's or a special audit's file does not lift a suspension while
+        # surveillance 1 is past due and not decided (17021-1 9.6.2, 9.6.5).
+        (
+            "restore",
+            facts(
+                audit_kind="surveillance2",
+                certificate_state="suspended",
+                certificate_audits=(MISSED_S1,),
+            ),
+            "missed_audit_awaited",
+        ),
+        (
+            "restore",
+            facts(
+                audit_kind="special",
+                certificate_state="suspended",
+                certificate_audits=(("surveillance1", "submitted", date(2026, 10, 24)),),
+            ),
+            "missed_audit_awaited",
+        ),
+        # The missed audit's own file restores (it is not among the other audits), as does
+        # one once the missed audit is decided, or one not yet due.
+        ("restore", facts(audit_kind="surveillance1", certificate_state="suspended"), None),
+        (
+            "restore",
+            facts(
+                audit_kind="surveillance2",
+                certificate_state="suspended",
+                certificate_audits=(("surveillance1", "closed", date(2026, 10, 24)),),
+            ),
+            None,
+        ),
+        (
+            "restore",
+            facts(
+                audit_kind="surveillance2",
+                certificate_state="suspended",
+                certificate_audits=(("recertification", "planned", TODAY),),
+            ),
+            None,
+        ),
+        # Other outcomes on such a file are not held back by it.
+        (
+            "withdraw",
+            facts(
+                audit_kind="surveillance2",
+                certificate_state="suspended",
+                certificate_audits=(MISSED_S1,),
+            ),
+            None,
+        ),
+    ],
+)
+def test_a_suspension_is_not_lifted_on_another_file_while_a_missed_audit_waits(
+    outcome, file, expected
+):
+    assert decision_problem(outcome, file, TODAY) == expected

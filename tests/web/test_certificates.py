@@ -239,6 +239,25 @@ def test_a_suspension_for_a_missed_surveillance_is_not_lifted_without_that_audit
     assert [outcome for outcome, _r in decided(certificate)] == ["suspend"]
 
 
+def test_restoration_is_not_offered_while_a_missed_surveillance_waits(client, login_as):
+    """17021-1 9.6.2, 9.6.5: the certificate page and the organisation's panel leave restoration
+    out while surveillance 1 is past due and not held and decided, and say why; withdrawal stays
+    offered."""
+    login_as("committee")
+    org = factories.organisation()
+    cycle = factories.cycle(factories.quote(factories.application(org)))
+    audits = programme(cycle)
+    certificate = grant(cycle, decided_on=date.today() - timedelta(days=400))
+    due = date.today() - timedelta(days=30)
+    audits["surveillance1"].due_by = due
+    _db.session.commit()
+    decide(client, certificate, outcome="suspend", reasons="Surveillance 1 not held.")
+    for url in (f"/certificates/{certificate.id}", f"/organisations/{org.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'value="restore"' not in page and 'value="withdraw"' in page
+        assert "Surveillance 1 was due by" in page and "has not been held and decided" in page
+
+
 def test_a_confidential_certificate_shows_only_number_and_status_in_public(client, login_as):
     login_as("planner")
     certificate = issued()
