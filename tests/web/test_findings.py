@@ -319,3 +319,74 @@ def test_an_auditor_on_no_audit_of_the_cycle_cannot_verify_a_previous_finding(
             services.verify_finding(outsider, finding, "Seen.", TODAY)
     db.session.refresh(finding)
     assert finding.state == "plan_accepted"
+
+
+def test_a_later_audit_only_scheduled_gives_its_team_no_say_until_it_starts(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 1 booked months ahead with its lead: before it starts, the lead neither
+    sees nor verifies stage 2's major (a minor is verified at the next audit, domain.md); once
+    surveillance 1 is under way, the lead may."""
+    finding, _stage2_lead = raise_finding("major", kind="stage2")
+    finding.state = "plan_accepted"
+    stage2 = finding.audit
+    stage2.state = "submitted"
+    s1 = factories.audit(
+        stage2.cycle,
+        kind="surveillance1",
+        state="scheduled",
+        start_date=TODAY + timedelta(days=180),
+        end_date=TODAY + timedelta(days=181),
+    )
+    s1_lead = factories.user("auditor", name="Surveillance One Lead")
+    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s1_lead)
+    audit_page = text(client.get(f"/programme/audits/{s1.id}"))
+    assert f"/findings/{finding.id}" not in audit_page
+    assert client.get(f"/findings/{finding.id}").status_code == 404
+    assert client.post(f"/findings/{finding.id}/verify", data={"note": "x"}).status_code == 404
+    with client.application.test_request_context():
+        with pytest.raises(services.FindingError, match="or of a later audit of its cycle"):
+            services.verify_finding(s1_lead, finding, "Seen.", TODAY)
+    db.session.rollback()
+    db.session.refresh(finding)
+    assert finding.state == "plan_accepted"
+
+    s1.state, s1.start_date, s1.end_date = "in_progress", TODAY, TODAY
+    db.session.commit()
+    audit_page = text(client.get(f"/programme/audits/{s1.id}"))
+    assert f"/findings/{finding.id}" in audit_page
+    assert "Verified: close the finding" in text(client.get(f"/findings/{finding.id}"))
+    client.post(f"/findings/{finding.id}/verify", data={"note": "Checked at surveillance 1."})
+    db.session.refresh(finding)
+    assert finding.state == "closed"
+
+
+def test_a_special_audit_booked_before_but_held_after_a_finding_does_not_verify_it(
+    client, login_as, raise_finding, db
+):
+    """Order is the audits' start dates when a special audit is involved, not the order they
+    were entered in: a special audit held before the surveillance raised its finding does not
+    review it."""
+    s1 = factories.audit(
+        kind="surveillance1", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    special = factories.audit(
+        s1.cycle,
+        kind="special",
+        state="submitted",
+        start_date=TODAY - timedelta(days=30),
+        end_date=TODAY - timedelta(days=30),
+    )
+    s1_lead = factories.user("auditor")
+    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
+    special_lead = factories.user("auditor")
+    special.team.append(AuditTeamMember(user_id=special_lead.id, role="lead"))
+    db.session.commit()
+    assert special.id > s1.id  # entered later, held earlier
+    finding, _ = raise_finding("minor", audit=s1, lead=s1_lead)
+
+    login_as(special_lead)
+    assert client.get(f"/findings/{finding.id}").status_code == 404
