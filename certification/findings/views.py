@@ -22,9 +22,11 @@ from certification.access import (
     can_answer_finding,
     can_edit_finding,
     can_review_finding,
+    can_view_audit,
     can_view_finding,
     can_view_organisation,
     get_visible_or_404,
+    reviewing_audits,
     roles_required,
     visible_or_404,
 )
@@ -85,12 +87,19 @@ def render_detail(finding: Finding, review_form=None, verify_form=None, status: 
         "findings/detail.html",
         can_review=can_review_finding(current_user, finding),
         can_edit=can_edit_finding(current_user, finding),
+        back_to=_back_to(finding),
         review_form=review_form or ReviewForm(formdata=None),
         verify_form=verify_form or VerifyForm(formdata=None),
         timeline=queries.finding_timeline(finding),
         **_context(finding),
     )
     return page, status
+
+
+def _back_to(finding: Finding):
+    """The audit page to go back to that the reader may open: the raising audit's, or else the
+    later audit through whose team the reader reviews the finding (None if neither)."""
+    return next((a for a in reviewing_audits(finding) if can_view_audit(current_user, a)), None)
 
 
 def _context(finding: Finding) -> dict:

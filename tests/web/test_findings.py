@@ -3,7 +3,9 @@ and nobody reaches another organisation's findings by guessing a URL."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -390,3 +392,33 @@ def test_a_special_audit_booked_before_but_held_after_a_finding_does_not_verify_
 
     login_as(special_lead)
     assert client.get(f"/findings/{finding.id}").status_code == 404
+
+
+def test_the_later_teams_finding_page_links_back_to_its_own_audit_and_to_nothing_refused(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 2's lead reaches surveillance 1's minor from their audit page: "Back to the
+    audit" takes them to surveillance 2 (surveillance 1's page is its own team's), and no link on
+    the finding's page answers 403 or 404."""
+    finding, _s1_lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "plan_accepted"
+    s1 = finding.audit
+    s1.state = "closed"
+    s2 = factories.audit(
+        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    s2_lead = factories.user("auditor")
+    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s2_lead)
+    page = text(client.get(f"/findings/{finding.id}"))
+    assert f'href="/programme/audits/{s2.id}"' in page
+    assert f'href="/programme/audits/{s1.id}"' not in page
+    links = {
+        html.unescape(link)
+        for link in re.findall(r'href="(/[^"#]*)"', page)
+        if not link.startswith(("/static", "/logout"))
+    }
+    refused = [link for link in links if client.get(link).status_code in (403, 404)]
+    assert refused == []
