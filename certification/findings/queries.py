@@ -108,6 +108,38 @@ def team_audit_ids(user_id: int):
     return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
 
 
+def reviewable_by(user_id: int):
+    """SQL condition on Finding, the form of access.can_review_finding for a list: this person
+    is on the team of the audit that raised it, or of a later audit of its cycle under way
+    (access.REVIEWING_STATES), later as access.later_audit orders them."""
+    raised, later = aliased(Audit), aliased(Audit)
+    special = or_(raised.kind == "special", later.kind == "special")
+    dated = and_(
+        raised.start_date.is_not(None),
+        later.start_date.is_not(None),
+        later.start_date != raised.start_date,
+    )
+    is_later = or_(
+        and_(special, dated, later.start_date > raised.start_date),
+        and_(special, not_(dated), later.id > raised.id),
+        and_(
+            not_(special),
+            or_(
+                later.sequence > raised.sequence,
+                and_(later.sequence == raised.sequence, later.id > raised.id),
+            ),
+        ),
+    )
+    later_team = exists().where(
+        raised.id == Finding.audit_id,
+        later.cycle_id == raised.cycle_id,
+        later.state.in_(REVIEWING_STATES),
+        later.id.in_(team_audit_ids(user_id)),
+        is_later,
+    )
+    return or_(Finding.audit_id.in_(team_audit_ids(user_id)), later_team)
+
+
 # Soonest plan due first, then those without a due date; each segment read from its index.
 DUE_FIRST = (
     Segment(key=(Finding.plan_due_on, Finding.id), where=Finding.plan_due_on.is_not(None)),

@@ -52,8 +52,8 @@ def index():
     show = show if show in queries.SHOW else "open"
     today = body_today()
     where = []
-    if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
-        where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
+    if current_user.role == Role.AUDITOR:  # an auditor: the findings their audits review
+        where.append(queries.reviewable_by(current_user.id))
     kept = {"show": "" if show == "open" else show}
     chosen = queries.findings_listing(request.args, get_locale(), kept)
     page = queries.open_findings_page(

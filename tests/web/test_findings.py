@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from certification import access
 from certification.audits.models import Answer
 from certification.findings import queries, services
 from certification.findings.models import Finding
@@ -422,3 +423,74 @@ def test_the_later_teams_finding_page_links_back_to_its_own_audit_and_to_nothing
     }
     refused = [link for link in links if client.get(link).status_code in (403, 404)]
     assert refused == []
+
+
+def test_the_later_teams_list_and_home_show_the_earlier_answer_to_review(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 1's client answered its minor; surveillance 2 is under way: its lead finds
+    the answer in their findings list and on their home page, as the raising team does. The lead
+    of a surveillance only booked (the recertification) does not."""
+    finding, _s1_lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "answered"
+    s1 = finding.audit
+    s1.state = "closed"
+    s2 = factories.audit(
+        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    s2_lead = factories.user("auditor")
+    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    booked = factories.audit(
+        s1.cycle,
+        kind="recertification",
+        state="scheduled",
+        start_date=TODAY + timedelta(days=300),
+        end_date=TODAY + timedelta(days=301),
+    )
+    booked_lead = factories.user("auditor")
+    booked.team.append(AuditTeamMember(user_id=booked_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s2_lead)
+    assert f"/findings/{finding.id}" in text(client.get("/findings/?show=answered"))
+    home = text(client.get("/home/"))
+    assert f"/findings/{finding.id}" in home
+
+    login_as(booked_lead)
+    assert f"/findings/{finding.id}" not in text(client.get("/findings/?show=answered"))
+    assert f"/findings/{finding.id}" not in text(client.get("/home/"))
+
+
+@pytest.mark.parametrize(
+    "kind, start_offset, state",
+    [
+        ("surveillance2", 0, "in_progress"),
+        ("surveillance2", 0, "scheduled"),
+        ("surveillance2", 0, "closed"),
+        ("stage1", 0, "in_progress"),
+        ("special", 5, "returned"),
+        ("special", -5, "submitted"),
+        ("special", 0, "in_progress"),
+    ],
+)
+def test_the_lists_filter_agrees_with_the_finding_pages_rule(
+    raise_finding, db, kind, start_offset, state
+):
+    """queries.reviewable_by (SQL, the lists) and access.can_review_finding (the pages) let the
+    same auditors review a finding."""
+    finding, raising_lead = raise_finding("minor", kind="surveillance1")
+    other = factories.audit(
+        finding.audit.cycle,
+        kind=kind,
+        state=state,
+        start_date=TODAY + timedelta(days=start_offset),
+        end_date=TODAY + timedelta(days=start_offset),
+    )
+    other_lead = factories.user("auditor")
+    other.team.append(AuditTeamMember(user_id=other_lead.id, role="lead"))
+    db.session.commit()
+    for person in (raising_lead, other_lead):
+        listed = db.session.scalar(
+            select(Finding.id).where(Finding.id == finding.id, queries.reviewable_by(person.id))
+        )
+        assert (listed is not None) == access.can_review_finding(person, finding)
