@@ -351,7 +351,9 @@ def test_a_later_audit_only_scheduled_gives_its_team_no_say_until_it_starts(
     assert client.get(f"/findings/{finding.id}").status_code == 404
     assert client.post(f"/findings/{finding.id}/verify", data={"note": "x"}).status_code == 404
     with client.application.test_request_context():
-        with pytest.raises(services.FindingError, match="or of a later audit of its cycle"):
+        with pytest.raises(
+            services.FindingError, match="of a later audit of its cycle once that audit has started"
+        ):
             services.verify_finding(s1_lead, finding, "Seen.", TODAY)
     db.session.rollback()
     db.session.refresh(finding)
