@@ -177,18 +177,30 @@ def can_review_finding(user, finding) -> bool:
     return any(m.user_id == user.id for audit in reviewing_audits(finding) for m in audit.team)
 
 
+# A later audit's team verifies earlier findings while it audits: from the day the audit starts
+# until the committee decides on it. Not before (a surveillance only booked months ahead has
+# audited nothing), and not after its decision (the next audit of the cycle then takes over).
+REVIEWING_STATES = ("in_progress", "submitted", "returned")
+
+
+def later_audit(audit, raised) -> bool:
+    """Whether `audit` comes after `raised` in its cycle: later in the programme, or, when a
+    special audit is one of the two (outside the programme's order), started after it."""
+    if "special" in (audit.kind, raised.kind):
+        if audit.start_date and raised.start_date and audit.start_date != raised.start_date:
+            return audit.start_date > raised.start_date
+        return audit.id > raised.id
+    return (audit.sequence, audit.id) > (raised.sequence, raised.id)
+
+
 def reviewing_audits(finding) -> list:
-    """The audit that raised the finding and the later audits of its cycle (not cancelled): later
-    in the programme, or a special audit added after it."""
+    """The audit that raised the finding and the later audits of its cycle that have started and
+    are not decided yet (REVIEWING_STATES): a minor is verified at the next audit."""
     raised = finding.audit
-
-    def later(audit) -> bool:
-        if "special" in (audit.kind, raised.kind):  # outside the programme's order
-            return audit.id > raised.id
-        return (audit.sequence, audit.id) > (raised.sequence, raised.id)
-
     return [raised] + [
-        audit for audit in raised.cycle.audits if audit.state != "cancelled" and later(audit)
+        audit
+        for audit in raised.cycle.audits
+        if audit.state in REVIEWING_STATES and later_audit(audit, raised)
     ]
 
 

@@ -79,7 +79,16 @@ SUBJECTS = {
     "applications.detail": (Application, ()),
     "certificates.detail": (Certificate, ()),
     "complaints.detail": (Complaint, ()),
-    "findings.detail": (Finding, (joinedload(Finding.audit).joinedload(Audit.team),)),
+    "findings.detail": (  # a later audit's team sees it too (access.reviewing_audits)
+        Finding,
+        (
+            joinedload(Finding.audit).joinedload(Audit.team),
+            joinedload(Finding.audit)
+            .joinedload(Audit.cycle)
+            .selectinload(Cycle.audits)
+            .selectinload(Audit.team),
+        ),
+    ),
     "organisations.detail": (Organisation, ()),
     "plans.detail": (AuditPlan, (joinedload(AuditPlan.audit).joinedload(Audit.team),)),
     "programme.audit": (Audit, (joinedload(Audit.team),)),

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from certification import listing
-from certification.access import reviewing_audits
+from certification.access import REVIEWING_STATES, reviewing_audits
 from certification.activity.models import ActivityLog
 from certification.audits.models import AuditChecklist
 from certification.checklists import loader
@@ -19,7 +19,7 @@ from certification.findings import rules
 from certification.findings.models import CorrectiveAction, Finding, open_nonconformity
 from certification.listing import Listing
 from certification.paging import Page, Segment, page_of
-from certification.programme.models import Audit, AuditTeamMember
+from certification.programme.models import Audit, AuditTeamMember, Cycle
 from certification.workflow import FindingState
 
 NONCONFORMITIES = list(rules.NONCONFORMITIES)
@@ -32,6 +32,17 @@ def _with_details(query):
         selectinload(Finding.audit).selectinload(Audit.team),
         selectinload(Finding.organisation),
         selectinload(Finding.actions),
+    )
+
+
+def _with_reviewing_teams(query):
+    """Also each finding's cycle with its audits and their teams: what access.reviewing_audits
+    reads to let a later audit's team see a finding, loaded once for all of them."""
+    return _with_details(query).options(
+        selectinload(Finding.audit)
+        .selectinload(Audit.cycle)
+        .selectinload(Cycle.audits)
+        .selectinload(Audit.team)
     )
 
 
@@ -53,7 +64,8 @@ def previous_open_findings(audit: Audit) -> list[Finding]:
         )
         .order_by(Finding.number)
     )
-    return [f for f in db.session.scalars(_with_details(query)) if audit in reviewing_audits(f)]
+    found = db.session.scalars(_with_reviewing_teams(query))
+    return [f for f in found if audit in reviewing_audits(f)]
 
 
 def organisation_findings(organisation_id: int) -> list[Finding]:
@@ -63,7 +75,7 @@ def organisation_findings(organisation_id: int) -> list[Finding]:
         .where(Finding.organisation_id == organisation_id)
         .order_by(Finding.audit_id.desc(), Finding.number)
     )
-    return list(db.session.scalars(_with_details(query)))
+    return list(db.session.scalars(_with_reviewing_teams(query)))
 
 
 def waiting_for_client(findings: list[Finding]) -> list[Finding]:
@@ -94,6 +106,38 @@ def overdue_clause(today: date):
 def team_audit_ids(user_id: int):
     """The audits this person is on the team of (SQL, for filtering a list)."""
     return select(AuditTeamMember.audit_id).where(AuditTeamMember.user_id == user_id)
+
+
+def reviewable_by(user_id: int):
+    """SQL condition on Finding, the form of access.can_review_finding for a list: this person
+    is on the team of the audit that raised it, or of a later audit of its cycle under way
+    (access.REVIEWING_STATES), later as access.later_audit orders them."""
+    raised, later = aliased(Audit), aliased(Audit)
+    special = or_(raised.kind == "special", later.kind == "special")
+    dated = and_(
+        raised.start_date.is_not(None),
+        later.start_date.is_not(None),
+        later.start_date != raised.start_date,
+    )
+    is_later = or_(
+        and_(special, dated, later.start_date > raised.start_date),
+        and_(special, not_(dated), later.id > raised.id),
+        and_(
+            not_(special),
+            or_(
+                later.sequence > raised.sequence,
+                and_(later.sequence == raised.sequence, later.id > raised.id),
+            ),
+        ),
+    )
+    later_team = exists().where(
+        raised.id == Finding.audit_id,
+        later.cycle_id == raised.cycle_id,
+        later.state.in_(REVIEWING_STATES),
+        later.id.in_(team_audit_ids(user_id)),
+        is_later,
+    )
+    return or_(Finding.audit_id.in_(team_audit_ids(user_id)), later_team)
 
 
 # Soonest plan due first, then those without a due date; each segment read from its index.

@@ -358,8 +358,8 @@ def verify_finding(actor, finding: Finding, note: str, today: date) -> Finding:
         raise FindingError(
             _(
                 "ISO/IEC 17021-1 9.4.8: only the team of the audit that raised this finding, or "
-                "of a later audit of its cycle, verifies it (a minor nonconformity is verified "
-                "at the next audit)."
+                "of a later audit of its cycle once that audit has started, verifies it (a minor "
+                "nonconformity is verified at the next audit)."
             )
         )
     _lock(finding)
@@ -381,7 +381,8 @@ def _reviewable(actor, finding: Finding, action: Action) -> CorrectiveAction:
         raise FindingError(
             _(
                 "ISO/IEC 17021-1 9.4.8: only the team of the audit that raised this finding, or "
-                "of a later audit of its cycle, reviews the client's answer."
+                "of a later audit of its cycle once that audit has started, reviews the client's "
+                "answer."
             )
         )
     _lock(finding)

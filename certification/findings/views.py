@@ -22,9 +22,11 @@ from certification.access import (
     can_answer_finding,
     can_edit_finding,
     can_review_finding,
+    can_view_audit,
     can_view_finding,
     can_view_organisation,
     get_visible_or_404,
+    reviewing_audits,
     roles_required,
     visible_or_404,
 )
@@ -50,8 +52,8 @@ def index():
     show = show if show in queries.SHOW else "open"
     today = body_today()
     where = []
-    if current_user.role == Role.AUDITOR:  # an auditor sees the findings of their own audits
-        where.append(Finding.audit_id.in_(queries.team_audit_ids(current_user.id)))
+    if current_user.role == Role.AUDITOR:  # an auditor: the findings their audits review
+        where.append(queries.reviewable_by(current_user.id))
     kept = {"show": "" if show == "open" else show}
     chosen = queries.findings_listing(request.args, get_locale(), kept)
     page = queries.open_findings_page(
@@ -85,12 +87,19 @@ def render_detail(finding: Finding, review_form=None, verify_form=None, status: 
         "findings/detail.html",
         can_review=can_review_finding(current_user, finding),
         can_edit=can_edit_finding(current_user, finding),
+        back_to=_back_to(finding),
         review_form=review_form or ReviewForm(formdata=None),
         verify_form=verify_form or VerifyForm(formdata=None),
         timeline=queries.finding_timeline(finding),
         **_context(finding),
     )
     return page, status
+
+
+def _back_to(finding: Finding):
+    """The audit page to go back to that the reader may open: the raising audit's, or else the
+    later audit through whose team the reader reviews the finding (None if neither)."""
+    return next((a for a in reviewing_audits(finding) if can_view_audit(current_user, a)), None)
 
 
 def _context(finding: Finding) -> dict:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from certification.extensions import db
 from certification.findings.models import Finding
+from certification.findings.queries import reviewable_by
 from certification.organisations.models import Organisation
 from certification.programme.models import Audit, AuditTeamMember
 from certification.workflow import AuditState, FindingState
@@ -51,9 +52,10 @@ def count_in_state(user_id: int, state: str) -> int:
 
 
 def answers_to_review_query(user_id: int):
-    """Nonconformities of my audits whose client answer waits for the team's review."""
+    """Nonconformities my audits review (raised at them, or earlier in the cycle of one under
+    way: access.can_review_finding) whose client answer waits for the team's review."""
     return select(Finding).where(
-        Finding.audit_id.in_(my_audit_ids(user_id)),
+        reviewable_by(user_id),
         Finding.state == FindingState.ANSWERED.value,
     )
 

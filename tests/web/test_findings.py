@@ -3,12 +3,15 @@ and nobody reaches another organisation's findings by guessing a URL."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from certification import access
 from certification.audits.models import Answer
 from certification.findings import queries, services
 from certification.findings.models import Finding
@@ -319,3 +322,177 @@ def test_an_auditor_on_no_audit_of_the_cycle_cannot_verify_a_previous_finding(
             services.verify_finding(outsider, finding, "Seen.", TODAY)
     db.session.refresh(finding)
     assert finding.state == "plan_accepted"
+
+
+def test_a_later_audit_only_scheduled_gives_its_team_no_say_until_it_starts(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 1 booked months ahead with its lead: before it starts, the lead neither
+    sees nor verifies stage 2's major (a minor is verified at the next audit, domain.md); once
+    surveillance 1 is under way, the lead may."""
+    finding, _stage2_lead = raise_finding("major", kind="stage2")
+    finding.state = "plan_accepted"
+    stage2 = finding.audit
+    stage2.state = "submitted"
+    s1 = factories.audit(
+        stage2.cycle,
+        kind="surveillance1",
+        state="scheduled",
+        start_date=TODAY + timedelta(days=180),
+        end_date=TODAY + timedelta(days=181),
+    )
+    s1_lead = factories.user("auditor", name="Surveillance One Lead")
+    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s1_lead)
+    audit_page = text(client.get(f"/programme/audits/{s1.id}"))
+    assert f"/findings/{finding.id}" not in audit_page
+    assert client.get(f"/findings/{finding.id}").status_code == 404
+    assert client.post(f"/findings/{finding.id}/verify", data={"note": "x"}).status_code == 404
+    with client.application.test_request_context():
+        with pytest.raises(
+            services.FindingError, match="of a later audit of its cycle once that audit has started"
+        ):
+            services.verify_finding(s1_lead, finding, "Seen.", TODAY)
+    db.session.rollback()
+    db.session.refresh(finding)
+    assert finding.state == "plan_accepted"
+
+    s1.state, s1.start_date, s1.end_date = "in_progress", TODAY, TODAY
+    db.session.commit()
+    audit_page = text(client.get(f"/programme/audits/{s1.id}"))
+    assert f"/findings/{finding.id}" in audit_page
+    assert "Verified: close the finding" in text(client.get(f"/findings/{finding.id}"))
+    client.post(f"/findings/{finding.id}/verify", data={"note": "Checked at surveillance 1."})
+    db.session.refresh(finding)
+    assert finding.state == "closed"
+
+
+def test_a_special_audit_booked_before_but_held_after_a_finding_does_not_verify_it(
+    client, login_as, raise_finding, db
+):
+    """Order is the audits' start dates when a special audit is involved, not the order they
+    were entered in: a special audit held before the surveillance raised its finding does not
+    review it."""
+    s1 = factories.audit(
+        kind="surveillance1", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    special = factories.audit(
+        s1.cycle,
+        kind="special",
+        state="submitted",
+        start_date=TODAY - timedelta(days=30),
+        end_date=TODAY - timedelta(days=30),
+    )
+    s1_lead = factories.user("auditor")
+    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
+    special_lead = factories.user("auditor")
+    special.team.append(AuditTeamMember(user_id=special_lead.id, role="lead"))
+    db.session.commit()
+    assert special.id > s1.id  # entered later, held earlier
+    finding, _ = raise_finding("minor", audit=s1, lead=s1_lead)
+
+    login_as(special_lead)
+    assert client.get(f"/findings/{finding.id}").status_code == 404
+
+
+def test_the_later_teams_finding_page_links_back_to_its_own_audit_and_to_nothing_refused(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 2's lead reaches surveillance 1's minor from their audit page: "Back to the
+    audit" takes them to surveillance 2 (surveillance 1's page is its own team's), and no link on
+    the finding's page answers 403 or 404."""
+    finding, _s1_lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "plan_accepted"
+    s1 = finding.audit
+    s1.state = "closed"
+    s2 = factories.audit(
+        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    s2_lead = factories.user("auditor")
+    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s2_lead)
+    page = text(client.get(f"/findings/{finding.id}"))
+    assert f'href="/programme/audits/{s2.id}"' in page
+    assert f'href="/programme/audits/{s1.id}"' not in page
+    links = {
+        html.unescape(link)
+        for link in re.findall(r'href="(/[^"#]*)"', page)
+        if not link.startswith(("/static", "/logout"))
+    }
+    refused = [link for link in links if client.get(link).status_code in (403, 404)]
+    assert refused == []
+
+
+def test_the_later_teams_list_and_home_show_the_earlier_answer_to_review(
+    client, login_as, raise_finding, db
+):
+    """Surveillance 1's client answered its minor; surveillance 2 is under way: its lead finds
+    the answer in their findings list and on their home page, as the raising team does. The lead
+    of a surveillance only booked (the recertification) does not."""
+    finding, _s1_lead = raise_finding("minor", kind="surveillance1")
+    finding.state = "answered"
+    s1 = finding.audit
+    s1.state = "closed"
+    s2 = factories.audit(
+        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    )
+    s2_lead = factories.user("auditor")
+    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    booked = factories.audit(
+        s1.cycle,
+        kind="recertification",
+        state="scheduled",
+        start_date=TODAY + timedelta(days=300),
+        end_date=TODAY + timedelta(days=301),
+    )
+    booked_lead = factories.user("auditor")
+    booked.team.append(AuditTeamMember(user_id=booked_lead.id, role="lead"))
+    db.session.commit()
+
+    login_as(s2_lead)
+    assert f"/findings/{finding.id}" in text(client.get("/findings/?show=answered"))
+    home = text(client.get("/home/"))
+    assert f"/findings/{finding.id}" in home
+
+    login_as(booked_lead)
+    assert f"/findings/{finding.id}" not in text(client.get("/findings/?show=answered"))
+    assert f"/findings/{finding.id}" not in text(client.get("/home/"))
+
+
+@pytest.mark.parametrize(
+    "kind, start_offset, state",
+    [
+        ("surveillance2", 0, "in_progress"),
+        ("surveillance2", 0, "scheduled"),
+        ("surveillance2", 0, "closed"),
+        ("stage1", 0, "in_progress"),
+        ("special", 5, "returned"),
+        ("special", -5, "submitted"),
+        ("special", 0, "in_progress"),
+    ],
+)
+def test_the_lists_filter_agrees_with_the_finding_pages_rule(
+    raise_finding, db, kind, start_offset, state
+):
+    """queries.reviewable_by (SQL, the lists) and access.can_review_finding (the pages) let the
+    same auditors review a finding."""
+    finding, raising_lead = raise_finding("minor", kind="surveillance1")
+    other = factories.audit(
+        finding.audit.cycle,
+        kind=kind,
+        state=state,
+        start_date=TODAY + timedelta(days=start_offset),
+        end_date=TODAY + timedelta(days=start_offset),
+    )
+    other_lead = factories.user("auditor")
+    other.team.append(AuditTeamMember(user_id=other_lead.id, role="lead"))
+    db.session.commit()
+    for person in (raising_lead, other_lead):
+        listed = db.session.scalar(
+            select(Finding.id).where(Finding.id == finding.id, queries.reviewable_by(person.id))
+        )
+        assert (listed is not None) == access.can_review_finding(person, finding)
