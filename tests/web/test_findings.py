@@ -20,6 +20,19 @@ from tests import factories
 from tests.sql_counting import counting_queries
 
 TODAY = date.today()
+
+
+def led_audit(cycle, kind: str, state: str, start: date = TODAY, days: int = 1, **lead):
+    """An audit of `cycle` (of a new one when None) from `start`, `days` long, with a lead
+    auditor of its own (`lead`: the user's fields); (audit, lead)."""
+    audit = factories.audit(
+        cycle, kind=kind, state=state, start_date=start, end_date=start + timedelta(days=days - 1)
+    )
+    person = factories.user("auditor", **lead)
+    audit.team.append(AuditTeamMember(user_id=person.id, role="lead"))
+    return audit, person
+
+
 PDF = b"%PDF-1.4 the new procedure"
 
 
@@ -284,11 +297,7 @@ def test_the_next_audits_lead_verifies_a_minor_of_surveillance_1_from_their_audi
     finding.state = "plan_accepted"
     s1 = finding.audit
     s1.state = "closed"
-    s2 = factories.audit(
-        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
-    )
-    s2_lead = factories.user("auditor", name="Surveillance Two Lead")
-    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    s2, s2_lead = led_audit(s1.cycle, "surveillance2", "in_progress", name="Surveillance Two Lead")
     db.session.commit()
 
     login_as(s2_lead)
@@ -308,11 +317,7 @@ def test_an_auditor_on_no_audit_of_the_cycle_cannot_verify_a_previous_finding(
 ):
     finding, _lead = raise_finding("minor", kind="surveillance1")
     finding.state = "plan_accepted"
-    other_cycle_audit = factories.audit(
-        kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
-    )
-    outsider = factories.user("auditor")
-    other_cycle_audit.team.append(AuditTeamMember(user_id=outsider.id, role="lead"))
+    _other_cycle_audit, outsider = led_audit(None, "surveillance2", "in_progress")
     db.session.commit()
     login_as(outsider)
     assert client.get(f"/findings/{finding.id}").status_code == 404
@@ -334,15 +339,10 @@ def test_a_later_audit_only_scheduled_gives_its_team_no_say_until_it_starts(
     finding.state = "plan_accepted"
     stage2 = finding.audit
     stage2.state = "submitted"
-    s1 = factories.audit(
-        stage2.cycle,
-        kind="surveillance1",
-        state="scheduled",
-        start_date=TODAY + timedelta(days=180),
-        end_date=TODAY + timedelta(days=181),
-    )
-    s1_lead = factories.user("auditor", name="Surveillance One Lead")
-    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
+    s1, s1_lead = led_audit(
+        stage2.cycle, "surveillance1", "scheduled", TODAY + timedelta(days=180), days=2,
+        name="Surveillance One Lead",
+    )  # fmt: skip
     db.session.commit()
 
     login_as(s1_lead)
@@ -375,20 +375,8 @@ def test_a_special_audit_booked_before_but_held_after_a_finding_does_not_verify_
     """Order is the audits' start dates when a special audit is involved, not the order they
     were entered in: a special audit held before the surveillance raised its finding does not
     review it."""
-    s1 = factories.audit(
-        kind="surveillance1", state="in_progress", start_date=TODAY, end_date=TODAY
-    )
-    special = factories.audit(
-        s1.cycle,
-        kind="special",
-        state="submitted",
-        start_date=TODAY - timedelta(days=30),
-        end_date=TODAY - timedelta(days=30),
-    )
-    s1_lead = factories.user("auditor")
-    s1.team.append(AuditTeamMember(user_id=s1_lead.id, role="lead"))
-    special_lead = factories.user("auditor")
-    special.team.append(AuditTeamMember(user_id=special_lead.id, role="lead"))
+    s1, s1_lead = led_audit(None, "surveillance1", "in_progress")
+    special, special_lead = led_audit(s1.cycle, "special", "submitted", TODAY - timedelta(days=30))
     db.session.commit()
     assert special.id > s1.id  # entered later, held earlier
     finding, _ = raise_finding("minor", audit=s1, lead=s1_lead)
@@ -407,11 +395,7 @@ def test_the_later_teams_finding_page_links_back_to_its_own_audit_and_to_nothing
     finding.state = "plan_accepted"
     s1 = finding.audit
     s1.state = "closed"
-    s2 = factories.audit(
-        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
-    )
-    s2_lead = factories.user("auditor")
-    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
+    s2, s2_lead = led_audit(s1.cycle, "surveillance2", "in_progress")
     db.session.commit()
 
     login_as(s2_lead)
@@ -437,20 +421,10 @@ def test_the_later_teams_list_and_home_show_the_earlier_answer_to_review(
     finding.state = "answered"
     s1 = finding.audit
     s1.state = "closed"
-    s2 = factories.audit(
-        s1.cycle, kind="surveillance2", state="in_progress", start_date=TODAY, end_date=TODAY
+    s2, s2_lead = led_audit(s1.cycle, "surveillance2", "in_progress")
+    _booked, booked_lead = led_audit(
+        s1.cycle, "recertification", "scheduled", TODAY + timedelta(days=300), days=2
     )
-    s2_lead = factories.user("auditor")
-    s2.team.append(AuditTeamMember(user_id=s2_lead.id, role="lead"))
-    booked = factories.audit(
-        s1.cycle,
-        kind="recertification",
-        state="scheduled",
-        start_date=TODAY + timedelta(days=300),
-        end_date=TODAY + timedelta(days=301),
-    )
-    booked_lead = factories.user("auditor")
-    booked.team.append(AuditTeamMember(user_id=booked_lead.id, role="lead"))
     db.session.commit()
 
     login_as(s2_lead)
@@ -481,15 +455,9 @@ def test_the_lists_filter_agrees_with_the_finding_pages_rule(
     """queries.reviewable_by (SQL, the lists) and access.can_review_finding (the pages) let the
     same auditors review a finding."""
     finding, raising_lead = raise_finding("minor", kind="surveillance1")
-    other = factories.audit(
-        finding.audit.cycle,
-        kind=kind,
-        state=state,
-        start_date=TODAY + timedelta(days=start_offset),
-        end_date=TODAY + timedelta(days=start_offset),
+    other, other_lead = led_audit(
+        finding.audit.cycle, kind, state, TODAY + timedelta(days=start_offset)
     )
-    other_lead = factories.user("auditor")
-    other.team.append(AuditTeamMember(user_id=other_lead.id, role="lead"))
     db.session.commit()
     for person in (raising_lead, other_lead):
         listed = db.session.scalar(
