@@ -259,23 +259,13 @@ def test_a_stage2_major_not_verified_within_six_months_allows_no_grant():
 
 def hold(planner, lead, audit, first_day, last_day, grade="conforming"):
     """Schedule, send the plan of, start and audit every question of `audit` (the services)."""
-    from certification.checklists import loader
     from certification.programme.scheduling import schedule_audit
+    from tests.scenarios import answer_every_question
 
     schedule_audit(planner, audit, first_day, last_day, lead.id, [], {}, today=first_day)
     factories.sent_plan(audit, planner, first_day)  # 17021-1 9.2.3: the client has the plan
     audit_services.start_audit(lead, audit, first_day)
-    for question in loader.checklist_for("iso10002", "2018").questions():
-        audit_services.save_answer(
-            lead,
-            audit,
-            question.id,
-            grade=grade,
-            points=None,
-            evidence="Procedure and records sampled.",
-            expected_version=0,
-            today=first_day,
-        )
+    answer_every_question(lead, audit, first_day, grade)
     return audit
 
 
